@@ -1,0 +1,837 @@
+/**
+ * The streaming X.509 decoder: a byte-driven DER state machine whose state
+ * survives between fragments, so a certificate is decoded as it arrives
+ * without ever being reassembled (the idea of masscan's `proto-x509.c`).
+ *
+ * Two layers: the tokenizer ({@linkcode TokenizerState}) turns bytes into
+ * tag, length and content events; the grammar (`x509_grammar.ts`) gives each
+ * element a named role. Content of uninteresting elements is skipped in
+ * bulk; content of interesting primitives is copied into one scratch buffer
+ * capped at {@linkcode X509_LIMITS}.maxValueBytes. Memory is therefore O(1)
+ * in the certificate size, apart from the capped extracted fields.
+ *
+ * @module
+ */
+
+import { Sha256 } from "./sha256.ts";
+import {
+  ExtensionKind,
+  Handling,
+  isCompleteAfter,
+  nextRole,
+  PARSED_EXTENSIONS,
+  Role,
+  ROLE_HANDLING,
+} from "./x509_grammar.ts";
+import {
+  EXTENDED_KEY_USAGES,
+  FIXED_KEY_BITS,
+  KEY_USAGE_BITS,
+  NAME_ATTRIBUTE_TYPES,
+  NAMED_CURVES,
+  PUBLIC_KEY_ALGORITHMS,
+  SIGNATURE_ALGORITHMS,
+} from "./x509_oids.ts";
+import type {
+  X509BasicConstraints,
+  X509Certificate,
+  X509DecodeResult,
+  X509Error,
+  X509ErrorCode,
+  X509NameAttribute,
+  X509PublicKey,
+  X509SubjectAltName,
+} from "./x509_types.ts";
+import { X509_LIMITS } from "./x509_types.ts";
+import {
+  bytesToHex,
+  decodeAscii,
+  decodeDirectoryString,
+  decodeOid,
+  decodeTime,
+  formatIpAddress,
+} from "./x509_values.ts";
+
+/** Where the tokenizer is inside the current DER element. */
+const TokenizerState = {
+  /** Next byte is the first tag byte of an element. */
+  EXPECT_TAG: 0,
+  /** Inside a high-tag-number tag (first byte had all five low bits set). */
+  TAG_CONTINUATION: 1,
+  /** Next byte is the first length byte. */
+  EXPECT_LENGTH: 2,
+  /** Inside a long-form length: `lengthBytesLeft` more bytes. */
+  LENGTH_CONTINUATION: 3,
+  /** Inside the content of a primitive (or skipped) element. */
+  CONTENT: 4,
+  /** Next byte is a wrapping BIT STRING's unused-bits count. */
+  UNUSED_BITS_PREFIX: 5,
+  /** The certificate's outer SEQUENCE has ended. */
+  COMPLETE: 6,
+  /** An error was found; further input is ignored. */
+  FAILED: 7,
+} as const;
+type TokenizerState = typeof TokenizerState[keyof typeof TokenizerState];
+
+/** Deepest nesting the grammar descends into (TBS → extensions → SAN list). */
+const MAX_DEPTH = 8;
+const HIGH_TAG_NUMBER = 0x1f;
+const CONSTRUCTED_BIT = 0x20;
+const MAX_TAG_CONTINUATION_BYTES = 4;
+const LENGTH_LONG_FORM = 0x80;
+const MAX_LENGTH_BYTES = 4;
+
+/** GeneralName context tag numbers (RFC 5280 §4.2.1.6). */
+const GENERAL_NAME_EMAIL = 1;
+const GENERAL_NAME_DNS = 2;
+const GENERAL_NAME_URI = 6;
+const GENERAL_NAME_IP = 7;
+
+/**
+ * Options of {@linkcode X509Decoder}.
+ *
+ * @example
+ * ```ts
+ * import { X509Decoder } from "@zon/net/decoders";
+ * const decoder = new X509Decoder({ maxCertificateBytes: 64 * 1024 });
+ * ```
+ */
+export interface X509DecoderOptions {
+  /**
+   * Reject certificates whose outer length claims more than this many bytes
+   * (default {@linkcode X509_LIMITS}.maxCertificateBytes, 1 MiB).
+   */
+  maxCertificateBytes?: number;
+}
+
+/**
+ * Streaming X.509 certificate decoder. Feed the DER bytes with
+ * {@linkcode X509Decoder.push} in chunks of any size (one byte included),
+ * then call {@linkcode X509Decoder.end}. `push` never throws and never
+ * buffers the certificate; malformed input yields
+ * `{ error: { code, offset, message } }` from `end`.
+ *
+ * @example Decode a certificate arriving in fragments
+ * ```ts
+ * import { pemToDer, X509Decoder } from "@zon/net/decoders";
+ *
+ * const pem = Deno.readTextFileSync("/etc/ssl/certs/ISRG_Root_X1.pem");
+ * const der = pemToDer(pem)[0];
+ * const decoder = new X509Decoder();
+ * for (let i = 0; i < der.length; i += 100) {
+ *   decoder.push(der.subarray(i, i + 100));
+ * }
+ * const result = decoder.end();
+ * if (!("error" in result)) {
+ *   console.log(result.subject, result.notAfter, result.fingerprintSha256);
+ * }
+ * ```
+ */
+export class X509Decoder {
+  readonly #maxCertificateBytes: number;
+
+  // Tokenizer state, saved across fragments.
+  #state: TokenizerState = TokenizerState.EXPECT_TAG;
+  /** Absolute offset of the next input byte. */
+  #position = 0;
+  #elementStart = 0;
+  #tag = 0;
+  #tagContinuationBytes = 0;
+  #length = 0;
+  #lengthBytesLeft = 0;
+  /** Role and unread content bytes of the primitive in CONTENT. */
+  #role: Role = Role.NONE;
+  #remaining = 0;
+  #scratch = new Uint8Array(X509_LIMITS.maxValueBytes);
+  #scratchFill = 0;
+  #scratchOverflow = false;
+  #integerBits = -1;
+
+  // The stack of open constructed elements: role, end offset, last child.
+  #depth = 0;
+  #stackRole = new Uint8Array(MAX_DEPTH);
+  #stackEnd = new Float64Array(MAX_DEPTH);
+  #stackLastChild = new Uint8Array(MAX_DEPTH);
+
+  // Grammar context.
+  #keyIsRsa = false;
+  #extension: ExtensionKind = ExtensionKind.UNPARSED;
+  #attributeType = "";
+  #currentName: X509NameAttribute[] = [];
+
+  #hash = new Sha256();
+  #error: X509Error | undefined;
+  #result: X509DecodeResult | undefined;
+
+  // Extracted fields.
+  #version = 1;
+  #serialNumber = "";
+  #signatureAlgorithm = { oid: "", name: "" };
+  #issuer: X509NameAttribute[] = [];
+  #subject: X509NameAttribute[] = [];
+  #notBefore = "";
+  #notAfter = "";
+  #publicKey: X509PublicKey = { algorithm: "" };
+  #subjectAltNames: X509SubjectAltName[] = [];
+  #basicConstraints: X509BasicConstraints | undefined;
+  #keyUsage: string[] | undefined;
+  #extendedKeyUsage: string[] | undefined;
+  #subjectKeyIdentifier: string | undefined;
+  #authorityKeyIdentifier: string | undefined;
+  #truncated = false;
+
+  /**
+   * Creates a decoder for one certificate (call {@linkcode X509Decoder.reset}
+   * to reuse it for the next).
+   *
+   * @param options Size cap.
+   */
+  constructor(options: X509DecoderOptions = {}) {
+    this.#maxCertificateBytes = options.maxCertificateBytes ??
+      X509_LIMITS.maxCertificateBytes;
+  }
+
+  /**
+   * Forgets everything about the current certificate, ready for the next.
+   *
+   * @example
+   * ```ts
+   * import { X509Decoder } from "@zon/net/decoders";
+   * const decoder = new X509Decoder();
+   * decoder.push(new Uint8Array([0x30]));
+   * decoder.reset();
+   * ```
+   */
+  reset(): void {
+    this.#state = TokenizerState.EXPECT_TAG;
+    this.#position = 0;
+    this.#depth = 0;
+    this.#keyIsRsa = false;
+    this.#extension = ExtensionKind.UNPARSED;
+    this.#hash.reset();
+    this.#error = undefined;
+    this.#result = undefined;
+    this.#version = 1;
+    this.#serialNumber = "";
+    this.#signatureAlgorithm = { oid: "", name: "" };
+    this.#issuer = [];
+    this.#subject = [];
+    this.#notBefore = "";
+    this.#notAfter = "";
+    this.#publicKey = { algorithm: "" };
+    this.#subjectAltNames = [];
+    this.#basicConstraints = undefined;
+    this.#keyUsage = undefined;
+    this.#extendedKeyUsage = undefined;
+    this.#subjectKeyIdentifier = undefined;
+    this.#authorityKeyIdentifier = undefined;
+    this.#truncated = false;
+  }
+
+  /**
+   * True once the certificate has ended or an error was found: more input
+   * cannot change the result except into a `TRAILING_DATA` error.
+   *
+   * @example
+   * ```ts
+   * import { X509Decoder } from "@zon/net/decoders";
+   * console.log(new X509Decoder().done); // false
+   * ```
+   */
+  get done(): boolean {
+    return this.#state === TokenizerState.COMPLETE ||
+      this.#state === TokenizerState.FAILED;
+  }
+
+  /**
+   * How many bytes have been consumed so far.
+   *
+   * @example
+   * ```ts
+   * import { X509Decoder } from "@zon/net/decoders";
+   * const decoder = new X509Decoder();
+   * decoder.push(new Uint8Array([0x30, 0x03]));
+   * console.log(decoder.bytesConsumed); // 2
+   * ```
+   */
+  get bytesConsumed(): number {
+    return this.#position;
+  }
+
+  /**
+   * Feeds the next fragment of DER. Never throws; never keeps a reference to
+   * `chunk` after returning.
+   *
+   * @example
+   * ```ts
+   * import { X509Decoder } from "@zon/net/decoders";
+   * const decoder = new X509Decoder();
+   * decoder.push(new Uint8Array([0x30, 0x00]));
+   * console.log(decoder.end()); // { error: { code: "MISSING_FIELD", ... } }
+   * ```
+   *
+   * @param chunk Bytes of any length.
+   */
+  push(chunk: Uint8Array): void {
+    if (this.#state === TokenizerState.FAILED || chunk.length === 0) return;
+    if (this.#state === TokenizerState.COMPLETE) {
+      this.#fail(
+        "TRAILING_DATA",
+        this.#position,
+        "bytes after the certificate",
+      );
+      return;
+    }
+    let consumed: number;
+    try {
+      consumed = this.#run(chunk);
+    } catch (cause) {
+      // Defence in depth: the state machine has no throwing paths, but a
+      // bug must surface as an error result, not as an exception.
+      this.#fail("INVALID_VALUE", this.#position, `internal error: ${cause}`);
+      return;
+    }
+    if (this.#error) return;
+    this.#hash.update(
+      consumed === chunk.length ? chunk : chunk.subarray(0, consumed),
+    );
+    this.#position += consumed;
+    if (consumed < chunk.length) {
+      this.#fail(
+        "TRAILING_DATA",
+        this.#position,
+        "bytes after the certificate",
+      );
+    }
+  }
+
+  /**
+   * Declares the input finished and returns the decoded certificate, or the
+   * error. May be called more than once; returns the same result.
+   *
+   * @example
+   * ```ts
+   * import { X509Decoder } from "@zon/net/decoders";
+   * const result = new X509Decoder().end();
+   * console.log("error" in result); // true: no input at all
+   * ```
+   *
+   * @returns The certificate or `{ error }`.
+   */
+  end(): X509DecodeResult {
+    if (this.#result) return this.#result;
+    if (this.#state !== TokenizerState.COMPLETE && !this.#error) {
+      this.#fail(
+        "TRUNCATED",
+        this.#position,
+        this.#position === 0
+          ? "no input"
+          : `input ended inside the certificate after ${this.#position} bytes`,
+      );
+    }
+    if (this.#error) {
+      this.#result = { error: this.#error };
+      return this.#result;
+    }
+    const certificate: X509Certificate = {
+      version: this.#version,
+      serialNumber: this.#serialNumber,
+      signatureAlgorithm: this.#signatureAlgorithm,
+      issuer: this.#issuer,
+      subject: this.#subject,
+      notBefore: this.#notBefore,
+      notAfter: this.#notAfter,
+      publicKey: this.#publicKey,
+      subjectAltNames: this.#subjectAltNames,
+      fingerprintSha256: this.#hash.hexDigest(),
+      byteLength: this.#position,
+      truncated: this.#truncated,
+    };
+    if (this.#basicConstraints) {
+      certificate.basicConstraints = this.#basicConstraints;
+    }
+    if (this.#keyUsage) certificate.keyUsage = this.#keyUsage;
+    if (this.#extendedKeyUsage) {
+      certificate.extendedKeyUsage = this.#extendedKeyUsage;
+    }
+    if (this.#subjectKeyIdentifier !== undefined) {
+      certificate.subjectKeyIdentifier = this.#subjectKeyIdentifier;
+    }
+    if (this.#authorityKeyIdentifier !== undefined) {
+      certificate.authorityKeyIdentifier = this.#authorityKeyIdentifier;
+    }
+    this.#result = certificate;
+    return certificate;
+  }
+
+  #fail(code: X509ErrorCode, offset: number, message: string): void {
+    if (this.#state === TokenizerState.FAILED) return;
+    this.#state = TokenizerState.FAILED;
+    this.#error = { code, offset, message };
+  }
+
+  /**
+   * Runs the tokenizer over `chunk` and returns how many bytes belong to the
+   * certificate (fewer than `chunk.length` only when it completed early).
+   */
+  #run(chunk: Uint8Array): number {
+    const base = this.#position;
+    const size = chunk.length;
+    let i = 0;
+    while (i < size) {
+      switch (this.#state) {
+        case TokenizerState.EXPECT_TAG: {
+          const tag = chunk[i];
+          this.#elementStart = base + i;
+          this.#tag = tag;
+          i++;
+          if ((tag & HIGH_TAG_NUMBER) === HIGH_TAG_NUMBER) {
+            this.#tagContinuationBytes = 0;
+            this.#state = TokenizerState.TAG_CONTINUATION;
+          } else {
+            this.#state = TokenizerState.EXPECT_LENGTH;
+          }
+          break;
+        }
+        case TokenizerState.TAG_CONTINUATION: {
+          const byte = chunk[i++];
+          if (++this.#tagContinuationBytes > MAX_TAG_CONTINUATION_BYTES) {
+            this.#fail("TAG_OVERFLOW", base + i - 1, "tag number too large");
+          } else if ((byte & 0x80) === 0) {
+            this.#state = TokenizerState.EXPECT_LENGTH;
+          }
+          break;
+        }
+        case TokenizerState.EXPECT_LENGTH: {
+          const byte = chunk[i++];
+          if (byte < LENGTH_LONG_FORM) {
+            this.#length = byte;
+            this.#beginElement(base + i);
+          } else if (byte === LENGTH_LONG_FORM) {
+            this.#fail(
+              "INDEFINITE_LENGTH",
+              base + i - 1,
+              "indefinite length is not DER",
+            );
+          } else if ((byte & 0x7f) > MAX_LENGTH_BYTES) {
+            this.#fail(
+              "LENGTH_OVERFLOW",
+              base + i - 1,
+              `length field of ${byte & 0x7f} bytes`,
+            );
+          } else {
+            this.#length = 0;
+            this.#lengthBytesLeft = byte & 0x7f;
+            this.#state = TokenizerState.LENGTH_CONTINUATION;
+          }
+          break;
+        }
+        case TokenizerState.LENGTH_CONTINUATION: {
+          this.#length = this.#length * 256 + chunk[i++];
+          if (--this.#lengthBytesLeft === 0) this.#beginElement(base + i);
+          break;
+        }
+        case TokenizerState.CONTENT: {
+          const take = Math.min(this.#remaining, size - i);
+          const handling = ROLE_HANDLING[this.#role];
+          if (handling === Handling.CAPTURE) {
+            this.#capture(chunk, i, take);
+          } else if (
+            handling === Handling.MEASURE_INTEGER && this.#integerBits < 0
+          ) {
+            this.#measureInteger(chunk, i, take);
+          }
+          i += take;
+          this.#remaining -= take;
+          if (this.#remaining === 0) {
+            this.#finishPrimitive(base + i);
+            this.#closeFinishedElements(base + i);
+          }
+          break;
+        }
+        case TokenizerState.UNUSED_BITS_PREFIX: {
+          const unusedBits = chunk[i++];
+          if (unusedBits !== 0) {
+            this.#fail(
+              "INVALID_VALUE",
+              base + i - 1,
+              "a BIT STRING wrapping DER must have no unused bits",
+            );
+          } else {
+            this.#state = TokenizerState.EXPECT_TAG;
+            this.#closeFinishedElements(base + i);
+          }
+          break;
+        }
+        case TokenizerState.COMPLETE:
+        case TokenizerState.FAILED:
+          return i;
+      }
+    }
+    return i;
+  }
+
+  /** Tag and length are known: check the length, find the role, set up. */
+  #beginElement(contentStart: number): void {
+    const length = this.#length;
+    const end = contentStart + length;
+    const depth = this.#depth;
+    if (depth > 0) {
+      if (end > this.#stackEnd[depth - 1]) {
+        this.#fail(
+          "LENGTH_EXCEEDS_PARENT",
+          this.#elementStart,
+          `element of ${length} bytes overruns its parent by ${
+            end - this.#stackEnd[depth - 1]
+          } bytes`,
+        );
+        return;
+      }
+    } else if (end > this.#maxCertificateBytes) {
+      this.#fail(
+        "TOO_LARGE",
+        this.#elementStart,
+        `certificate claims ${end} bytes, over the cap of ${this.#maxCertificateBytes}`,
+      );
+      return;
+    }
+    const parent = depth > 0 ? this.#stackRole[depth - 1] as Role : Role.NONE;
+    const previous = depth > 0
+      ? this.#stackLastChild[depth - 1] as Role
+      : Role.NONE;
+    const tag = this.#tag;
+    const role = nextRole(
+      parent,
+      previous,
+      tag,
+      this.#keyIsRsa,
+      this.#extension,
+    );
+    if (role === Role.UNEXPECTED) {
+      this.#fail(
+        "UNEXPECTED_TAG",
+        this.#elementStart,
+        `tag 0x${tag.toString(16).padStart(2, "0")} not allowed here (parent ${
+          roleName(parent)
+        }, after ${roleName(previous)})`,
+      );
+      return;
+    }
+    if (depth > 0) this.#stackLastChild[depth - 1] = role;
+    this.#enterRole(role);
+    const handling = ROLE_HANDLING[role];
+    if (
+      handling === Handling.DESCEND ||
+      handling === Handling.DESCEND_OCTET_STRING ||
+      handling === Handling.DESCEND_BIT_STRING
+    ) {
+      if (depth === MAX_DEPTH) {
+        // Unreachable with the grammar as written; kept as a hard bound.
+        this.#fail("UNEXPECTED_TAG", this.#elementStart, "nesting too deep");
+        return;
+      }
+      this.#stackRole[depth] = role;
+      this.#stackEnd[depth] = end;
+      this.#stackLastChild[depth] = Role.NONE;
+      this.#depth = depth + 1;
+      if (handling === Handling.DESCEND_BIT_STRING) {
+        if (length === 0) {
+          this.#fail("INVALID_VALUE", this.#elementStart, "empty BIT STRING");
+          return;
+        }
+        this.#state = TokenizerState.UNUSED_BITS_PREFIX;
+        return;
+      }
+      this.#state = TokenizerState.EXPECT_TAG;
+      if (length === 0) this.#closeFinishedElements(contentStart);
+      return;
+    }
+    this.#role = role;
+    this.#remaining = length;
+    this.#scratchFill = 0;
+    this.#scratchOverflow = false;
+    this.#integerBits = -1;
+    this.#state = TokenizerState.CONTENT;
+    if (length === 0) {
+      this.#finishPrimitive(contentStart);
+      this.#closeFinishedElements(contentStart);
+    }
+  }
+
+  /** Pops every open element that ends at `offset`, checking completeness. */
+  #closeFinishedElements(offset: number): void {
+    if (this.#state === TokenizerState.FAILED) return;
+    let depth = this.#depth;
+    while (depth > 0 && this.#stackEnd[depth - 1] === offset) {
+      depth--;
+      const role = this.#stackRole[depth] as Role;
+      if (!isCompleteAfter(role, this.#stackLastChild[depth] as Role)) {
+        this.#fail(
+          "MISSING_FIELD",
+          offset,
+          `${roleName(role)} ended before its mandatory fields`,
+        );
+        return;
+      }
+      if (role === Role.EXTENSION) this.#extension = ExtensionKind.UNPARSED;
+    }
+    this.#depth = depth;
+    this.#state = depth === 0
+      ? TokenizerState.COMPLETE
+      : TokenizerState.EXPECT_TAG;
+  }
+
+  /** Side effects of an element's start, before its content. */
+  #enterRole(role: Role): void {
+    switch (role) {
+      case Role.ISSUER:
+        this.#currentName = this.#issuer;
+        break;
+      case Role.SUBJECT:
+        this.#currentName = this.#subject;
+        break;
+      case Role.EXTENSION:
+        this.#extension = ExtensionKind.UNPARSED;
+        break;
+      case Role.BASIC_CONSTRAINTS:
+        this.#basicConstraints = { ca: false };
+        break;
+      case Role.EXTENDED_KEY_USAGES:
+        this.#extendedKeyUsage ??= [];
+        break;
+    }
+  }
+
+  /** Copies content into the scratch buffer, up to its cap. */
+  #capture(chunk: Uint8Array, start: number, count: number): void {
+    const room = this.#scratch.length - this.#scratchFill;
+    const copy = count < room ? count : room;
+    if (copy > 0) {
+      this.#scratch.set(chunk.subarray(start, start + copy), this.#scratchFill);
+      this.#scratchFill += copy;
+    }
+    if (copy < count) this.#scratchOverflow = true;
+  }
+
+  /** Finds the INTEGER's first non-zero byte and from it the bit length. */
+  #measureInteger(chunk: Uint8Array, start: number, count: number): void {
+    for (let k = 0; k < count; k++) {
+      const byte = chunk[start + k];
+      if (byte !== 0) {
+        const bytesAfter = this.#remaining - k - 1;
+        this.#integerBits = bytesAfter * 8 + (32 - Math.clz32(byte));
+        return;
+      }
+    }
+  }
+
+  /** A captured primitive is complete: decode it into the result. */
+  #finishPrimitive(offset: number): void {
+    const role = this.#role;
+    const scratch = this.#scratch;
+    const fill = this.#scratchFill;
+    if (this.#scratchOverflow) this.#truncated = true;
+    switch (role) {
+      case Role.VERSION:
+        if (fill !== 1 || scratch[0] > 2) {
+          return this.#invalid(offset, "version must be 0, 1 or 2");
+        }
+        this.#version = scratch[0] + 1;
+        return;
+      case Role.SERIAL_NUMBER:
+        this.#serialNumber = bytesToHex(scratch, 0, fill);
+        return;
+      case Role.SIGNATURE_ALGORITHM_OID: {
+        const oid = this.#oid(offset);
+        if (oid === undefined) return;
+        this.#signatureAlgorithm = {
+          oid,
+          name: SIGNATURE_ALGORITHMS.get(oid) ?? oid,
+        };
+        return;
+      }
+      case Role.ATTRIBUTE_TYPE: {
+        const oid = this.#oid(offset);
+        if (oid === undefined) return;
+        this.#attributeType = NAME_ATTRIBUTE_TYPES.get(oid) ?? oid;
+        return;
+      }
+      case Role.ATTRIBUTE_VALUE: {
+        const name = this.#currentName;
+        if (name.length >= X509_LIMITS.maxNameAttributes) {
+          this.#truncated = true;
+          return;
+        }
+        const tag = this.#tag;
+        const value = (tag & CONSTRUCTED_BIT) !== 0
+          ? "#" + bytesToHex(scratch, 0, fill)
+          : decodeDirectoryString(tag, scratch, fill);
+        name.push({ type: this.#attributeType, value });
+        return;
+      }
+      case Role.NOT_BEFORE:
+      case Role.NOT_AFTER: {
+        const time = decodeTime(this.#tag, scratch, fill);
+        if (time === undefined) {
+          return this.#invalid(offset, "malformed time");
+        }
+        if (role === Role.NOT_BEFORE) this.#notBefore = time;
+        else this.#notAfter = time;
+        return;
+      }
+      case Role.KEY_ALGORITHM_OID: {
+        const oid = this.#oid(offset);
+        if (oid === undefined) return;
+        const algorithm = PUBLIC_KEY_ALGORITHMS.get(oid) ?? oid;
+        this.#publicKey.algorithm = algorithm;
+        this.#keyIsRsa = algorithm === "rsa" || algorithm === "rsa-pss";
+        const bits = FIXED_KEY_BITS.get(algorithm);
+        if (bits !== undefined) this.#publicKey.bits = bits;
+        return;
+      }
+      case Role.KEY_CURVE_OID: {
+        if (this.#publicKey.algorithm !== "ec") return;
+        const oid = this.#oid(offset);
+        if (oid === undefined) return;
+        const curve = NAMED_CURVES.get(oid);
+        this.#publicKey.curve = curve?.name ?? oid;
+        if (curve) this.#publicKey.bits = curve.bits;
+        return;
+      }
+      case Role.RSA_MODULUS:
+        if (this.#integerBits > 0) this.#publicKey.bits = this.#integerBits;
+        return;
+      case Role.EXTENSION_ID: {
+        const oid = this.#oid(offset);
+        if (oid === undefined) return;
+        this.#extension = PARSED_EXTENSIONS.get(oid) ?? ExtensionKind.UNPARSED;
+        return;
+      }
+      case Role.GENERAL_NAME:
+        this.#addSubjectAltName();
+        return;
+      case Role.BASIC_CONSTRAINTS_CA:
+        if (fill !== 1) return this.#invalid(offset, "BOOLEAN of wrong size");
+        this.#basicConstraints!.ca = scratch[0] !== 0;
+        return;
+      case Role.BASIC_CONSTRAINTS_PATH_LENGTH:
+        if (fill === 0 || fill > 4 || (scratch[0] & 0x80) !== 0) {
+          return this.#invalid(offset, "pathLenConstraint out of range");
+        }
+        this.#basicConstraints!.pathLength = readUnsigned(scratch, fill);
+        return;
+      case Role.KEY_USAGE_BITS:
+        this.#keyUsage = keyUsageNames(scratch, fill);
+        return;
+      case Role.EXTENDED_KEY_USAGE_OID: {
+        const oid = this.#oid(offset);
+        if (oid === undefined) return;
+        const list = this.#extendedKeyUsage!;
+        if (list.length >= X509_LIMITS.maxExtendedKeyUsages) {
+          this.#truncated = true;
+          return;
+        }
+        list.push(EXTENDED_KEY_USAGES.get(oid) ?? oid);
+        return;
+      }
+      case Role.SUBJECT_KEY_IDENTIFIER:
+        this.#subjectKeyIdentifier = bytesToHex(scratch, 0, fill);
+        return;
+      case Role.AUTHORITY_KEY_ID:
+        this.#authorityKeyIdentifier = bytesToHex(scratch, 0, fill);
+        return;
+    }
+  }
+
+  #addSubjectAltName(): void {
+    const names = this.#subjectAltNames;
+    if (names.length >= X509_LIMITS.maxSubjectAltNames) {
+      this.#truncated = true;
+      return;
+    }
+    const scratch = this.#scratch;
+    const fill = this.#scratchFill;
+    const tagNumber = this.#tag & HIGH_TAG_NUMBER;
+    const constructed = (this.#tag & CONSTRUCTED_BIT) !== 0;
+    if (!constructed && tagNumber === GENERAL_NAME_DNS) {
+      names.push({ type: "dns", value: decodeAscii(scratch, fill) });
+    } else if (!constructed && tagNumber === GENERAL_NAME_IP) {
+      names.push({ type: "ip", value: formatIpAddress(scratch, fill) });
+    } else if (!constructed && tagNumber === GENERAL_NAME_EMAIL) {
+      names.push({ type: "email", value: decodeAscii(scratch, fill) });
+    } else if (!constructed && tagNumber === GENERAL_NAME_URI) {
+      names.push({ type: "uri", value: decodeAscii(scratch, fill) });
+    } else {
+      names.push({
+        type: "other",
+        value: `[${tagNumber}]` + bytesToHex(scratch, 0, fill),
+      });
+    }
+  }
+
+  /** Decodes the captured OID, failing the decode when it is malformed. */
+  #oid(offset: number): string | undefined {
+    const oid = decodeOid(this.#scratch, this.#scratchFill);
+    if (oid === undefined) this.#invalid(offset, "malformed OBJECT IDENTIFIER");
+    return oid;
+  }
+
+  #invalid(offset: number, message: string): void {
+    this.#fail(
+      "INVALID_VALUE",
+      this.#elementStart,
+      `${message} (element ends at ${offset})`,
+    );
+  }
+}
+
+/** Big-endian unsigned value of up to four bytes. */
+function readUnsigned(bytes: Uint8Array, length: number): number {
+  let value = 0;
+  for (let i = 0; i < length; i++) value = value * 256 + bytes[i];
+  return value;
+}
+
+/** Names of the bits set in a keyUsage BIT STRING's content. */
+function keyUsageNames(bytes: Uint8Array, length: number): string[] {
+  const names: string[] = [];
+  for (let bit = 0; bit < KEY_USAGE_BITS.length; bit++) {
+    const index = 1 + (bit >> 3);
+    if (index < length && (bytes[index] & (0x80 >> (bit & 7))) !== 0) {
+      names.push(KEY_USAGE_BITS[bit]);
+    }
+  }
+  return names;
+}
+
+/** A role's name for error messages. */
+function roleName(role: Role): string {
+  for (const [name, value] of Object.entries(Role)) {
+    if (value === role) return name;
+  }
+  return String(role);
+}
+
+/**
+ * Decodes a whole DER certificate in one call.
+ *
+ * @example
+ * ```ts
+ * import { decodeX509, pemToDer } from "@zon/net/decoders";
+ * const der = pemToDer(Deno.readTextFileSync("/etc/ssl/certs/ISRG_Root_X1.pem"))[0];
+ * const result = decodeX509(der);
+ * if (!("error" in result)) console.log(result.serialNumber);
+ * ```
+ *
+ * @param der The certificate.
+ * @param options Size cap.
+ * @returns The certificate or `{ error }`.
+ */
+export function decodeX509(
+  der: Uint8Array,
+  options?: X509DecoderOptions,
+): X509DecodeResult {
+  const decoder = new X509Decoder(options);
+  decoder.push(der);
+  return decoder.end();
+}
