@@ -1,0 +1,777 @@
+import {
+  compile,
+  type CompiledTables,
+  type NormalizedPattern,
+} from "./compile.ts";
+
+/**
+ * Called once per match: `pattern` is the pattern's index in the build list,
+ * `end` the offset just past the match's last byte (in the whole stream for
+ * {@linkcode AhoCorasickStream.write}, or `offset + index in chunk + 1` for
+ * {@linkcode AhoCorasick.scan}).
+ *
+ * @example
+ * ```ts
+ * import { AhoCorasick, type MatchHandler } from "./mod.ts";
+ * const ends: number[] = [];
+ * const onMatch: MatchHandler = (_pattern, end) => ends.push(end);
+ * AhoCorasick.build(["ab"]).stream().write(new TextEncoder().encode("abab"), onMatch);
+ * // ends is [2, 4]
+ * ```
+ */
+export type MatchHandler = (pattern: number, end: number) => void;
+
+/**
+ * One match from {@linkcode AhoCorasick.findAll}.
+ *
+ * @example
+ * ```ts
+ * import { AhoCorasick, type Match } from "./mod.ts";
+ * const [first]: Match[] = AhoCorasick.build(["lo"]).findAll(new TextEncoder().encode("hello"));
+ * // first is { pattern: 0, end: 5 }
+ * ```
+ */
+export interface Match {
+  /** Index of the pattern in the build list. */
+  pattern: number;
+  /** Offset just past the match's last byte. */
+  end: number;
+}
+
+/**
+ * A pattern with per-pattern settings, for {@linkcode AhoCorasick.build}.
+ *
+ * @example
+ * ```ts
+ * import { AhoCorasick, type PatternSpec } from "./mod.ts";
+ * const ssh: PatternSpec<string> = { pattern: "SSH-", anchored: "start", value: "ssh" };
+ * const ac = AhoCorasick.build([ssh]);
+ * // ac.value(0) is "ssh"
+ * ```
+ */
+export interface PatternSpec<T = unknown> {
+  /** The bytes to find; strings are encoded as UTF-8. Must not be empty. */
+  pattern: string | Uint8Array;
+  /**
+   * `"start"`: match only at stream offset 0 (a protocol banner's first
+   * bytes), like masscan smack's anchor-begin. Default: anywhere.
+   */
+  anchored?: "start";
+  /** The caller's tag, returned by {@linkcode AhoCorasick.value}. */
+  value?: T;
+}
+
+/**
+ * A build-list entry: a plain pattern (string as UTF-8, or bytes) or a
+ * {@linkcode PatternSpec}.
+ *
+ * @example
+ * ```ts
+ * import { AhoCorasick, type PatternInput } from "./mod.ts";
+ * const list: PatternInput<number>[] = ["GET ", new Uint8Array([0x16, 0x03]), { pattern: "HTTP/", value: 80 }];
+ * const ac = AhoCorasick.build(list);
+ * // ac.patternCount is 3
+ * ```
+ */
+export type PatternInput<T = unknown> = string | Uint8Array | PatternSpec<T>;
+
+/**
+ * Options for {@linkcode AhoCorasick.build}.
+ *
+ * @example
+ * ```ts
+ * import { AhoCorasick, type BuildOptions } from "./mod.ts";
+ * const options: BuildOptions = { caseInsensitive: true };
+ * const ac = AhoCorasick.build(["server:"], options);
+ * // ac.findAll(new TextEncoder().encode("Server: x")) has one match
+ * ```
+ */
+export interface BuildOptions {
+  /** Fold ASCII `A`-`Z` to `a`-`z` in patterns and haystacks. Default false. */
+  caseInsensitive?: boolean;
+  /**
+   * Transition table element width. 16 halves the memory but addresses at
+   * most 65,536 states × byte classes; the build throws if it does not fit.
+   * Default: 16 when it fits, else 32.
+   */
+  tableWidth?: 16 | 32;
+  /**
+   * The byte-pair prefilter lets the search pass over positions where no
+   * pattern can start while the automaton is in its root state. `"auto"`
+   * (default) uses it when at most 1/8 of byte pairs can start a pattern;
+   * `true` and `false` force it on or off. Results are identical either way.
+   */
+  prefilter?: "auto" | boolean;
+}
+
+const encoder = new TextEncoder();
+
+/** Describes a value for error messages without printing it whole. */
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object"
+    ? (value.constructor?.name ?? "an object")
+    : typeof value;
+}
+
+function patternBytes(pattern: unknown, index: number): Uint8Array {
+  let bytes: Uint8Array;
+  if (typeof pattern === "string") bytes = encoder.encode(pattern);
+  else if (pattern instanceof Uint8Array) bytes = pattern.slice();
+  else {
+    throw new TypeError(
+      `AhoCorasick: pattern ${index} is ${
+        describe(pattern)
+      }; expected a string, a Uint8Array or { pattern, anchored?, value? }`,
+    );
+  }
+  if (bytes.length === 0) {
+    throw new RangeError(
+      `AhoCorasick: pattern ${index} is empty; an empty pattern would match at every offset`,
+    );
+  }
+  return bytes;
+}
+
+/** Reports every pattern of matching state `state` ending at `end`. */
+function report(
+  t: CompiledTables,
+  state: number,
+  end: number,
+  onMatch: MatchHandler,
+): void {
+  const { matchLimit, stride, outputStart, outputEnd, outputLink, outputs } = t;
+  let m = state;
+  do {
+    const k = (m - matchLimit) / stride;
+    for (let j = outputStart[k]; j < outputEnd[k]; j++) {
+      onMatch(outputs[j], end);
+    }
+    m = outputLink[k];
+  } while (m !== -1);
+}
+
+/**
+ * The plain DFA loop: one table load per byte, one comparison to spot a
+ * matching state. Returns the state after the chunk.
+ */
+function scanDense(
+  t: CompiledTables,
+  table: Uint16Array | Int32Array,
+  classes: Uint8Array,
+  matchLimit: number,
+  chunk: Uint8Array,
+  state: number,
+  onMatch: MatchHandler,
+  base: number,
+): number {
+  let s = state;
+  for (let i = 0, n = chunk.length; i < n; i++) {
+    s = table[s + classes[chunk[i]]];
+    if (s >= matchLimit) report(t, s, base + i + 1, onMatch);
+  }
+  return s;
+}
+
+/**
+ * The DFA loop with the pair prefilter. While the automaton is in its
+ * unanchored root (state 0) it remembers nothing of the past, so a position
+ * whose byte pair (it and the next) starts no pattern can be passed over:
+ * the state one byte later is what the root would give for that byte. The
+ * skip checks four positions per step with no dependency between them, which
+ * is what makes it faster than the DFA's load-after-load chain. The last
+ * byte of a chunk (no pair to check) always goes through the DFA, so the
+ * returned state is exact.
+ */
+function scanFiltered(
+  t: CompiledTables,
+  table: Uint16Array | Int32Array,
+  classes: Uint8Array,
+  pairs: Uint8Array,
+  matchLimit: number,
+  chunk: Uint8Array,
+  state: number,
+  onMatch: MatchHandler,
+  base: number,
+): number {
+  const n = chunk.length;
+  const last = n - 1;
+  let s = state;
+  let i = 0;
+  search: while (i < n) {
+    if (s === 0) {
+      while (i + 4 <= last) {
+        const b0 = chunk[i];
+        const b1 = chunk[i + 1];
+        const b2 = chunk[i + 2];
+        const b3 = chunk[i + 3];
+        const b4 = chunk[i + 4];
+        if (
+          (pairs[b0 | (b1 << 8)] | pairs[b1 | (b2 << 8)] |
+            pairs[b2 | (b3 << 8)] | pairs[b3 | (b4 << 8)]) !== 0
+        ) break;
+        i += 4;
+      }
+      while (i < last && pairs[chunk[i] | (chunk[i + 1] << 8)] === 0) i++;
+    }
+    // A candidate (or the chunk's last byte): run the DFA until it is back
+    // in the root.
+    while (i < n) {
+      s = table[s + classes[chunk[i++]]];
+      if (s >= matchLimit) report(t, s, base + i, onMatch);
+      else if (s === 0) continue search;
+    }
+  }
+  return s;
+}
+
+/**
+ * An immutable compiled Aho-Corasick automaton over bytes: a DFA with byte
+ * classes in one flat typed array. It finds every occurrence of every
+ * pattern, overlapping ones included, and because its whole memory of the
+ * past is one number (the state), a search can stop at the end of one
+ * chunk and resume at the start of the next: no reassembly.
+ *
+ * Matches come in end-offset order; matches ending at the same offset come
+ * longest pattern first, equal patterns in build-list order.
+ *
+ * @typeParam T The type of the per-pattern tags given as `value`.
+ *
+ * @example
+ * ```ts
+ * import { AhoCorasick } from "./mod.ts";
+ * const ac = AhoCorasick.build(["he", "she", "his", "hers"]);
+ * const text = new TextEncoder().encode("ushers");
+ * ac.findAll(text); // [{ pattern: 1, end: 4 }, { pattern: 0, end: 4 }, { pattern: 3, end: 6 }]
+ *
+ * // The same matches from a stream cut anywhere:
+ * const s = ac.stream();
+ * s.write(text.subarray(0, 3), (p, end) => console.log(p, end));
+ * s.write(text.subarray(3), (p, end) => console.log(p, end));
+ * ```
+ */
+export class AhoCorasick<T = unknown> {
+  readonly #t: CompiledTables;
+  readonly #lengths: Int32Array;
+  readonly #values: readonly (T | undefined)[];
+
+  private constructor(
+    tables: CompiledTables,
+    lengths: Int32Array,
+    values: (T | undefined)[],
+  ) {
+    this.#t = tables;
+    this.#lengths = lengths;
+    this.#values = values;
+  }
+
+  /**
+   * Compiles `patterns` into an automaton. Build time and memory are
+   * O(states × byte classes), states being at most the total pattern length.
+   *
+   * @param patterns Strings (UTF-8), byte arrays or {@linkcode PatternSpec}s;
+   *   a pattern's index in this list is what matches report.
+   * @param options See {@linkcode BuildOptions}.
+   * @returns The compiled matcher.
+   * @throws {TypeError} If `patterns` is not an array, or an entry is not a
+   *   string, a Uint8Array or a PatternSpec.
+   * @throws {RangeError} If there are no patterns, a pattern is empty, or
+   *   the table does not fit the chosen width.
+   *
+   * @example
+   * ```ts
+   * import { AhoCorasick } from "./mod.ts";
+   * const ac = AhoCorasick.build([
+   *   { pattern: "SSH-", anchored: "start", value: "ssh" },
+   *   { pattern: "HTTP/1.", value: "http" },
+   * ], { caseInsensitive: true });
+   * for (const m of ac.findAll(new TextEncoder().encode("ssh-2.0-OpenSSH"))) {
+   *   console.log(ac.value(m.pattern), m.end); // "ssh" 4
+   * }
+   * ```
+   */
+  static build<T = unknown>(
+    patterns: readonly PatternInput<T>[],
+    options: BuildOptions = {},
+  ): AhoCorasick<T> {
+    if (!Array.isArray(patterns)) {
+      throw new TypeError(
+        `AhoCorasick.build: expected an array of patterns, got ${
+          describe(patterns)
+        }`,
+      );
+    }
+    if (patterns.length === 0) {
+      throw new RangeError("AhoCorasick.build: no patterns");
+    }
+    const { caseInsensitive = false, tableWidth, prefilter = "auto" } = options;
+    if (tableWidth !== undefined && tableWidth !== 16 && tableWidth !== 32) {
+      throw new RangeError(
+        `AhoCorasick.build: tableWidth must be 16 or 32, got ${tableWidth}`,
+      );
+    }
+    if (prefilter !== "auto" && typeof prefilter !== "boolean") {
+      throw new TypeError(
+        `AhoCorasick.build: prefilter must be "auto", true or false`,
+      );
+    }
+    const normalized: NormalizedPattern[] = new Array(patterns.length);
+    const lengths = new Int32Array(patterns.length);
+    const values: (T | undefined)[] = new Array(patterns.length);
+    for (let i = 0; i < patterns.length; i++) {
+      const entry = patterns[i];
+      let bytes: Uint8Array;
+      let anchoredStart = false;
+      if (
+        typeof entry === "object" && entry !== null &&
+        !(entry instanceof Uint8Array) && !Array.isArray(entry)
+      ) {
+        bytes = patternBytes(entry.pattern, i);
+        if (entry.anchored !== undefined && entry.anchored !== "start") {
+          throw new TypeError(
+            `AhoCorasick: pattern ${i} has anchored: ${
+              String(entry.anchored)
+            }; the only anchoring is "start"`,
+          );
+        }
+        anchoredStart = entry.anchored === "start";
+        values[i] = entry.value;
+      } else {
+        bytes = patternBytes(entry, i);
+      }
+      normalized[i] = { bytes, anchoredStart };
+      lengths[i] = bytes.length;
+    }
+    const tables = compile(normalized, {
+      caseInsensitive,
+      tableWidth: tableWidth ?? 0,
+      prefilter: prefilter === "auto" ? "auto" : prefilter ? "on" : "off",
+    });
+    return new AhoCorasick<T>(tables, lengths, values);
+  }
+
+  /**
+   * The state a new stream starts in, for {@linkcode AhoCorasick.scan}.
+   * It differs from the root only when some pattern is anchored at the
+   * start.
+   *
+   * @example
+   * ```ts
+   * import { AhoCorasick } from "./mod.ts";
+   * const ac = AhoCorasick.build(["x"]);
+   * ac.scan(new Uint8Array([0x78]), ac.startState, () => {}); // returns the state after "x"
+   * ```
+   */
+  get startState(): number {
+    return this.#t.startState;
+  }
+
+  /**
+   * Number of DFA states (at most the total pattern length + 2).
+   *
+   * @example
+   * ```ts
+   * import { AhoCorasick } from "./mod.ts";
+   * AhoCorasick.build(["ab", "ac"]).stateCount; // 4: root, a, ab, ac
+   * ```
+   */
+  get stateCount(): number {
+    return this.#t.stateCount;
+  }
+
+  /**
+   * Number of byte classes, i.e. the width of a table row: bytes no pattern
+   * uses share one class.
+   *
+   * @example
+   * ```ts
+   * import { AhoCorasick } from "./mod.ts";
+   * AhoCorasick.build(["abba"]).byteClasses; // 3: a, b, everything else
+   * ```
+   */
+  get byteClasses(): number {
+    return this.#t.stride;
+  }
+
+  /**
+   * Bytes held by the search structures: transition table, byte classes,
+   * match lists and prefilter.
+   *
+   * @example
+   * ```ts
+   * import { AhoCorasick } from "./mod.ts";
+   * const ac = AhoCorasick.build(["GET ", "POST "], { prefilter: false });
+   * ac.memoryBytes; // a few hundred bytes
+   * ```
+   */
+  get memoryBytes(): number {
+    const t = this.#t;
+    return t.table.byteLength + t.classes.byteLength +
+      t.outputStart.byteLength + t.outputEnd.byteLength +
+      t.outputLink.byteLength + t.outputs.byteLength +
+      (t.pairFilter?.byteLength ?? 0) + this.#lengths.byteLength;
+  }
+
+  /**
+   * Element width of the transition table in bits: 16 or 32.
+   *
+   * @example
+   * ```ts
+   * import { AhoCorasick } from "./mod.ts";
+   * AhoCorasick.build(["a"]).tableWidth; // 16
+   * ```
+   */
+  get tableWidth(): 16 | 32 {
+    return this.#t.table instanceof Uint16Array ? 16 : 32;
+  }
+
+  /**
+   * Whether searches use the byte-pair prefilter (see
+   * {@linkcode BuildOptions.prefilter}).
+   *
+   * @example
+   * ```ts
+   * import { AhoCorasick } from "./mod.ts";
+   * AhoCorasick.build(["needle"]).prefilter; // true
+   * ```
+   */
+  get prefilter(): boolean {
+    return this.#t.pairFilter !== null;
+  }
+
+  /**
+   * Number of patterns in the build list.
+   *
+   * @example
+   * ```ts
+   * import { AhoCorasick } from "./mod.ts";
+   * AhoCorasick.build(["a", "b", "a"]).patternCount; // 3 (duplicates count)
+   * ```
+   */
+  get patternCount(): number {
+    return this.#lengths.length;
+  }
+
+  /**
+   * Length in bytes of pattern `pattern`, so `end - patternLength(p)` is
+   * where a match starts.
+   *
+   * @param pattern Index in the build list.
+   * @returns The length, or `undefined` for an unknown index.
+   *
+   * @example
+   * ```ts
+   * import { AhoCorasick } from "./mod.ts";
+   * AhoCorasick.build(["héllo"]).patternLength(0); // 6 (UTF-8)
+   * ```
+   */
+  patternLength(pattern: number): number | undefined {
+    return this.#lengths[pattern];
+  }
+
+  /**
+   * The tag given as `value` for pattern `pattern` at build time.
+   *
+   * @param pattern Index in the build list.
+   * @returns The tag, or `undefined` if none was given.
+   *
+   * @example
+   * ```ts
+   * import { AhoCorasick } from "./mod.ts";
+   * const ac = AhoCorasick.build([{ pattern: "220 ", value: "ftp" }]);
+   * ac.value(0); // "ftp"
+   * ```
+   */
+  value(pattern: number): T | undefined {
+    return this.#values[pattern];
+  }
+
+  /**
+   * The zero-allocation search primitive: feeds `chunk` to the automaton
+   * from `state` and returns the state after it. Keep the returned number
+   * with the flow and pass it back with the next chunk; start every flow at
+   * {@linkcode AhoCorasick.startState}.
+   *
+   * @param chunk The next bytes of the stream.
+   * @param state A state returned by a previous call, or `startState`.
+   * @param onMatch Called for every match, in end order.
+   * @param offset Added to reported ends: the stream offset of `chunk[0]`.
+   *   Default 0.
+   * @returns The state after the last byte of `chunk`.
+   * @throws {TypeError} If `chunk` is not a Uint8Array.
+   * @throws {RangeError} If `state` is not a state of this automaton.
+   *
+   * @example
+   * ```ts
+   * import { AhoCorasick } from "./mod.ts";
+   * const ac = AhoCorasick.build(["needle"]);
+   * const enc = new TextEncoder();
+   * let state = ac.startState;
+   * state = ac.scan(enc.encode("hay nee"), state, (p, end) => console.log(p, end));
+   * state = ac.scan(enc.encode("dle hay"), state, (p, end) => console.log(p, end), 7);
+   * // logs 0 10: the match spans both chunks
+   * ```
+   */
+  scan(
+    chunk: Uint8Array,
+    state: number,
+    onMatch: MatchHandler,
+    offset: number = 0,
+  ): number {
+    const t = this.#t;
+    if (!(chunk instanceof Uint8Array)) {
+      throw new TypeError(
+        `AhoCorasick.scan: chunk must be a Uint8Array, got ${describe(chunk)}`,
+      );
+    }
+    if (
+      !(state >= 0 && state < t.table.length && state % t.stride === 0)
+    ) {
+      throw new RangeError(
+        `AhoCorasick.scan: ${state} is not a state of this automaton`,
+      );
+    }
+    return t.pairFilter === null
+      ? scanDense(
+        t,
+        t.table,
+        t.classes,
+        t.matchLimit,
+        chunk,
+        state,
+        onMatch,
+        offset,
+      )
+      : scanFiltered(
+        t,
+        t.table,
+        t.classes,
+        t.pairFilter,
+        t.matchLimit,
+        chunk,
+        state,
+        onMatch,
+        offset,
+      );
+  }
+
+  /**
+   * Every match in a whole buffer, in end-offset order.
+   *
+   * @param bytes The haystack.
+   * @returns The matches; `end` is the offset just past each match.
+   *
+   * @example
+   * ```ts
+   * import { AhoCorasick } from "./mod.ts";
+   * const ac = AhoCorasick.build(["aa"]);
+   * ac.findAll(new Uint8Array([0x61, 0x61, 0x61])); // [{ pattern: 0, end: 2 }, { pattern: 0, end: 3 }]
+   * ```
+   */
+  findAll(bytes: Uint8Array): Match[] {
+    const found: Match[] = [];
+    this.scan(bytes, this.#t.startState, (pattern, end) => {
+      found.push({ pattern, end });
+    });
+    return found;
+  }
+
+  /**
+   * A new streaming searcher positioned at offset 0.
+   *
+   * @returns A searcher with its own state and offset.
+   *
+   * @example
+   * ```ts
+   * import { AhoCorasick } from "./mod.ts";
+   * const ac = AhoCorasick.build(["GET /"], { caseInsensitive: true });
+   * const flow = ac.stream();
+   * flow.write(new TextEncoder().encode("ge"), () => {});
+   * flow.write(new TextEncoder().encode("t /index"), (p, end) => console.log(p, end)); // 0 5
+   * ```
+   */
+  stream(): AhoCorasickStream {
+    return new AhoCorasickStream(this);
+  }
+}
+
+/**
+ * A per-stream searcher: the automaton's state and the stream offset, so a
+ * match split across chunk boundaries is found and reported with its offset
+ * in the whole stream. Writing allocates nothing.
+ *
+ * @example
+ * ```ts
+ * import { AhoCorasick } from "./mod.ts";
+ * const ac = AhoCorasick.build([{ pattern: "220 ", anchored: "start" }, "ESMTP"]);
+ * const flow = ac.stream();
+ * const seen: Array<[number, number]> = [];
+ * for (const part of ["22", "0 mail ES", "MTP ready"]) {
+ *   flow.write(new TextEncoder().encode(part), (p, end) => seen.push([p, end]));
+ * }
+ * // seen is [[0, 4], [1, 14]]
+ * ```
+ */
+export class AhoCorasickStream {
+  readonly #ac: AhoCorasick<unknown>;
+  #state: number;
+  #offset = 0;
+
+  /**
+   * A searcher at offset 0 of a new stream; same as `ac.stream()`.
+   *
+   * @param ac The automaton to search with.
+   *
+   * @example
+   * ```ts
+   * import { AhoCorasick, AhoCorasickStream } from "./mod.ts";
+   * const flow = new AhoCorasickStream(AhoCorasick.build(["x"]));
+   * ```
+   */
+  constructor(ac: AhoCorasick<unknown>) {
+    this.#ac = ac;
+    this.#state = ac.startState;
+  }
+
+  /**
+   * Searches the next chunk of the stream. If `onMatch` throws, the
+   * searcher is left as it was before this chunk.
+   *
+   * @param chunk The next bytes (any length, including 0).
+   * @param onMatch Called as `(pattern, end)` with `end` counted from the
+   *   start of the stream.
+   *
+   * @example
+   * ```ts
+   * import { AhoCorasick } from "./mod.ts";
+   * const flow = AhoCorasick.build(["abc"]).stream();
+   * flow.write(new Uint8Array([0x61]), () => {});
+   * flow.write(new Uint8Array([0x62, 0x63]), (p, end) => console.log(p, end)); // 0 3
+   * ```
+   */
+  write(chunk: Uint8Array, onMatch: MatchHandler): void {
+    this.#state = this.#ac.scan(chunk, this.#state, onMatch, this.#offset);
+    this.#offset += chunk.length;
+  }
+
+  /**
+   * Bytes written so far.
+   *
+   * @example
+   * ```ts
+   * import { AhoCorasick } from "./mod.ts";
+   * const flow = AhoCorasick.build(["x"]).stream();
+   * flow.write(new Uint8Array(3), () => {});
+   * flow.offset; // 3
+   * ```
+   */
+  get offset(): number {
+    return this.#offset;
+  }
+
+  /**
+   * The automaton state after the bytes written so far (a plain number, see
+   * {@linkcode AhoCorasick.scan}).
+   *
+   * @example
+   * ```ts
+   * import { AhoCorasick } from "./mod.ts";
+   * const ac = AhoCorasick.build(["x"]);
+   * ac.stream().state === ac.startState; // true
+   * ```
+   */
+  get state(): number {
+    return this.#state;
+  }
+
+  /**
+   * Starts a new stream: offset 0, start state.
+   *
+   * @example
+   * ```ts
+   * import { AhoCorasick } from "./mod.ts";
+   * const flow = AhoCorasick.build(["x"]).stream();
+   * flow.write(new Uint8Array(5), () => {});
+   * flow.reset();
+   * flow.offset; // 0
+   * ```
+   */
+  reset(): void {
+    this.#state = this.#ac.startState;
+    this.#offset = 0;
+  }
+}
+
+/**
+ * Collects patterns and options, then compiles them with
+ * {@linkcode AhoCorasick.build}. Handy when patterns come one by one.
+ *
+ * @typeParam T The type of the per-pattern tags.
+ *
+ * @example
+ * ```ts
+ * import { AhoCorasickBuilder } from "./mod.ts";
+ * const ac = new AhoCorasickBuilder<string>({ caseInsensitive: true })
+ *   .add("SSH-", { anchored: "start", value: "ssh" })
+ *   .add("HTTP/", { value: "http" })
+ *   .build();
+ * // ac.patternCount is 2
+ * ```
+ */
+export class AhoCorasickBuilder<T = unknown> {
+  readonly #patterns: PatternSpec<T>[] = [];
+  readonly #options: BuildOptions;
+
+  /**
+   * An empty builder.
+   *
+   * @param options Build options, as for {@linkcode AhoCorasick.build}.
+   *
+   * @example
+   * ```ts
+   * import { AhoCorasickBuilder } from "./mod.ts";
+   * const builder = new AhoCorasickBuilder({ tableWidth: 32 });
+   * ```
+   */
+  constructor(options: BuildOptions = {}) {
+    this.#options = { ...options };
+  }
+
+  /**
+   * Appends a pattern; its index is the number of patterns added before it.
+   *
+   * @param pattern A string (UTF-8) or bytes.
+   * @param settings Anchoring and the caller's tag.
+   * @returns This builder, for chaining.
+   *
+   * @example
+   * ```ts
+   * import { AhoCorasickBuilder } from "./mod.ts";
+   * const builder = new AhoCorasickBuilder<number>().add("a", { value: 1 }).add("b");
+   * ```
+   */
+  add(
+    pattern: string | Uint8Array,
+    settings: { anchored?: "start"; value?: T } = {},
+  ): this {
+    this.#patterns.push({ ...settings, pattern });
+    return this;
+  }
+
+  /**
+   * Compiles the patterns added so far. The builder stays usable.
+   *
+   * @returns The compiled matcher.
+   * @throws The same errors as {@linkcode AhoCorasick.build}.
+   *
+   * @example
+   * ```ts
+   * import { AhoCorasickBuilder } from "./mod.ts";
+   * const ac = new AhoCorasickBuilder().add("x").build();
+   * ```
+   */
+  build(): AhoCorasick<T> {
+    return AhoCorasick.build<T>(this.#patterns, this.#options);
+  }
+}

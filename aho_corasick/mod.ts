@@ -1,0 +1,54 @@
+/**
+ * Streaming multi-pattern byte matching (Aho-Corasick) that never needs
+ * reassembly. The compiled automaton is a DFA in one flat typed array whose
+ * whole memory of the past is a single number, so a search stops at the end
+ * of one TCP segment and resumes at the start of the next: matches spanning
+ * fragments are found and reported with their offset in the whole stream.
+ *
+ * - {@linkcode AhoCorasick.build} compiles strings (UTF-8) or bytes, with
+ *   ASCII case folding, start-anchored patterns (protocol banners) and
+ *   per-pattern tags.
+ * - {@linkcode AhoCorasick.stream} gives a per-flow searcher whose
+ *   {@linkcode AhoCorasickStream.write} allocates nothing;
+ *   {@linkcode AhoCorasick.scan} is the same loop over a caller-held state
+ *   number; {@linkcode AhoCorasick.findAll} is the whole-buffer convenience.
+ * - Every occurrence is reported, overlapping ones included, in end-offset
+ *   order (at equal ends, longest pattern first).
+ *
+ * Inside: byte classes (alphabet compression: bytes that no pattern uses
+ * share a column), premultiplied state ids so a step is
+ * `state = table[state + class[byte]]`, matching states numbered last so
+ * spotting one is a single comparison, and a byte-pair prefilter that lets
+ * the search pass over positions where nothing can start.
+ *
+ * @example
+ * ```ts
+ * import { AhoCorasick } from "./mod.ts";
+ * const ac = AhoCorasick.build([
+ *   { pattern: "SSH-", anchored: "start", value: "ssh" },
+ *   { pattern: "HTTP/1.", anchored: "start", value: "http" },
+ *   { pattern: "nginx", value: "nginx" },
+ * ], { caseInsensitive: true });
+ *
+ * const flow = ac.stream();
+ * const enc = new TextEncoder();
+ * for (const segment of ["HTTP/1.1 200 OK\r\nServer: ng", "inx/1.25\r\n"]) {
+ *   flow.write(enc.encode(segment), (pattern, end) => {
+ *     console.log(ac.value(pattern), "ends at", end); // "http" 7, then "nginx" 30
+ *   });
+ * }
+ * ```
+ *
+ * @module
+ */
+
+export {
+  AhoCorasick,
+  AhoCorasickBuilder,
+  AhoCorasickStream,
+  type BuildOptions,
+  type Match,
+  type MatchHandler,
+  type PatternInput,
+  type PatternSpec,
+} from "./automaton.ts";
