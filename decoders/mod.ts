@@ -1,0 +1,25 @@
+/**
+ * Streaming decoders for what a banner grabber reads off the wire: X.509
+ * certificates and the server side of a TLS 1.0–1.2 handshake. Each decoder
+ * is a state machine fed fragments of any size, including one byte; state is
+ * kept between fragments, so nothing is reassembled and memory stays O(1)
+ * in the input size (extracted fields are capped).
+ *
+ * @example Decode a certificate from a PEM file
+ * ```ts
+ * import { decodeX509, pemToDer } from "@zon/net/decoders";
+ * const [der] = pemToDer(Deno.readTextFileSync("/etc/ssl/certs/ISRG_Root_X1.pem"));
+ * const cert = decodeX509(der);
+ * if (!("error" in cert)) console.log(cert.subject, cert.fingerprintSha256);
+ * ```
+ *
+ * @module
+ */
+
+export * from "./x509_types.ts";
+export { decodeX509, X509Decoder } from "./x509_decoder.ts";
+export type { X509DecoderOptions } from "./x509_decoder.ts";
+export * from "./x509_oids.ts";
+export { bytesToHex } from "./x509_values.ts";
+export * from "./pem.ts";
+export * from "./sha256.ts";
