@@ -161,6 +161,8 @@ export class TxFrameRing {
   readonly maxFrameLength: number;
   /** Frames the kernel rejected as malformed (`TP_STATUS_WRONG_FORMAT`). */
   wrongFormat = 0;
+  /** Frames the kernel has sent, counted by `reclaim` (cumulative). */
+  sent = 0;
 
   readonly #status: Int32Array;
   readonly #view: DataView;
@@ -357,6 +359,7 @@ export class TxFrameRing {
       i = i + 1 === count ? 0 : i + 1;
     }
     this.#oldest = i;
+    this.sent += sent;
     return sent;
   }
 

@@ -1,0 +1,49 @@
+/**
+ * Packet drivers behind one interface, {@linkcode PacketDriver}, opened by
+ * adapter name with {@linkcode openDriver}:
+ *
+ * | adapter            | driver                                                            |
+ * | ------------------ | ----------------------------------------------------------------- |
+ * | `eth0`, `pcap:eth0`| libpcap via `Deno.dlopen` (one syscall per frame)                 |
+ * | `ring:eth0`        | AF_PACKET TPACKET_V2 TX / V3 RX rings, mmap'd, one syscall per batch |
+ * | `zc:eth0`          | PF_RING (`libpfring.so`, loaded only when asked)                  |
+ * | `netmap:eth0`      | netmap (`/dev/netmap` and `libnetmap.so`)                         |
+ * | `file:out.pcap`    | a pcap savefile (write on send, read on receive)                  |
+ * | `null`             | discards everything (`--offline`)                                 |
+ *
+ * PF_RING and netmap need kernel modules that stock kernels lack; without
+ * them `openDriver` throws {@linkcode DriverUnavailableError} naming what to
+ * install. Their FFI bindings are tested against a stub library.
+ *
+ * @example
+ * ```ts
+ * import { openDriver } from "@zon/net/drivers";
+ * const driver = await openDriver("null");
+ * let seq = 0;
+ * const write = (buf: Uint8Array, at: number): number => {
+ *   buf.fill(0xff, at, at + 6); // broadcast
+ *   buf[at + 59] = seq++ & 0xff;
+ *   return 60;
+ * };
+ * for (let i = 0; i < 100; i++) while (!driver.sendWith(write)) driver.flush();
+ * driver.flush();
+ * console.log(driver.stats().sent); // 100
+ * driver.close();
+ * ```
+ *
+ * @module
+ */
+export * from "./types.ts";
+export * from "./open.ts";
+export * from "./null.ts";
+export * from "./pcap.ts";
+export * from "./af_packet.ts";
+export type {
+  RingGeometry,
+  RxBlockRing,
+  TxFrameRing,
+} from "../ring/tpacket.ts";
+export * from "./pfring.ts";
+export * from "./netmap.ts";
+export * from "./file.ts";
+export * from "./pcap_file.ts";
