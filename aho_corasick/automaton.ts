@@ -96,12 +96,19 @@ export interface BuildOptions {
    */
   tableWidth?: 16 | 32;
   /**
-   * The byte-pair prefilter lets the search pass over positions where no
-   * pattern can start while the automaton is in its root state. `"auto"`
-   * (default) uses it when at most 1/8 of byte pairs can start a pattern;
+   * The byte-pair skip prefilter lets the search pass over positions where
+   * no pattern can start while the automaton is in its root state. `"auto"`
+   * (default) uses it when it would skip most positions of random input;
    * `true` and `false` force it on or off. Results are identical either way.
    */
   prefilter?: "auto" | boolean;
+  /**
+   * States up to this trie depth get a full table row; deeper ones keep
+   * only their trie edges and a failure link (slower per byte, but rarely
+   * reached and far smaller for big pattern sets). Default: as deep as fits
+   * about 4 MiB of rows. `Infinity` makes every state dense.
+   */
+  denseDepth?: number;
 }
 
 const encoder = new TextEncoder();
@@ -134,93 +141,164 @@ function patternBytes(pattern: unknown, index: number): Uint8Array {
   return bytes;
 }
 
-/** Reports every pattern of matching state `state` ending at `end`. */
+/** Reports every pattern of match index `match` ending at `end`. */
 function report(
   t: CompiledTables,
-  state: number,
+  match: number,
   end: number,
   onMatch: MatchHandler,
 ): void {
-  const { matchLimit, stride, outputStart, outputEnd, outputLink, outputs } = t;
-  let m = state;
+  const { outputStart, outputEnd, outputLink, outputs } = t;
+  let m = match;
   do {
-    const k = (m - matchLimit) / stride;
-    for (let j = outputStart[k]; j < outputEnd[k]; j++) {
+    for (let j = outputStart[m]; j < outputEnd[m]; j++) {
       onMatch(outputs[j], end);
     }
-    m = outputLink[k];
+    m = outputLink[m];
   } while (m !== -1);
 }
 
 /**
- * The plain DFA loop: one table load per byte, one comparison to spot a
- * matching state. Returns the state after the chunk.
+ * The transition out of sparse state `id` on byte class `cls`: its own trie
+ * edge if it has one, else its failure state's transition (a dense row
+ * lookup as soon as the failure chain reaches a dense state).
  */
-function scanDense(
-  t: CompiledTables,
-  table: Uint16Array | Int32Array,
-  classes: Uint8Array,
-  matchLimit: number,
-  chunk: Uint8Array,
-  state: number,
-  onMatch: MatchHandler,
-  base: number,
-): number {
-  let s = state;
-  for (let i = 0, n = chunk.length; i < n; i++) {
-    s = table[s + classes[chunk[i]]];
-    if (s >= matchLimit) report(t, s, base + i + 1, onMatch);
+function sparseNext(t: CompiledTables, id: number, cls: number): number {
+  const { denseLimit, sparseEdgeStart, sparseEdgeClass, sparseEdgeTarget } = t;
+  let k = id - denseLimit;
+  for (;;) {
+    for (
+      let e = sparseEdgeStart[k], end = sparseEdgeStart[k + 1];
+      e < end;
+      e++
+    ) {
+      if (sparseEdgeClass[e] === cls) return sparseEdgeTarget[e];
+    }
+    const f = t.sparseFail[k];
+    if (f < denseLimit) return t.table[f + cls];
+    k = f - denseLimit;
   }
-  return s;
 }
 
 /**
- * The DFA loop with the pair prefilter. While the automaton is in its
- * unanchored root (state 0) it remembers nothing of the past, so a position
- * whose byte pair (it and the next) starts no pattern can be passed over:
- * the state one byte later is what the root would give for that byte. The
- * skip checks four positions per step with no dependency between them, which
- * is what makes it faster than the DFA's load-after-load chain. The last
- * byte of a chunk (no pair to check) always goes through the DFA, so the
- * returned state is exact.
+ * The second result of {@linkcode walkSparse} (its state), kept here so the
+ * walk returns one number and allocates nothing. Read right after the call.
  */
-function scanFiltered(
+let walkState = 0;
+
+/**
+ * Feeds bytes from `at` to sparse state `id` until the automaton is back in
+ * a dense state or the chunk ends. Reports every match entered (but not
+ * `id`'s own, which the caller reported when it entered `id`). Returns the
+ * next position; the state is left in `walkState`.
+ */
+function walkSparse(
+  t: CompiledTables,
+  id: number,
+  chunk: Uint8Array,
+  at: number,
+  onMatch: MatchHandler,
+  base: number,
+): number {
+  const { classes, denseLimit, plainLimit, stride, sparseMatch } = t;
+  let s = id;
+  let i = at;
+  while (i < chunk.length) {
+    s = sparseNext(t, s, classes[chunk[i++]]);
+    if (s < denseLimit) {
+      if (s >= plainLimit) {
+        report(t, (s - plainLimit) / stride, base + i, onMatch);
+      }
+      break;
+    }
+    const m = sparseMatch[s - denseLimit];
+    if (m !== -1) report(t, m, base + i, onMatch);
+  }
+  walkState = s;
+  return i;
+}
+
+/**
+ * The search loop. Per byte: `state = table[state + class[byte]]` and one
+ * comparison; everything else (matches, sparse states, the skip) happens
+ * off that path.
+ *
+ * With a skip table: while the automaton is in its unanchored root (state
+ * 0) it remembers nothing of the past, so a start position can be passed
+ * over once its byte pair shows no pattern starts there; the state one byte
+ * later is then what the root gives for that byte, which the DFA recomputes.
+ * In bulk, pairs are tested `window - 1` positions apart: a pair that
+ * occurs nowhere in the first `window` bytes of any pattern clears every
+ * start position whose window holds it. Four such tests per step have no
+ * dependency on each other, unlike the DFA's load-after-load chain, which is
+ * why skipping is faster than stepping. The chunk's last byte always goes
+ * through the DFA, so the state returned is exact.
+ */
+function search(
   t: CompiledTables,
   table: Uint16Array | Int32Array,
   classes: Uint8Array,
-  pairs: Uint8Array,
-  matchLimit: number,
+  skipTable: Uint8Array | null,
   chunk: Uint8Array,
   state: number,
   onMatch: MatchHandler,
   base: number,
 ): number {
+  const { plainLimit, denseLimit, stride } = t;
   const n = chunk.length;
   const last = n - 1;
+  const step = t.skipWindow - 1;
+  // Bulk skip needs pairs up to index i + window - 1 + 3 * step.
+  const bulkLast = last - (t.skipWindow - 1 + 3 * step);
   let s = state;
   let i = 0;
-  search: while (i < n) {
-    if (s === 0) {
-      while (i + 4 <= last) {
-        const b0 = chunk[i];
-        const b1 = chunk[i + 1];
-        const b2 = chunk[i + 2];
-        const b3 = chunk[i + 3];
-        const b4 = chunk[i + 4];
+  if (s >= denseLimit) {
+    // The previous chunk ended in a sparse state: finish that walk first.
+    i = walkSparse(t, s, chunk, 0, onMatch, base);
+    s = walkState;
+  }
+  scan: while (i < n) {
+    if (s === 0 && skipTable !== null) {
+      while (i <= bulkLast) {
+        const k0 = i + step - 1;
+        const k1 = k0 + step;
+        const k2 = k1 + step;
+        const k3 = k2 + step;
         if (
-          (pairs[b0 | (b1 << 8)] | pairs[b1 | (b2 << 8)] |
-            pairs[b2 | (b3 << 8)] | pairs[b3 | (b4 << 8)]) !== 0
-        ) break;
-        i += 4;
+          ((skipTable[chunk[k0] | (chunk[k0 + 1] << 8)] |
+            skipTable[chunk[k1] | (chunk[k1 + 1] << 8)] |
+            skipTable[chunk[k2] | (chunk[k2 + 1] << 8)] |
+            skipTable[chunk[k3] | (chunk[k3 + 1] << 8)]) & 2) !== 0
+        ) {
+          // Something in these 4 × step positions might start a pattern:
+          // look at each start pair.
+          const stop = i + 4 * step;
+          while (
+            i < stop && (skipTable[chunk[i] | (chunk[i + 1] << 8)] & 1) === 0
+          ) i++;
+          if (i < stop) break;
+        } else {
+          i += 4 * step;
+        }
       }
-      while (i < last && pairs[chunk[i] | (chunk[i + 1] << 8)] === 0) i++;
+      while (
+        i < last && (skipTable[chunk[i] | (chunk[i + 1] << 8)] & 1) === 0
+      ) i++;
     }
-    // A candidate (or the chunk's last byte): run the DFA until it is back
-    // in the root.
+    // Step the DFA: until back in the root when skipping, else to the end.
     while (i < n) {
       s = table[s + classes[chunk[i++]]];
-      if (s >= matchLimit) report(t, s, base + i, onMatch);
-      else if (s === 0) continue search;
+      if (s >= plainLimit) {
+        if (s < denseLimit) {
+          report(t, (s - plainLimit) / stride, base + i, onMatch);
+        } else {
+          const m = t.sparseMatch[s - denseLimit];
+          if (m !== -1) report(t, m, base + i, onMatch);
+          i = walkSparse(t, s, chunk, i, onMatch, base);
+          s = walkState;
+          if (s === 0 && skipTable !== null) continue scan;
+        }
+      } else if (s === 0 && skipTable !== null) continue scan;
     }
   }
   return s;
@@ -305,7 +383,21 @@ export class AhoCorasick<T = unknown> {
     if (patterns.length === 0) {
       throw new RangeError("AhoCorasick.build: no patterns");
     }
-    const { caseInsensitive = false, tableWidth, prefilter = "auto" } = options;
+    const {
+      caseInsensitive = false,
+      tableWidth,
+      prefilter = "auto",
+      denseDepth,
+    } = options;
+    if (
+      denseDepth !== undefined &&
+      !(denseDepth >= 0 &&
+        (Number.isInteger(denseDepth) || denseDepth === Infinity))
+    ) {
+      throw new RangeError(
+        `AhoCorasick.build: denseDepth must be a non-negative integer or Infinity, got ${denseDepth}`,
+      );
+    }
     if (tableWidth !== undefined && tableWidth !== 16 && tableWidth !== 32) {
       throw new RangeError(
         `AhoCorasick.build: tableWidth must be 16 or 32, got ${tableWidth}`,
@@ -347,6 +439,9 @@ export class AhoCorasick<T = unknown> {
       caseInsensitive,
       tableWidth: tableWidth ?? 0,
       prefilter: prefilter === "auto" ? "auto" : prefilter ? "on" : "off",
+      denseDepth: denseDepth === undefined
+        ? -1
+        : Math.min(denseDepth, 0x7fffffff),
     });
     return new AhoCorasick<T>(tables, lengths, values);
   }
@@ -410,7 +505,24 @@ export class AhoCorasick<T = unknown> {
     return t.table.byteLength + t.classes.byteLength +
       t.outputStart.byteLength + t.outputEnd.byteLength +
       t.outputLink.byteLength + t.outputs.byteLength +
-      (t.pairFilter?.byteLength ?? 0) + this.#lengths.byteLength;
+      t.sparseFail.byteLength + t.sparseMatch.byteLength +
+      t.sparseEdgeStart.byteLength + t.sparseEdgeClass.byteLength +
+      t.sparseEdgeTarget.byteLength + (t.skipTable?.byteLength ?? 0) +
+      this.#lengths.byteLength;
+  }
+
+  /**
+   * The deepest trie depth stored as full table rows (see
+   * {@linkcode BuildOptions.denseDepth}); states deeper than this are sparse.
+   *
+   * @example
+   * ```ts
+   * import { AhoCorasick } from "./mod.ts";
+   * AhoCorasick.build(["abc"], { denseDepth: 1 }).denseDepth; // 1
+   * ```
+   */
+  get denseDepth(): number {
+    return this.#t.denseDepth;
   }
 
   /**
@@ -437,7 +549,7 @@ export class AhoCorasick<T = unknown> {
    * ```
    */
   get prefilter(): boolean {
-    return this.#t.pairFilter !== null;
+    return this.#t.skipTable !== null;
   }
 
   /**
@@ -526,34 +638,25 @@ export class AhoCorasick<T = unknown> {
       );
     }
     if (
-      !(state >= 0 && state < t.table.length && state % t.stride === 0)
+      !(state >= 0 &&
+        (state < t.denseLimit
+          ? state % t.stride === 0
+          : state < t.denseLimit + t.sparseCount && state % 1 === 0))
     ) {
       throw new RangeError(
         `AhoCorasick.scan: ${state} is not a state of this automaton`,
       );
     }
-    return t.pairFilter === null
-      ? scanDense(
-        t,
-        t.table,
-        t.classes,
-        t.matchLimit,
-        chunk,
-        state,
-        onMatch,
-        offset,
-      )
-      : scanFiltered(
-        t,
-        t.table,
-        t.classes,
-        t.pairFilter,
-        t.matchLimit,
-        chunk,
-        state,
-        onMatch,
-        offset,
-      );
+    return search(
+      t,
+      t.table,
+      t.classes,
+      t.skipTable,
+      chunk,
+      state,
+      onMatch,
+      offset,
+    );
   }
 
   /**

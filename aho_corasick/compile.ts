@@ -19,16 +19,20 @@
  *    any failure ancestor's) and a dictionary link to the next ancestor that
  *    has patterns of its own (reporting walks that chain; flattening it
  *    could be quadratic for nested patterns such as `a`, `aa`, `aaa`, ...).
- * 4. State numbering: non-matching states first, then matching states, each
- *    group in breadth-first order. A state id is premultiplied by the row
- *    width, so the search loop is `state = table[state + class]` and
- *    "is this a match?" is the single comparison `state >= matchLimit`.
- * 5. The dense table, filled in breadth-first order: a row starts as a copy
- *    of its failure state's row (already final, being shallower) and its trie
+ * 4. Dense depth and numbering. States up to `denseDepth` (by default as
+ *    deep as fits a cache-sized budget) are *dense*: a full row each. Deeper
+ *    states are *sparse*: their trie edges plus a failure link. Dense ids
+ *    are premultiplied by the row width, so the search step is
+ *    `state = table[state + class]`; non-matching dense states come first,
+ *    so "anything special?" (a match, or a sparse state) is the single
+ *    comparison `state >= plainLimit`. Sparse ids follow the dense ones.
+ * 5. Dense rows, filled in breadth-first order: a row starts as a copy of
+ *    its failure state's row (final already, being shallower) and its trie
  *    children are written over it.
- * 6. The prefilter: a 64 KiB table over byte pairs that says whether a match
- *    can start at a position, used while the automaton sits in its
- *    unanchored root state.
+ * 6. The skip prefilter: a 64 KiB table over byte pairs telling whether a
+ *    pair can start a pattern, and whether it occurs anywhere in the first
+ *    `skipWindow` bytes of a pattern. While the automaton sits in its root,
+ *    one pair that occurs nowhere clears `skipWindow - 1` start positions.
  *
  * @module
  */
@@ -49,6 +53,8 @@ export interface CompileOptions {
   tableWidth: 0 | 16 | 32;
   /** "auto": use the pair prefilter when it rejects most positions. */
   prefilter: "auto" | "on" | "off";
+  /** Deepest dense trie depth, or -1 to fit a cache-sized budget. */
+  denseDepth: number;
 }
 
 /** The compiled automaton: everything the search loop reads. */
@@ -57,24 +63,50 @@ export interface CompiledTables {
   classes: Uint8Array;
   /** Row width: the number of byte classes. */
   stride: number;
-  /** Dense transitions, `stateCount * stride` entries of premultiplied ids. */
+  /** Dense rows, `stride` entries each, holding next-state ids. */
   table: Uint16Array | Int32Array;
-  /** Premultiplied ids at or above this are matching states. */
-  matchLimit: number;
+  /** Ids below this are dense non-matching states; at or above, special. */
+  plainLimit: number;
+  /** Ids below this are dense (premultiplied); at or above, sparse. */
+  denseLimit: number;
+  /** Deepest trie depth stored as dense rows. */
+  denseDepth: number;
+  /** Number of sparse states. */
+  sparseCount: number;
+  /** Per sparse state: the id of its failure state. */
+  sparseFail: Int32Array;
+  /** Per sparse state: its match index, or -1 if it matches nothing. */
+  sparseMatch: Int32Array;
+  /** Per sparse state (and one past the last): first edge in the edge arrays. */
+  sparseEdgeStart: Int32Array;
+  /** Sparse trie edges: byte class. */
+  sparseEdgeClass: Uint8Array;
+  /** Sparse trie edges: target state id. */
+  sparseEdgeTarget: Int32Array;
   /** The state a stream starts in (the anchored root when there is one). */
   startState: number;
-  /** Number of DFA states. */
+  /** Number of states, dense and sparse. */
   stateCount: number;
-  /** Per matching state (index `(id - matchLimit) / stride`): first own pattern in `outputs`. */
+  /**
+   * Per match index (dense matching states first, as
+   * `(id - plainLimit) / stride`, then sparse ones): first own pattern in
+   * `outputs`.
+   */
   outputStart: Int32Array;
-  /** Per matching state: one past its last own pattern in `outputs`. */
+  /** Per match index: one past its last own pattern in `outputs`. */
   outputEnd: Int32Array;
-  /** Per matching state: the premultiplied id of the next matching state on its failure chain that has own patterns, or -1. */
+  /** Per match index: the next match index on the failure chain that has own patterns, or -1. */
   outputLink: Int32Array;
-  /** Pattern indexes, grouped by matching state, ascending within a group. */
+  /** Pattern indexes, grouped by state, ascending within a group. */
   outputs: Int32Array;
-  /** Byte pair `b0 | b1 << 8` -> 1 when a match may start at `b0`; null when the prefilter is off. */
-  pairFilter: Uint8Array | null;
+  /**
+   * Byte pair `b0 | b1 << 8` -> bit 0: a pattern starts with it; bit 1: it
+   * occurs in the first `skipWindow` bytes of some pattern. Null when the
+   * prefilter is off.
+   */
+  skipTable: Uint8Array | null;
+  /** Bytes of each pattern's start the skip table covers (2 to 8), 0 if off. */
+  skipWindow: number;
   /** Length of the longest pattern. */
   maxPatternLength: number;
 }
@@ -83,8 +115,14 @@ export interface CompiledTables {
 const U16_LIMIT = 0x10000;
 /** Premultiplied ids must stay positive int32s (they index a typed array). */
 const I32_LIMIT = 0x7fffffff;
-/** With "auto", the prefilter is used when at most this share of byte pairs can start a match. */
-const PREFILTER_MAX_DENSITY = 1 / 8;
+/** Dense rows are added depth by depth while they stay under this many entries (4 MiB of int32). */
+const DENSE_BUDGET_ENTRIES = 1 << 20;
+/** With "auto", no prefilter when more than this share of byte pairs start a pattern. */
+const START_MAX_DENSITY = 1 / 8;
+/** A skip window is used when at most this share of byte pairs occur in it. */
+const WINDOW_MAX_DENSITY = 1 / 64;
+/** Longest skip window tried. */
+const MAX_WINDOW = 8;
 
 const NONE = -1;
 
@@ -228,54 +266,135 @@ export function compile(
     }
   }
 
-  // --- 4. State numbering --------------------------------------------------
-  let matchCount = 0;
-  for (let n = 0; n < nodeCount; n++) matchCount += isMatch[n];
-  const plainCount = nodeCount - matchCount;
-  const stateOf = new Int32Array(nodeCount);
-  {
-    let plain = 0;
-    let match = plainCount;
-    for (let k = 0; k < nodeCount; k++) {
-      const n = order[k];
-      stateOf[n] = (isMatch[n] ? match++ : plain++) * stride;
+  // --- 4. Dense depth and state numbering ---------------------------------
+  // Shallow states are visited all the time and get full rows; deep states
+  // are rare on most inputs and, for big pattern sets, far more numerous,
+  // so past `denseDepth` they keep only their trie edges and a failure link
+  // (a sparse state). This bounds the table to a cache-friendly size.
+  let maxDepth = 0;
+  for (let n = 0; n < nodeCount; n++) {
+    if (depth[n] > maxDepth) maxDepth = depth[n];
+  }
+  let denseDepth = options.denseDepth;
+  if (denseDepth < 0) {
+    const atDepth = new Int32Array(maxDepth + 1);
+    for (let n = 0; n < nodeCount; n++) atDepth[depth[n]]++;
+    let rows = 0;
+    denseDepth = maxDepth;
+    for (let d = 0; d <= maxDepth; d++) {
+      rows += atDepth[d];
+      if (d >= 1 && rows * stride > DENSE_BUDGET_ENTRIES) {
+        denseDepth = d - 1;
+        break;
+      }
     }
   }
-  const entries = nodeCount * stride;
+  if (denseDepth > maxDepth) denseDepth = maxDepth;
+  let plainCount = 0;
+  let denseMatchCount = 0;
+  let sparseCount = 0;
+  let sparseMatchCount = 0;
+  for (let n = 0; n < nodeCount; n++) {
+    if (depth[n] > denseDepth) {
+      sparseCount++;
+      sparseMatchCount += isMatch[n];
+    } else if (isMatch[n]) denseMatchCount++;
+    else plainCount++;
+  }
+  const denseCount = plainCount + denseMatchCount;
+  const plainLimit = plainCount * stride;
+  const denseLimit = denseCount * stride;
+  const entries = denseCount * stride;
+  // Largest value stored in the table: a sparse id, or the last dense id.
+  const maxId = sparseCount > 0
+    ? denseLimit + sparseCount - 1
+    : denseLimit - stride;
+  // Dense ids are premultiplied row offsets; sparse ids follow them and
+  // count one by one. Each group is in breadth-first order.
+  const stateOf = new Int32Array(nodeCount);
+  // Match index (for the output arrays) of every node, NONE if none.
+  const matchOf = new Int32Array(nodeCount).fill(NONE);
+  {
+    let plain = 0;
+    let denseMatch = plainCount;
+    let sparse = 0;
+    let match = 0;
+    let sparseMatch = denseMatchCount;
+    for (let k = 0; k < nodeCount; k++) {
+      const n = order[k];
+      if (depth[n] > denseDepth) {
+        stateOf[n] = denseLimit + sparse++;
+        if (isMatch[n]) matchOf[n] = sparseMatch++;
+      } else if (isMatch[n]) {
+        stateOf[n] = denseMatch++ * stride;
+        matchOf[n] = match++;
+      } else {
+        stateOf[n] = plain++ * stride;
+      }
+    }
+  }
   const width = options.tableWidth === 0
-    ? (entries <= U16_LIMIT ? 16 : 32)
+    ? (maxId < U16_LIMIT ? 16 : 32)
     : options.tableWidth;
-  if (width === 16 && entries > U16_LIMIT) {
+  if (width === 16 && maxId >= U16_LIMIT) {
     throw new RangeError(
-      `AhoCorasick: ${nodeCount} states × ${stride} byte classes = ${entries} table entries do not fit a 16-bit table (at most ${U16_LIMIT}); use tableWidth: 32`,
+      `AhoCorasick: ${nodeCount} states (${denseCount} dense × ${stride} byte classes, ${sparseCount} sparse) need state ids up to ${maxId}, more than a 16-bit table holds (${
+        U16_LIMIT - 1
+      }); use tableWidth: 32`,
     );
   }
-  if (entries > I32_LIMIT) {
+  if (maxId > I32_LIMIT) {
     throw new RangeError(
-      `AhoCorasick: ${nodeCount} states × ${stride} byte classes = ${entries} table entries exceed the 32-bit table limit (${I32_LIMIT}); split the pattern set`,
+      `AhoCorasick: ${nodeCount} states (${denseCount} dense × ${stride} byte classes) exceed the 32-bit table limit; lower denseDepth or split the pattern set`,
     );
   }
 
-  // --- 5. Dense table ------------------------------------------------------
+  // --- 5. Dense rows and sparse states -------------------------------------
   const table = width === 16
     ? new Uint16Array(entries)
     : new Int32Array(entries);
+  const sparseFail = new Int32Array(sparseCount);
+  const sparseMatch = new Int32Array(sparseCount).fill(NONE);
+  const sparseEdgeStart = new Int32Array(sparseCount + 1);
+  let edgeTotal = 0;
+  for (let n = 0; n < nodeCount; n++) {
+    if (depth[n] <= denseDepth) continue;
+    for (let c = firstChild[n]; c !== NONE; c = nextSibling[c]) edgeTotal++;
+  }
+  const sparseEdgeClass = new Uint8Array(edgeTotal);
+  const sparseEdgeTarget = new Int32Array(edgeTotal);
+  let edgeCursor = 0;
   for (let k = 0; k < nodeCount; k++) {
     const n = order[k];
-    const row = stateOf[n];
-    if (n === UNANCHORED_ROOT) {
-      // Every byte without a child loops back to the root (already 0 = root).
-    } else {
+    const id = stateOf[n];
+    if (depth[n] > denseDepth) {
+      const j = id - denseLimit;
+      sparseFail[j] = stateOf[fail[n]];
+      sparseMatch[j] = matchOf[n];
+      sparseEdgeStart[j] = edgeCursor;
+      for (let c = firstChild[n]; c !== NONE; c = nextSibling[c]) {
+        sparseEdgeClass[edgeCursor] = edgeClass[c];
+        sparseEdgeTarget[edgeCursor++] = stateOf[c];
+      }
+      continue;
+    }
+    if (n !== UNANCHORED_ROOT) {
+      // Every byte without a trie edge goes where the failure state's does;
+      // that row is final already, the failure state being shallower. (The
+      // root's row stays all zeros: state 0 is the root itself.)
       const from = stateOf[fail[n]];
-      table.copyWithin(row, from, from + stride);
+      table.copyWithin(id, from, from + stride);
     }
     for (let c = firstChild[n]; c !== NONE; c = nextSibling[c]) {
-      table[row + edgeClass[c]] = stateOf[c];
+      table[id + edgeClass[c]] = stateOf[c];
     }
   }
+  // BFS order puts a sparse state's index after all shallower ones, so the
+  // edge ranges were filled in index order.
+  sparseEdgeStart[sparseCount] = edgeCursor;
 
-  // Outputs of matching states, indexed by (id - matchLimit) / stride.
-  const matchLimit = plainCount * stride;
+  // Outputs, indexed by match index.
+  const matchCount = denseMatchCount + sparseMatchCount;
   const outputStart = new Int32Array(matchCount);
   const outputEnd = new Int32Array(matchCount);
   const outputLink = new Int32Array(matchCount).fill(NONE);
@@ -286,8 +405,8 @@ export function compile(
     let cursor = 0;
     for (let k = 0; k < nodeCount; k++) {
       const n = order[k];
-      if (!isMatch[n]) continue;
-      const m = (stateOf[n] - matchLimit) / stride;
+      const m = matchOf[n];
+      if (m === NONE) continue;
       outputStart[m] = cursor;
       for (let p = ownHead[n]; p !== NONE; p = patternNext[p]) {
         outputs[cursor++] = p;
@@ -304,70 +423,109 @@ export function compile(
         link = dictLink[link];
       }
       outputEnd[m] = cursor;
-      if (link !== NONE) outputLink[m] = stateOf[link];
+      if (link !== NONE) outputLink[m] = matchOf[link];
     }
     outputs = outputs.slice(0, cursor);
   }
 
-  // --- 6. Pair prefilter ---------------------------------------------------
-  let pairFilter: Uint8Array | null = null;
-  if (options.prefilter !== "off") {
-    // Bytes of each class, to expand class pairs into byte pairs.
-    const byClassStart = new Int32Array(stride + 1);
-    for (let b = 0; b < 256; b++) byClassStart[classes[b] + 1]++;
-    for (let c = 0; c < stride; c++) byClassStart[c + 1] += byClassStart[c];
-    const byClass = new Uint8Array(256);
-    const fillAt = byClassStart.slice(0, stride);
-    for (let b = 0; b < 256; b++) byClass[fillAt[classes[b]]++] = b;
-
-    const filter = new Uint8Array(0x10000);
-    let marked = 0;
-    const mark = (c0: number, c1: number): void => {
-      for (let i = byClassStart[c0]; i < byClassStart[c0 + 1]; i++) {
-        const b0 = byClass[i];
-        for (let j = byClassStart[c1]; j < byClassStart[c1 + 1]; j++) {
-          const pair = b0 | (byClass[j] << 8);
-          if (!filter[pair]) {
-            filter[pair] = 1;
-            marked++;
-          }
-        }
-      }
-    };
-    for (
-      let d1 = firstChild[UNANCHORED_ROOT];
-      d1 !== NONE;
-      d1 = nextSibling[d1]
-    ) {
-      const c0 = edgeClass[d1];
-      if (ownHead[d1] !== NONE) {
-        // A one-byte pattern: any pair starting with it is a candidate.
-        for (let c1 = 0; c1 < stride; c1++) mark(c0, c1);
-      } else {
-        for (let d2 = firstChild[d1]; d2 !== NONE; d2 = nextSibling[d2]) {
-          mark(c0, edgeClass[d2]);
-        }
-      }
-    }
-    if (
-      options.prefilter === "on" || marked <= 0x10000 * PREFILTER_MAX_DENSITY
-    ) {
-      pairFilter = filter;
-    }
-  }
+  // --- 6. Skip prefilter ---------------------------------------------------
+  const skip = options.prefilter === "off" ? null : buildSkip(
+    patterns,
+    classes,
+    stride,
+    options.prefilter === "on",
+  );
+  const [skipTable, skipWindow] = skip ?? [null, 0];
 
   return {
     classes,
     stride,
     table,
-    matchLimit,
+    plainLimit,
+    denseLimit,
+    denseDepth,
+    sparseCount,
+    sparseFail,
+    sparseMatch,
+    sparseEdgeStart,
+    sparseEdgeClass,
+    sparseEdgeTarget,
     startState: anyAnchored ? stateOf[ANCHORED_ROOT] : stateOf[UNANCHORED_ROOT],
     stateCount: nodeCount,
     outputStart,
     outputEnd,
     outputLink,
     outputs,
-    pairFilter,
+    skipTable,
+    skipWindow,
     maxPatternLength,
   };
+}
+
+/**
+ * Builds the skip table for the unanchored patterns (anchored ones only
+ * matter at offset 0, which the DFA handles). Returns null when the table
+ * would rarely let the search skip.
+ */
+function buildSkip(
+  patterns: readonly NormalizedPattern[],
+  classes: Uint8Array,
+  stride: number,
+  force: boolean,
+): [Uint8Array, number] | null {
+  let minLength = Infinity;
+  for (const p of patterns) {
+    if (!p.anchoredStart && p.bytes.length < minLength) {
+      minLength = p.bytes.length;
+    }
+  }
+  if (minLength === Infinity) {
+    // Only anchored patterns: after offset 0 nothing can match at all.
+    return [new Uint8Array(0x10000), 2];
+  }
+  // Bytes of each class, so case-folded classes expand to every spelling.
+  const start = new Int32Array(stride + 1);
+  for (let b = 0; b < 256; b++) start[classes[b] + 1]++;
+  for (let c = 0; c < stride; c++) start[c + 1] += start[c];
+  const bytes = new Uint8Array(256);
+  const fill = start.slice(0, stride);
+  for (let b = 0; b < 256; b++) bytes[fill[classes[b]]++] = b;
+
+  const table = new Uint8Array(0x10000);
+  let marked = 0;
+  const mark = (c0: number, c1: number, bit: number): void => {
+    for (let i = start[c0]; i < start[c0 + 1]; i++) {
+      const b0 = bytes[i];
+      for (let j = start[c1]; j < start[c1 + 1]; j++) {
+        const pair = b0 | (bytes[j] << 8);
+        if ((table[pair] & 2) === 0) marked++;
+        table[pair] |= bit;
+      }
+    }
+  };
+  const markWindow = (window: number): void => {
+    table.fill(0);
+    marked = 0;
+    for (const p of patterns) {
+      if (p.anchoredStart) continue;
+      const b = p.bytes;
+      if (b.length === 1) {
+        // A one-byte pattern starts any pair it begins.
+        for (let c1 = 0; c1 < stride; c1++) mark(classes[b[0]], c1, 3);
+        continue;
+      }
+      mark(classes[b[0]], classes[b[1]], 3);
+      for (let q = 1; q + 1 < window; q++) {
+        mark(classes[b[q]], classes[b[q + 1]], 2);
+      }
+    }
+  };
+  // The longest window whose pairs are still rare skips the most.
+  for (let w = Math.min(minLength, MAX_WINDOW); w > 2; w--) {
+    markWindow(w);
+    if (marked <= 0x10000 * WINDOW_MAX_DENSITY) return [table, w];
+  }
+  markWindow(2);
+  if (force || marked <= 0x10000 * START_MAX_DENSITY) return [table, 2];
+  return null;
 }

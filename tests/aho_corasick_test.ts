@@ -228,6 +228,9 @@ Deno.test("aho_corasick: random sets against the naive matcher", () => {
           { prefilter: true },
           { prefilter: false },
           { tableWidth: 32 },
+          { denseDepth: 0, prefilter: false },
+          { denseDepth: 1, prefilter: true },
+          { denseDepth: 3 },
         ] as BuildOptions[]
       ) {
         const ac = AhoCorasick.build(list, options);
@@ -249,14 +252,21 @@ Deno.test("aho_corasick: fragment invariance (whole, byte at a time, 100 random 
     const list = randomPatterns(rng, symbols, hay, size === 256 ? 60 : 25, 16);
     const expected = naive(unanchored(list), hay);
     assert.ok(expected.length > 0);
-    for (const prefilter of [true, false]) {
+    for (
+      const options of [
+        { prefilter: true },
+        { prefilter: false },
+        { prefilter: true, denseDepth: 1 },
+        { prefilter: false, denseDepth: 0 },
+      ]
+    ) {
       assertFragmentInvariant(
-        AhoCorasick.build(list, { prefilter }),
+        AhoCorasick.build(list, options),
         hay,
         expected,
         rng,
         100,
-        `alphabet ${size}, prefilter ${prefilter}`,
+        `alphabet ${size}, ${JSON.stringify(options)}`,
       );
     }
   }
@@ -280,7 +290,7 @@ Deno.test("aho_corasick: anchored patterns across splits", () => {
     const expected = naive(refs, hay);
     for (const prefilter of [true, false]) {
       assertFragmentInvariant(
-        AhoCorasick.build(inputs, { prefilter }),
+        AhoCorasick.build(inputs, { prefilter, denseDepth: round % 4 }),
         hay,
         expected,
         rng,
@@ -316,7 +326,11 @@ Deno.test("aho_corasick: case-insensitive across splits", () => {
     assert.ok(expected.length > 0);
     for (const prefilter of [true, false]) {
       assertFragmentInvariant(
-        AhoCorasick.build(list, { caseInsensitive: true, prefilter }),
+        AhoCorasick.build(list, {
+          caseInsensitive: true,
+          prefilter,
+          denseDepth: prefilter ? Infinity : 1,
+        }),
         hay,
         expected,
         rng,
@@ -499,4 +513,41 @@ Deno.test("aho_corasick: clear errors for bad input", () => {
     () => AhoCorasick.build(["x"], { tableWidth: 8 }),
     RangeError,
   );
+});
+
+Deno.test("aho_corasick: dense depth bounds the table; sparse states cross chunks", () => {
+  const rng = new Rng(7);
+  const symbols = alphabet(rng, 256, false);
+  const list = Array.from(
+    { length: 2000 },
+    () => randomString(rng, symbols, rng.int(4, 12)),
+  );
+  const full = AhoCorasick.build(list, { denseDepth: Infinity });
+  const auto = AhoCorasick.build(list);
+  const shallow = AhoCorasick.build(list, { denseDepth: 1 });
+  assert.equal(full.denseDepth, 12);
+  assert.ok(auto.denseDepth < full.denseDepth);
+  assert.equal(shallow.denseDepth, 1);
+  assert.ok(shallow.memoryBytes < auto.memoryBytes);
+  assert.ok(auto.memoryBytes < full.memoryBytes / 4);
+  assert.equal(full.stateCount, shallow.stateCount);
+  // Plant long patterns so the walk through sparse states spans chunk cuts.
+  const hay = randomString(rng, symbols, 20000);
+  for (let at = 100; at + 12 < hay.length; at += 97) {
+    hay.set(list[rng.int(0, list.length - 1)], at);
+  }
+  const expected = naive(unanchored(list), hay);
+  assert.ok(expected.length > 150);
+  for (const ac of [full, auto, shallow]) {
+    assert.deepEqual(ac.findAll(hay), expected);
+    for (let k = 0; k < 10; k++) {
+      assert.deepEqual(
+        streamAt(ac, hay, randomCuts(rng, hay.length)),
+        expected,
+      );
+    }
+  }
+  assert.deepEqual(streamAt(shallow, hay, byteCuts(hay.length)), expected);
+  assert.throws(() => AhoCorasick.build(list, { denseDepth: -1 }), RangeError);
+  assert.throws(() => AhoCorasick.build(list, { denseDepth: 1.5 }), RangeError);
 });
