@@ -23,3 +23,6 @@ export * from "./x509_oids.ts";
 export { bytesToHex } from "./x509_values.ts";
 export * from "./pem.ts";
 export * from "./sha256.ts";
+export * from "./tls_decoder.ts";
+export * from "./tls_client_hello.ts";
+export * from "./tls_names.ts";
