@@ -257,8 +257,26 @@ function search(
     i = walkSparse(t, s, chunk, 0, onMatch, base);
     s = walkState;
   }
+  if (skipTable === null) {
+    // No skipping: the tightest loop, with no test for the root (on random
+    // input that test would be a coin flip for the branch predictor).
+    while (i < n) {
+      s = table[s + classes[chunk[i++]]];
+      if (s >= plainLimit) {
+        if (s < denseLimit) {
+          report(t, (s - plainLimit) / stride, base + i, onMatch);
+        } else {
+          const m = t.sparseMatch[s - denseLimit];
+          if (m !== -1) report(t, m, base + i, onMatch);
+          i = walkSparse(t, s, chunk, i, onMatch, base);
+          s = walkState;
+        }
+      }
+    }
+    return s;
+  }
   scan: while (i < n) {
-    if (s === 0 && skipTable !== null) {
+    if (s === 0) {
       while (i <= bulkLast) {
         const k0 = i + step - 1;
         const k1 = k0 + step;
@@ -285,7 +303,7 @@ function search(
         i < last && (skipTable[chunk[i] | (chunk[i + 1] << 8)] & 1) === 0
       ) i++;
     }
-    // Step the DFA: until back in the root when skipping, else to the end.
+    // Step the DFA until it is back in the root.
     while (i < n) {
       s = table[s + classes[chunk[i++]]];
       if (s >= plainLimit) {
@@ -296,12 +314,147 @@ function search(
           if (m !== -1) report(t, m, base + i, onMatch);
           i = walkSparse(t, s, chunk, i, onMatch, base);
           s = walkState;
-          if (s === 0 && skipTable !== null) continue scan;
+          if (s === 0) continue scan;
         }
-      } else if (s === 0 && skipTable !== null) continue scan;
+      } else if (s === 0) continue scan;
     }
   }
   return s;
+}
+
+/** Independent DFA chains the lane kernel interleaves. */
+const LANES = 4;
+/** Below this many bytes per lane, the warm-up overhead is not worth it. */
+const MIN_LANE_BYTES = 256;
+
+/**
+ * Per-lane match records `(end, match index)` for {@linkcode searchLanes},
+ * reused across calls (grown when a chunk has more matches than ever
+ * before), so steady-state searching allocates nothing.
+ */
+class LaneScratch {
+  records: Int32Array[] = Array.from(
+    { length: LANES },
+    () => new Int32Array(64),
+  );
+  counts: Int32Array = new Int32Array(LANES);
+  /** Set while matches are being handed out: a re-entrant scan must not reuse the buffers. */
+  busy = false;
+
+  push(lane: number, end: number, match: number): void {
+    let r = this.records[lane];
+    const at = this.counts[lane];
+    if (at + 2 > r.length) {
+      const grown = new Int32Array(r.length * 2);
+      grown.set(r);
+      this.records[lane] = r = grown;
+    }
+    r[at] = end;
+    r[at + 1] = match;
+    this.counts[lane] = at + 2;
+  }
+}
+
+/**
+ * Steps one lane serially over `[from, to)`, recording matches that end
+ * after `reportAfter`. Returns the lane's state.
+ */
+function laneTail(
+  t: CompiledTables,
+  scratch: LaneScratch,
+  lane: number,
+  chunk: Uint8Array,
+  from: number,
+  to: number,
+  state: number,
+  reportAfter: number,
+): number {
+  const { table, classes, plainLimit, stride } = t;
+  let s = state;
+  for (let i = from; i < to; i++) {
+    s = table[s + classes[chunk[i]]];
+    if (s >= plainLimit && i + 1 > reportAfter) {
+      scratch.push(lane, i + 1, (s - plainLimit) / stride);
+    }
+  }
+  return s;
+}
+
+/**
+ * The DFA over four slices of one chunk at once. A single DFA is a chain of
+ * dependent loads (each state is needed to find the next), so it runs at
+ * the speed of memory latency; four independent chains keep four loads in
+ * flight. Slice k > 0 starts `warmup` bytes early from the root: the
+ * automaton's state depends only on the last `maxPatternLength` bytes, so by
+ * the slice's first byte that lane's state is exact (matches it sees during
+ * the warm-up belong to the previous slice and are dropped). Matches are
+ * recorded per lane and handed out lane by lane, which is end order.
+ * Dense states only (no sparse states), no skip table.
+ */
+function searchLanes(
+  t: CompiledTables,
+  scratch: LaneScratch,
+  table: Uint16Array | Int32Array,
+  classes: Uint8Array,
+  chunk: Uint8Array,
+  state: number,
+  onMatch: MatchHandler,
+  base: number,
+): number {
+  const { plainLimit, stride } = t;
+  const n = chunk.length;
+  const warmup = t.maxPatternLength + 1;
+  const q = Math.floor(n / LANES);
+  // Lane k covers [k*q, (k+1)*q) (the last lane to n), starting early.
+  const a1 = q - warmup;
+  const a2 = 2 * q - warmup;
+  const a3 = 3 * q - warmup;
+  let s0 = state;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  scratch.counts.fill(0);
+  for (let i = 0; i < q; i++) {
+    s0 = table[s0 + classes[chunk[i]]];
+    s1 = table[s1 + classes[chunk[a1 + i]]];
+    s2 = table[s2 + classes[chunk[a2 + i]]];
+    s3 = table[s3 + classes[chunk[a3 + i]]];
+    // All four below plainLimit <=> all four differences negative.
+    if (
+      ((s0 - plainLimit) & (s1 - plainLimit) & (s2 - plainLimit) &
+        (s3 - plainLimit)) >= 0
+    ) {
+      if (s0 >= plainLimit) {
+        scratch.push(0, i + 1, (s0 - plainLimit) / stride);
+      }
+      if (s1 >= plainLimit && a1 + i + 1 > q) {
+        scratch.push(1, a1 + i + 1, (s1 - plainLimit) / stride);
+      }
+      if (s2 >= plainLimit && a2 + i + 1 > 2 * q) {
+        scratch.push(2, a2 + i + 1, (s2 - plainLimit) / stride);
+      }
+      if (s3 >= plainLimit && a3 + i + 1 > 3 * q) {
+        scratch.push(3, a3 + i + 1, (s3 - plainLimit) / stride);
+      }
+    }
+  }
+  // Lanes 1..3 stopped `warmup` bytes short of their slice's end.
+  laneTail(t, scratch, 1, chunk, a1 + q, 2 * q, s1, q);
+  laneTail(t, scratch, 2, chunk, a2 + q, 3 * q, s2, 2 * q);
+  s3 = laneTail(t, scratch, 3, chunk, a3 + q, n, s3, 3 * q);
+  scratch.busy = true;
+  try {
+    for (let lane = 0; lane < LANES; lane++) {
+      const r = scratch.records[lane];
+      const count = scratch.counts[lane];
+      for (let j = 0; j < count; j += 2) {
+        report(t, r[j + 1], base + r[j], onMatch);
+      }
+    }
+  } finally {
+    scratch.busy = false;
+  }
+  return s3;
 }
 
 /**
@@ -333,6 +486,7 @@ export class AhoCorasick<T = unknown> {
   readonly #t: CompiledTables;
   readonly #lengths: Int32Array;
   readonly #values: readonly (T | undefined)[];
+  readonly #lanes = new LaneScratch();
 
   private constructor(
     tables: CompiledTables,
@@ -645,6 +799,23 @@ export class AhoCorasick<T = unknown> {
     ) {
       throw new RangeError(
         `AhoCorasick.scan: ${state} is not a state of this automaton`,
+      );
+    }
+    if (
+      t.skipTable === null && t.sparseCount === 0 &&
+      chunk.length >=
+        LANES * Math.max(MIN_LANE_BYTES, 4 * t.maxPatternLength) &&
+      state < t.denseLimit && !this.#lanes.busy
+    ) {
+      return searchLanes(
+        t,
+        this.#lanes,
+        t.table,
+        t.classes,
+        chunk,
+        state,
+        onMatch,
+        offset,
       );
     }
     return search(

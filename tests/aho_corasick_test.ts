@@ -551,3 +551,62 @@ Deno.test("aho_corasick: dense depth bounds the table; sparse states cross chunk
   assert.throws(() => AhoCorasick.build(list, { denseDepth: -1 }), RangeError);
   assert.throws(() => AhoCorasick.build(list, { denseDepth: 1.5 }), RangeError);
 });
+
+Deno.test("aho_corasick: interleaved lanes agree with the serial loop", () => {
+  const rng = new Rng(8);
+  for (let round = 0; round < 12; round++) {
+    const size = [2, 4, 256][round % 3];
+    const symbols = alphabet(rng, size, round % 2 === 0);
+    const hay = randomString(rng, symbols, rng.int(1024, 12000));
+    const list = randomPatterns(
+      rng,
+      symbols,
+      hay,
+      rng.int(1, 60),
+      1 + round * 5,
+    );
+    const refs: RefPattern[] = list.map((bytes) => ({
+      bytes,
+      anchored: rng.int(0, 5) === 0,
+    }));
+    // Some anchored patterns must match: prefixes of the haystack.
+    refs.push({ bytes: hay.slice(0, rng.int(1, 9)), anchored: true });
+    const inputs: PatternInput[] = refs.map(({ bytes, anchored }) =>
+      anchored ? { pattern: bytes, anchored: "start" } : bytes
+    );
+    const ac = AhoCorasick.build(inputs, {
+      prefilter: false,
+      denseDepth: Infinity,
+    });
+    const expected = naive(refs, hay);
+    assert.deepEqual(ac.findAll(hay), expected, `round ${round}`);
+    for (let k = 0; k < 8; k++) {
+      // Few cuts: long chunks, which take the lane path.
+      const cuts = Array.from(
+        { length: rng.int(1, 3) },
+        () => rng.int(0, hay.length),
+      ).sort((a, b) => a - b);
+      assert.deepEqual(streamAt(ac, hay, cuts), expected, `round ${round}`);
+    }
+  }
+});
+
+Deno.test("aho_corasick: onMatch may search again with the same automaton", () => {
+  const ac = AhoCorasick.build(["ab"], { prefilter: false });
+  const hay = new TextEncoder().encode("ab".repeat(4000));
+  const inner: number[] = [];
+  let outer = 0;
+  ac.scan(hay, ac.startState, (_p, end) => {
+    outer++;
+    if (end === 2) inner.push(ac.findAll(hay).length);
+  });
+  assert.equal(outer, 4000);
+  assert.deepEqual(inner, [4000]);
+  // A throwing handler leaves the automaton usable.
+  assert.throws(() =>
+    ac.scan(hay, ac.startState, () => {
+      throw new Error("stop");
+    })
+  );
+  assert.equal(ac.findAll(hay).length, 4000);
+});
