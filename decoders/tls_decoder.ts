@@ -114,7 +114,7 @@ export interface TlsResult {
   encrypted: boolean;
   /** Set when the stream is not a well-formed TLS server flight. */
   error?: TlsError;
-  /** Bytes consumed. */
+  /** Bytes consumed (after an error: the bytes before the offending one). */
   bytesConsumed: number;
 }
 
@@ -297,7 +297,12 @@ export class TlsDecoder {
    * @returns The accumulated result.
    */
   result(): TlsResult {
-    this.#result.bytesConsumed = this.#position;
+    const error = this.#result.error;
+    // Decoding stops at an error: count up to the offending byte, so the
+    // figure does not depend on how the input was fragmented.
+    this.#result.bytesConsumed = error
+      ? Math.min(this.#position, error.offset)
+      : this.#position;
     return this.#result;
   }
 
@@ -441,9 +446,10 @@ export class TlsDecoder {
     const inBody = state !== HandshakeState.MESSAGE_TYPE &&
       state !== HandshakeState.MESSAGE_LENGTH;
     if (inBody && width > this.#messageLeft) {
+      // Blame the last byte of the length that announced the field.
       this.#fail(
         "MALFORMED_HANDSHAKE",
-        offset,
+        offset - 1,
         `field of ${width} bytes overruns its handshake message`,
       );
       return;
