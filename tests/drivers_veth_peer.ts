@@ -4,10 +4,14 @@
 //   recv ADAPTER COUNT IDLE_MS          (prints "ready", then a JSON result)
 // Frames: ethertype 0x88b5, sequence number at byte 14, a length that varies
 // with the sequence from 60 to 1514 bytes, and bytes derived from both, so
-// the receiver checks every byte without storing anything.
+// the receiver checks every byte without storing anything. After every batch
+// of 64 the sender also sends NOISE_PER_BATCH frames of another ethertype,
+// which the receiver's BPF filter must keep out.
 import { openDriver } from "../drivers/mod.ts";
 
 export const ETHERTYPE = 0x88b5;
+export const NOISE_ETHERTYPE = 0x88b6;
+export const NOISE_PER_BATCH = 2;
 
 export function frameLength(seq: number): number {
   return 60 + (Math.imul(seq, 0x9e3779b1) >>> 0) % 1455;
@@ -53,6 +57,15 @@ async function send(
   const started = performance.now();
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
   let fullRetries = 0;
+  let noise = 0;
+  const writeNoise = (buf: Uint8Array, at: number): number => {
+    buf.set(dst, at);
+    buf.set(src, at + 6);
+    buf[at + 12] = NOISE_ETHERTYPE >>> 8;
+    buf[at + 13] = NOISE_ETHERTYPE & 0xff;
+    buf.fill(0xa5, at + 14, at + 60);
+    return 60;
+  };
   while (seq < count) {
     // Batches of 64, paced against the clock when a rate is given.
     const batchEnd = Math.min(count, seq + 64);
@@ -63,6 +76,11 @@ async function send(
         driver.flush();
         fullRetries++;
       }
+    }
+    // Frames the receiver's BPF filter must keep out: another ethertype.
+    for (let k = 0; k < NOISE_PER_BATCH; k++) {
+      while (!driver.sendWith(writeNoise)) driver.flush();
+      noise++;
     }
     driver.flush();
     if (rate > 0) {
@@ -75,7 +93,7 @@ async function send(
   const seconds = (performance.now() - started) / 1000;
   const stats = driver.stats();
   driver.close();
-  console.log(JSON.stringify({ ...stats, seconds, fullRetries }));
+  console.log(JSON.stringify({ ...stats, seconds, fullRetries, noise }));
 }
 
 async function recv(
