@@ -90,9 +90,11 @@ export interface BuildOptions {
   /** Fold ASCII `A`-`Z` to `a`-`z` in patterns and haystacks. Default false. */
   caseInsensitive?: boolean;
   /**
-   * Transition table element width. 16 halves the memory but addresses at
-   * most 65,536 states × byte classes; the build throws if it does not fit.
-   * Default: 16 when it fits, else 32.
+   * Transition table element width. 16 halves the table but holds state
+   * ids below 65,536 only (dense states × byte classes + sparse states); the
+   * build throws if they do not fit. Default 32: when every automaton in a
+   * process uses one width, the search loop stays monomorphic for the JIT,
+   * which matters more than the size of a table small enough for 16 bits.
    */
   tableWidth?: 16 | 32;
   /**
@@ -685,7 +687,8 @@ export class AhoCorasick<T = unknown> {
    * @example
    * ```ts
    * import { AhoCorasick } from "./mod.ts";
-   * AhoCorasick.build(["a"]).tableWidth; // 16
+   * AhoCorasick.build(["a"]).tableWidth; // 32
+   * AhoCorasick.build(["a"], { tableWidth: 16 }).tableWidth; // 16
    * ```
    */
   get tableWidth(): 16 | 32 {
