@@ -1,0 +1,104 @@
+import type { SipKey } from "./key.ts";
+import { sipHashWords } from "./siphash.ts";
+
+/** Message words of the cookie being hashed (reused; never reallocated). */
+const words = new Int32Array(12);
+
+/**
+ * The SYN cookie for an IPv4 flow: a 32-bit number used as the initial
+ * sequence number of a probe, so a reply proves it answers that probe
+ * (its `ack − 1` must equal the cookie) without the scanner keeping any
+ * per-target state.
+ *
+ * Layout: SipHash-2-4, under `key`, of the 16-byte message made of four
+ * little-endian 32-bit words `ipThem, portThem, ipMe, portMe`; the cookie is
+ * the low 32 bits of the tag. That is the byte layout masscan hashes on a
+ * little-endian host (it keys with `{seed, seed}`; zon uses a random key).
+ * Addresses are unsigned 32-bit numbers (`0xc6120001` is 198.18.0.1).
+ *
+ * The cookie is returned as a **signed** 32-bit integer (its bits are the
+ * cookie): V8 keeps int32 values unboxed, so the call allocates nothing, where
+ * an unsigned result ≥ 2^31 would become a heap number. `DataView.setUint32`
+ * and `Uint32Array` stores accept it as is; compare with a received
+ * acknowledgement number as `((ack - 1) | 0) === cookie`, or use `>>> 0` to
+ * print it. No BigInt is used.
+ *
+ * @example Validate a SYN-ACK
+ * ```ts
+ * import { SipKey, synCookie4 } from "@zon/net/siphash";
+ * const key = SipKey.random();
+ * const seq = synCookie4(0xc6120002, 80, 0xc6120001, 40000, key);
+ * // ...later, a SYN-ACK from 198.18.0.2:80 to 198.18.0.1:40000 arrives:
+ * const ack = (seq + 1) >>> 0;
+ * console.log(((ack - 1) | 0) === synCookie4(0xc6120002, 80, 0xc6120001, 40000, key)); // true
+ * ```
+ */
+export function synCookie4(
+  ipThem: number,
+  portThem: number,
+  ipMe: number,
+  portMe: number,
+  key: SipKey,
+): number {
+  // Little-endian 64-bit words: (portThem:ipThem), (portMe:ipMe), then the
+  // empty final word carrying the length, 16, in its top byte.
+  words[0] = portThem;
+  words[1] = ipThem;
+  words[2] = portMe;
+  words[3] = ipMe;
+  words[4] = 16 << 24;
+  words[5] = 0;
+  return sipHashWords(key, words, 3);
+}
+
+function le32(b: Uint8Array, i: number): number {
+  return b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24);
+}
+
+/**
+ * The SYN cookie for an IPv6 flow. Addresses are read in place from byte
+ * arrays in network order (so a received packet's buffer can be passed with
+ * the address offset, without a copy).
+ *
+ * Layout: SipHash-2-4, under `key`, of the 40-byte message
+ * `ipThem (16 bytes, network order) ‖ ipMe (16 bytes, network order) ‖
+ * portThem (u32 little-endian) ‖ portMe (u32 little-endian)`; the cookie is
+ * the low 32 bits of the tag, as a signed int32 like {@link synCookie4}.
+ * Nothing is allocated.
+ *
+ * @example
+ * ```ts
+ * import { SipKey, synCookie6 } from "@zon/net/siphash";
+ * const key = SipKey.random();
+ * const them = new Uint8Array(16), me = new Uint8Array(16);
+ * them[0] = 0x20; them[1] = 0x01; them[15] = 2;
+ * me[0] = 0x20; me[1] = 0x01; me[15] = 1;
+ * const seq = synCookie6(them, 0, 443, me, 0, 40000, key);
+ * console.log(seq === synCookie6(them, 0, 443, me, 0, 40000, key)); // true
+ * ```
+ */
+export function synCookie6(
+  ipThem: Uint8Array,
+  ipThemOffset: number,
+  portThem: number,
+  ipMe: Uint8Array,
+  ipMeOffset: number,
+  portMe: number,
+  key: SipKey,
+): number {
+  // Each 8-byte chunk of an address is one little-endian 64-bit word.
+  words[0] = le32(ipThem, ipThemOffset + 4);
+  words[1] = le32(ipThem, ipThemOffset);
+  words[2] = le32(ipThem, ipThemOffset + 12);
+  words[3] = le32(ipThem, ipThemOffset + 8);
+  words[4] = le32(ipMe, ipMeOffset + 4);
+  words[5] = le32(ipMe, ipMeOffset);
+  words[6] = le32(ipMe, ipMeOffset + 12);
+  words[7] = le32(ipMe, ipMeOffset + 8);
+  words[8] = portMe;
+  words[9] = portThem;
+  // Empty final word carrying the length, 40, in its top byte.
+  words[10] = 40 << 24;
+  words[11] = 0;
+  return sipHashWords(key, words, 6);
+}
