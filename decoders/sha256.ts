@@ -9,7 +9,9 @@
  */
 
 /** Round constants: the first 32 bits of the cube roots of the first 64 primes. */
-const ROUND_CONSTANTS = new Uint32Array([
+// Int32Array, not Uint32Array: V8 keeps int32 values unboxed, while uint32
+// values above 2^31 become heap doubles and slow every round down.
+const ROUND_CONSTANTS = new Int32Array([
   0x428a2f98,
   0x71374491,
   0xb5c0fbcf,
@@ -89,7 +91,13 @@ const INITIAL_STATE = [
 ];
 
 const BLOCK_BYTES = 64;
-const HEX_DIGITS = "0123456789abcdef";
+/** The message schedule, shared: compress() never re-enters. */
+const SCHEDULE = new Int32Array(64);
+/** Two-digit lowercase hex of every byte value. */
+const BYTE_HEX: readonly string[] = Array.from(
+  { length: 256 },
+  (_, byte) => byte.toString(16).padStart(2, "0"),
+);
 
 /**
  * Incremental SHA-256: feed bytes with {@linkcode Sha256.update} in pieces of
@@ -112,10 +120,9 @@ const HEX_DIGITS = "0123456789abcdef";
  * ```
  */
 export class Sha256 {
-  #state = new Uint32Array(INITIAL_STATE);
+  #state = new Int32Array(INITIAL_STATE);
   #block = new Uint8Array(BLOCK_BYTES);
   #blockFill = 0;
-  #schedule = new Uint32Array(64);
   /** Total message length in bytes; a JS number is exact up to 2^53. */
   #length = 0;
   #finished = false;
@@ -161,12 +168,12 @@ export class Sha256 {
       this.#blockFill += take;
       position = take;
       if (this.#blockFill < BLOCK_BYTES) return this;
-      this.#compress(this.#block, 0);
+      compress(this.#state, this.#block, 0);
       this.#blockFill = 0;
     }
     // Whole blocks straight from the input: no copy.
     while (bytes.length - position >= BLOCK_BYTES) {
-      this.#compress(bytes, position);
+      compress(this.#state, bytes, position);
       position += BLOCK_BYTES;
     }
     if (position < bytes.length) {
@@ -196,7 +203,7 @@ export class Sha256 {
     block[this.#blockFill++] = 0x80;
     if (this.#blockFill > BLOCK_BYTES - 8) {
       block.fill(0, this.#blockFill);
-      this.#compress(block, 0);
+      compress(this.#state, block, 0);
       this.#blockFill = 0;
     }
     block.fill(0, this.#blockFill, BLOCK_BYTES - 8);
@@ -211,7 +218,7 @@ export class Sha256 {
     block[61] = low >>> 16;
     block[62] = low >>> 8;
     block[63] = low;
-    this.#compress(block, 0);
+    compress(this.#state, block, 0);
     const out = new Uint8Array(32);
     for (let i = 0; i < 8; i++) {
       const word = this.#state[i];
@@ -242,58 +249,58 @@ export class Sha256 {
     const digest = this.digest();
     let hex = "";
     for (let i = 0; i < digest.length; i++) {
-      hex += HEX_DIGITS[digest[i] >> 4] + HEX_DIGITS[digest[i] & 15];
+      hex += BYTE_HEX[digest[i]];
     }
     return hex;
   }
+}
 
-  /** One 64-byte block at `offset` of `bytes` through the compression function. */
-  #compress(bytes: Uint8Array, offset: number): void {
-    const w = this.#schedule;
-    for (let i = 0; i < 16; i++) {
-      const j = offset + i * 4;
-      w[i] = (bytes[j] << 24) | (bytes[j + 1] << 16) | (bytes[j + 2] << 8) |
-        bytes[j + 3];
-    }
-    for (let i = 16; i < 64; i++) {
-      const x = w[i - 15];
-      const y = w[i - 2];
-      const sigma0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^
-        (x >>> 3);
-      const sigma1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^
-        (y >>> 10);
-      w[i] = (w[i - 16] + sigma0 + w[i - 7] + sigma1) | 0;
-    }
-    const state = this.#state;
-    let a = state[0], b = state[1], c = state[2], d = state[3];
-    let e = state[4], f = state[5], g = state[6], h = state[7];
-    for (let i = 0; i < 64; i++) {
-      const bigSigma1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^
-        ((e >>> 25) | (e << 7));
-      const choose = (e & f) ^ (~e & g);
-      const t1 = (h + bigSigma1 + choose + ROUND_CONSTANTS[i] + w[i]) | 0;
-      const bigSigma0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^
-        ((a >>> 22) | (a << 10));
-      const majority = (a & b) ^ (a & c) ^ (b & c);
-      const t2 = (bigSigma0 + majority) | 0;
-      h = g;
-      g = f;
-      f = e;
-      e = (d + t1) | 0;
-      d = c;
-      c = b;
-      b = a;
-      a = (t1 + t2) | 0;
-    }
-    state[0] += a;
-    state[1] += b;
-    state[2] += c;
-    state[3] += d;
-    state[4] += e;
-    state[5] += f;
-    state[6] += g;
-    state[7] += h;
+/** One 64-byte block at `offset` of `bytes` through the compression function. */
+function compress(state: Int32Array, bytes: Uint8Array, offset: number): void {
+  const w = SCHEDULE;
+  const k = ROUND_CONSTANTS;
+  for (let i = 0; i < 16; i++) {
+    const j = offset + i * 4;
+    w[i] = (bytes[j] << 24) | (bytes[j + 1] << 16) | (bytes[j + 2] << 8) |
+      bytes[j + 3];
   }
+  for (let i = 16; i < 64; i++) {
+    const x = w[i - 15];
+    const y = w[i - 2];
+    const sigma0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^
+      (x >>> 3);
+    const sigma1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^
+      (y >>> 10);
+    w[i] = (w[i - 16] + sigma0 + w[i - 7] + sigma1) | 0;
+  }
+  let a = state[0], b = state[1], c = state[2], d = state[3];
+  let e = state[4], f = state[5], g = state[6], h = state[7];
+  for (let i = 0; i < 64; i++) {
+    const bigSigma1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^
+      ((e >>> 25) | (e << 7));
+    const choose = (e & f) ^ (~e & g);
+    const t1 = (h + bigSigma1 + choose + k[i] + w[i]) | 0;
+    const bigSigma0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^
+      ((a >>> 22) | (a << 10));
+    const majority = (a & b) ^ (a & c) ^ (b & c);
+    const t2 = (bigSigma0 + majority) | 0;
+    h = g;
+    g = f;
+    f = e;
+    e = (d + t1) | 0;
+    d = c;
+    c = b;
+    b = a;
+    a = (t1 + t2) | 0;
+  }
+  state[0] = (state[0] + a) | 0;
+  state[1] = (state[1] + b) | 0;
+  state[2] = (state[2] + c) | 0;
+  state[3] = (state[3] + d) | 0;
+  state[4] = (state[4] + e) | 0;
+  state[5] = (state[5] + f) | 0;
+  state[6] = (state[6] + g) | 0;
+  state[7] = (state[7] + h) | 0;
 }
 
 /**

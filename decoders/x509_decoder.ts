@@ -102,6 +102,12 @@ export interface X509DecoderOptions {
    * (default {@linkcode X509_LIMITS}.maxCertificateBytes, 1 MiB).
    */
   maxCertificateBytes?: number;
+  /**
+   * Compute `fingerprintSha256` (default true). Hashing is about half the
+   * decoding time; callers that do not need it may set false, and then get
+   * an empty string.
+   */
+  fingerprint?: boolean;
 }
 
 /**
@@ -129,6 +135,7 @@ export interface X509DecoderOptions {
  */
 export class X509Decoder {
   readonly #maxCertificateBytes: number;
+  readonly #fingerprint: boolean;
 
   // Tokenizer state, saved across fragments.
   #state: TokenizerState = TokenizerState.EXPECT_TAG;
@@ -189,6 +196,7 @@ export class X509Decoder {
   constructor(options: X509DecoderOptions = {}) {
     this.#maxCertificateBytes = options.maxCertificateBytes ??
       X509_LIMITS.maxCertificateBytes;
+    this.#fingerprint = options.fingerprint ?? true;
   }
 
   /**
@@ -292,9 +300,11 @@ export class X509Decoder {
       return;
     }
     if (this.#error) return;
-    this.#hash.update(
-      consumed === chunk.length ? chunk : chunk.subarray(0, consumed),
-    );
+    if (this.#fingerprint) {
+      this.#hash.update(
+        consumed === chunk.length ? chunk : chunk.subarray(0, consumed),
+      );
+    }
     this.#position += consumed;
     if (consumed < chunk.length) {
       this.#fail(
@@ -343,7 +353,7 @@ export class X509Decoder {
       notAfter: this.#notAfter,
       publicKey: this.#publicKey,
       subjectAltNames: this.#subjectAltNames,
-      fingerprintSha256: this.#hash.hexDigest(),
+      fingerprintSha256: this.#fingerprint ? this.#hash.hexDigest() : "",
       byteLength: this.#position,
       truncated: this.#truncated,
     };
@@ -606,10 +616,11 @@ export class X509Decoder {
   #capture(chunk: Uint8Array, start: number, count: number): void {
     const room = this.#scratch.length - this.#scratchFill;
     const copy = count < room ? count : room;
-    if (copy > 0) {
-      this.#scratch.set(chunk.subarray(start, start + copy), this.#scratchFill);
-      this.#scratchFill += copy;
-    }
+    // A plain loop: values are short, and subarray() would allocate a view.
+    const scratch = this.#scratch;
+    let fill = this.#scratchFill;
+    for (let k = 0; k < copy; k++) scratch[fill++] = chunk[start + k];
+    this.#scratchFill = fill;
     if (copy < count) this.#scratchOverflow = true;
   }
 

@@ -101,6 +101,12 @@ export const PUBLIC_KEY_ALGORITHMS: ReadonlyMap<string, string> = new Map([
 /**
  * Fixed key sizes of algorithms whose keys carry no size of their own
  * (OpenSSL's `EVP_PKEY_get_bits`).
+ *
+ * @example
+ * ```ts
+ * import { FIXED_KEY_BITS } from "@zon/net/decoders";
+ * console.log(FIXED_KEY_BITS.get("ed448")); // 456
+ * ```
  */
 export const FIXED_KEY_BITS: ReadonlyMap<string, number> = new Map([
   ["x25519", 253],

@@ -6,7 +6,11 @@
  * @module
  */
 
-const HEX_DIGITS = "0123456789abcdef";
+/** Two-digit lowercase hex of every byte value. */
+const BYTE_HEX: readonly string[] = Array.from(
+  { length: 256 },
+  (_, byte) => byte.toString(16).padStart(2, "0"),
+);
 const UTF8 = new TextDecoder("utf-8");
 
 /** ASN.1 universal tags of the string types a directory name may use. */
@@ -45,16 +49,25 @@ export function bytesToHex(
 ): string {
   let hex = "";
   for (let i = start; i < start + length; i++) {
-    hex += HEX_DIGITS[bytes[i] >> 4] + HEX_DIGITS[bytes[i] & 15];
+    hex += BYTE_HEX[bytes[i]];
   }
   return hex;
 }
 
 /** Bytes as Latin-1 code points (the ASCII string types and T61String). */
 function latin1(bytes: Uint8Array, length: number): string {
-  let text = "";
-  for (let i = 0; i < length; i++) text += String.fromCharCode(bytes[i]);
-  return text;
+  // One call instead of one concatenation per character; values are capped
+  // at 1,024 bytes, far below the engines' argument-count limits.
+  return String.fromCharCode.apply(
+    null,
+    bytes.subarray(0, length) as unknown as number[],
+  );
+}
+
+/** Whether `bytes[0, length)` is all ASCII (then UTF-8 equals Latin-1). */
+function isAscii(bytes: Uint8Array, length: number): boolean {
+  for (let i = 0; i < length; i++) if (bytes[i] >= 0x80) return false;
+  return true;
 }
 
 /** UTF-16BE (BMPString); an odd trailing byte is dropped. */
@@ -96,7 +109,9 @@ export function decodeDirectoryString(
 ): string {
   switch (tag) {
     case TAG_UTF8_STRING:
-      return UTF8.decode(bytes.subarray(0, length));
+      return isAscii(bytes, length)
+        ? latin1(bytes, length)
+        : UTF8.decode(bytes.subarray(0, length));
     case TAG_PRINTABLE_STRING:
     case TAG_IA5_STRING:
     case TAG_NUMERIC_STRING:
@@ -128,6 +143,39 @@ export function decodeAscii(bytes: Uint8Array, length: number): string {
  * @returns The OID such as `2.5.4.3`.
  */
 export function decodeOid(
+  bytes: Uint8Array,
+  length: number,
+): string | undefined {
+  // Certificates repeat a few dozen OIDs: look the encoding up by a hash
+  // before building the dotted text again.
+  if (length > 0 && length <= MAX_CACHED_OID_BYTES) {
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < length; i++) {
+      hash = Math.imul(hash ^ bytes[i], 0x01000193);
+    }
+    const cached = OID_CACHE.get(hash);
+    if (cached && cached.bytes.length === length) {
+      let same = true;
+      for (let i = 0; i < length && same; i++) {
+        same = cached.bytes[i] === bytes[i];
+      }
+      if (same) return cached.text;
+    }
+    const text = dottedOid(bytes, length);
+    if (text !== undefined && OID_CACHE.size < MAX_CACHED_OIDS) {
+      OID_CACHE.set(hash, { bytes: bytes.slice(0, length), text });
+    }
+    return text;
+  }
+  return dottedOid(bytes, length);
+}
+
+/** Bounded: attacker-chosen OIDs must not grow memory without limit. */
+const MAX_CACHED_OIDS = 512;
+const MAX_CACHED_OID_BYTES = 32;
+const OID_CACHE = new Map<number, { bytes: Uint8Array; text: string }>();
+
+function dottedOid(
   bytes: Uint8Array,
   length: number,
 ): string | undefined {

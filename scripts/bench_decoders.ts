@@ -1,0 +1,191 @@
+// Side-by-side benchmark for decoders/ (X.509), in one run:
+//
+//   node_modules/.bin/deno run -A scripts/bench_decoders.ts [--quick] [--no-npm]
+//
+// Workload: every certificate of the system CA store (/etc/ssl/certs/*.pem,
+// about 150), decoded in turn; the figure is certificates per second, best
+// of several passes after a warm-up.
+//
+// - zon X509Decoder, whole DER in one push, and in 64-byte fragments (the
+//   banner-grabber case), one decoder reused with reset(). Every field of
+//   the result is extracted, including the SHA-256 fingerprint; one more row
+//   with the fingerprint switched off shows what hashing costs.
+// - node:crypto X509Certificate (Deno's implementation): construct, then
+//   read subject, issuer, serialNumber, validFrom, validTo, subjectAltName,
+//   fingerprint256 and publicKey type/size: the same fields zon returns.
+// - @peculiar/x509 (npm, installed into a scratch folder for this script
+//   only): construct, then subject, issuer, serialNumber, notBefore,
+//   notAfter, the SAN extension and publicKey.algorithm. Its fingerprint
+//   API is asynchronous (Web Crypto), so it is not asked for one: this
+//   flatters it slightly.
+//
+// Numbers on a shared 2-core machine are indicative; the ratios, taken in
+// the same run, are the figure to quote.
+import { X509Certificate as NodeX509 } from "node:crypto";
+import { createRequire } from "node:module";
+import { pemToDer, X509Decoder } from "../decoders/mod.ts";
+
+const args = new Set(Deno.args);
+const QUICK = args.has("--quick");
+const PASSES = QUICK ? 3 : 7;
+const ROUNDS = QUICK ? 3 : 10;
+const FRAGMENT = 64;
+
+const pems: string[] = [];
+for (const entry of Deno.readDirSync("/etc/ssl/certs")) {
+  if (entry.name.endsWith(".pem")) {
+    pems.push(Deno.readTextFileSync(`/etc/ssl/certs/${entry.name}`));
+  }
+}
+const ders = pems.map((pem) => pemToDer(pem)[0]);
+const totalBytes = ders.reduce((sum, der) => sum + der.length, 0);
+
+let sink = 0;
+
+/** Best certificates/second over PASSES passes of ROUNDS × corpus. */
+function measure(run: () => void): number {
+  run(); // warm-up (JIT)
+  let best = Infinity;
+  for (let pass = 0; pass < PASSES; pass++) {
+    const start = performance.now();
+    for (let round = 0; round < ROUNDS; round++) run();
+    best = Math.min(best, performance.now() - start);
+  }
+  return (ders.length * ROUNDS) / (best / 1000);
+}
+
+const decoder = new X509Decoder();
+const decoderNoHash = new X509Decoder({ fingerprint: false });
+
+function zonNoFingerprint(): void {
+  for (const der of ders) {
+    decoderNoHash.reset();
+    decoderNoHash.push(der);
+    const result = decoderNoHash.end();
+    sink += "error" in result ? 1 : result.subject.length;
+  }
+}
+
+function zonWhole(): void {
+  for (const der of ders) {
+    decoder.reset();
+    decoder.push(der);
+    const result = decoder.end();
+    sink += "error" in result ? 1 : result.subject.length;
+  }
+}
+
+function zonFragments(): void {
+  for (const der of ders) {
+    decoder.reset();
+    for (let i = 0; i < der.length; i += FRAGMENT) {
+      decoder.push(der.subarray(i, i + FRAGMENT));
+    }
+    const result = decoder.end();
+    sink += "error" in result ? 1 : result.subject.length;
+  }
+}
+
+function nodeCrypto(): void {
+  for (const der of ders) {
+    const cert = new NodeX509(der);
+    let fields = 0;
+    try {
+      fields += cert.subject.length + cert.issuer.length;
+    } catch { /* Deno cannot print a few names */ }
+    fields += cert.serialNumber.length + cert.validFrom.length +
+      cert.validTo.length + (cert.subjectAltName?.length ?? 0) +
+      cert.fingerprint256.length;
+    try {
+      const key = cert.publicKey;
+      fields += (key.asymmetricKeyType?.length ?? 0) +
+        (key.asymmetricKeyDetails?.modulusLength ?? 0);
+    } catch { /* key type unsupported by Deno */ }
+    sink += fields;
+  }
+}
+
+interface PeculiarModule {
+  X509Certificate: new (raw: Uint8Array) => {
+    subject: string;
+    issuer: string;
+    serialNumber: string;
+    notBefore: Date;
+    notAfter: Date;
+    publicKey: { algorithm: { name: string } };
+    getExtension(type: string): unknown;
+  };
+}
+
+async function loadPeculiar(): Promise<PeculiarModule | undefined> {
+  if (args.has("--no-npm")) return undefined;
+  const dir = `${Deno.env.get("TMPDIR") ?? "/tmp"}/zon-bench-npm-x509`;
+  const want = ["@peculiar/x509@2.2.0", "reflect-metadata@0.2.2"];
+  try {
+    await Deno.stat(`${dir}/node_modules/@peculiar/x509/package.json`);
+  } catch {
+    await Deno.mkdir(dir, { recursive: true });
+    const out = await new Deno.Command("npm", {
+      args: [
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--loglevel=error",
+        "--prefix",
+        dir,
+        ...want,
+      ],
+      stdout: "inherit",
+      stderr: "inherit",
+    }).output();
+    if (!out.success) {
+      console.error("npm install failed; skipping @peculiar/x509");
+      return undefined;
+    }
+  }
+  const require = createRequire(`file://${dir}/`);
+  require(`${dir}/node_modules/reflect-metadata`);
+  return require(`${dir}/node_modules/@peculiar/x509`) as PeculiarModule;
+}
+
+const peculiar = await loadPeculiar();
+
+function peculiarX509(): void {
+  for (const der of ders) {
+    const cert = new peculiar!.X509Certificate(der);
+    sink += cert.subject.length + cert.issuer.length +
+      cert.serialNumber.length + cert.notBefore.getTime() % 7 +
+      cert.notAfter.getTime() % 7 + cert.publicKey.algorithm.name.length +
+      (cert.getExtension("2.5.29.17") ? 1 : 0);
+  }
+}
+
+const rows: Array<[string, number]> = [];
+const nodeRate = measure(nodeCrypto);
+rows.push(["node:crypto X509Certificate (Deno)", nodeRate]);
+rows.push(["zon X509Decoder, whole DER", measure(zonWhole)]);
+rows.push([
+  `zon X509Decoder, ${FRAGMENT}-byte fragments`,
+  measure(zonFragments),
+]);
+rows.push([
+  "zon X509Decoder, whole DER, fingerprint off",
+  measure(zonNoFingerprint),
+]);
+if (peculiar) rows.push(["@peculiar/x509 2.2.0", measure(peculiarX509)]);
+
+console.log(
+  `CA corpus: ${ders.length} certificates, ${totalBytes} bytes ` +
+    `(mean ${Math.round(totalBytes / ders.length)} B); ` +
+    `${Deno.version.deno}, best of ${PASSES} passes × ${ROUNDS} rounds\n`,
+);
+console.log("| decoder | certificates/s | MB/s | vs node:crypto |");
+console.log("| --- | ---: | ---: | ---: |");
+for (const [name, rate] of rows) {
+  const megabytes = (rate * totalBytes / ders.length) / 1e6;
+  console.log(
+    `| ${name} | ${Math.round(rate).toLocaleString("en-US")} | ` +
+      `${megabytes.toFixed(1)} | ${(rate / nodeRate).toFixed(2)}× |`,
+  );
+}
+if (sink === 0.5) console.log(sink);
