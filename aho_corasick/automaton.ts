@@ -2,6 +2,7 @@ import {
   compile,
   type CompiledTables,
   type NormalizedPattern,
+  quadHash,
 } from "./compile.ts";
 
 /**
@@ -222,36 +223,39 @@ function walkSparse(
 
 /**
  * The search loop. Per byte: `state = table[state + class[byte]]` and one
- * comparison; everything else (matches, sparse states, the skip) happens
+ * comparison; everything else (matches, sparse states, skipping) happens
  * off that path.
  *
- * With a skip table: while the automaton is in its unanchored root (state
- * 0) it remembers nothing of the past, so a start position can be passed
- * over once its byte pair shows no pattern starts there; the state one byte
- * later is then what the root gives for that byte, which the DFA recomputes.
- * In bulk, pairs are tested `window - 1` positions apart: a pair that
- * occurs nowhere in the first `window` bytes of any pattern clears every
- * start position whose window holds it. Four such tests per step have no
- * dependency on each other, unlike the DFA's load-after-load chain, which is
- * why skipping is faster than stepping. The chunk's last byte always goes
- * through the DFA, so the state returned is exact.
+ * Skipping: while the automaton is in its unanchored root (state 0) it
+ * remembers nothing of the past, so a start position can be passed over
+ * once a filter shows no pattern starts there; the state one byte later is
+ * then what the root gives for that byte, which the DFA recomputes. The
+ * filter tests have no dependency on each other, unlike the DFA's
+ * load-after-load chain, which is why skipping is faster than stepping.
+ *
+ * - Pair skip table: in bulk, pairs `window - 1` positions apart; a pair
+ *   that occurs nowhere in the first `window` bytes of any pattern clears
+ *   every start position whose window holds it. Then each start pair.
+ * - Quad filter (big sets): a hash of the 4 bytes at each start position.
+ *
+ * The DFA goes back to skipping when it reaches the root, or a
+ * non-matching depth-1 state (the state is then exactly what the root gives
+ * for the previous byte, so skipping restarts one byte back; it must have
+ * moved past where it started, so the search always progresses). The bytes
+ * a filter cannot see (a chunk's last 1 to 3) always go through the DFA, so
+ * the state returned is exact.
  */
 function search(
   t: CompiledTables,
   table: Uint16Array | Int32Array,
   classes: Uint8Array,
-  skipTable: Uint8Array | null,
   chunk: Uint8Array,
   state: number,
   onMatch: MatchHandler,
   base: number,
 ): number {
-  const { plainLimit, denseLimit, stride } = t;
+  const { plainLimit, denseLimit, stride, skipTable, quadFilter } = t;
   const n = chunk.length;
-  const last = n - 1;
-  const step = t.skipWindow - 1;
-  // Bulk skip needs pairs up to index i + window - 1 + 3 * step.
-  const bulkLast = last - (t.skipWindow - 1 + 3 * step);
   let s = state;
   let i = 0;
   if (s >= denseLimit) {
@@ -259,7 +263,7 @@ function search(
     i = walkSparse(t, s, chunk, 0, onMatch, base);
     s = walkState;
   }
-  if (skipTable === null) {
+  if (skipTable === null && quadFilter === null) {
     // No skipping: the tightest loop, with no test for the root (on random
     // input that test would be a coin flip for the branch predictor).
     while (i < n) {
@@ -277,48 +281,92 @@ function search(
     }
     return s;
   }
+  const last = n - 1;
+  const shallowLimit = t.shallowLimit;
+  const step = t.skipWindow - 1;
+  // Bulk pair skip reads pairs up to index i + 4 * step.
+  const bulkLast = last - 4 * step;
   scan: while (i < n) {
     if (s === 0) {
-      while (i <= bulkLast) {
-        const k0 = i + step - 1;
-        const k1 = k0 + step;
-        const k2 = k1 + step;
-        const k3 = k2 + step;
-        if (
-          ((skipTable[chunk[k0] | (chunk[k0 + 1] << 8)] |
-            skipTable[chunk[k1] | (chunk[k1 + 1] << 8)] |
-            skipTable[chunk[k2] | (chunk[k2 + 1] << 8)] |
-            skipTable[chunk[k3] | (chunk[k3 + 1] << 8)]) & 2) !== 0
-        ) {
-          // Something in these 4 × step positions might start a pattern:
-          // look at each start pair.
-          const stop = i + 4 * step;
-          while (
-            i < stop && (skipTable[chunk[i] | (chunk[i + 1] << 8)] & 1) === 0
-          ) i++;
-          if (i < stop) break;
-        } else {
-          i += 4 * step;
+      if (skipTable !== null) {
+        while (i <= bulkLast) {
+          const k0 = i + step - 1;
+          const k1 = k0 + step;
+          const k2 = k1 + step;
+          const k3 = k2 + step;
+          if (
+            ((skipTable[chunk[k0] | (chunk[k0 + 1] << 8)] |
+              skipTable[chunk[k1] | (chunk[k1 + 1] << 8)] |
+              skipTable[chunk[k2] | (chunk[k2 + 1] << 8)] |
+              skipTable[chunk[k3] | (chunk[k3 + 1] << 8)]) & 2) !== 0
+          ) {
+            // Something in these 4 × step positions might start a
+            // pattern: look at each start pair.
+            const stop = i + 4 * step;
+            while (
+              i < stop &&
+              (skipTable[chunk[i] | (chunk[i + 1] << 8)] & 1) === 0
+            ) i++;
+            if (i < stop) break;
+          } else {
+            i += 4 * step;
+          }
+        }
+        while (
+          i < last && (skipTable[chunk[i] | (chunk[i + 1] << 8)] & 1) === 0
+        ) i++;
+      } else if (quadFilter !== null) {
+        while (i + 6 <= last) {
+          const w0 = chunk[i] | (chunk[i + 1] << 8) | (chunk[i + 2] << 16) |
+            (chunk[i + 3] << 24);
+          const w1 = (w0 >>> 8) | (chunk[i + 4] << 24);
+          const w2 = (w1 >>> 8) | (chunk[i + 5] << 24);
+          const w3 = (w2 >>> 8) | (chunk[i + 6] << 24);
+          const h0 = quadHash(w0);
+          const h1 = quadHash(w1);
+          const h2 = quadHash(w2);
+          const h3 = quadHash(w3);
+          if (
+            (((quadFilter[h0 >>> 3] >> (h0 & 7)) |
+              (quadFilter[h1 >>> 3] >> (h1 & 7)) |
+              (quadFilter[h2 >>> 3] >> (h2 & 7)) |
+              (quadFilter[h3 >>> 3] >> (h3 & 7))) & 1) !== 0
+          ) break;
+          i += 4;
+        }
+        while (i + 3 <= last) {
+          const h = quadHash(
+            chunk[i] | (chunk[i + 1] << 8) | (chunk[i + 2] << 16) |
+              (chunk[i + 3] << 24),
+          );
+          if (((quadFilter[h >>> 3] >> (h & 7)) & 1) !== 0) break;
+          i++;
         }
       }
-      while (
-        i < last && (skipTable[chunk[i] | (chunk[i + 1] << 8)] & 1) === 0
-      ) i++;
     }
-    // Step the DFA until it is back in the root.
+    // A candidate (or bytes no filter can see): step the DFA until it can
+    // hand back to the skip loop.
+    const from = i;
     while (i < n) {
       s = table[s + classes[chunk[i++]]];
       if (s >= plainLimit) {
         if (s < denseLimit) {
           report(t, (s - plainLimit) / stride, base + i, onMatch);
-        } else {
-          const m = t.sparseMatch[s - denseLimit];
-          if (m !== -1) report(t, m, base + i, onMatch);
-          i = walkSparse(t, s, chunk, i, onMatch, base);
-          s = walkState;
-          if (s === 0) continue scan;
+          continue;
         }
-      } else if (s === 0) continue scan;
+        const m = t.sparseMatch[s - denseLimit];
+        if (m !== -1) report(t, m, base + i, onMatch);
+        i = walkSparse(t, s, chunk, i, onMatch, base);
+        s = walkState;
+      }
+      if (s < shallowLimit) {
+        if (s === 0) continue scan;
+        if (i - 1 > from) {
+          i--;
+          s = 0;
+          continue scan;
+        }
+      }
     }
   }
   return s;
@@ -664,6 +712,7 @@ export class AhoCorasick<T = unknown> {
       t.sparseFail.byteLength + t.sparseMatch.byteLength +
       t.sparseEdgeStart.byteLength + t.sparseEdgeClass.byteLength +
       t.sparseEdgeTarget.byteLength + (t.skipTable?.byteLength ?? 0) +
+      (t.quadFilter?.byteLength ?? 0) +
       this.#lengths.byteLength;
   }
 
@@ -706,7 +755,7 @@ export class AhoCorasick<T = unknown> {
    * ```
    */
   get prefilter(): boolean {
-    return this.#t.skipTable !== null;
+    return this.#t.skipTable !== null || this.#t.quadFilter !== null;
   }
 
   /**
@@ -805,7 +854,7 @@ export class AhoCorasick<T = unknown> {
       );
     }
     if (
-      t.skipTable === null && t.sparseCount === 0 &&
+      t.skipTable === null && t.quadFilter === null && t.sparseCount === 0 &&
       chunk.length >=
         LANES * Math.max(MIN_LANE_BYTES, 4 * t.maxPatternLength) &&
       state < t.denseLimit && !this.#lanes.busy
@@ -825,7 +874,6 @@ export class AhoCorasick<T = unknown> {
       t,
       t.table,
       t.classes,
-      t.skipTable,
       chunk,
       state,
       onMatch,

@@ -107,6 +107,16 @@ export interface CompiledTables {
   skipTable: Uint8Array | null;
   /** Bytes of each pattern's start the skip table covers (2 to 8), 0 if off. */
   skipWindow: number;
+  /**
+   * For big sets whose byte pairs are too common: a bit per hash of a
+   * pattern's first 4 bytes (see {@linkcode quadHash}), or null.
+   */
+  quadFilter: Uint8Array | null;
+  /**
+   * Ids below this are the root and the non-matching depth-1 unanchored
+   * states: a search in one of them may restart skipping one byte back.
+   */
+  shallowLimit: number;
   /** Length of the longest pattern. */
   maxPatternLength: number;
 }
@@ -123,6 +133,18 @@ const START_MAX_DENSITY = 1 / 8;
 const WINDOW_MAX_DENSITY = 1 / 64;
 /** Longest skip window tried. */
 const MAX_WINDOW = 8;
+/** log2 of the quad filter's bit count (128 KiB of bits). */
+export const QUAD_BITS = 20;
+/** A quad filter is used when at most this share of its bits are set. */
+const QUAD_MAX_DENSITY = 1 / 16;
+
+/**
+ * The quad filter's hash of 4 bytes read little-endian into `word`:
+ * Fibonacci hashing, the top {@linkcode QUAD_BITS} bits of a multiply.
+ */
+export function quadHash(word: number): number {
+  return Math.imul(word, 0x9e3779b1) >>> (32 - QUAD_BITS);
+}
 
 const NONE = -1;
 
@@ -438,6 +460,15 @@ export function compile(
     options.prefilter === "on",
   );
   const [skipTable, skipWindow] = skip ?? [null, 0];
+  const quadFilter = options.prefilter === "off" || skip !== null
+    ? null
+    : buildQuad(patterns, classes, stride);
+  let shallowLimit = stride;
+  for (let c = firstChild[UNANCHORED_ROOT]; c !== NONE; c = nextSibling[c]) {
+    if (!isMatch[c] && depth[c] <= denseDepth) {
+      shallowLimit = Math.max(shallowLimit, stateOf[c] + stride);
+    }
+  }
 
   return {
     classes,
@@ -460,6 +491,8 @@ export function compile(
     outputs,
     skipTable,
     skipWindow,
+    quadFilter,
+    shallowLimit,
     maxPatternLength,
   };
 }
@@ -530,4 +563,44 @@ function buildSkip(
   markWindow(2);
   if (force || marked <= 0x10000 * START_MAX_DENSITY) return [table, 2];
   return null;
+}
+
+/**
+ * Builds the quad filter: one bit per hash of the first 4 bytes of every
+ * unanchored pattern, in every case spelling. Null when some unanchored
+ * pattern is shorter than 4 bytes, or too many bits would be set.
+ */
+function buildQuad(
+  patterns: readonly NormalizedPattern[],
+  classes: Uint8Array,
+  stride: number,
+): Uint8Array | null {
+  const spellings: number[][] = Array.from({ length: stride }, () => []);
+  for (let b = 0; b < 256; b++) spellings[classes[b]].push(b);
+  const bits = new Uint8Array(1 << (QUAD_BITS - 3));
+  let set = 0;
+  let any = false;
+  for (const p of patterns) {
+    if (p.anchoredStart) continue;
+    if (p.bytes.length < 4) return null;
+    any = true;
+    const [s0, s1, s2, s3] = [0, 1, 2, 3].map((q) =>
+      spellings[classes[p.bytes[q]]]
+    );
+    for (const b0 of s0) {
+      for (const b1 of s1) {
+        for (const b2 of s2) {
+          for (const b3 of s3) {
+            const h = quadHash(b0 | (b1 << 8) | (b2 << 16) | (b3 << 24));
+            if ((bits[h >>> 3] & (1 << (h & 7))) === 0) {
+              bits[h >>> 3] |= 1 << (h & 7);
+              set++;
+            }
+          }
+        }
+      }
+    }
+  }
+  if (!any || set > (1 << QUAD_BITS) * QUAD_MAX_DENSITY) return null;
+  return bits;
 }

@@ -616,3 +616,43 @@ Deno.test("aho_corasick: onMatch may search again with the same automaton", () =
   );
   assert.equal(ac.findAll(hay).length, 4000);
 });
+
+Deno.test("aho_corasick: big sets use the 4-byte start filter and stay exact", () => {
+  const rng = new Rng(9);
+  const symbols = alphabet(rng, 256, false);
+  // 9,000 patterns of 4-6 bytes: byte pairs are too common to filter on, so
+  // the 4-byte hash filter is used (its table alone is 128 KiB).
+  const list = Array.from(
+    { length: 9000 },
+    () => randomString(rng, symbols, rng.int(4, 6)),
+  );
+  const hay = randomString(rng, symbols, 30000);
+  for (let at = 3; at + 6 < hay.length; at += rng.int(1, 60)) {
+    hay.set(list[rng.int(0, list.length - 1)], at);
+  }
+  // The naive reference, with a map instead of a pattern loop for speed.
+  const byKey = new Map<string, number[]>();
+  const key = (b: Uint8Array) => String.fromCharCode(...b);
+  list.forEach((p, i) => byKey.set(key(p), [...(byKey.get(key(p)) ?? []), i]));
+  const expected: Match[] = [];
+  for (let end = 1; end <= hay.length; end++) {
+    for (let length = 6; length >= 4; length--) {
+      if (end < length) continue;
+      for (const p of byKey.get(key(hay.subarray(end - length, end))) ?? []) {
+        expected.push({ pattern: p, end });
+      }
+    }
+  }
+  assert.ok(expected.length > 400);
+  const ac = AhoCorasick.build(list);
+  assert.equal(ac.prefilter, true);
+  assert.ok(ac.memoryBytes > 128 * 1024);
+  assert.deepEqual(ac.findAll(hay), expected);
+  for (let k = 0; k < 20; k++) {
+    assert.deepEqual(streamAt(ac, hay, randomCuts(rng, hay.length)), expected);
+  }
+  assert.deepEqual(streamAt(ac, hay, byteCuts(hay.length)), expected);
+  const bare = AhoCorasick.build(list, { prefilter: false });
+  assert.equal(bare.prefilter, false);
+  assert.deepEqual(bare.findAll(hay), expected);
+});
