@@ -23,6 +23,7 @@
 // with smack's loop). Numbers on a shared 2-core machine are indicative.
 import { AhoCorasick } from "../aho_corasick/mod.ts";
 import { createRequire } from "node:module";
+import process from "node:process";
 
 const args = new Set(Deno.args);
 const QUICK = args.has("--quick");
@@ -55,21 +56,26 @@ function fmt(n: number, digits = 0): string {
 }
 
 // --- 1. masscan --------------------------------------------------------------
-async function masscanSmackMBps(): Promise<number | null> {
-  if (args.has("--no-masscan")) return null;
-  try {
-    const out = await new Deno.Command("masscan", {
-      args: ["--benchmark"],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const text = new TextDecoder().decode(out.stdout);
-    const section = text.slice(text.indexOf("smack-1"));
-    const m = /bits\/second\s*=\s*([\d.]+)-million/.exec(section);
-    return m ? Number(m[1]) / 8 : null;
-  } catch {
-    return null;
+/** smack-1 MB/s of each of `runs` runs of `masscan --benchmark`. */
+async function masscanSmackMBps(runs: number): Promise<number[]> {
+  if (args.has("--no-masscan")) return [];
+  const out: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    try {
+      const result = await new Deno.Command("masscan", {
+        args: ["--benchmark"],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const text = new TextDecoder().decode(result.stdout);
+      const section = text.slice(text.indexOf("smack-1"));
+      const m = /bits\/second\s*=\s*([\d.]+)-million/.exec(section);
+      if (m) out.push(Number(m[1]) / 8);
+    } catch {
+      return out;
+    }
   }
+  return out;
 }
 
 // --- zon measurements ------------------------------------------------------------
@@ -78,44 +84,59 @@ const onMatch = (_pattern: number, _end: number): void => {
   matchCount++;
 };
 
-/** MB/s of the best pass streaming `hay` in CHUNK-sized writes. */
-function streamMBps(ac: AhoCorasick, hay: Uint8Array): {
+/** Wall-clock and process-CPU MB/s of a timed region, best of several. */
+interface Speed {
+  /** Bytes per second / 1e6, from the fastest pass by wall clock. */
   mbps: number;
+  /** The same pass by process CPU time (less sensitive to a busy machine). */
+  cpuMbps: number;
+}
+
+function timeBest(bytes: number, passes: number, run: () => void): Speed {
+  let bestWall = Infinity;
+  let bestCpu = Infinity;
+  for (let pass = 0; pass < passes; pass++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    run();
+    const wall = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    const cpu = (c.user + c.system) / 1000;
+    if (wall < bestWall) bestWall = wall;
+    if (cpu < bestCpu) bestCpu = cpu;
+  }
+  return {
+    mbps: bytes / 1e6 / (bestWall / 1e3),
+    cpuMbps: bytes / 1e6 / (bestCpu / 1e3),
+  };
+}
+
+/** Streams `hay` in CHUNK-sized writes; best of PASSES after a warm-up. */
+function streamSpeed(ac: AhoCorasick, hay: Uint8Array): Speed & {
   matches: number;
 } {
-  let best = Infinity;
-  let matches = 0;
-  // Warm-up: let the JIT see the loop in its steady state.
   const warm = ac.stream();
   for (let at = 0; at < Math.min(hay.length, 8 * MIB); at += CHUNK) {
     warm.write(hay.subarray(at, at + CHUNK), onMatch);
   }
-  for (let pass = 0; pass < PASSES; pass++) {
+  let matches = 0;
+  const speed = timeBest(hay.length, PASSES, () => {
     const flow = ac.stream();
     matchCount = 0;
-    const t0 = performance.now();
     for (let at = 0; at < hay.length; at += CHUNK) {
       flow.write(hay.subarray(at, at + CHUNK), onMatch);
     }
-    const dt = performance.now() - t0;
     matches = matchCount;
-    if (dt < best) best = dt;
-  }
-  return { mbps: hay.length / 1e6 / (best / 1e3), matches };
+  });
+  return { ...speed, matches };
 }
 
-/** masscan's pattern: one scan call over the whole buffer per pass. */
-function smackWorkloadMBps(ac: AhoCorasick, buf: Uint8Array): number {
-  const PASSES_SMACK = 30;
+/** masscan's pattern: one scan call over the whole buffer, 30 passes. */
+function smackSpeed(ac: AhoCorasick, buf: Uint8Array): Speed {
   for (let i = 0; i < 10; i++) ac.scan(buf, ac.startState, onMatch);
-  let best = Infinity;
-  for (let round = 0; round < 3; round++) {
-    const t0 = performance.now();
-    for (let i = 0; i < PASSES_SMACK; i++) ac.scan(buf, ac.startState, onMatch);
-    const dt = performance.now() - t0;
-    if (dt < best) best = dt;
-  }
-  return (buf.length * PASSES_SMACK) / 1e6 / (best / 1e3);
+  return timeBest(buf.length * 30, 3, () => {
+    for (let i = 0; i < 30; i++) ac.scan(buf, ac.startState, onMatch);
+  });
 }
 
 // --- npm packages ------------------------------------------------------------
@@ -179,8 +200,7 @@ async function loadPeers(): Promise<Peer[]> {
   ];
 }
 
-function peerMBps(peer: Peer, patterns: string[], text: string): {
-  mbps: number;
+function peerSpeed(peer: Peer, patterns: string[], text: string): Speed & {
   matches: number;
   buildMs: number;
 } {
@@ -188,15 +208,11 @@ function peerMBps(peer: Peer, patterns: string[], text: string): {
   const m = peer.build(patterns);
   const buildMs = performance.now() - b0;
   peer.count(m, text.slice(0, 256 * 1024)); // warm-up
-  let best = Infinity;
   let matches = 0;
-  for (let pass = 0; pass < 2; pass++) {
-    const t0 = performance.now();
+  const speed = timeBest(text.length, 2, () => {
     matches = peer.count(m, text);
-    const dt = performance.now() - t0;
-    if (dt < best) best = dt;
-  }
-  return { mbps: text.length / 1e6 / (best / 1e3), matches, buildMs };
+  });
+  return { ...speed, matches, buildMs };
 }
 
 // --- workloads -------------------------------------------------------------------
@@ -241,24 +257,20 @@ const latin1 = (bytes: Uint8Array): string =>
   new TextDecoder("latin1").decode(bytes);
 
 // --- run -------------------------------------------------------------------------
-const smackMBps = await masscanSmackMBps();
-const peers = await loadPeers();
-const rows: string[][] = [];
-const add = (...cells: string[]) => rows.push(cells);
+interface Row {
+  workload: string;
+  matcher: string;
+  speed: Speed;
+  memory: string;
+  matches: string;
+  /** For zon rows: the npm rows of the same workload to compare with. */
+  peers?: Row[];
+}
 
-console.log(
-  `zon aho_corasick benchmark (${
-    QUICK ? "quick" : "full"
-  }), deno ${Deno.version.deno}, V8 ${Deno.version.v8}`,
-);
-console.log(
-  `masscan --benchmark smack-1: ${
-    smackMBps === null
-      ? "n/a"
-      : `${fmt(smackMBps)} MB/s (${fmt(smackMBps * 8)} Mbit/s)`
-  }`,
-);
-console.log("");
+// masscan runs before and after ours, so both see the same machine load.
+const smackRuns = await masscanSmackMBps(3);
+const peers = await loadPeers();
+const rows: Row[] = [];
 
 {
   const { buf, patterns } = smackWorkload();
@@ -267,81 +279,105 @@ console.log("");
       caseInsensitive: true,
       prefilter,
     });
-    const mbps = smackWorkloadMBps(ac, buf);
-    add(
-      `smack-1 workload (20 nocase, 1 MiB × 30)`,
-      prefilter === "auto" ? "zon (prefilter)" : "zon (bare DFA)",
-      fmt(mbps),
-      smackMBps ? `${fmt(mbps / smackMBps, 2)}×` : "",
-      fmt(ac.memoryBytes),
-      "0",
-    );
+    rows.push({
+      workload: "smack-1 workload: 20 nocase, 1 MiB × 30",
+      matcher: `zon ${ac.prefilter ? "(prefilter)" : "(bare DFA)"}`,
+      speed: smackSpeed(ac, buf),
+      memory: fmt(ac.memoryBytes),
+      matches: "0",
+    });
   }
 }
 
 for (const count of [10, 100, 10_000]) {
   const patterns = randomPatterns(count, 0x1000 + count);
   const hay = haystack(HAY_BYTES, patterns, 0x2000 + count);
-  const label = `${fmt(count)} patterns, ${HAY_BYTES / MIB} MiB random`;
-  let best = 0;
+  const workload = `${fmt(count)} patterns, ${HAY_BYTES / MIB} MiB random`;
+  const zonRows: Row[] = [];
   for (const prefilter of ["auto", false] as const) {
     const b0 = performance.now();
     const ac = AhoCorasick.build(patterns, { prefilter });
     const buildMs = performance.now() - b0;
-    const { mbps, matches } = streamMBps(ac, hay);
-    if (mbps > best) best = mbps;
-    add(
-      label,
-      `zon (${ac.prefilter ? "prefilter" : "bare DFA"}; ${
+    const r = streamSpeed(ac, hay);
+    const row: Row = {
+      workload,
+      matcher: `zon ${ac.prefilter ? "(prefilter)" : "(bare DFA)"}: ${
         fmt(ac.stateCount)
-      } states × ${ac.byteClasses} classes, ${ac.tableWidth}-bit, build ${
+      } states, ${ac.byteClasses} classes, dense depth ${ac.denseDepth}, build ${
         fmt(buildMs, 1)
-      } ms)`,
-      fmt(mbps),
-      smackMBps ? `${fmt(mbps / smackMBps, 2)}×` : "",
-      fmt(ac.memoryBytes),
-      fmt(matches),
-    );
+      } ms`,
+      speed: r,
+      memory: fmt(ac.memoryBytes),
+      matches: fmt(r.matches),
+    };
+    rows.push(row);
+    zonRows.push(row);
   }
   if (peers.length > 0) {
     const text = latin1(hay.subarray(0, NPM_BYTES));
     const strings = patterns.map(latin1);
+    const peerRows: Row[] = [];
     for (const peer of peers) {
-      const r = peerMBps(peer, strings, text);
-      add(
-        `${label} (first ${NPM_BYTES / MIB} MiB)`,
-        `${peer.name}, build ${fmt(r.buildMs, 1)} ms`,
-        fmt(r.mbps, 1),
-        smackMBps ? `${fmt(r.mbps / smackMBps, 3)}×` : "",
-        "",
-        fmt(r.matches),
-      );
-      add(
-        "",
-        `  zon best / ${peer.name.split(" ")[0]}`,
-        `${fmt(best / r.mbps, 1)}×`,
-        "",
-        "",
-        "",
-      );
+      const r = peerSpeed(peer, strings, text);
+      const row: Row = {
+        workload: `${workload} (first ${NPM_BYTES / MIB} MiB)`,
+        matcher: `${peer.name}, build ${fmt(r.buildMs, 1)} ms`,
+        speed: r,
+        memory: "",
+        matches: fmt(r.matches),
+      };
+      rows.push(row);
+      peerRows.push(row);
     }
+    for (const z of zonRows) z.peers = peerRows;
   }
 }
 
+smackRuns.push(...await masscanSmackMBps(2));
+const smack = smackRuns.length > 0 ? Math.max(...smackRuns) : null;
+
+console.log(
+  `zon aho_corasick benchmark (${
+    QUICK ? "quick" : "full"
+  }), deno ${Deno.version.deno}, V8 ${Deno.version.v8}, ${navigator.hardwareConcurrency} CPUs`,
+);
+console.log(
+  `masscan --benchmark smack-1, ${smackRuns.length} runs (MB/s = bits/s / 8): ${
+    smackRuns.map((v) => fmt(v)).join(", ")
+  }; best: ${smack === null ? "n/a" : fmt(smack)} MB/s`,
+);
+console.log("");
 const header = [
   "workload",
   "matcher",
   "MB/s",
-  "vs smack-1",
+  "CPU MB/s",
+  "× smack-1",
+  "× best npm",
   "memory B",
   "matches",
 ];
+const table = rows.map((r) => {
+  const bestPeer = r.peers && r.peers.length > 0
+    ? Math.max(...r.peers.map((p) => p.speed.mbps))
+    : null;
+  return [
+    r.workload,
+    r.matcher,
+    fmt(r.speed.mbps, r.speed.mbps < 100 ? 1 : 0),
+    fmt(r.speed.cpuMbps, r.speed.cpuMbps < 100 ? 1 : 0),
+    smack === null ? "" : fmt(r.speed.mbps / smack, 2),
+    bestPeer === null ? "" : fmt(r.speed.mbps / bestPeer, 0),
+    r.memory,
+    r.matches,
+  ];
+});
 const widths = header.map((h, i) =>
-  Math.max(h.length, ...rows.map((r) => r[i].length))
+  Math.max(h.length, ...table.map((r) => r[i].length))
 );
 const line = (cells: string[]) =>
   cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
     .join("  ");
 console.log(line(header));
 console.log(widths.map((w) => "-".repeat(w)).join("  "));
-for (const r of rows) console.log(line(r));
+for (const r of table) console.log(line(r));
