@@ -85,6 +85,9 @@ export class Blackrock {
   readonly #outLoXor: Int32Array;
   readonly #outHiMod: Float64Array;
   readonly #modulus: Float64Array;
+  readonly #inverse: Float64Array;
+  // Round j's s-box with its byte mask folded in: box[j·256 + x] = S[x ^ mask_j].
+  readonly #roundBoxes: Uint8Array;
   // range = a·rangeQuot + rangeRem, to test a·q + r ≥ range without forming it.
   readonly #rangeQuot: number;
   readonly #rangeRem: number;
@@ -131,6 +134,8 @@ export class Blackrock {
     this.#outLoXor = new Int32Array(rounds + 1);
     this.#outHiMod = new Float64Array(rounds + 1);
     this.#modulus = new Float64Array(rounds + 1);
+    this.#inverse = new Float64Array(rounds + 1);
+    this.#roundBoxes = new Uint8Array(256 * (rounds + 1));
     const seedLowByte = Number(seed64 & 0xffn);
     for (let j = 1; j <= rounds; j++) {
       const rot = ((seed64 << BigInt(j)) ^ (seed64 >> BigInt(64 - j))) & MASK64;
@@ -148,6 +153,8 @@ export class Blackrock {
       this.#outLoXor[j] = r2 << 23;
       this.#outHiMod[j] = Number((BigInt(outHi) << 32n) % BigInt(modulus));
       this.#modulus[j] = modulus;
+      this.#inverse[j] = 1 / modulus;
+      for (let x = 0; x < 256; x++) this.#roundBoxes[256 * j + x] = s[x ^ mask];
       // outHi can never be 2^32 − 1 (bits 7..16 come from r3's zero low
       // half), so L + output never wraps 2^64 and each round is a bijection.
     }
@@ -194,7 +201,8 @@ export class Blackrock {
     const rounds = this.rounds;
     const rotLo = this.#rotLo, byteMask = this.#byteMask;
     const outLoXor = this.#outLoXor, outHiMod = this.#outHiMod;
-    const modulus = this.#modulus;
+    const modulus = this.#modulus, inverse = this.#inverse;
+    const box = this.#roundBoxes;
     const rangeQuot = this.#rangeQuot, rangeRem = this.#rangeRem;
     const s = BLACKROCK_SBOX;
     for (let n = 0; n < count; n++) {
@@ -207,15 +215,18 @@ export class Blackrock {
       for (;;) {
         for (let j = 1; j <= rounds; j++) {
           const x = right ^ rotLo[j];
-          const k = byteMask[j];
-          const w = s[(x & 0xff) ^ k] | (s[((x >>> 8) & 0xff) ^ k] << 8) |
-            (s[((x >>> 16) & 0xff) ^ k] << 16) | (s[(x >>> 24) ^ k] << 24);
+          const t = j << 8; // this round's s-box, pre-XORed with its byte mask
+          const w = box[t | (x & 0xff)] | (box[t | ((x >>> 8) & 0xff)] << 8) |
+            (box[t | ((x >>> 16) & 0xff)] << 16) | (box[t | (x >>> 24)] << 24);
+          // sum mod m, by multiplying with 1/m instead of dividing: the
+          // floored quotient is off by at most one, which the test fixes.
           const m = modulus[j];
           const sum = outHiMod[j] + ((w ^ outLoXor[j]) >>> 0) + left;
-          let next = sum - Math.floor(sum / m) * m;
+          let next = sum - Math.floor(sum * inverse[j]) * m;
           if (next < 0) next += m;
+          else if (next >= m) next -= m;
           left = right;
-          right = next;
+          right = next | 0; // < 2^27: keep it an int32 for the next XOR
         }
         // The cipher's output c is a·L + R (odd rounds) or a·R + L (even);
         // as the next input it splits back into (c mod a, c div a) directly.
