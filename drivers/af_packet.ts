@@ -152,7 +152,7 @@ export class RingDriver implements PacketDriver {
   readonly device: string;
   /** Largest frame `send` accepts: the interface MTU plus the Ethernet header, capped by the ring frame. */
   readonly maxFrameLength: number;
-  /** True when frames carry a `virtio_net_hdr` (checksums completed by the kernel/NIC). */
+  /** True when flagged checksums are handed to the kernel/NIC through the `virtio_net_hdr`. */
   readonly checksumOffload: boolean;
   /** The receive socket (polls readable when a block is ready), or -1 when send-only. */
   readonly fd: number;
@@ -181,6 +181,7 @@ export class RingDriver implements PacketDriver {
     tx: { fd: number; map: Mapping; ring: TxFrameRing } | null,
     rx: { fd: number; map: Mapping; ring: RxBlockRing } | null,
     mtu: number,
+    checksumOffload: boolean,
   ) {
     this.name = name;
     this.device = device;
@@ -193,7 +194,7 @@ export class RingDriver implements PacketDriver {
     this.rxRing = rx?.ring ?? null;
     this.#txBytes = tx?.map.bytes ?? new Uint8Array(0);
     this.#rxBytes = rx?.map.bytes ?? new Uint8Array(0);
-    this.checksumOffload = tx?.ring.vnetHeader ?? false;
+    this.checksumOffload = checksumOffload;
     this.maxFrameLength = Math.min(mtu + 14, tx?.ring.maxFrameLength ?? 65535);
   }
 
@@ -221,6 +222,7 @@ export class RingDriver implements PacketDriver {
     try {
       let tx: { fd: number; map: Mapping; ring: TxFrameRing } | null = null;
       let rx: { fd: number; map: Mapping; ring: RxBlockRing } | null = null;
+      let offload = false;
       if (mode !== "receive") {
         const fd = c.socket(AF_PACKET, SOCK_RAW, 0);
         if (fd < 0) {
@@ -238,18 +240,12 @@ export class RingDriver implements PacketDriver {
           int32(TPACKET_V2),
           "PACKET_VERSION",
         );
-        const vnet = options.checksumOffload ?? true;
-        // Both must be set before the ring exists (the kernel answers EBUSY after).
-        if (vnet) {
-          setOption(
-            c,
-            fd,
-            SOL_PACKET,
-            PACKET_VNET_HDR,
-            int32(1),
-            "PACKET_VNET_HDR",
-          );
-        }
+        // The vnet header carries checksum-offload requests and hdr_len, which
+        // makes the kernel copy small frames linearly (see TxFrameRing.submit).
+        // Must be set before the ring exists (the kernel answers EBUSY after);
+        // kernels without it on TX rings fall back to plain frames.
+        const vnet =
+          c.setsockopt(fd, SOL_PACKET, PACKET_VNET_HDR, int32(1), 4) === 0;
         // Skip malformed frames instead of stalling the ring on them; send() validates lengths.
         setOption(c, fd, SOL_PACKET, PACKET_LOSS, int32(1), "PACKET_LOSS");
         if (options.qdiscBypass ?? true) {
@@ -281,6 +277,7 @@ export class RingDriver implements PacketDriver {
           fail("ring", `bind(${device})`);
         }
         tx = { fd, map, ring: new TxFrameRing(map.bytes, g, vnet) };
+        offload = vnet && (options.checksumOffload ?? true);
       }
       if (mode !== "send") {
         const fd = c.socket(AF_PACKET, SOCK_RAW, 0);
@@ -356,7 +353,15 @@ export class RingDriver implements PacketDriver {
         }
         rx = { fd, map, ring: new RxBlockRing(map.bytes, g) };
       }
-      return new RingDriver(name, device, c, tx, rx, interfaceMtu(device));
+      return new RingDriver(
+        name,
+        device,
+        c,
+        tx,
+        rx,
+        interfaceMtu(device),
+        offload,
+      );
     } catch (e) {
       for (const m of maps) c.munmap(m.pointer, BigInt(m.size));
       for (const fd of opened) c.close(fd);
@@ -389,8 +394,9 @@ export class RingDriver implements PacketDriver {
     const at = tx.acquire();
     if (at < 0) return false;
     this.#txBytes.set(frame, at);
-    if (csumStart >= 0 && !tx.vnetHeader) {
+    if (csumStart >= 0 && !this.checksumOffload) {
       completeChecksum(this.#txBytes, at, length, csumStart, csumOffset);
+      csumStart = -1;
     }
     tx.submit(length, csumStart, csumOffset);
     return true;
@@ -414,8 +420,9 @@ export class RingDriver implements PacketDriver {
     if (length < 14 || length > this.maxFrameLength) {
       throw new FrameSizeError("ring", length, this.maxFrameLength);
     }
-    if (csumStart >= 0 && !tx.vnetHeader) {
+    if (csumStart >= 0 && !this.checksumOffload) {
       completeChecksum(this.#txBytes, at, length, csumStart, csumOffset);
+      csumStart = -1;
     }
     tx.submit(length, csumStart, csumOffset);
     return true;

@@ -93,7 +93,7 @@ export interface DriverOptions {
   txFrames?: number;
   /** `ring:`: bytes per TX ring frame (default 2048; 16-byte multiple). */
   txFrameSize?: number;
-  /** `ring:`: prepend a `virtio_net_hdr` so checksums can be offloaded (default true). */
+  /** `ring:`: hand checksums flagged for offload to the kernel/NIC (default true); false completes them in software. */
   checksumOffload?: boolean;
   /** `ring:`: skip the qdisc layer (`PACKET_QDISC_BYPASS`, default true). */
   qdiscBypass?: boolean;

@@ -165,8 +165,10 @@ export class TxFrameRing {
   sent = 0;
 
   readonly #status: Int32Array;
-  readonly #view: DataView;
+  readonly #u16: Uint16Array;
   readonly #perBlock: number;
+  // Frames tile blocks exactly: frame i is at i * frameSize (no division).
+  readonly #contiguous: boolean;
   #next = 0; // next frame to fill
   #oldest = 0; // oldest submitted frame not yet seen back from the kernel
   #pending = 0; // frames submitted and not yet reclaimed
@@ -202,12 +204,13 @@ export class TxFrameRing {
       memory.byteOffset,
       memory.byteLength >>> 2,
     );
-    this.#view = new DataView(
+    this.#perBlock = Math.floor(geometry.blockSize / geometry.frameSize);
+    this.#contiguous = geometry.blockSize % geometry.frameSize === 0;
+    this.#u16 = new Uint16Array(
       memory.buffer,
       memory.byteOffset,
-      memory.byteLength,
+      memory.byteLength >>> 1,
     );
-    this.#perBlock = Math.floor(geometry.blockSize / geometry.frameSize);
   }
 
   /**
@@ -222,6 +225,7 @@ export class TxFrameRing {
    * ```
    */
   frameOffset(index: number): number {
+    if (this.#contiguous) return index * this.geometry.frameSize;
     const block = Math.floor(index / this.#perBlock);
     return block * this.geometry.blockSize +
       (index - block * this.#perBlock) * this.geometry.frameSize;
@@ -299,25 +303,29 @@ export class TxFrameRing {
    */
   submit(length: number, csumStart = -1, csumOffset = 0): void {
     const start = this.#frameStart;
-    const view = this.#view;
     let tpLen = length;
     if (this.vnetHeader) {
-      const h = start + TPACKET2_DATA_OFFSET;
-      if (csumStart >= 0) {
-        view.setUint32(h, VIRTIO_NET_HDR_F_NEEDS_CSUM, true); // flags, gso_type=NONE, hdr_len=0
-        view.setUint16(h + 6, csumStart, true);
-        view.setUint16(h + 8, csumOffset, true);
-      } else {
-        view.setUint32(h, 0, true);
-        view.setUint32(h + 4, 0, true);
-        view.setUint16(h + 8, 0, true);
-      }
-      view.setUint16(h + 4, 0, true); // gso_size
+      // struct virtio_net_hdr { u8 flags; u8 gso_type; u16 hdr_len; u16 gso_size; u16 csum_start; u16 csum_offset; }
+      // in host byte order, written as five u16 (flags | GSO_NONE << 8 first).
+      const h = (start + TPACKET2_DATA_OFFSET) >>> 1;
+      const u16 = this.#u16;
+      const offload = csumStart >= 0;
+      u16[h] = offload ? VIRTIO_NET_HDR_F_NEEDS_CSUM : 0;
+      // hdr_len = the whole frame: the kernel copies it into the skb's linear
+      // area instead of attaching ring pages as fragments, which a veth or
+      // the local stack would otherwise copy again into a freshly allocated
+      // page per frame (skb_copy_ubufs). For small frames the copy is cheaper.
+      u16[h + 1] = length;
+      u16[h + 2] = 0;
+      u16[h + 3] = offload ? csumStart : 0;
+      u16[h + 4] = offload ? csumOffset : 0;
       tpLen += VNET_HDR_LENGTH;
     }
-    view.setUint32(start + 4, tpLen, true);
+    const status = this.#status;
+    const word = start >>> 2;
+    status[word + 1] = tpLen; // tp_len
     // The status store publishes the frame: it must be the last write.
-    Atomics.store(this.#status, start >>> 2, TP_STATUS.SEND_REQUEST);
+    Atomics.store(status, word, TP_STATUS.SEND_REQUEST);
     this.#pending++;
     const next = this.#next + 1;
     this.#next = next === this.geometry.frameCount ? 0 : next;

@@ -106,9 +106,12 @@ Deno.test("TxFrameRing: virtio_net_hdr for checksum offload, and rejected frames
   memory.fill(0xee, second + h, second + h + VNET_HDR_LENGTH); // stale bytes from a previous use
   ring.acquire();
   ring.submit(60);
-  assert.deepEqual([
-    ...memory.subarray(second + h, second + h + VNET_HDR_LENGTH),
-  ], new Array(10).fill(0));
+  assert.deepEqual(
+    [...memory.subarray(second + h, second + h + VNET_HDR_LENGTH)],
+    [0, 0, 60, 0, 0, 0, 0, 0, 0, 0],
+    "no checksum request; hdr_len = the frame (copied linear)",
+  );
+  assert.equal(view.getUint16(h + 2, true), 74, "hdr_len of the first frame");
   // The kernel rejects frame 0 and sends frame 1.
   view.setUint32(0, TP_STATUS.WRONG_FORMAT, true);
   view.setUint32(second, TP_STATUS.AVAILABLE, true);
