@@ -5,17 +5,20 @@
  *
  * A stateless scanner visits target `shuffle(i)` for i = 0, 1, 2, ...: every
  * target exactly once, in an order that spreads the load over networks, and
- * that anyone with the seed can reproduce.
+ * that anyone with the seed can reproduce. Addresses are the conventions of
+ * `@zon/net/packet` (IPv4 as an unsigned 32-bit number, IPv6 as 16 bytes),
+ * whose `parseIpv4`/`formatIpv6`/... turn them into text.
  *
  * @example
  * ```ts
- * import { ScanOrder, Target, TargetSet, formatIPv4 } from "@zon/net/blackrock";
+ * import { ScanOrder, Target, TargetSet } from "@zon/net/blackrock";
+ * import { formatIpv4 } from "@zon/net/packet";
  * const targets = new TargetSet({ include: ["198.18.0.0/30"], ports: "80,443" });
  * const order = new ScanOrder(targets, { seed: 7 });
  * const t = new Target();
  * for (let n = 0; n < order.length; n++) {
  *   order.target(n, t);
- *   console.log(`${formatIPv4(t.ipv4)}:${t.port}`);
+ *   console.log(`${formatIpv4(t.ipv4)}:${t.port}`);
  * }
  * ```
  *
@@ -24,7 +27,6 @@
 
 export { Blackrock } from "./blackrock.ts";
 export { BLACKROCK_SBOX } from "./sbox.ts";
-export { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from "./ip.ts";
 export { Ipv6RangeList, NumberRangeList } from "./ranges.ts";
 export { PORT_PROTOCOL_BASE, PortList, type PortProtocol } from "./ports.ts";
 export {

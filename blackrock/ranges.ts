@@ -190,13 +190,14 @@ const ONE = 1n;
  *
  * @example
  * ```ts
- * import { Ipv6RangeList, formatIPv6 } from "@zon/net/blackrock";
+ * import { Ipv6RangeList } from "@zon/net/blackrock";
+ * import { formatIpv6 } from "@zon/net/packet";
  * const list = new Ipv6RangeList();
  * list.add(0x20010db8000000000000000000000000n, 0x20010db80000000000000000000000ffn);
  * list.seal();
  * const out = new Uint8Array(16);
  * list.pick(16, out, 0);
- * console.log(list.count, formatIPv6(out)); // 256 "2001:db8::10"
+ * console.log(list.count, formatIpv6(out)); // 256 "2001:db8::10"
  * ```
  */
 export class Ipv6RangeList {
@@ -344,12 +345,13 @@ export class Ipv6RangeList {
    *
    * @example
    * ```ts
-   * import { Ipv6RangeList, formatIPv6 } from "@zon/net/blackrock";
+   * import { Ipv6RangeList } from "@zon/net/blackrock";
+   * import { formatIpv6 } from "@zon/net/packet";
    * const list = new Ipv6RangeList();
    * list.add(0xffffffffn, 0x1000000ffn);
    * const out = new Uint8Array(16);
    * list.seal().pick(1, out, 0);
-   * console.log(formatIPv6(out)); // "::1:0"
+   * console.log(formatIpv6(out)); // "::1:0"
    * ```
    */
   pick(index: number, out: Uint8Array, offset: number): void {

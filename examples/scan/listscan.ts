@@ -5,13 +5,8 @@
  * @module
  */
 
-import {
-  formatIPv4,
-  formatIPv6,
-  PortList,
-  ScanOrder,
-  Target,
-} from "../../blackrock/mod.ts";
+import { PortList, ScanOrder, Target } from "../../blackrock/mod.ts";
+import { formatIpv4, formatIpv6 } from "../../packet/mod.ts";
 
 /** Where output goes: anything with a synchronous, possibly partial write. */
 export interface SyncWriter {
@@ -37,7 +32,7 @@ export function listScan(order: ScanOrder, out: SyncWriter): number {
   let chunk = "";
   for (let n = 0; n < order.length; n++) {
     order.target(n, t);
-    const ip = t.version === 4 ? formatIPv4(t.ipv4) : formatIPv6(t.ipv6);
+    const ip = t.version === 4 ? formatIpv4(t.ipv4) : formatIpv6(t.ipv6);
     if (!withPort) chunk += ip + "\n";
     else if (t.version === 4) chunk += `${ip}:${PortList.format(t.port)}\n`;
     else chunk += `[${ip}]:${PortList.format(t.port)}\n`;
