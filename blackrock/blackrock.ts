@@ -1,7 +1,6 @@
 import { BLACKROCK_SBOX } from "./sbox.ts";
 
 const MASK64 = (1n << 64n) - 1n;
-const TWO_32 = 4294967296;
 
 /**
  * Splits `range` into the Feistel sides `a × b > range` as masscan does:
@@ -81,7 +80,6 @@ export class Blackrock {
   // the seed's alone, so four of the eight s-box lookups and the high word of
   // the round function's output are fixed per round and precomputed here.
   readonly #rotLo: Int32Array;
-  readonly #byteMask: Int32Array;
   readonly #outLoXor: Int32Array;
   readonly #outHiMod: Float64Array;
   readonly #modulus: Float64Array;
@@ -130,7 +128,6 @@ export class Blackrock {
 
     const s = BLACKROCK_SBOX;
     this.#rotLo = new Int32Array(rounds + 1);
-    this.#byteMask = new Int32Array(rounds + 1);
     this.#outLoXor = new Int32Array(rounds + 1);
     this.#outHiMod = new Float64Array(rounds + 1);
     this.#modulus = new Float64Array(rounds + 1);
@@ -149,7 +146,6 @@ export class Blackrock {
       const outHi = ((r2 >>> 9) ^ (r3 << 1)) >>> 0;
       const modulus = j & 1 ? this.a : this.b;
       this.#rotLo[j] = Number(rot & 0xffffffffn);
-      this.#byteMask[j] = mask;
       this.#outLoXor[j] = r2 << 23;
       this.#outHiMod[j] = Number((BigInt(outHi) << 32n) % BigInt(modulus));
       this.#modulus[j] = modulus;
@@ -199,12 +195,11 @@ export class Blackrock {
   ): void {
     const a = this.a;
     const rounds = this.rounds;
-    const rotLo = this.#rotLo, byteMask = this.#byteMask;
+    const rotLo = this.#rotLo;
     const outLoXor = this.#outLoXor, outHiMod = this.#outHiMod;
     const modulus = this.#modulus, inverse = this.#inverse;
     const box = this.#roundBoxes;
     const rangeQuot = this.#rangeQuot, rangeRem = this.#rangeRem;
-    const s = BLACKROCK_SBOX;
     for (let n = 0; n < count; n++) {
       const i = first + n * step;
       // Split i = a·R + L (i < 2^53; the quotient's rounding is corrected).
@@ -263,7 +258,6 @@ export class Blackrock {
     if (rem < 0) rem += a, quot--;
     else if (rem >= a) rem -= a, quot++;
     const rounds = this.rounds;
-    const s = BLACKROCK_SBOX;
     for (;;) {
       let left: number, right: number;
       if (rounds & 1) left = quot, right = rem;
@@ -271,9 +265,9 @@ export class Blackrock {
       for (let j = rounds; j >= 1; j--) {
         // Forward: L' = R, R' = (L + F(R)) mod m. Backward: R = L', L = R' − F(L') mod m.
         const x = left ^ this.#rotLo[j];
-        const k = this.#byteMask[j];
-        const w = s[(x & 0xff) ^ k] | (s[((x >>> 8) & 0xff) ^ k] << 8) |
-          (s[((x >>> 16) & 0xff) ^ k] << 16) | (s[(x >>> 24) ^ k] << 24);
+        const box = this.#roundBoxes, t = j << 8;
+        const w = box[t | (x & 0xff)] | (box[t | ((x >>> 8) & 0xff)] << 8) |
+          (box[t | ((x >>> 16) & 0xff)] << 16) | (box[t | (x >>> 24)] << 24);
         const m = this.#modulus[j];
         const f = this.#outHiMod[j] + ((w ^ this.#outLoXor[j]) >>> 0);
         let fMod = f - Math.floor(f / m) * m;

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { PortList, ScanOrder, Target } from "../../blackrock/mod.ts";
+import { PortList, type ScanOrder, Target } from "../../blackrock/mod.ts";
 import { formatIpv4, formatIpv6 } from "../../packet/mod.ts";
 
 /** Where output goes: anything with a synchronous, possibly partial write. */
