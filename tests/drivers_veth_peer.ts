@@ -1,7 +1,7 @@
 // One end of the veth driver tests, run inside a namespace by
 // tests/drivers_veth_test.ts:
 //   send ADAPTER COUNT RATE DSTMAC      (RATE 0 = as fast as possible)
-//   recv ADAPTER COUNT IDLE_MS          (prints "ready", then a JSON result)
+//   recv ADAPTER COUNT IDLE_MS [BUF]    (prints "ready", then a JSON result)
 // Frames: ethertype 0x88b5, sequence number at byte 14, a length that varies
 // with the sequence from 60 to 1514 bytes, and bytes derived from both, so
 // the receiver checks every byte without storing anything. After every batch
@@ -100,10 +100,12 @@ async function recv(
   adapter: string,
   count: number,
   idleMs: number,
+  bufferSize: number,
 ): Promise<void> {
   const driver = await openDriver(adapter, {
     mode: "receive",
     filter: `ether proto ${ETHERTYPE}`,
+    bufferSize,
   });
   let expect = 0;
   let received = 0;
@@ -170,8 +172,9 @@ async function recv(
 if (import.meta.main) {
   const [role, adapter, count, a, b] = Deno.args;
   if (role === "send") await send(adapter, Number(count), Number(a), mac(b));
-  else if (role === "recv") await recv(adapter, Number(count), Number(a));
-  else {throw new Error(
-      "usage: send ADAPTER COUNT RATE DSTMAC | recv ADAPTER COUNT IDLE_MS",
+  else if (role === "recv") {
+    await recv(adapter, Number(count), Number(a), Number(b ?? 32 << 20));
+  } else {throw new Error(
+      "usage: send ADAPTER COUNT RATE DSTMAC | recv ADAPTER COUNT IDLE_MS [BUFFER_BYTES]",
     );}
 }

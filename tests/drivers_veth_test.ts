@@ -11,7 +11,11 @@ import {
 } from "./drivers_netns.ts";
 
 const FRAMES = 1_000_000;
-const PACED_RATE = 250_000; // frames/s: comfortably below what the receivers verify on a loaded 2-core box
+// Paced: well below what either receiver verifies, with a 128 MiB receive
+// buffer (~1.5 s of traffic) so a receiver descheduled by a busy CI machine
+// catches up instead of dropping. Full speed: whatever happens is accounted.
+const PACED_RATE = 100_000;
+const RECEIVE_BUFFER = 128 << 20;
 const isRoot = Deno.uid() === 0;
 
 interface SendResult {
@@ -41,6 +45,7 @@ async function transfer(
     `${rx}:${pair.ifB}`,
     String(count),
     "2000",
+    String(RECEIVE_BUFFER),
   ]);
   const lines = receiver.stdout.pipeThrough(new TextDecoderStream())
     .getReader();
