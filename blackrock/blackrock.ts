@@ -92,6 +92,16 @@ export class Blackrock {
   readonly #one: Float64Array = new Float64Array(1);
 
   /**
+   * Prepares the permutation of `[0, range)` for `seed`: picks the Feistel
+   * sides as masscan does and precomputes each round's constants.
+   *
+   * @example
+   * ```ts
+   * import { Blackrock } from "@zon/net/blackrock";
+   * const br = new Blackrock(1000, 0, 4);
+   * console.log(br.a, br.b); // 29 35, as masscan
+   * ```
+   *
    * @param range size of the domain, 1 ≤ range ≤ 2^53
    * @param seed 64-bit seed (number ≥ 0 or bigint; masscan's `--seed`)
    * @param rounds Feistel rounds, 1..63 (masscan uses 14)
