@@ -229,10 +229,12 @@ async function bundle(
     });
   } catch (error) {
     const failure = error as esbuild.BuildFailure;
+    // The gate's own messages name the offending file already (esbuild's
+    // location would be the line importing it).
     const lines = (failure.errors ?? []).map((e) =>
-      `  ${
-        e.location ? `${e.location.file}:${e.location.line}: ` : ""
-      }${e.text}`
+      e.location && e.pluginName !== "zon-purity"
+        ? `  ${e.location.file}:${e.location.line}: ${e.text}`
+        : `  ${e.text}`
     );
     throw new BuildError(
       `esbuild refused the pure modules:\n${lines.join("\n") || String(error)}`,

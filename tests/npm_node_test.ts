@@ -3,7 +3,7 @@
 // the shared checks (tests/npm/checks.mjs) with Node's own test runner.
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { buildNpm } from "../scripts/build_npm.ts";
+import { BuildError, buildNpm, PURE_MODULES } from "../scripts/build_npm.ts";
 import { writeFixtures } from "./npm/fixtures.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -154,5 +154,61 @@ Deno.test("npm package: packed tarball installs and passes the checks in Node", 
     console.log(`phases: ${timings.join(", ")}`);
   } finally {
     await Deno.remove(work, { recursive: true });
+  }
+});
+
+/** A copy of the files the build reads, to doctor without touching the repo. */
+async function scratchCheckout(): Promise<string> {
+  const root = await Deno.makeTempDir({ prefix: "zon-npm-purity-" });
+  await run("cp", [
+    "-r",
+    ...PURE_MODULES.map((m) => `${ROOT}${m}`),
+    `${ROOT}npm`,
+    `${ROOT}deno.json`,
+    `${ROOT}LICENSE`,
+    root,
+  ]);
+  return root;
+}
+
+async function buildFails(root: string, pattern: RegExp): Promise<void> {
+  await assert.rejects(
+    buildNpm({ root, outDir: `${root}/dist`, types: false, log: false }),
+    (error: Error) => {
+      assert.ok(error instanceof BuildError, String(error));
+      assert.match(error.message, pattern);
+      return true;
+    },
+  );
+}
+
+Deno.test("build:npm refuses FFI imports, foreign packages and the Deno global", async () => {
+  const root = await scratchCheckout();
+  try {
+    // checksum/ is reached from packet/ too: the gate must see through that.
+    const victim = `${root}/checksum/incremental.ts`;
+    const original = await Deno.readTextFile(victim);
+    const poison = async (line: string) =>
+      await Deno.writeTextFile(victim, `${line}\n${original}`);
+
+    await poison('import "../drivers/mod.ts";');
+    await buildFails(
+      root,
+      /checksum\/incremental\.ts imports drivers\/mod\.ts: drivers\/ is not a pure module/,
+    );
+    await poison('import "../ring/tpacket.ts";');
+    await buildFails(root, /imports ring\/tpacket\.ts: ring\/ is not a pure/);
+    await poison('import { readFileSync } from "node:fs"; readFileSync("x");');
+    await buildFails(root, /imports "node:fs": .*nothing but zon's own code/);
+    await poison("export const pid = Deno.pid;");
+    await buildFails(
+      root,
+      /checksum\/incremental\.ts uses the Deno global.*Deno\.pid/,
+    );
+    // A property or a string named Deno is not the global.
+    await poison('export const names = { Deno: "Deno.pid" }.Deno;');
+    await buildNpm({ root, outDir: `${root}/dist`, types: false, log: false });
+  } finally {
+    await Deno.remove(root, { recursive: true });
   }
 });
