@@ -34,7 +34,7 @@ export const PURE_MODULES = [
 
 /** deno.json exports deliberately left out of the npm package, and why. */
 const EXCLUDED: Record<string, string> = {
-  ".": "the root entry re-exports the FFI modules too",
+  ".": "the root entry gathers every module, the FFI ones included",
   "./drivers":
     "packet I/O through Deno's FFI (libpcap, AF_PACKET, PF_RING, netmap)",
   "./ring":
@@ -349,6 +349,15 @@ async function rewriteSpecifiers(dir: string): Promise<void> {
   }
 }
 
+/** The first sentence of a module's `@module` doc, for the README. */
+async function moduleSummary(root: string, name: string): Promise<string> {
+  const source = await Deno.readTextFile(join(root, name, "mod.ts"));
+  const doc = source.match(/^\/\*\*([\s\S]*?)\*\//)?.[1] ?? "";
+  const paragraph = doc.split("\n").map((line) => line.replace(/^\s*\*\s?/, ""))
+    .join("\n").trim().split(/\n\s*\n/)[0].replace(/\s+/g, " ");
+  return paragraph.match(/^.*?\.(?=\s|$)/)?.[0] ?? paragraph;
+}
+
 function formatBytes(bytes: number): string {
   return bytes < 10240 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;
 }
@@ -403,19 +412,20 @@ async function writePackage(
   const tarball = `${
     deno.name.replace(/^@/, "").replace("/", "-")
   }-${deno.version}.tgz`;
-  const modules = PURE_MODULES.map((name) =>
-    `- \`${deno.name}/${name}\` — \`${name}.js\``
-  ).join("\n");
-  const excluded =
-    Object.entries(EXCLUDED).map(([key, why]) =>
-      `\`${key === "." ? deno.name : `${deno.name}/${key.slice(2)}`}\` (${why})`
-    ).join("; ") + ". Use zon from Deno for those.";
+  const modules: string[] = [];
+  for (const name of PURE_MODULES) {
+    const summary = await moduleSummary(root, name);
+    modules.push(`- \`${deno.name}/${name}\` (\`${name}.js\`): ${summary}`);
+  }
+  const excluded = Object.entries(EXCLUDED).map(([key, why]) =>
+    `- \`${key === "." ? deno.name : `${deno.name}/${key.slice(2)}`}\`: ${why}`
+  );
   const values: Record<string, string> = {
     name: deno.name,
     version: deno.version,
     tarball,
-    modules,
-    excluded,
+    modules: modules.join("\n"),
+    excluded: excluded.join("\n"),
     sizes: sizesTable(bundles),
   };
   const readme = (await Deno.readTextFile(join(root, "npm", "README.md")))
