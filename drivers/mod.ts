@@ -7,9 +7,15 @@
  * | `eth0`, `pcap:eth0`| libpcap via `Deno.dlopen` (one syscall per frame)                 |
  * | `ring:eth0`        | AF_PACKET TPACKET_V2 TX / V3 RX rings, mmap'd, one syscall per batch |
  * | `zc:eth0`          | PF_RING (`libpfring.so`, loaded only when asked)                  |
- * | `netmap:eth0`      | netmap (`/dev/netmap` and `libnetmap.so`)                         |
+ * | `netmap:eth0`      | netmap (`/dev/netmap` and `libnetmap.so`), transmit only          |
  * | `file:out.pcap`    | a pcap savefile (write on send, read on receive)                  |
  * | `null`             | discards everything (`--offline`)                                 |
+ *
+ * Open a driver in the thread that uses it (FFI handles are per thread):
+ * the scanner's transmit Worker opens one with `mode: "send"`, its receive
+ * Worker another with `mode: "receive"` and a BPF `filter`. On the receive
+ * side, drain with `recv`/`recvBatch` until nothing is left, then block in
+ * `wait(ms)` (poll(2) on the driver's fd).
  *
  * PF_RING and netmap need kernel modules that stock kernels lack; without
  * them `openDriver` throws {@linkcode DriverUnavailableError} naming what to

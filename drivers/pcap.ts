@@ -205,7 +205,6 @@ export class PcapDriver implements PacketDriver {
   readonly #canReceive: boolean;
   #sent = 0;
   #received = 0;
-  #sendDropped = 0;
 
   private constructor(
     name: string,
@@ -295,7 +294,7 @@ export class PcapDriver implements PacketDriver {
       }
       // Never see our own transmissions (libpcap uses PACKET_IGNORE_OUTGOING).
       pcap.pcap_setdirection(handle, PCAP_D_IN);
-      // A send-only handle drops everything in the kernel ("less 0" matches nothing).
+      // A send-only handle drops everything in the kernel ("less 1": no frame is that short).
       const filter = canReceive ? options.filter : "less 1";
       if (filter !== undefined && filter !== "") {
         const program = new Uint8Array(16);
@@ -505,7 +504,7 @@ export class PcapDriver implements PacketDriver {
    * ```
    */
   stats(): DriverStats {
-    let dropped = this.#sendDropped;
+    let dropped = 0;
     if (
       this.#handle !== null && this.#canReceive &&
       this.#pcap.pcap_stats(this.#handle, this.#stat) === 0
