@@ -1,30 +1,29 @@
 /**
  * zon's reference scanner: masscan's design — a blackrock permutation of the
- * targets, no per-target state — built from zon's modules.
- *
- * Today it implements `-sL` (list scan). Run with `--help` for usage.
+ * targets, SYN cookies instead of per-target state, probes written from a
+ * template straight into the driver's ring — built from zon's modules.
+ * Run with `--help` for usage.
  *
  * @module
  */
 
 import { ScanOrder, TargetSet } from "../blackrock/mod.ts";
-import { HELP, parseScanArgs, UsageError } from "./scan/config.ts";
+import {
+  formatScanConfig,
+  HELP,
+  parseScanArgs,
+  type ScanConfig,
+  UsageError,
+} from "./scan/config.ts";
 import { listScan } from "./scan/listscan.ts";
 
-/** Runs the scanner on `argv`; returns the process exit code. */
-export function main(argv: string[]): number {
-  let config;
-  try {
-    config = parseScanArgs(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`zon scan: ${e.message}\n(run with --help for usage)`);
-    return 2;
-  }
-  if (config.help) {
-    console.log(HELP);
-    return 0;
-  }
+/** Prints a usage error the way every mode does, returns exit code 2. */
+function usageFailure(message: string): number {
+  console.error(`zon scan: ${message}\n(run with --help for usage)`);
+  return 2;
+}
+
+function runListScan(config: ScanConfig): number {
   let order: ScanOrder;
   try {
     const targets = new TargetSet({
@@ -40,12 +39,6 @@ export function main(argv: string[]): number {
     }
     throw e;
   }
-  if (!config.listScan) {
-    console.error(
-      "zon scan: only -sL (list scan) is implemented so far; add -sL to print the scan order",
-    );
-    return 2;
-  }
   try {
     listScan(order, Deno.stdout);
   } catch (e) {
@@ -56,6 +49,28 @@ export function main(argv: string[]): number {
   return 0;
 }
 
+/** Runs the scanner on `argv`; resolves to the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let config: ScanConfig;
+  try {
+    config = parseScanArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    return usageFailure(e.message);
+  }
+  if (config.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (config.echo) {
+    Deno.stdout.writeSync(new TextEncoder().encode(formatScanConfig(config)));
+    return 0;
+  }
+  if (config.listScan) return runListScan(config);
+  const { runScanCommand } = await import("./scan/run.ts");
+  return await runScanCommand(config);
+}
+
 if (import.meta.main) {
-  Deno.exit(main(Deno.args));
+  Deno.exit(await main(Deno.args));
 }

@@ -1,12 +1,27 @@
 /**
- * Command-line parsing for examples/scan.ts: masscan's flags, mapped onto a
- * plain configuration object, with errors that name the bad argument.
+ * Command-line and configuration-file parsing for examples/scan.ts:
+ * masscan's flags mapped onto a plain {@link ScanConfig}, with errors that
+ * name the bad argument and say what was expected. One option table drives
+ * the command line (`node:util` parseArgs), `-c FILE` / `--resume FILE`
+ * (masscan's `key = value` files) and `--echo`, so the three cannot drift.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
 import { parseShard, type Shard } from "../../blackrock/mod.ts";
+import { type ConfEntry, formatConf, parseConf } from "./conf_file.ts";
+
+/** Output formats (`-oJ` ... `-oG`). */
+export type OutputFormat = "json" | "ndjson" | "list" | "xml" | "grepable";
+
+/** One requested output: a format and a path (`-` is stdout). */
+export interface OutputRequest {
+  /** The format. */
+  format: OutputFormat;
+  /** Where to write (`-` for stdout). */
+  path: string;
+}
 
 /** What the user asked for. */
 export interface ScanConfig {
@@ -16,19 +31,77 @@ export interface ScanConfig {
   include: string[];
   /** Excluded items (`--exclude`, `--excludefile`). */
   exclude: string[];
+  /** Whether the user gave any exclude (needed to scan more than a /8). */
+  excludeGiven: boolean;
   /** Port specification (`-p`), masscan syntax. */
   ports: string;
-  /** Permutation seed. */
+  /** `--ping`: ICMP echo probes. */
+  ping: boolean;
+  /** Permutation seed (random when not given). */
   seed: bigint;
+  /** Whether `--seed` was given. */
+  seedGiven: boolean;
   /** Shard of the scan. */
   shard: Shard;
-  /** Packets per second (`--rate`; unused by -sL). */
+  /** Packets per second (`--rate`). */
   rate: number;
-  /** `--help` was given. */
+  /** Upper bound for the rate (`--max-rate`), if any. */
+  maxRate?: number;
+  /** `--retries N`: N+1 probes per target in all. */
+  retries: number;
+  /** `--wait N`: seconds to wait for replies after the last probe. */
+  wait: number;
+  /** `--ttl`. */
+  ttl: number;
+  /** `--source-port N` or `N-M`. */
+  sourcePort?: { first: number; count: number };
+  /** `-e/--adapter`, with an optional driver prefix (`ring:eth0`). */
+  adapter?: string;
+  /** `--adapter-ip` (IPv4 and/or IPv6, comma-separated allowed). */
+  adapterIp?: string;
+  /** `--adapter-mac`. */
+  adapterMac?: string;
+  /** `--router-mac` (for IPv4 and, unless `--router-mac-ipv6`, IPv6). */
+  routerMac?: string;
+  /** `--router-mac-ipv6`. */
+  routerMacIpv6?: string;
+  /** `--router-ip`. */
+  routerIp?: string;
+  /** Scan index to start from (`resume-index` of a paused.conf). */
+  resumeIndex: number;
+  /** `--offline`: transmit into the null driver. */
+  offline: boolean;
+  /** `--stats`: with --offline, print the per-stage budget as JSON. */
+  stats: boolean;
+  /** `--pcap FILE`: write every received frame. */
+  pcap?: string;
+  /** `-oJ/-oD/-oL/-oX/-oG`. */
+  outputs: OutputRequest[];
+  /** `--show closed`: also report closed ports. */
+  showClosed: boolean;
+  /** `--status` / `--no-status`: force the status line on or off. */
+  status?: boolean;
+  /** `--allow-large-scan`: scan more than a /8 without an exclude. */
+  allowLargeScan: boolean;
+  /** `--banners`. */
+  banners: boolean;
+  /** `--connection-timeout` seconds (banners). */
+  connectionTimeout: number;
+  /** `--hello-file PORT:FILE` (banners). */
+  helloFiles: string[];
+  /** `--http-user-agent` (banners). */
+  httpUserAgent?: string;
+  /** `--http-header "Name: value"` (banners). */
+  httpHeaders: string[];
+  /** `--lab`: run the built-in lab. */
+  lab: boolean;
+  /** `--echo`: print the configuration and exit. */
+  echo: boolean;
+  /** `--help`. */
   help: boolean;
 }
 
-/** A bad command line: the message names the argument and what was expected. */
+/** A bad command line or config file: names the argument and the expectation. */
 export class UsageError extends Error {
   /** @param message what is wrong, naming the argument */
   constructor(message: string) {
@@ -37,25 +110,160 @@ export class UsageError extends Error {
   }
 }
 
+interface OptionSpec {
+  type: "string" | "boolean";
+  multiple?: boolean;
+  short?: string;
+}
+
+/** Every option, by long name (also its key in configuration files). */
+const OPTIONS: Record<string, OptionSpec> = {
+  "list-scan": { type: "boolean" },
+  ports: { type: "string", short: "p", multiple: true },
+  ping: { type: "boolean" },
+  range: { type: "string", multiple: true },
+  includefile: { type: "string", multiple: true },
+  exclude: { type: "string", multiple: true },
+  excludefile: { type: "string", multiple: true },
+  seed: { type: "string" },
+  shard: { type: "string" },
+  rate: { type: "string" },
+  "max-rate": { type: "string" },
+  retries: { type: "string" },
+  wait: { type: "string" },
+  ttl: { type: "string" },
+  "source-port": { type: "string" },
+  adapter: { type: "string", short: "e" },
+  "adapter-ip": { type: "string" },
+  "adapter-mac": { type: "string" },
+  "router-mac": { type: "string" },
+  "router-mac-ipv6": { type: "string" },
+  "router-ip": { type: "string" },
+  resume: { type: "string" },
+  "resume-index": { type: "string" },
+  conf: { type: "string", short: "c", multiple: true },
+  echo: { type: "boolean" },
+  offline: { type: "boolean" },
+  stats: { type: "boolean" },
+  pcap: { type: "string" },
+  "output-json": { type: "string", multiple: true },
+  "output-ndjson": { type: "string", multiple: true },
+  "output-list": { type: "string", multiple: true },
+  "output-xml": { type: "string", multiple: true },
+  "output-grepable": { type: "string", multiple: true },
+  show: { type: "string", multiple: true },
+  status: { type: "boolean" },
+  "no-status": { type: "boolean" },
+  "allow-large-scan": { type: "boolean" },
+  banners: { type: "boolean" },
+  "connection-timeout": { type: "string" },
+  "hello-file": { type: "string", multiple: true },
+  "http-user-agent": { type: "string" },
+  "http-header": { type: "string", multiple: true },
+  lab: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+};
+
+/** masscan's two-letter short options, which parseArgs cannot express. */
+const TWO_LETTER: Record<string, string> = {
+  "-sL": "--list-scan",
+  "-sS": "", // SYN scan is the default
+  "-Pn": "", // zon never pings first
+  "-n": "", // and never resolves names
+  "-iL": "--includefile",
+  "-oJ": "--output-json",
+  "-oD": "--output-ndjson",
+  "-oL": "--output-list",
+  "-oX": "--output-xml",
+  "-oG": "--output-grepable",
+};
+
+const FORMAT_OF: Record<string, OutputFormat> = {
+  "output-json": "json",
+  "output-ndjson": "ndjson",
+  "output-list": "list",
+  "output-xml": "xml",
+  "output-grepable": "grepable",
+};
+
+/** Reserved, special-use and non-unicast ranges excluded from scans. */
+export const RESERVED_RANGES: ReadonlyArray<[string, string]> = [
+  ["0.0.0.0/8", "this network (RFC 1122)"],
+  ["10.0.0.0/8", "private (RFC 1918)"],
+  ["100.64.0.0/10", "shared address space (RFC 6598)"],
+  ["127.0.0.0/8", "loopback (RFC 1122)"],
+  ["169.254.0.0/16", "link local (RFC 3927)"],
+  ["172.16.0.0/12", "private (RFC 1918)"],
+  ["192.0.0.0/24", "IETF protocol assignments (RFC 6890)"],
+  ["192.0.2.0/24", "documentation TEST-NET-1 (RFC 5737)"],
+  ["192.88.99.0/24", "6to4 relay anycast (RFC 7526)"],
+  ["192.168.0.0/16", "private (RFC 1918)"],
+  ["198.18.0.0/15", "benchmarking (RFC 2544)"],
+  ["198.51.100.0/24", "documentation TEST-NET-2 (RFC 5737)"],
+  ["203.0.113.0/24", "documentation TEST-NET-3 (RFC 5737)"],
+  ["224.0.0.0/4", "multicast (RFC 5771)"],
+  ["240.0.0.0/4", "reserved (RFC 1112)"],
+  ["255.255.255.255/32", "limited broadcast (RFC 919)"],
+  ["::/128", "unspecified (RFC 4291)"],
+  ["::1/128", "loopback (RFC 4291)"],
+  ["fe80::/10", "link local (RFC 4291)"],
+  ["ff00::/8", "multicast (RFC 4291)"],
+  ["2001:db8::/32", "documentation (RFC 3849)"],
+];
+
 export const HELP =
   `zon scan — a masscan-compatible stateless scanner (examples/scan.ts)
 
 usage: deno run -A examples/scan.ts [options] TARGET...
 
 Targets are IPv4 or IPv6 addresses, first-last ranges, or CIDR blocks
-(198.18.0.1, 198.18.0.0-198.18.0.255, 198.18.0.0/24, 2001:db8::/120).
+(198.18.0.1, 198.18.0.0-198.18.0.255, 198.18.0.0/24, 2001:2::/120).
 
-options:
-  -sL                     list scan: print each target in scan order, send nothing
+what to scan
   -p, --ports LIST        ports: 80,443,8000-8100; U: for UDP, T: for TCP
                           (U:53,161,T:80 is UDP 53 and 161, TCP 80). Default 80
+      --ping              ICMP echo probes
       --range ITEMS       more targets, comma-separated (repeatable)
   -iL, --includefile F    read targets from file F (one or more per line, # comments)
       --exclude ITEMS     skip these targets, comma-separated (repeatable)
       --excludefile F     read targets to skip from file F
+      --allow-large-scan  scan more than a /8 worth of addresses without an exclude
+  Reserved and special-use ranges (RFC 1918, loopback, multicast, 198.18.0.0/15,
+  ...) are skipped unless a target lies inside one; the scanner says which.
+
+how
+      --rate N            packets per second (default 100)
+      --max-rate N        upper bound for --rate
+      --retries N         send N more probes per target (N+1 in all; default 0)
+      --wait N            seconds to wait for replies after the last probe (default 10)
+      --ttl N             IP TTL / hop limit of probes (default 64)
+      --source-port N[-M] source port, or a range
       --seed N            permutation seed (same seed, same order as masscan)
       --shard X/Y         scan only shard X of Y (for splitting a scan over machines)
-      --rate N            packets per second (ignored by -sL)
+  -e, --adapter NAME      interface, with a driver prefix: pcap: (default), ring:
+                          (AF_PACKET mmap rings), zc: (PF_RING), netmap:, file:PATH, null
+      --adapter-ip IP     source address (one the kernel does not own avoids kernel RSTs:
+                          zon answers ARP for it)
+      --adapter-mac MAC, --router-mac MAC, --router-mac-ipv6 MAC, --router-ip IP
+      --banners           grab banners with zon's user-mode TCP stack
+      --connection-timeout N, --hello-file PORT:FILE, --http-user-agent S, --http-header H
+
+output
+  -oJ F  -oD F  -oL F  -oX F  -oG F
+                          JSON array, NDJSON, masscan list, nmap XML, grepable (F = - for stdout)
+      --show closed       also report closed ports
+      --pcap F            write every received frame to pcap file F
+      --status, --no-status
+                          force the once-a-second status line on or off (default: on a TTY)
+
+modes
+  -sL                     list scan: print each target in scan order, send nothing
+      --offline           run the transmit pipeline into the null driver (sends nothing)
+      --stats             with --offline: print packets/s and ns per stage as JSON
+      --lab               build the built-in lab (network namespaces), scan it, compare
+  -c, --conf F            read options from F (masscan's "key = value" format)
+      --echo              print the configuration in that format and exit
+      --resume F          continue a scan from the paused.conf written on Ctrl-C
   -h, --help              this text
 
 examples:
@@ -63,8 +271,10 @@ examples:
   deno run -A examples/scan.ts -sL 198.18.0.0/24 -p 80,443 --seed 7
   # the second of three shards, excluding a subnet
   deno run -A examples/scan.ts -sL 198.18.0.0/16 --exclude 198.18.5.0/24 --shard 2/3
-  # IPv6 and UDP
-  deno run -A examples/scan.ts -sL 2001:db8::/120 -p U:53,T:22
+  # a SYN scan through AF_PACKET rings at 100 kpps, results as NDJSON
+  deno run -A examples/scan.ts 198.18.0.0/24 -p 1-1024 -e ring:veth0 --rate 100000 -oD -
+  # the built-in lab
+  deno run -A examples/scan.ts --lab
 `;
 
 /** Splits comma/space separated items, dropping `#` comments. */
@@ -75,9 +285,9 @@ export function splitItems(text: string): string[] {
     .filter((item) => item !== "");
 }
 
-function readListFile(path: string, flag: string): string[] {
+function readFileFor(path: string, flag: string): string {
   try {
-    return splitItems(Deno.readTextFileSync(path));
+    return Deno.readTextFileSync(path);
   } catch (e) {
     throw new UsageError(
       `${flag} ${path}: cannot read file (${(e as Error).message})`,
@@ -85,79 +295,312 @@ function readListFile(path: string, flag: string): string[] {
   }
 }
 
-/**
- * Parses masscan-style arguments. `-sL` and `-iL` are masscan's two-letter
- * short options, which `node:util` parseArgs cannot express, so they are
- * rewritten to long options first.
- */
-export function parseScanArgs(argv: string[]): ScanConfig {
-  const args = argv.map((a) =>
-    a === "-sL" ? "--list-scan" : a === "-iL" ? "--includefile" : a
-  );
-  let parsed;
+/** Turns configuration entries into `--key=value` arguments. */
+function confToArgs(entries: ConfEntry[], source: string): string[] {
+  const args: string[] = [];
+  for (const { key, value, line } of entries) {
+    const spec = OPTIONS[key];
+    if (!spec || key === "conf" || key === "resume") {
+      throw new UsageError(`${source}:${line}: unknown option "${key}"`);
+    }
+    if (spec.type === "boolean") {
+      if (/^(true|yes|1|)$/i.test(value)) args.push(`--${key}`);
+      else if (!/^(false|no|0)$/i.test(value)) {
+        throw new UsageError(
+          `${source}:${line}: ${key} expects true or false, got "${value}"`,
+        );
+      }
+    } else {
+      args.push(`--${key}=${value}`);
+    }
+  }
+  return args;
+}
+
+function numberOption(
+  text: string | undefined,
+  flag: string,
+  fallback: number,
+  check: (n: number) => boolean,
+  expected: string,
+): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (text.trim() === "" || !Number.isFinite(n) || !check(n)) {
+    throw new UsageError(`${flag} ${text}: expected ${expected}`);
+  }
+  return n;
+}
+
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+function parseTokens(
+  args: string[],
+): { values: Values; positionals: string[] } {
+  const options: Record<string, OptionSpec> = {};
+  for (const [name, spec] of Object.entries(OPTIONS)) {
+    options[name] = { ...spec };
+  }
   try {
-    parsed = parseArgs({
+    const parsed = parseArgs({
       args,
       allowPositionals: true,
       strict: true,
-      options: {
-        "list-scan": { type: "boolean" },
-        ports: { type: "string", short: "p", multiple: true },
-        range: { type: "string", multiple: true },
-        includefile: { type: "string", multiple: true },
-        exclude: { type: "string", multiple: true },
-        excludefile: { type: "string", multiple: true },
-        seed: { type: "string" },
-        shard: { type: "string" },
-        rate: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
+      options,
     });
+    return { values: parsed.values as Values, positionals: parsed.positionals };
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const v = parsed.values;
+}
+
+/**
+ * Parses masscan-style arguments (and any `-c`/`--resume` files they name;
+ * command-line values come after the file's, so they win for single-valued
+ * options and add to lists).
+ */
+export function parseScanArgs(argv: string[]): ScanConfig {
+  const rewritten: string[] = [];
+  for (const a of argv) {
+    if (a in TWO_LETTER) {
+      if (TWO_LETTER[a] !== "") rewritten.push(TWO_LETTER[a]);
+    } else {
+      rewritten.push(a);
+    }
+  }
+  const first = parseTokens(rewritten);
+  // Configuration files: their entries go before the command line's.
+  let fromFiles: string[] = [];
+  const files = [
+    ...((first.values.conf as string[] | undefined) ?? []).map((
+      f,
+    ) => ["-c", f]),
+    ...(first.values.resume
+      ? [["--resume", first.values.resume as string]]
+      : []),
+  ];
+  for (const [flag, path] of files) {
+    const text = readFileFor(path, flag);
+    try {
+      fromFiles = fromFiles.concat(confToArgs(parseConf(text, path), path));
+    } catch (e) {
+      if (e instanceof SyntaxError) throw new UsageError(e.message);
+      throw e;
+    }
+  }
+  const { values: v, positionals } = fromFiles.length
+    ? parseTokens([...fromFiles, ...rewritten])
+    : first;
+  const str = (k: string): string | undefined => {
+    const x = v[k];
+    return Array.isArray(x) ? x[x.length - 1] : x as string | undefined;
+  };
+  const list = (k: string): string[] => (v[k] as string[] | undefined) ?? [];
+
   const include = [
-    ...parsed.positionals.flatMap(splitItems),
-    ...(v.range ?? []).flatMap(splitItems),
-    ...(v.includefile ?? []).flatMap((f) => readListFile(f, "--includefile")),
+    ...positionals.flatMap(splitItems),
+    ...list("range").flatMap(splitItems),
+    ...list("includefile").flatMap((f) =>
+      splitItems(readFileFor(f, "--includefile"))
+    ),
   ];
   const exclude = [
-    ...(v.exclude ?? []).flatMap(splitItems),
-    ...(v.excludefile ?? []).flatMap((f) => readListFile(f, "--excludefile")),
+    ...list("exclude").flatMap(splitItems),
+    ...list("excludefile").flatMap((f) =>
+      splitItems(readFileFor(f, "--excludefile"))
+    ),
   ];
-  let seed = 0n;
-  if (v.seed !== undefined) {
-    if (!/^\d+$/.test(v.seed) || BigInt(v.seed) >= 1n << 64n) {
-      throw new UsageError(`--seed ${v.seed}: expected an integer 0..2^64-1`);
+
+  let seed = 0n, seedGiven = false;
+  const seedText = str("seed");
+  if (seedText !== undefined) {
+    if (!/^\d+$/.test(seedText) || BigInt(seedText) >= 1n << 64n) {
+      throw new UsageError(`--seed ${seedText}: expected an integer 0..2^64-1`);
     }
-    seed = BigInt(v.seed);
+    seed = BigInt(seedText);
+    seedGiven = true;
+  } else {
+    const w = crypto.getRandomValues(new Uint32Array(2));
+    seed = (BigInt(w[0]) << 32n) | BigInt(w[1]);
   }
+
   let shard: Shard = { one: 1, of: 1 };
-  if (v.shard !== undefined) {
+  const shardText = str("shard");
+  if (shardText !== undefined) {
     try {
-      shard = parseShard(v.shard);
+      shard = parseShard(shardText);
     } catch (e) {
       throw new UsageError(`--shard: ${(e as Error).message}`);
     }
   }
-  let rate = 100;
-  if (v.rate !== undefined) {
-    rate = Number(v.rate);
-    if (!Number.isFinite(rate) || rate <= 0) {
+
+  const positive = (n: number): boolean => n > 0;
+  const count = (n: number): boolean => Number.isInteger(n) && n >= 0;
+  let rate = numberOption(
+    str("rate"),
+    "--rate",
+    100,
+    positive,
+    "a positive number of packets per second",
+  );
+  const maxRateText = str("max-rate");
+  const maxRate = maxRateText === undefined ? undefined : numberOption(
+    maxRateText,
+    "--max-rate",
+    0,
+    positive,
+    "a positive number of packets per second",
+  );
+  if (maxRate !== undefined && rate > maxRate) rate = maxRate;
+
+  let sourcePort: ScanConfig["sourcePort"];
+  const sp = str("source-port");
+  if (sp !== undefined) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(sp.trim());
+    const a = m ? Number(m[1]) : NaN, b = m && m[2] ? Number(m[2]) : a;
+    if (!m || a > 65535 || b > 65535 || b < a) {
       throw new UsageError(
-        `--rate ${v.rate}: expected a positive number of packets per second`,
+        `--source-port ${sp}: expected a port 0..65535 or a range like 40000-40255`,
       );
     }
+    sourcePort = { first: a, count: b - a + 1 };
   }
+
+  const outputs: OutputRequest[] = [];
+  for (const [key, format] of Object.entries(FORMAT_OF)) {
+    for (const path of list(key)) outputs.push({ format, path });
+  }
+  const show = list("show").flatMap(splitItems);
+  for (const s of show) {
+    if (s !== "closed" && s !== "open") {
+      throw new UsageError(`--show ${s}: expected "closed" or "open"`);
+    }
+  }
+
   return {
-    listScan: v["list-scan"] ?? false,
+    listScan: v["list-scan"] === true,
     include,
     exclude,
-    ports: (v.ports ?? ["80"]).join(","),
+    excludeGiven: list("exclude").length + list("excludefile").length > 0,
+    ports: list("ports").join(",") || "80",
+    ping: v.ping === true,
     seed,
+    seedGiven,
     shard,
     rate,
-    help: v.help ?? false,
+    maxRate,
+    retries: numberOption(
+      str("retries"),
+      "--retries",
+      0,
+      count,
+      "a whole number ≥ 0",
+    ),
+    wait: numberOption(
+      str("wait"),
+      "--wait",
+      10,
+      (n) => n >= 0,
+      "a number of seconds ≥ 0",
+    ),
+    ttl: numberOption(
+      str("ttl"),
+      "--ttl",
+      64,
+      (n) => Number.isInteger(n) && n >= 1 && n <= 255,
+      "an integer 1..255",
+    ),
+    sourcePort,
+    adapter: str("adapter"),
+    adapterIp: str("adapter-ip"),
+    adapterMac: str("adapter-mac"),
+    routerMac: str("router-mac"),
+    routerMacIpv6: str("router-mac-ipv6"),
+    routerIp: str("router-ip"),
+    resumeIndex: numberOption(
+      str("resume-index"),
+      "resume-index",
+      0,
+      count,
+      "a whole number ≥ 0",
+    ),
+    offline: v.offline === true,
+    stats: v.stats === true,
+    pcap: str("pcap"),
+    outputs,
+    showClosed: show.includes("closed"),
+    status: v["no-status"] === true
+      ? false
+      : v.status === true
+      ? true
+      : undefined,
+    allowLargeScan: v["allow-large-scan"] === true,
+    banners: v.banners === true,
+    connectionTimeout: numberOption(
+      str("connection-timeout"),
+      "--connection-timeout",
+      30,
+      positive,
+      "a positive number of seconds",
+    ),
+    helloFiles: list("hello-file"),
+    httpUserAgent: str("http-user-agent"),
+    httpHeaders: list("http-header"),
+    lab: v.lab === true,
+    echo: v.echo === true,
+    help: v.help === true,
   };
+}
+
+/**
+ * The configuration as masscan-format text (`--echo`, and `paused.conf`
+ * with `resumeIndex`): parsing it back gives the same configuration.
+ */
+export function formatScanConfig(c: ScanConfig, resumeIndex?: number): string {
+  const e: Array<[string, string]> = [];
+  const push = (k: string, value: string | number | undefined): void => {
+    if (value !== undefined) e.push([k, String(value)]);
+  };
+  push("seed", c.seed.toString());
+  push("rate", c.rate);
+  push("max-rate", c.maxRate);
+  push("retries", c.retries);
+  push("wait", c.wait);
+  push("ttl", c.ttl);
+  push("shard", `${c.shard.one}/${c.shard.of}`);
+  push("ports", c.ports);
+  if (c.ping) push("ping", "true");
+  for (const r of c.include) push("range", r);
+  for (const x of c.exclude) push("exclude", x);
+  if (c.sourcePort) {
+    const { first, count } = c.sourcePort;
+    push(
+      "source-port",
+      count === 1 ? `${first}` : `${first}-${first + count - 1}`,
+    );
+  }
+  push("adapter", c.adapter);
+  push("adapter-ip", c.adapterIp);
+  push("adapter-mac", c.adapterMac);
+  push("router-mac", c.routerMac);
+  push("router-mac-ipv6", c.routerMacIpv6);
+  push("router-ip", c.routerIp);
+  if (c.offline) push("offline", "true");
+  push("pcap", c.pcap);
+  for (const o of c.outputs) {
+    const key = Object.entries(FORMAT_OF).find(([, f]) => f === o.format)![0];
+    push(key, o.path);
+  }
+  if (c.showClosed) push("show", "closed");
+  if (c.allowLargeScan) push("allow-large-scan", "true");
+  if (c.banners) {
+    push("banners", "true");
+    push("connection-timeout", c.connectionTimeout);
+    for (const h of c.helloFiles) push("hello-file", h);
+    push("http-user-agent", c.httpUserAgent);
+    for (const h of c.httpHeaders) push("http-header", h);
+  }
+  const index = resumeIndex ?? (c.resumeIndex > 0 ? c.resumeIndex : undefined);
+  push("resume-index", index);
+  return formatConf(e);
 }
