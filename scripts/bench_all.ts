@@ -1,0 +1,49 @@
+/**
+ * `./run bench`: every side-by-side benchmark of BENCHMARKS.md, one after
+ * the other (never in parallel: they would measure each other), then the
+ * `deno bench` files. Run as root on an otherwise idle machine.
+ *
+ *   deno run -A scripts/bench_all.ts [--quick]
+ */
+const quick = Deno.args.includes("--quick");
+const deno = Deno.execPath();
+const here = new URL(".", import.meta.url).pathname;
+
+const steps: Array<[string, string[]]> = [
+  ["blackrock + SYN cookies vs masscan --benchmark", [
+    `${here}bench_blackrock.ts`,
+  ]],
+  ["aho_corasick vs masscan smack-1 and npm packages", [
+    `${here}bench_aho_corasick.ts`,
+    ...(quick ? ["--quick"] : []),
+  ]],
+  ["X.509 decoder vs node:crypto and @peculiar/x509", [
+    `${here}bench_decoders.ts`,
+  ]],
+  ["drivers on a veth pair vs masscan", [
+    `${here}bench_drivers.ts`,
+    "--seconds",
+    quick ? "3" : "10",
+  ]],
+];
+
+let failed = 0;
+for (const [title, args] of steps) {
+  console.log(
+    `\n=== ${title}: deno run -A ${
+      args.join(" ").replaceAll(here, "scripts/")
+    }`,
+  );
+  const status = await new Deno.Command(deno, { args: ["run", "-A", ...args] })
+    .spawn().status;
+  if (!status.success) {
+    console.log(`!!! ${title} failed (exit ${status.code})`);
+    failed++;
+  }
+}
+console.log("\n=== deno bench -A bench/");
+const bench = await new Deno.Command(deno, {
+  args: ["bench", "-A", `${here}../bench/`],
+}).spawn().status;
+if (!bench.success) failed++;
+Deno.exit(failed ? 1 : 0);
