@@ -152,6 +152,14 @@ export class X509Decoder {
   #scratch = new Uint8Array(X509_LIMITS.maxValueBytes);
   #scratchFill = 0;
   #scratchOverflow = false;
+  /**
+   * Where the finished primitive's (capped) content is for
+   * `#finishPrimitive`: the scratch buffer, or, when the whole content sat in
+   * the current chunk, that chunk itself (no copy). Points back at the
+   * scratch buffer as soon as the primitive is decoded, so no chunk is kept.
+   */
+  #value: Uint8Array = this.#scratch;
+  #valueStart = 0;
   #integerBits = -1;
 
   // The stack of open constructed elements: role, end offset, last child.
@@ -216,7 +224,7 @@ export class X509Decoder {
     this.#depth = 0;
     this.#keyIsRsa = false;
     this.#extension = ExtensionKind.UNPARSED;
-    this.#hash.reset();
+    if (this.#fingerprint) this.#hash.reset();
     this.#error = undefined;
     this.#result = undefined;
     this.#version = 1;
@@ -296,6 +304,8 @@ export class X509Decoder {
     } catch (cause) {
       // Defence in depth: the state machine has no throwing paths, but a
       // bug must surface as an error result, not as an exception.
+      this.#value = this.#scratch;
+      this.#valueStart = 0;
       this.#fail("INVALID_VALUE", this.#position, `internal error: ${cause}`);
       return;
     }
@@ -392,6 +402,33 @@ export class X509Decoder {
       switch (this.#state) {
         case TokenizerState.EXPECT_TAG: {
           const tag = chunk[i];
+          // Fast path: a low tag number and a definite length of at most
+          // four bytes, all inside this chunk, are read in one step. Every
+          // other case (and every error) goes through the states below.
+          if (i + 6 <= size && (tag & HIGH_TAG_NUMBER) !== HIGH_TAG_NUMBER) {
+            const first = chunk[i + 1];
+            if (first < LENGTH_LONG_FORM) {
+              this.#elementStart = base + i;
+              this.#tag = tag;
+              this.#length = first;
+              i += 2;
+              this.#beginElement(base + i);
+              break;
+            }
+            const count = first - LENGTH_LONG_FORM;
+            if (count >= 1 && count <= MAX_LENGTH_BYTES) {
+              let length = 0;
+              for (let k = 2; k < 2 + count; k++) {
+                length = length * 256 + chunk[i + k];
+              }
+              this.#elementStart = base + i;
+              this.#tag = tag;
+              this.#length = length;
+              i += 2 + count;
+              this.#beginElement(base + i);
+              break;
+            }
+          }
           this.#elementStart = base + i;
           this.#tag = tag;
           i++;
@@ -442,9 +479,25 @@ export class X509Decoder {
           break;
         }
         case TokenizerState.CONTENT: {
-          const take = Math.min(this.#remaining, size - i);
+          const remaining = this.#remaining;
+          const take = remaining < size - i ? remaining : size - i;
           const handling = ROLE_HANDLING[this.#role];
           if (handling === Handling.CAPTURE) {
+            if (take === remaining && this.#scratchFill === 0) {
+              // The whole content is in this chunk: decode it in place.
+              const cap = this.#scratch.length;
+              this.#value = chunk;
+              this.#valueStart = i;
+              this.#scratchFill = take < cap ? take : cap;
+              if (take > cap) this.#scratchOverflow = true;
+              i += take;
+              this.#remaining = 0;
+              this.#finishPrimitive(base + i);
+              this.#value = this.#scratch;
+              this.#valueStart = 0;
+              this.#closeFinishedElements(base + i);
+              break;
+            }
             this.#capture(chunk, i, take);
           } else if (
             handling === Handling.MEASURE_INTEGER && this.#integerBits < 0
@@ -639,18 +692,19 @@ export class X509Decoder {
   /** A captured primitive is complete: decode it into the result. */
   #finishPrimitive(offset: number): void {
     const role = this.#role;
-    const scratch = this.#scratch;
+    const bytes = this.#value;
+    const start = this.#valueStart;
     const fill = this.#scratchFill;
     if (this.#scratchOverflow) this.#truncated = true;
     switch (role) {
       case Role.VERSION:
-        if (fill !== 1 || scratch[0] > 2) {
+        if (fill !== 1 || bytes[start] > 2) {
           return this.#invalid(offset, "version must be 0, 1 or 2");
         }
-        this.#version = scratch[0] + 1;
+        this.#version = bytes[start] + 1;
         return;
       case Role.SERIAL_NUMBER:
-        this.#serialNumber = bytesToHex(scratch, 0, fill);
+        this.#serialNumber = bytesToHex(bytes, start, fill);
         return;
       case Role.SIGNATURE_ALGORITHM_OID: {
         const oid = this.#oid(offset);
@@ -675,14 +729,14 @@ export class X509Decoder {
         }
         const tag = this.#tag;
         const value = (tag & CONSTRUCTED_BIT) !== 0
-          ? "#" + bytesToHex(scratch, 0, fill)
-          : decodeDirectoryString(tag, scratch, fill);
+          ? "#" + bytesToHex(bytes, start, fill)
+          : decodeDirectoryString(tag, bytes, start, fill);
         name.push({ type: this.#attributeType, value });
         return;
       }
       case Role.NOT_BEFORE:
       case Role.NOT_AFTER: {
-        const time = decodeTime(this.#tag, scratch, fill);
+        const time = decodeTime(this.#tag, bytes, start, fill);
         if (time === undefined) {
           return this.#invalid(offset, "malformed time");
         }
@@ -723,16 +777,16 @@ export class X509Decoder {
         return;
       case Role.BASIC_CONSTRAINTS_CA:
         if (fill !== 1) return this.#invalid(offset, "BOOLEAN of wrong size");
-        this.#basicConstraints!.ca = scratch[0] !== 0;
+        this.#basicConstraints!.ca = bytes[start] !== 0;
         return;
       case Role.BASIC_CONSTRAINTS_PATH_LENGTH:
-        if (fill === 0 || fill > 4 || (scratch[0] & 0x80) !== 0) {
+        if (fill === 0 || fill > 4 || (bytes[start] & 0x80) !== 0) {
           return this.#invalid(offset, "pathLenConstraint out of range");
         }
-        this.#basicConstraints!.pathLength = readUnsigned(scratch, fill);
+        this.#basicConstraints!.pathLength = readUnsigned(bytes, start, fill);
         return;
       case Role.KEY_USAGE_BITS:
-        this.#keyUsage = keyUsageNames(scratch, fill);
+        this.#keyUsage = keyUsageNames(bytes, start, fill);
         return;
       case Role.EXTENDED_KEY_USAGE_OID: {
         const oid = this.#oid(offset);
@@ -746,10 +800,10 @@ export class X509Decoder {
         return;
       }
       case Role.SUBJECT_KEY_IDENTIFIER:
-        this.#subjectKeyIdentifier = bytesToHex(scratch, 0, fill);
+        this.#subjectKeyIdentifier = bytesToHex(bytes, start, fill);
         return;
       case Role.AUTHORITY_KEY_ID:
-        this.#authorityKeyIdentifier = bytesToHex(scratch, 0, fill);
+        this.#authorityKeyIdentifier = bytesToHex(bytes, start, fill);
         return;
     }
   }
@@ -760,29 +814,33 @@ export class X509Decoder {
       this.#truncated = true;
       return;
     }
-    const scratch = this.#scratch;
+    const bytes = this.#value;
+    const start = this.#valueStart;
     const fill = this.#scratchFill;
     const tagNumber = this.#tag & HIGH_TAG_NUMBER;
     const constructed = (this.#tag & CONSTRUCTED_BIT) !== 0;
     if (!constructed && tagNumber === GENERAL_NAME_DNS) {
-      names.push({ type: "dns", value: decodeAscii(scratch, fill) });
+      names.push({ type: "dns", value: decodeAscii(bytes, start, fill) });
     } else if (!constructed && tagNumber === GENERAL_NAME_IP) {
-      names.push({ type: "ip", value: formatIpAddress(scratch, fill) });
+      names.push({
+        type: "ip",
+        value: formatIpAddress(bytes, start, fill),
+      });
     } else if (!constructed && tagNumber === GENERAL_NAME_EMAIL) {
-      names.push({ type: "email", value: decodeAscii(scratch, fill) });
+      names.push({ type: "email", value: decodeAscii(bytes, start, fill) });
     } else if (!constructed && tagNumber === GENERAL_NAME_URI) {
-      names.push({ type: "uri", value: decodeAscii(scratch, fill) });
+      names.push({ type: "uri", value: decodeAscii(bytes, start, fill) });
     } else {
       names.push({
         type: "other",
-        value: `[${tagNumber}]` + bytesToHex(scratch, 0, fill),
+        value: `[${tagNumber}]` + bytesToHex(bytes, start, fill),
       });
     }
   }
 
   /** Decodes the captured OID, failing the decode when it is malformed. */
   #oid(offset: number): string | undefined {
-    const oid = decodeOid(this.#scratch, this.#scratchFill);
+    const oid = decodeOid(this.#value, this.#valueStart, this.#scratchFill);
     if (oid === undefined) this.#invalid(offset, "malformed OBJECT IDENTIFIER");
     return oid;
   }
@@ -797,18 +855,26 @@ export class X509Decoder {
 }
 
 /** Big-endian unsigned value of up to four bytes. */
-function readUnsigned(bytes: Uint8Array, length: number): number {
+function readUnsigned(
+  bytes: Uint8Array,
+  start: number,
+  length: number,
+): number {
   let value = 0;
-  for (let i = 0; i < length; i++) value = value * 256 + bytes[i];
+  for (let i = start; i < start + length; i++) value = value * 256 + bytes[i];
   return value;
 }
 
 /** Names of the bits set in a keyUsage BIT STRING's content. */
-function keyUsageNames(bytes: Uint8Array, length: number): string[] {
+function keyUsageNames(
+  bytes: Uint8Array,
+  start: number,
+  length: number,
+): string[] {
   const names: string[] = [];
   for (let bit = 0; bit < KEY_USAGE_BITS.length; bit++) {
     const index = 1 + (bit >> 3);
-    if (index < length && (bytes[index] & (0x80 >> (bit & 7))) !== 0) {
+    if (index < length && (bytes[start + index] & (0x80 >> (bit & 7))) !== 0) {
       names.push(KEY_USAGE_BITS[bit]);
     }
   }

@@ -329,6 +329,173 @@ Deno.test("every certificate matches node:crypto X509Certificate", () => {
   }
 });
 
+/** What real Node's crypto.X509Certificate reports (decoders_node_x509.mjs). */
+interface NodeFacts {
+  error?: string;
+  subject: string;
+  issuer: string;
+  subjectAltName: string | null;
+  serialNumber: string;
+  validFrom: string;
+  validTo: string;
+  fingerprint256: string;
+  ca: boolean;
+  key: {
+    error?: string;
+    type: string | null;
+    modulusLength: number | null;
+    namedCurve: string | null;
+  };
+}
+
+/** Whether a `node` binary is on PATH (the check is skipped without one). */
+function hasNode(): boolean {
+  try {
+    return new Deno.Command("node", { args: ["--version"], stdout: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
+/** Node's (OpenSSL's) subject/issuer text as `type=value` lines. */
+function realNodeNameLines(text: string): string[] {
+  // OpenSSL puts a multi-valued RDN on one line joined by " + ", prints
+  // attribute types it has no short name for as dotted OIDs, and escapes
+  // values RFC 2253 style (`\,`), control characters as `\XX`.
+  return text.split("\n").filter((line) => line !== "")
+    .flatMap((line) => line.split(" + "))
+    .map((line) =>
+      line.replace(
+        /\\([0-9A-Fa-f]{2})|\\(.)/g,
+        (_, hex?: string, char?: string) =>
+          hex ? String.fromCharCode(parseInt(hex, 16)) : char!,
+      )
+    );
+}
+
+/** Node's subjectAltName text as `type:value` entries (IPv6 expanded). */
+function realNodeSans(text: string | null): string[] {
+  if (!text) return [];
+  // Node quotes (JSON-style) values containing separators or non-ASCII.
+  return text.split(/, (?=[A-Za-z ]+:)/).map((entry) => {
+    const colon = entry.indexOf(":");
+    const kind = entry.slice(0, colon);
+    let value = entry.slice(colon + 1);
+    if (value.startsWith('"')) value = JSON.parse(value);
+    const type = kind === "DNS"
+      ? "dns"
+      : kind === "IP Address"
+      ? "ip"
+      : kind === "email"
+      ? "email"
+      : kind === "URI"
+      ? "uri"
+      : "other";
+    return `${type}:${type === "ip" ? expandIpv6(value) : value}`;
+  });
+}
+
+Deno.test({
+  name: "every certificate matches real Node's crypto.X509Certificate",
+  ignore: !hasNode(),
+  fn: async () => {
+    const entries = corpus.filter((entry) => entry.name !== "too_many_sans");
+    const input = `${dir}/node-input.json`;
+    await Deno.writeTextFile(
+      input,
+      JSON.stringify(entries.map((entry) => entry.pem)),
+    );
+    const output = await new Deno.Command("node", {
+      args: [
+        new URL("./decoders_node_x509.mjs", import.meta.url).pathname,
+        input,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.ok(
+      output.success,
+      `node failed: ${new TextDecoder().decode(output.stderr)}`,
+    );
+    const facts: NodeFacts[] = JSON.parse(
+      new TextDecoder().decode(output.stdout),
+    );
+    assert.equal(facts.length, entries.length);
+    let compared = 0;
+    entries.forEach(({ name, der }, index) => {
+      const node = facts[index];
+      const where = `${name} (real Node)`;
+      assert.equal(node.error, undefined, `${where}: ${node.error}`);
+      const cert = decodeOk(der);
+      assert.equal(
+        cert.fingerprintSha256,
+        node.fingerprint256.replaceAll(":", "").toLowerCase(),
+        `${where} fingerprint`,
+      );
+      if (!/^[89a-f]/.test(cert.serialNumber)) {
+        assert.equal(
+          serialMagnitude(cert.serialNumber).replace(/^0+(?=.)/, ""),
+          node.serialNumber.toLowerCase().replace(/^0+(?=.)/, ""),
+          `${where} serial`,
+        );
+      }
+      if (name !== "long_names") {
+        assert.deepEqual(
+          cert.subject.map((a) => `${a.type}=${a.value}`),
+          realNodeNameLines(node.subject),
+          `${where} subject`,
+        );
+        assert.deepEqual(
+          cert.issuer.map((a) => `${a.type}=${a.value}`),
+          realNodeNameLines(node.issuer),
+          `${where} issuer`,
+        );
+      }
+      assert.equal(
+        Date.parse(cert.notBefore),
+        Date.parse(node.validFrom),
+        `${where} validFrom ${node.validFrom}`,
+      );
+      assert.equal(
+        Date.parse(cert.notAfter),
+        Date.parse(node.validTo),
+        `${where} validTo ${node.validTo}`,
+      );
+      assert.deepEqual(
+        cert.subjectAltNames.filter((san) => san.type !== "other").map((
+          san,
+        ) =>
+          `${san.type}:${san.type === "ip" ? expandIpv6(san.value) : san.value}`
+        ),
+        realNodeSans(node.subjectAltName).filter((entry) =>
+          !entry.startsWith("other:")
+        ),
+        `${where} SANs`,
+      );
+      assert.equal(node.key.error, undefined, `${where}: ${node.key.error}`);
+      assert.equal(cert.publicKey.algorithm, node.key.type, `${where} key`);
+      if (node.key.modulusLength !== null) {
+        assert.equal(
+          cert.publicKey.bits,
+          node.key.modulusLength,
+          `${where} bits`,
+        );
+      }
+      if (node.key.namedCurve !== null) {
+        assert.equal(
+          cert.publicKey.curve,
+          NODE_CURVES[node.key.namedCurve] ?? node.key.namedCurve,
+          `${where} curve`,
+        );
+      }
+      assert.equal(cert.basicConstraints?.ca ?? false, node.ca, `${where} CA`);
+      compared++;
+    });
+    assert.ok(compared > 100);
+  },
+});
+
 Deno.test("whole, byte-at-a-time and 20 random split sets agree", () => {
   const random = seededRandom(0x5eed);
   for (const { name, der } of corpus) {
