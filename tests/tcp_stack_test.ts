@@ -1,0 +1,401 @@
+// The user-mode TCP client (tcp/) against synthetic server segments built
+// with packet/emitPacket: handshake, hello, in-order/out-of-order/duplicate
+// delivery, FIN/RST, timeouts, byte cap, table capacity, and the table and
+// timer wheel against simple models.
+
+import assert from "node:assert/strict";
+import {
+  emitPacket,
+  ParsedFrame,
+  parseFrame,
+  TcpFlags,
+} from "../packet/mod.ts";
+import { internetChecksum, pseudoHeaderSum4 } from "../checksum/mod.ts";
+import {
+  CloseReason,
+  ConnectionTable,
+  TcpInput,
+  TcpStack,
+  type TcpStackOptions,
+  TcpState,
+  TimerWheel,
+} from "../tcp/mod.ts";
+
+const SERVER = 0xc6120002;
+const SCANNER = 0xc6120064;
+const SCANNER_PORT = 40000;
+const ISS = 0x7fff_fff0; // our SYN's seq (cookie); wraps soon after
+const SERVER_ISS = 0xffff_fff0; // the server's; wraps inside the data
+const MAC_A = new Uint8Array([2, 0, 0, 0, 0, 1]);
+const MAC_B = new Uint8Array([2, 0, 0, 0, 0, 2]);
+const { SYN, ACK, FIN, RST, PSH } = TcpFlags;
+
+interface Sent {
+  flags: number;
+  seq: number;
+  ack: number;
+  payload: Uint8Array;
+  remotePort: number;
+}
+
+class Harness {
+  readonly sent: Sent[] = [];
+  readonly data = new Map<number, number[]>();
+  readonly closed: Array<{ slot: number; reason: CloseReason }> = [];
+  readonly stack: TcpStack;
+  readonly parsed = new ParsedFrame();
+  hello = new TextEncoder().encode("GET / HTTP/1.0\r\n\r\n");
+  doneAfter = Infinity;
+  readonly #frame = new Uint8Array(2048);
+
+  constructor(options: Partial<TcpStackOptions> = {}) {
+    const parsed = new ParsedFrame();
+    this.stack = new TcpStack({
+      capacity: 16,
+      sourceMac: MAC_A,
+      routerMac: MAC_B,
+      synCookie: (remoteIp, remotePort, localIp, localPort) =>
+        (remoteIp ^ remotePort ^ localIp ^ localPort ^ ISS) | 0,
+      send: (write) => {
+        const buf = new Uint8Array(1514);
+        const length = write(buf, 0, buf.length);
+        assert.equal(parseFrame(buf, parsed, 0, length), "tcp");
+        // Checksums are right: IP header and TCP with pseudo-header.
+        assert.equal(internetChecksum(buf, 14, 34), 0);
+        const pseudo = pseudoHeaderSum4(
+          parsed.ip4Source,
+          parsed.ip4Destination,
+          6,
+          length - 34,
+        );
+        assert.equal(internetChecksum(buf, 34, length, pseudo), 0);
+        assert.equal(parsed.ip4Source, SCANNER);
+        this.sent.push({
+          flags: parsed.tcpFlags,
+          seq: parsed.sequence,
+          ack: parsed.acknowledgment,
+          payload: buf.slice(parsed.payloadOffset, parsed.payloadEnd),
+          remotePort: parsed.destinationPort,
+        });
+        return true;
+      },
+      app: {
+        open: (_slot, _rip, _rport, _lip, _lport, out, offset, capacity) => {
+          assert.ok(this.hello.length <= capacity);
+          out.set(this.hello, offset);
+          return this.hello.length;
+        },
+        receive: (slot, bytes, start, end) => {
+          const list = this.data.get(slot) ?? [];
+          for (let i = start; i < end; i++) list.push(bytes[i]);
+          this.data.set(slot, list);
+          return list.length >= this.doneAfter;
+        },
+        close: (slot, reason) => this.closed.push({ slot, reason }),
+      },
+      ...options,
+    });
+  }
+
+  cookie(port = 80): number {
+    return (SERVER ^ port ^ SCANNER ^ SCANNER_PORT ^ ISS) >>> 0;
+  }
+
+  /** A server segment; `seq` relative to the server's ISS + 1. */
+  segment(
+    flags: number,
+    rel: number,
+    payload: Uint8Array = new Uint8Array(0),
+    options: { port?: number; ack?: number; now?: number } = {},
+  ): TcpInput {
+    const port = options.port ?? 80;
+    const length = emitPacket({
+      ethernet: { destination: MAC_A, source: MAC_B },
+      ip: { version: 4, source: SERVER, destination: SCANNER },
+      transport: {
+        protocol: "tcp",
+        sourcePort: port,
+        destinationPort: SCANNER_PORT,
+        sequence: (SERVER_ISS + 1 + rel) >>> 0,
+        acknowledgment: options.ack ?? ((this.cookie(port) + 1) >>> 0),
+        flags,
+        payload,
+      },
+    }, this.#frame);
+    parseFrame(this.#frame, this.parsed, 0, length);
+    return this.stack.receive(this.#frame, this.parsed, options.now ?? 0);
+  }
+
+  synAck(port = 80, now = 0): TcpInput {
+    return this.segment(SYN | ACK, -1, undefined, { port, now });
+  }
+
+  text(slot = 0): string {
+    return new TextDecoder().decode(Uint8Array.from(this.data.get(slot) ?? []));
+  }
+}
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+Deno.test("tcp: SYN-ACK with a valid cookie is ACKed with the hello", () => {
+  const h = new Harness();
+  assert.equal(h.synAck(), TcpInput.OPENED);
+  assert.equal(h.sent.length, 1);
+  const ack = h.sent[0];
+  assert.equal(ack.flags, ACK | PSH);
+  assert.equal(ack.seq, (h.cookie() + 1) >>> 0);
+  assert.equal(ack.ack, (SERVER_ISS + 1) >>> 0);
+  assert.deepEqual(ack.payload, h.hello);
+  assert.equal(h.stack.state[0], TcpState.HELLO_SENT);
+  // The server acknowledges the hello.
+  h.segment(ACK, 0, undefined, {
+    ack: (h.cookie() + 1 + h.hello.length) >>> 0,
+  });
+  assert.equal(h.stack.state[0], TcpState.RECEIVING);
+  assert.equal(h.sent.length, 1, "a pure ACK is not answered");
+});
+
+Deno.test("tcp: bad cookies and stray segments open nothing", () => {
+  const h = new Harness();
+  assert.equal(
+    h.segment(SYN | ACK, -1, undefined, { ack: 12345 }),
+    TcpInput.BAD_COOKIE,
+  );
+  assert.equal(h.segment(ACK, 0, enc("x")), TcpInput.IGNORED);
+  assert.equal(h.sent.length, 0);
+  assert.equal(h.stack.active, 0);
+  assert.equal(h.stack.stats().badCookie, 1);
+});
+
+Deno.test("tcp: in-order, out-of-order, duplicate segments, then FIN", () => {
+  const h = new Harness();
+  h.synAck();
+  h.segment(ACK, 0, enc("HTTP/1.0 "));
+  h.segment(ACK, 13, enc("OK\r\n")); // ahead of a gap: held
+  assert.equal(h.sent.at(-1)!.ack, (SERVER_ISS + 1 + 9) >>> 0, "dup ACK");
+  h.segment(ACK, 0, enc("HTTP/1.0 ")); // retransmission
+  h.segment(ACK, 9, enc("200 ")); // fills the gap, releases the hold
+  assert.equal(h.text(), "HTTP/1.0 200 OK\r\n");
+  assert.equal(h.sent.at(-1)!.ack, (SERVER_ISS + 1 + 17) >>> 0);
+  h.segment(ACK | FIN, 17);
+  const last = h.sent.at(-1)!;
+  assert.equal(last.flags, FIN | ACK);
+  assert.equal(last.ack, (SERVER_ISS + 1 + 18) >>> 0);
+  assert.deepEqual(h.closed, [{ slot: 0, reason: CloseReason.REMOTE_FIN }]);
+  const stats = h.stack.stats();
+  assert.equal(stats.duplicates, 1);
+  assert.equal(stats.outOfOrder, 1);
+  assert.equal(h.stack.active, 0);
+});
+
+Deno.test("tcp: random splits, reordering, duplicates and losses deliver the exact stream", () => {
+  for (const reorderBytes of [0, 64, 2048]) {
+    for (let round = 0; round < 30; round++) {
+      const h = new Harness({ reorderBytes });
+      h.synAck();
+      const body = new Uint8Array(300 + Math.floor(Math.random() * 700));
+      for (let i = 0; i < body.length; i++) body[i] = (i * 7 + round) & 0xff;
+      // Server: send everything from the last ACK in random pieces, shuffled,
+      // some lost, some duplicated, until the stack has ACKed it all.
+      let acked = 0;
+      for (let flight = 0; acked < body.length && flight < 200; flight++) {
+        const pieces: Array<[number, number]> = [];
+        for (let at = acked; at < body.length;) {
+          const size = 1 + Math.floor(Math.random() * 40);
+          pieces.push([at, Math.min(at + size, body.length)]);
+          at += size;
+        }
+        for (let i = pieces.length - 1; i > 0; i--) {
+          const j = Math.floor(Math.random() * (i + 1));
+          if (Math.random() < 0.3) {
+            [pieces[i], pieces[j]] = [pieces[j], pieces[i]];
+          }
+        }
+        for (const [from, to] of pieces) {
+          if (Math.random() < 0.1) continue; // lost
+          const copies = Math.random() < 0.1 ? 2 : 1;
+          for (let c = 0; c < copies; c++) {
+            h.segment(ACK, from, body.subarray(from, to));
+          }
+        }
+        const lastAck = h.sent.at(-1)!.ack;
+        acked = (lastAck - (SERVER_ISS + 1)) >>> 0;
+      }
+      h.segment(ACK | FIN, body.length);
+      assert.deepEqual(Uint8Array.from(h.data.get(0)!), body);
+      assert.equal(h.closed[0].reason, CloseReason.REMOTE_FIN);
+    }
+  }
+});
+
+Deno.test("tcp: hello retransmission, then timeout with RST", () => {
+  const h = new Harness({ connectionTimeoutMs: 10_000, retransmitMs: 1000 });
+  h.synAck(80, 0);
+  h.stack.poll(999);
+  assert.equal(h.sent.length, 1);
+  h.stack.poll(1000);
+  assert.equal(h.sent.length, 2, "hello sent again at 1 s");
+  assert.deepEqual(h.sent[1].payload, h.hello);
+  h.stack.poll(2500);
+  assert.equal(h.sent.length, 2, "next one at 1 + 2 s");
+  h.stack.poll(3000);
+  assert.equal(h.sent.length, 3);
+  h.stack.poll(9999);
+  assert.equal(h.stack.active, 1);
+  h.stack.poll(10_000);
+  assert.equal(h.sent.at(-1)!.flags, RST | ACK);
+  assert.equal(h.sent.at(-1)!.seq, (h.cookie() + 1) >>> 0, "RST at snd.una");
+  assert.deepEqual(h.closed, [{ slot: 0, reason: CloseReason.TIMEOUT }]);
+  assert.equal(h.stack.stats().helloRetransmits, 3);
+});
+
+Deno.test("tcp: duplicate SYN-ACK (our ACK lost) is answered again", () => {
+  const h = new Harness();
+  h.synAck();
+  assert.equal(h.synAck(), TcpInput.SEGMENT);
+  assert.equal(h.sent.length, 2);
+  assert.deepEqual(h.sent[1].payload, h.hello);
+});
+
+Deno.test("tcp: application done and byte cap close with RST", () => {
+  const done = new Harness();
+  done.doneAfter = 5;
+  done.synAck();
+  done.segment(ACK, 0, enc("SSH-2.0-x\r\n"), {
+    ack: (done.cookie() + 1 + done.hello.length) >>> 0,
+  });
+  assert.equal(done.closed[0].reason, CloseReason.COMPLETE);
+  const rst = done.sent.at(-1)!;
+  assert.equal(rst.flags, RST | ACK);
+  assert.equal(rst.seq, (done.cookie() + 1 + done.hello.length) >>> 0);
+
+  const capped = new Harness({ maxBytes: 8 });
+  capped.synAck();
+  capped.segment(ACK, 0, enc("0123456789"));
+  assert.equal(capped.text(), "01234567");
+  assert.equal(capped.closed[0].reason, CloseReason.BYTE_CAP);
+});
+
+Deno.test("tcp: in-window RST closes, out-of-window RST is ignored", () => {
+  const h = new Harness();
+  h.synAck();
+  h.segment(RST, 100_000);
+  assert.equal(h.stack.active, 1);
+  h.segment(RST, 0);
+  assert.equal(h.stack.active, 0);
+  assert.equal(h.closed[0].reason, CloseReason.REMOTE_RESET);
+});
+
+Deno.test("tcp: 10,000 concurrent silent connections: table holds, all time out, memory flat", () => {
+  const capacity = 10_000;
+  let frames = 0;
+  let closed = 0;
+  const stack = new TcpStack({
+    capacity,
+    sourceMac: MAC_A,
+    routerMac: MAC_B,
+    synCookie: () => 41,
+    send: (write) => {
+      write(scratch, 0, scratch.length);
+      frames++;
+      return true;
+    },
+    app: { open: () => 0, receive: () => false, close: () => void closed++ },
+    connectionTimeoutMs: 5_000,
+  });
+  const scratch = new Uint8Array(2048);
+  const frame = new Uint8Array(64);
+  const parsed = new ParsedFrame();
+  const wave = (t0: number): void => {
+    for (let i = 0; i <= capacity; i++) {
+      const length = emitPacket({
+        ethernet: { destination: MAC_A, source: MAC_B },
+        ip: { version: 4, source: SERVER + (i >>> 8), destination: SCANNER },
+        transport: {
+          protocol: "tcp",
+          sourcePort: 1000 + (i & 0xff),
+          destinationPort: SCANNER_PORT,
+          sequence: i,
+          acknowledgment: 42,
+          flags: SYN | ACK,
+        },
+      }, frame);
+      parseFrame(frame, parsed, 0, length);
+      const result = stack.receive(frame, parsed, t0 + i / 10);
+      assert.equal(
+        result,
+        i < capacity ? TcpInput.OPENED : TcpInput.TABLE_FULL,
+      );
+    }
+    assert.equal(stack.active, capacity);
+    for (let t = t0; t <= t0 + 7_000; t += 50) stack.poll(t);
+    assert.equal(stack.active, 0);
+  };
+  wave(0);
+  const before = Deno.memoryUsage().heapUsed;
+  for (let w = 1; w <= 3; w++) wave(w * 10_000);
+  const grown = Deno.memoryUsage().heapUsed - before;
+  assert.equal(closed, 4 * capacity);
+  assert.equal(stack.stats().closed[CloseReason.TIMEOUT], 4 * capacity);
+  assert.equal(stack.stats().tableFull, 4);
+  // ACK + RST per connection, RST per refused SYN-ACK.
+  assert.equal(frames, 4 * (2 * capacity + 1));
+  assert.ok(grown < 8 << 20, `heap grew ${grown} bytes over 3 waves`);
+});
+
+Deno.test("tcp: ConnectionTable matches a Map under random inserts and removes", () => {
+  const table = new ConnectionTable(500, 7);
+  const model = new Map<string, number>();
+  const key = (a: number, b: number, c: number, d: number) =>
+    `${a}:${b}:${c}:${d}`;
+  for (let step = 0; step < 50_000; step++) {
+    const a = 0xc6120000 + Math.floor(Math.random() * 64);
+    const b = Math.floor(Math.random() * 16);
+    const c = SCANNER;
+    const d = 40000 + Math.floor(Math.random() * 2);
+    const k = key(a, b, c, d);
+    const found = table.find(a, b, c, d);
+    assert.equal(found, model.get(k) ?? -1);
+    if (found >= 0 && Math.random() < 0.5) {
+      table.remove(found);
+      model.delete(k);
+    } else if (found < 0) {
+      const slot = table.insert(a, b, c, d);
+      if (model.size === 500) assert.equal(slot, -1);
+      else {
+        assert.ok(slot >= 0 && !([...model.values()].includes(slot)));
+        model.set(k, slot);
+      }
+    }
+    assert.equal(table.size, model.size);
+  }
+});
+
+Deno.test("tcp: TimerWheel fires each timer once, at or after its time, at most a tick late", () => {
+  const wheel = new TimerWheel(200, { tickMs: 10, buckets: 16 });
+  const due = new Map<number, number>();
+  let now = 0;
+  for (let step = 0; step < 5_000; step++) {
+    const slot = Math.floor(Math.random() * 200);
+    const r = Math.random();
+    if (r < 0.5) {
+      const at = now + Math.random() * 1_000; // up to 6 wheel turns ahead
+      wheel.schedule(slot, at);
+      due.set(slot, at);
+    } else if (r < 0.6) {
+      wheel.cancel(slot);
+      due.delete(slot);
+    } else {
+      now += Math.random() * 30;
+      wheel.advance(now, (s) => {
+        const at = due.get(s);
+        assert.ok(at !== undefined && at <= now, `slot ${s} fired early`);
+        due.delete(s);
+      });
+      for (const [s, at] of due) {
+        assert.ok(at > now - 10, `slot ${s} due ${at} missed at ${now}`);
+      }
+    }
+    assert.equal(wheel.pending, due.size);
+  }
+});
