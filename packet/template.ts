@@ -6,10 +6,16 @@
 // Conventions shared by every template:
 //   - write(buf, offset, dstIp, dstPort, seq) returns the frame length;
 //     `buf` must have room for `template.length` bytes at `offset`.
-//   - IPv4 templates take dstIp as an unsigned 32-bit number; IPv6 templates
-//     take 16 network-order bytes in a Uint8Array (read at index 0..15; keep
-//     one scratch array and refill it per target).
-//   - seq is an unsigned 32-bit number (e.g. a SYN cookie). With a source
+//   - IPv4 templates take dstIp as a 32-bit number, unsigned or signed (only
+//     its 32 bits are used); IPv6 templates take 16 network-order bytes in a
+//     Uint8Array (read at index 0..15; keep one scratch array and refill it
+//     per target).
+//   - seq is a 32-bit number, unsigned or signed (e.g. a SYN cookie, which
+//     zon's siphash returns signed).
+//   - In hot loops pass dstIp and seq in signed form (`ip | 0`): V8 boxes an
+//     unsigned value ≥ 2^31 into a heap number when it crosses a call that
+//     is not inlined — one allocation per packet — while an int32 stays a
+//     small integer (tests/packet_template_test.ts counts GCs to prove it). With a source
 //     port range of N ports, the source port is first + (seq mod N), so a
 //     receiver can recompute it from the cookie.
 //   - The IPv4 ID is (dstIp ^ dstPort ^ seq) & 0xffff: it varies per packet
