@@ -1,0 +1,205 @@
+/**
+ * What the scan engine's main thread and its two Workers share: the layout
+ * of the shared control block, the messages that start the Workers, and the
+ * target set in a form that survives `postMessage` (a TargetSet is a class
+ * and must be rebuilt on the other side, identically indexed).
+ *
+ * @module
+ */
+
+import {
+  NumberRangeList,
+  PortList,
+  type Shard,
+  TargetSet,
+} from "../../blackrock/mod.ts";
+import type { AddressRange } from "../../blackrock/mod.ts";
+
+/**
+ * The encoded "port" of an ICMP echo probe in a target set: masscan's
+ * `Templ_ICMP_echo` (3 × 65536), after TCP, UDP and SCTP.
+ */
+export const ICMP_ECHO_PORT = 3 * 65536;
+
+/** Int32 flag words of the control block (Atomics). */
+export const Flag = {
+  /** Main → transmit: stop after the current batch. */
+  TX_STOP: 0,
+  /** Main → receive: drain and stop. */
+  RX_STOP: 1,
+} as const;
+
+/** Float64 counters of the control block (one writer each; main reads). */
+export const Counter = {
+  /** Probes handed to the transmit driver. */
+  SENT: 0,
+  /** Next probe number not yet sent: the resume index. */
+  NEXT: 1,
+  /** Frames received. */
+  RECEIVED: 2,
+  /** Replies that passed the cookie check. */
+  VALID: 3,
+  /** Replies dropped: their cookie was wrong. */
+  BAD_COOKIE: 4,
+  /** Valid replies already reported. */
+  DUPLICATES: 5,
+  /** Results handed to the main thread. */
+  FOUND: 6,
+  /** Results lost because the main thread did not keep up (ring full). */
+  RESULTS_DROPPED: 7,
+  /** ARP replies / neighbor advertisements sent for our address. */
+  NEIGHBOR_REPLIES: 8,
+  /** Frames the receive driver reports lost. */
+  RX_DRIVER_DROPPED: 9,
+} as const;
+
+const FLAG_WORDS = 16;
+const COUNTER_SLOTS = 16;
+
+/** Typed views of the shared control block. */
+export interface ControlBlock {
+  buffer: SharedArrayBuffer;
+  flags: Int32Array;
+  counters: Float64Array;
+}
+
+/** Allocates a control block (main thread). */
+export function createControl(): ControlBlock {
+  return attachControl(
+    new SharedArrayBuffer(FLAG_WORDS * 4 + COUNTER_SLOTS * 8),
+  );
+}
+
+/** Views over a control block's buffer (any thread). */
+export function attachControl(buffer: SharedArrayBuffer): ControlBlock {
+  return {
+    buffer,
+    flags: new Int32Array(buffer, 0, FLAG_WORDS),
+    counters: new Float64Array(buffer, FLAG_WORDS * 4, COUNTER_SLOTS),
+  };
+}
+
+/** A TargetSet as plain data (ranges and encoded port ranges). */
+export interface TargetSpec {
+  include: AddressRange[];
+  ports: Array<[number, number]>;
+}
+
+/**
+ * The plain-data form of `targets`, optionally with the ICMP echo "port"
+ * added (for `--ping`). Rebuilt by {@link rebuildTargets} with the same
+ * indexing.
+ */
+export function targetSpec(targets: TargetSet, addPing = false): TargetSpec {
+  const include: AddressRange[] = [];
+  for (const [begin, end] of targets.ipv4.ranges()) {
+    include.push({ version: 4, begin, end });
+  }
+  for (const [begin, end] of targets.ipv6.ranges()) {
+    include.push({ version: 6, begin, end });
+  }
+  const ports = targets.ports.list.ranges();
+  if (
+    addPing &&
+    !ports.some(([b, e]) => b <= ICMP_ECHO_PORT && ICMP_ECHO_PORT <= e)
+  ) {
+    ports.push([ICMP_ECHO_PORT, ICMP_ECHO_PORT]);
+  }
+  return { include, ports };
+}
+
+/** The TargetSet a {@link TargetSpec} describes. */
+export function rebuildTargets(spec: TargetSpec): TargetSet {
+  const list = new NumberRangeList();
+  for (const [begin, end] of spec.ports) list.add(begin, end);
+  return new TargetSet({
+    include: spec.include,
+    ports: new PortList(list.seal()),
+  });
+}
+
+/** Source addresses and link details both Workers need. */
+export interface LinkConfig {
+  /** Transmit driver adapter name (`null` when offline). */
+  txDriver: string;
+  /** Receive driver adapter name (`null` for nothing). */
+  rxDriver: string;
+  /** Our MAC. */
+  sourceMac: Uint8Array;
+  /** Next hop MAC for IPv4 probes. */
+  routerMac4: Uint8Array;
+  /** Next hop MAC for IPv6 probes. */
+  routerMac6: Uint8Array;
+  /** Our IPv4 address (unsigned), or -1 when none. */
+  sourceIp4: number;
+  /** Our IPv6 address, or null. */
+  sourceIp6: Uint8Array | null;
+  /** First source port. */
+  sourcePortFirst: number;
+  /** Number of source ports (1 for a fixed port). */
+  sourcePortCount: number;
+}
+
+/** The message that starts the transmit Worker. */
+export interface TransmitJob {
+  control: SharedArrayBuffer;
+  link: LinkConfig;
+  targets: TargetSpec;
+  seed: bigint;
+  shard: Shard;
+  retries: number;
+  retryWindow: number;
+  startIndex: number;
+  rate: number;
+  burst?: number;
+  ttl: number;
+  key: Uint8Array;
+  stats: boolean;
+}
+
+/** Per-stage transmit cost, ns per packet. */
+export interface StageBudget {
+  /** Blackrock permutation of the scan index. */
+  shuffle: number;
+  /** Index → address and port (TargetSet.pick). */
+  pick: number;
+  /** SYN cookie (SipHash-2-4). */
+  cookie: number;
+  /** Template write into the driver's slot, incremental checksums included (`sendWith`). */
+  write: number;
+  /** Driver hand-off (`flush`). */
+  driver: number;
+  /** Pacing and loop bookkeeping: the rest of the measured time. */
+  other: number;
+}
+
+/** What the transmit Worker reports at the end. */
+export interface TransmitDone {
+  type: "done";
+  sent: number;
+  next: number;
+  seconds: number;
+  stages: StageBudget | null;
+}
+
+/** The message that starts the receive Worker. */
+export interface ReceiveJob {
+  control: SharedArrayBuffer;
+  results: SharedArrayBuffer;
+  link: LinkConfig;
+  targets: TargetSpec;
+  key: Uint8Array;
+  filter: string;
+  promiscuous: boolean;
+  answerNeighbors: boolean;
+  showClosed: boolean;
+  pcapPath: string | null;
+  dedupCapacity: number;
+}
+
+/** A Worker's failure, as a message (errors do not cross threads intact). */
+export interface WorkerFailure {
+  type: "error";
+  name: string;
+  message: string;
+}

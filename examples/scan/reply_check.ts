@@ -1,0 +1,284 @@
+/**
+ * Is this received frame an answer to one of our probes, and what does it
+ * say? The receive Worker's verdict on every frame, kept apart from the
+ * Worker so tests can feed it forged frames directly.
+ *
+ * The probes carry a cookie — SipHash of (target address, encoded port, our
+ * address, first source port) under the scan's random key — so a reply is
+ * checked without any per-target state:
+ * - TCP: the sequence number of the SYN was the cookie, so a SYN-ACK or
+ *   RST-ACK must acknowledge cookie + 1, and arrive at the source port the
+ *   cookie selected (`first + cookie mod count`).
+ * - UDP: no sequence number, so the reply must come from a probed address
+ *   and port, to the source port the cookie selected.
+ * - ICMP port unreachable: the quoted datagram must be one of our UDP
+ *   probes (our address, a probed target, the cookie's source port).
+ * - ICMP echo reply: identifier and sequence are the cookie, as the echo
+ *   template wrote them.
+ * Replies that fail are counted as bad cookies and dropped.
+ *
+ * @module
+ */
+
+import { SipKey, synCookie4, synCookie6 } from "../../siphash/mod.ts";
+import type { ParsedFrame } from "../../packet/mod.ts";
+import {
+  ICMP_ECHO_PORT,
+  type LinkConfig,
+  type TargetSpec,
+} from "./engine_shared.ts";
+
+/** The frame is not for us (or not a reply we report). */
+export const IGNORE = 0;
+/** A reply to our probe: read the result fields. */
+export const RESULT = 1;
+/** Looked like a reply to us, but the cookie was wrong. */
+export const BAD_COOKIE = 2;
+
+/** Protocol codes, in the order of the result record (result.ts). */
+export const Proto = { TCP: 0, UDP: 1, SCTP: 2, ICMP: 3 } as const;
+/** Reason codes, in the order of the result record (result.ts). */
+export const Reason = {
+  SYN_ACK: 0,
+  RST: 1,
+  UDP_RESPONSE: 2,
+  ICMP_PORT_UNREACHABLE: 3,
+  ECHO_REPLY: 4,
+} as const;
+
+const UDP_BASE = 65536;
+const SYN = 0x02, RST = 0x04, ACK = 0x10;
+
+/**
+ * Checks replies against one scan's cookies and targets. After
+ * {@link ReplyChecker.check} returns {@link RESULT}, the public fields
+ * describe the result. No allocation per frame.
+ */
+export class ReplyChecker {
+  /** Result: 4 or 6. */
+  version = 4;
+  /** Result: the target's IPv4 address (unsigned) when version is 4. */
+  ip4 = 0;
+  /** Result: offset of the target's IPv6 address in the frame (version 6). */
+  ip6Offset = 0;
+  /** Result: port number (0 for ICMP echo). */
+  port = 0;
+  /** Result: the encoded port (UDP + 65536, echo = ICMP_ECHO_PORT), for dedup. */
+  encodedPort = 0;
+  /** Result: a {@link Proto} code. */
+  protocol = 0;
+  /** Result: a {@link Reason} code. */
+  reason = 0;
+  /** Result: true for open. */
+  open = true;
+  /** Result: TTL / hop limit of the reply. */
+  ttl = 0;
+
+  readonly #key: SipKey;
+  readonly #me4: number;
+  readonly #me6: Uint8Array | null;
+  readonly #first: number;
+  readonly #count: number;
+  readonly #probedPort: Uint8Array;
+  readonly #v4Begins: Float64Array;
+  readonly #v4Ends: Float64Array;
+
+  /** Prepares the checks for a scan's link, key and targets. */
+  constructor(link: LinkConfig, key: Uint8Array, targets: TargetSpec) {
+    this.#key = new SipKey(key);
+    this.#me4 = link.sourceIp4 | 0;
+    this.#me6 = link.sourceIp6;
+    this.#first = link.sourcePortFirst;
+    this.#count = link.sourcePortCount;
+    this.#probedPort = new Uint8Array(ICMP_ECHO_PORT + 1);
+    for (const [b, e] of targets.ports) {
+      for (let p = b; p <= e && p <= ICMP_ECHO_PORT; p++) {
+        this.#probedPort[p] = 1;
+      }
+    }
+    const v4 = targets.include.filter((r) => r.version === 4);
+    this.#v4Begins = new Float64Array(v4.map((r) => r.begin as number));
+    this.#v4Ends = new Float64Array(v4.map((r) => r.end as number));
+  }
+
+  /** True when `ip` (unsigned) is in the IPv4 targets (binary search). */
+  #isTarget4(ip: number): boolean {
+    const begins = this.#v4Begins;
+    let lo = 0, hi = begins.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (begins[mid] > ip) hi = mid - 1;
+      else lo = mid + 1;
+    }
+    return hi >= 0 && ip <= this.#v4Ends[hi];
+  }
+
+  #expectedPort(cookie: number): number {
+    return this.#count === 1
+      ? this.#first
+      : this.#first + (cookie >>> 0) % this.#count;
+  }
+
+  #cookie(frame: Uint8Array, parsed: ParsedFrame, port: number): number {
+    return parsed.ipVersion === 4
+      ? synCookie4(parsed.ip4Source, port, this.#me4, this.#first, this.#key)
+      : synCookie6(
+        frame,
+        parsed.ip6SourceOffset,
+        port,
+        this.#me6!,
+        0,
+        this.#first,
+        this.#key,
+      );
+  }
+
+  #toUs(frame: Uint8Array, parsed: ParsedFrame): boolean {
+    if (parsed.ipVersion === 4) {
+      return this.#me4 !== -1 && (parsed.ip4Destination | 0) === this.#me4;
+    }
+    const me = this.#me6;
+    if (me === null) return false;
+    const at = parsed.ip6DestinationOffset;
+    for (let i = 0; i < 16; i++) if (frame[at + i] !== me[i]) return false;
+    return true;
+  }
+
+  #setTarget(parsed: ParsedFrame, port: number, encoded: number): void {
+    this.version = parsed.ipVersion;
+    this.ip4 = parsed.ip4Source;
+    this.ip6Offset = parsed.ip6SourceOffset;
+    this.port = port;
+    this.encodedPort = encoded;
+    this.ttl = parsed.ttl;
+  }
+
+  /**
+   * The verdict on `frame` (already parsed into `parsed`): {@link IGNORE},
+   * {@link RESULT} or {@link BAD_COOKIE}.
+   */
+  check(frame: Uint8Array, parsed: ParsedFrame): number {
+    const kind = parsed.kind;
+    if (parsed.ipVersion === 0 || !this.#toUs(frame, parsed)) return IGNORE;
+    if (kind === "tcp") return this.#tcp(frame, parsed);
+    if (kind === "udp") return this.#udp(frame, parsed);
+    if (kind === "icmp" || kind === "icmpv6") return this.#icmp(frame, parsed);
+    return IGNORE;
+  }
+
+  #tcp(frame: Uint8Array, parsed: ParsedFrame): number {
+    const flags = parsed.tcpFlags;
+    let open: boolean;
+    if ((flags & (SYN | ACK | RST)) === (SYN | ACK)) open = true;
+    else if ((flags & (RST | ACK)) === (RST | ACK)) open = false;
+    else return IGNORE;
+    const dst = parsed.destinationPort;
+    if (dst < this.#first || dst >= this.#first + this.#count) return IGNORE;
+    const port = parsed.sourcePort;
+    const cookie = this.#cookie(frame, parsed, port);
+    if (
+      ((parsed.acknowledgment - 1) | 0) !== cookie ||
+      dst !== this.#expectedPort(cookie)
+    ) return BAD_COOKIE;
+    this.#setTarget(parsed, port, port);
+    this.protocol = Proto.TCP;
+    this.open = open;
+    this.reason = open ? Reason.SYN_ACK : Reason.RST;
+    return RESULT;
+  }
+
+  #udp(frame: Uint8Array, parsed: ParsedFrame): number {
+    const dst = parsed.destinationPort;
+    if (dst < this.#first || dst >= this.#first + this.#count) return IGNORE;
+    const port = parsed.sourcePort;
+    if (
+      this.#probedPort[UDP_BASE + port] === 0 ||
+      (parsed.ipVersion === 4 && !this.#isTarget4(parsed.ip4Source))
+    ) return BAD_COOKIE;
+    const cookie = this.#cookie(frame, parsed, UDP_BASE + port);
+    if (dst !== this.#expectedPort(cookie)) return BAD_COOKIE;
+    this.#setTarget(parsed, port, UDP_BASE + port);
+    this.protocol = Proto.UDP;
+    this.open = true;
+    this.reason = Reason.UDP_RESPONSE;
+    return RESULT;
+  }
+
+  #icmp(frame: Uint8Array, parsed: ParsedFrame): number {
+    const v4 = parsed.ipVersion === 4;
+    const type = parsed.icmpType, code = parsed.icmpCode;
+    if ((v4 && type === 0) || (!v4 && type === 129)) {
+      if (this.#probedPort[ICMP_ECHO_PORT] === 0) return IGNORE;
+      const cookie = this.#cookie(frame, parsed, ICMP_ECHO_PORT);
+      if ((parsed.icmpRest | 0) !== cookie) return BAD_COOKIE;
+      this.#setTarget(parsed, 0, ICMP_ECHO_PORT);
+      this.protocol = Proto.ICMP;
+      this.open = true;
+      this.reason = Reason.ECHO_REPLY;
+      return RESULT;
+    }
+    const unreachable = v4
+      ? type === 3 && code === 3
+      : type === 1 && code === 4;
+    if (!unreachable || parsed.quotedProtocol !== 17) return IGNORE;
+    return this.#portUnreachable(frame, parsed, v4);
+  }
+
+  /** ICMP port unreachable quoting one of our UDP probes: closed. */
+  #portUnreachable(
+    frame: Uint8Array,
+    parsed: ParsedFrame,
+    v4: boolean,
+  ): number {
+    const quoted = parsed.quotedOffset;
+    const srcPort = parsed.quotedSourcePort;
+    const port = parsed.quotedDestinationPort;
+    if (srcPort < this.#first || srcPort >= this.#first + this.#count) {
+      return IGNORE;
+    }
+    let cookie: number;
+    if (v4) {
+      const quotedSource = (frame[quoted + 12] << 24) |
+        (frame[quoted + 13] << 16) | (frame[quoted + 14] << 8) |
+        frame[quoted + 15];
+      if (quotedSource !== this.#me4) return IGNORE;
+      const target = parsed.quotedIp4Destination;
+      if (this.#probedPort[UDP_BASE + port] === 0 || !this.#isTarget4(target)) {
+        return BAD_COOKIE;
+      }
+      cookie = synCookie4(
+        target,
+        UDP_BASE + port,
+        this.#me4,
+        this.#first,
+        this.#key,
+      );
+      this.ip4 = target;
+    } else {
+      const me = this.#me6!;
+      for (let i = 0; i < 16; i++) {
+        if (frame[quoted + 8 + i] !== me[i]) return IGNORE;
+      }
+      if (this.#probedPort[UDP_BASE + port] === 0) return BAD_COOKIE;
+      cookie = synCookie6(
+        frame,
+        quoted + 24,
+        UDP_BASE + port,
+        me,
+        0,
+        this.#first,
+        this.#key,
+      );
+      this.ip6Offset = quoted + 24;
+    }
+    if (srcPort !== this.#expectedPort(cookie)) return BAD_COOKIE;
+    this.version = parsed.ipVersion;
+    this.port = port;
+    this.encodedPort = UDP_BASE + port;
+    this.ttl = parsed.ttl;
+    this.protocol = Proto.UDP;
+    this.open = false;
+    this.reason = Reason.ICMP_PORT_UNREACHABLE;
+    return RESULT;
+  }
+}
