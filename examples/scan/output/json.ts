@@ -1,0 +1,85 @@
+/**
+ * `-oJ`: masscan's JSON array, byte for byte —
+ *
+ * ```text
+ * [
+ * {   "ip": "198.18.0.2",   "timestamp": "1700000000", "ports": [ {"port": 80, "proto": "tcp", "status": "open", "reason": "syn-ack", "ttl": 64} ] }
+ * ,
+ * { ... }
+ * ]
+ * ```
+ *
+ * — but valid JSON however the scan ends (masscan's is not when it is
+ * interrupted, masscan issues #493/#314):
+ *
+ * - To a regular file, the closing `]` is on disk from `begin()` on: each
+ *   result overwrites the `]\n` at the end with `,\n{...}\n]\n` in one
+ *   write, so after every `write()` the file parses, and it still parses
+ *   after a `kill -9` (the only window is a crash inside that one write(2)
+ *   — power loss, not a signal).
+ * - To stdout or a pipe (not seekable) the array is streamed as masscan does
+ *   and closed by `end()`, which the SIGINT path calls; a hard kill there
+ *   leaves the array unterminated (append `]` to repair it, or use `-oD`).
+ *
+ * @module
+ */
+
+import type { ScanResult, ScanSummary } from "../result.ts";
+import { resultAddress, wholeSeconds } from "./common.ts";
+import type { Sink } from "./sink.ts";
+import type { OutputWriter, ScanMeta } from "./types.ts";
+
+const encoder = new TextEncoder();
+
+/** One result in masscan's `-oJ` record layout (with its newline). */
+export function jsonRecord(r: ScanResult): string {
+  return `{   "ip": "${resultAddress(r)}",   "timestamp": "${
+    wholeSeconds(r.timestamp)
+  }", "ports": [ {"port": ${r.port}, "proto": "${r.protocol}", "status": "${r.status}", "reason": "${r.reason}", "ttl": ${r.ttl}} ] }\n`;
+}
+
+/** The `-oJ` writer (see the module documentation for its guarantees). */
+export class JsonWriter implements OutputWriter {
+  #sink: Sink;
+  #first = true;
+  #begun = false;
+  #ended = false;
+  /** Byte offset of the closing `]` (seekable sinks). */
+  #tail = 0;
+
+  /** Writes to `sink` (see {@link openOutput} for files and stdout). */
+  constructor(sink: Sink) {
+    this.#sink = sink;
+  }
+
+  /** Opens the array (and, to a file, closes it at once: `[\n]\n`). */
+  begin(_meta: ScanMeta): void {
+    this.#begun = true;
+    this.#sink.write(encoder.encode(this.#sink.seekable ? "[\n]\n" : "[\n"));
+    this.#tail = 2;
+  }
+
+  /** Adds one result (the comma goes before it, as in masscan). */
+  write(r: ScanResult): void {
+    if (this.#ended) return;
+    if (!this.#begun) throw new Error("-oJ: write() before begin()");
+    const text = (this.#first ? "" : ",\n") + jsonRecord(r);
+    this.#first = false;
+    if (this.#sink.seekable) {
+      const bytes = encoder.encode(text + "]\n");
+      this.#sink.writeAt(this.#tail, bytes);
+      this.#tail += bytes.length - 2;
+    } else {
+      this.#sink.write(encoder.encode(text));
+    }
+  }
+
+  /** Closes the array (already closed on a file) and the file. */
+  end(_summary: ScanSummary): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    if (!this.#begun) this.begin({} as ScanMeta);
+    if (!this.#sink.seekable) this.#sink.write(encoder.encode("]\n"));
+    this.#sink.close();
+  }
+}

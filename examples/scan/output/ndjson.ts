@@ -1,0 +1,53 @@
+/**
+ * `-oD`: masscan's NDJSON — one object per line, no header or trailer:
+ *
+ * ```text
+ * {"ip":"198.18.0.2","timestamp":"1700000000","port":80,"proto":"tcp","rec_type":"status","data":{"status":"open","reason":"syn-ack","ttl":64}}
+ * ```
+ *
+ * Each line goes out in one write(2) as the result arrives, so readers
+ * tailing the file, and a file left by a killed scan, only see whole lines.
+ *
+ * @module
+ */
+
+import type { ScanResult, ScanSummary } from "../result.ts";
+import { resultAddress, wholeSeconds } from "./common.ts";
+import type { Sink } from "./sink.ts";
+import type { OutputWriter, ScanMeta } from "./types.ts";
+
+const encoder = new TextEncoder();
+
+/** One result as masscan's `-oD` line (with its newline). */
+export function ndjsonRecord(r: ScanResult): string {
+  return `{"ip":"${resultAddress(r)}","timestamp":"${
+    wholeSeconds(r.timestamp)
+  }","port":${r.port},"proto":"${r.protocol}","rec_type":"status","data":{"status":"${r.status}","reason":"${r.reason}","ttl":${r.ttl}}}\n`;
+}
+
+/** The `-oD` writer. */
+export class NdjsonWriter implements OutputWriter {
+  #sink: Sink;
+  #ended = false;
+
+  /** Writes to `sink`. */
+  constructor(sink: Sink) {
+    this.#sink = sink;
+  }
+
+  /** NDJSON has no header. */
+  begin(_meta: ScanMeta): void {}
+
+  /** Writes one whole line. */
+  write(r: ScanResult): void {
+    if (this.#ended) return;
+    this.#sink.write(encoder.encode(ndjsonRecord(r)));
+  }
+
+  /** NDJSON has no trailer: closes the file. */
+  end(_summary: ScanSummary): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#sink.close();
+  }
+}

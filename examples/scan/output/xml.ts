@@ -1,0 +1,180 @@
+/**
+ * `-oX`: nmap's XML format, valid against Debian nmap's
+ * `/usr/share/nmap/nmap.dtd` (checked by `xmllint --dtdvalid` in the tests)
+ * and laid out as masscan lays it out — one `<host>` line per result,
+ * written as the result arrives:
+ *
+ * ```text
+ * <host endtime="1700000000"><status state="up" reason="syn-ack" reason_ttl="64"/><address addr="198.18.0.2" addrtype="ipv4"/><ports><port protocol="tcp" portid="80"><state state="open" reason="syn-ack" reason_ttl="64"/></port></ports></host>
+ * ```
+ *
+ * masscan 1.3.2's XML does not validate; to make ours validate, it differs:
+ * `scanner="nmap"` (the DTD allows no other value; `version` says zon),
+ * `<scaninfo>` carries `numservices`/`services` (one per protocol scanned,
+ * none for `--ping` alone), `<verbose>`/`<debugging>` follow it, and every
+ * `<host>` starts with `<status>`. Reasons use nmap's names (`reset`,
+ * `port-unreach`; `syn-ack`, `udp-response` and `echo-reply` as is).
+ * `<hosts up>` counts `<host>` elements (each is a host that answered);
+ * masscan counts closed-port results as `down`. An ICMP echo reply is a
+ * `<host>` without `<ports>`. Lines end in `\n` (masscan: `\r\n`).
+ *
+ * A scan killed without `end()` leaves a file without its `<runstats>` and
+ * `</nmaprun>` trailer — not well-formed, as with nmap; every `<host>` line
+ * in it is whole. SIGINT paths call `end()`, which writes the trailer with
+ * `exit="error"`.
+ *
+ * @module
+ */
+
+import type { ResultReason, ScanResult, ScanSummary } from "../result.ts";
+import {
+  ctimeUtc,
+  portsByProtocol,
+  resultAddress,
+  wholeSeconds,
+} from "./common.ts";
+import type { Sink } from "./sink.ts";
+import type { OutputWriter, ScanMeta } from "./types.ts";
+
+const encoder = new TextEncoder();
+
+const NMAP_REASONS: Readonly<Record<ResultReason, string>> = {
+  "syn-ack": "syn-ack",
+  "rst": "reset",
+  "udp-response": "udp-response",
+  "icmp-port-unreachable": "port-unreach",
+  "echo-reply": "echo-reply",
+};
+
+// nmap.dtd's %scan_types for each port protocol.
+const SCAN_TYPES = { tcp: "syn", udp: "udp", sctp: "sctpinit" } as const;
+
+/**
+ * Escapes text for an XML attribute. Characters XML 1.0 cannot carry at all
+ * (C0 controls other than tab/newline/CR) become U+FFFD.
+ */
+export function xmlAttribute(text: string): string {
+  // deno-lint-ignore no-control-regex -- matching controls is the point
+  return text.replace(/[&<>"\t\n\r\x00-\x08\x0b\x0c\x0e-\x1f]/g, (c) => {
+    switch (c) {
+      case "&":
+        return "&amp;";
+      case "<":
+        return "&lt;";
+      case ">":
+        return "&gt;";
+      case '"':
+        return "&quot;";
+      case "\t":
+        return "&#9;";
+      case "\n":
+        return "&#10;";
+      case "\r":
+        return "&#13;";
+      default:
+        return "\ufffd";
+    }
+  });
+}
+
+/** Joins a command line for display, quoting arguments that need it. */
+function shellJoin(args: readonly string[]): string {
+  return args.map((a) =>
+    /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`
+  ).join(" ");
+}
+
+/** The prologue, `<nmaprun>`, `<scaninfo>`s, `<verbose>` and `<debugging>`. */
+export function xmlHeader(meta: ScanMeta): string {
+  const start = wholeSeconds(meta.startTime);
+  // A comment may not contain "--".
+  const version = meta.version.replaceAll("--", "-");
+  let text = `<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE nmaprun>\n` +
+    `<!-- zon ${version} scan, rate ${meta.rate} pps -->\n` +
+    `<nmaprun scanner="nmap" args="${
+      xmlAttribute(shellJoin(meta.commandLine))
+    }" start="${start}" startstr="${ctimeUtc(start)}" version="${
+      xmlAttribute(`zon ${meta.version}`)
+    }" xmloutputversion="1.05">\n`;
+  const ports = portsByProtocol(meta.ports);
+  for (const protocol of ["tcp", "udp", "sctp"] as const) {
+    const p = ports[protocol];
+    if (p.count === 0) continue;
+    const services = p.ranges.map(([a, b]) => a === b ? `${a}` : `${a}-${b}`)
+      .join(",");
+    text += `<scaninfo type="${
+      SCAN_TYPES[protocol]
+    }" protocol="${protocol}" numservices="${p.count}" services="${services}"/>\n`;
+  }
+  return text + `<verbose level="0"/>\n<debugging level="0"/>\n`;
+}
+
+/** One result as a `<host>` line (with its newline). */
+export function xmlRecord(r: ScanResult): string {
+  const reason = NMAP_REASONS[r.reason];
+  const address = resultAddress(r);
+  let text = `<host endtime="${
+    wholeSeconds(r.timestamp)
+  }"><status state="up" reason="${reason}" reason_ttl="${r.ttl}"/><address addr="${address}" addrtype="ipv${r.version}"/>`;
+  // nmap.dtd's port protocols are ip/tcp/udp/sctp: an echo reply has no port.
+  if (r.protocol !== "icmp") {
+    text +=
+      `<ports><port protocol="${r.protocol}" portid="${r.port}"><state state="${r.status}" reason="${reason}" reason_ttl="${r.ttl}"/></port></ports>`;
+  }
+  return text + "</host>\n";
+}
+
+/** `<runstats>` and the closing `</nmaprun>`. */
+export function xmlTrailer(
+  start: number,
+  hosts: number,
+  summary: ScanSummary,
+): string {
+  const end = wholeSeconds(start + summary.elapsed);
+  const elapsed = summary.elapsed.toFixed(2);
+  const status = summary.interrupted
+    ? `exit="error" errormsg="scan interrupted before the end"`
+    : `exit="success"`;
+  return `<runstats>\n<finished time="${end}" timestr="${
+    ctimeUtc(end)
+  }" elapsed="${elapsed}" summary="zon done at ${
+    ctimeUtc(end)
+  }; ${summary.found} results; ${summary.sent} probes sent in ${elapsed} seconds" ${status}/>\n` +
+    `<hosts up="${hosts}" down="0" total="${hosts}"/>\n</runstats>\n</nmaprun>\n`;
+}
+
+/** The `-oX` writer. */
+export class XmlWriter implements OutputWriter {
+  #sink: Sink;
+  #start = 0;
+  #hosts = 0;
+  #ended = false;
+
+  /** Writes to `sink`. */
+  constructor(sink: Sink) {
+    this.#sink = sink;
+  }
+
+  /** Writes the prologue through `<debugging>`. */
+  begin(meta: ScanMeta): void {
+    this.#start = meta.startTime;
+    this.#sink.write(encoder.encode(xmlHeader(meta)));
+  }
+
+  /** Writes one `<host>` line. */
+  write(r: ScanResult): void {
+    if (this.#ended) return;
+    this.#hosts++;
+    this.#sink.write(encoder.encode(xmlRecord(r)));
+  }
+
+  /** Writes `<runstats>` and `</nmaprun>`, and closes the file. */
+  end(summary: ScanSummary): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#sink.write(
+      encoder.encode(xmlTrailer(this.#start, this.#hosts, summary)),
+    );
+    this.#sink.close();
+  }
+}
