@@ -1,0 +1,238 @@
+/**
+ * Which hello goes to which port (masscan's idea, zon's table): an HTTP
+ * `GET / HTTP/1.0` with Host and a User-Agent naming zon, a TLS
+ * ClientHello from `decoders/`, or nothing for protocols where the server
+ * speaks first; `--hello-file PORT:FILE` sends a file's bytes instead.
+ *
+ * The HTTP hello is written straight into the TCP stack's per-connection
+ * hello buffer with the target's address as Host, without building a string.
+ *
+ * @module
+ */
+
+import { buildClientHello } from "../../../decoders/tls_client_hello.ts";
+
+/** The default User-Agent (`--http-user-agent` replaces it). */
+export const DEFAULT_USER_AGENT =
+  "zon/0.1 (banner grab; +https://jsr.io/@zon/net)";
+
+/** Ports that get the HTTP hello unless the table says otherwise. */
+export const DEFAULT_HTTP_PORTS: readonly number[] = [
+  80,
+  81,
+  591,
+  8000,
+  8008,
+  8080,
+  8081,
+  8888,
+];
+
+/** Ports that get a TLS ClientHello unless the table says otherwise. */
+export const DEFAULT_TLS_PORTS: readonly number[] = [
+  443,
+  465,
+  563,
+  636,
+  853,
+  990,
+  992,
+  993,
+  994,
+  995,
+  5061,
+  8443,
+  8883,
+  9443,
+];
+
+/** What a port gets. */
+export type HelloKind = "http" | "tls" | "none" | "bytes";
+
+/** Options of {@linkcode HelloTable}. */
+export interface HelloOptions {
+  /** `--http-user-agent` (default {@linkcode DEFAULT_USER_AGENT}). */
+  userAgent?: string;
+  /** `--http-header "Name: value"`, repeatable. */
+  headers?: readonly string[];
+  /** `--hello-file PORT:FILE`, already read. */
+  helloFiles?: ReadonlyArray<{ port: number; bytes: Uint8Array }>;
+  /** Ports for the HTTP hello (default {@linkcode DEFAULT_HTTP_PORTS}). */
+  httpPorts?: readonly number[];
+  /** Ports for the TLS hello (default {@linkcode DEFAULT_TLS_PORTS}). */
+  tlsPorts?: readonly number[];
+}
+
+const enc = new TextEncoder();
+const KIND_NONE = 0;
+const KIND_HTTP = 1;
+const KIND_TLS = 2;
+const KIND_BYTES = 3;
+const KIND_NAMES: readonly HelloKind[] = ["none", "http", "tls", "bytes"];
+
+/** The per-port hello table. */
+export class HelloTable {
+  readonly #kind = new Uint8Array(65536);
+  readonly #bytes = new Map<number, Uint8Array>();
+  readonly #httpHead: Uint8Array;
+  readonly #httpTail: Uint8Array;
+  readonly #tls: Uint8Array;
+
+  /** Builds the table; throws a RangeError naming the flag on bad input. */
+  constructor(options: HelloOptions = {}) {
+    const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+    if (/[\r\n]/.test(userAgent)) {
+      throw new RangeError("--http-user-agent: must not contain CR or LF");
+    }
+    let tail = `\r\nUser-Agent: ${userAgent}\r\nAccept: */*\r\n`;
+    for (const header of options.headers ?? []) {
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+:[^\r\n]*$/.test(header)) {
+        throw new RangeError(
+          `--http-header: expected "Name: value" on one line, got ${
+            JSON.stringify(header)
+          }`,
+        );
+      }
+      tail += `${header}\r\n`;
+    }
+    tail += "\r\n";
+    this.#httpHead = enc.encode("GET / HTTP/1.0\r\nHost: ");
+    this.#httpTail = enc.encode(tail);
+    // No SNI: targets are addresses (RFC 6066 forbids IP literals there).
+    this.#tls = buildClientHello();
+    // Every other port: the server speaks first (SSH, FTP, SMTP, ...).
+    this.#kind.fill(KIND_NONE);
+    for (const port of options.httpPorts ?? DEFAULT_HTTP_PORTS) {
+      this.#kind[port] = KIND_HTTP;
+    }
+    for (const port of options.tlsPorts ?? DEFAULT_TLS_PORTS) {
+      this.#kind[port] = KIND_TLS;
+    }
+    for (const { port, bytes } of options.helloFiles ?? []) {
+      this.#kind[port] = KIND_BYTES;
+      this.#bytes.set(port, bytes);
+    }
+  }
+
+  /** What `port` gets. */
+  kind(port: number): HelloKind {
+    return KIND_NAMES[this.#kind[port]];
+  }
+
+  /** Longest hello this table writes (for the TCP stack's `helloBytes`). */
+  get maxLength(): number {
+    let max = Math.max(
+      this.#tls.length,
+      this.#httpHead.length + 21 + this.#httpTail.length,
+    );
+    for (const bytes of this.#bytes.values()) max = Math.max(max, bytes.length);
+    return max;
+  }
+
+  /**
+   * Writes the hello for `remoteIp:port` into `out[offset, offset +
+   * capacity)`; returns its length (0: none, or it does not fit).
+   */
+  write(
+    port: number,
+    remoteIp: number,
+    out: Uint8Array,
+    offset: number,
+    capacity: number,
+  ): number {
+    switch (this.#kind[port]) {
+      case KIND_HTTP:
+        return this.#writeHttp(port, remoteIp, out, offset, capacity);
+      case KIND_TLS:
+        return put(this.#tls, out, offset, capacity);
+      case KIND_BYTES:
+        return put(this.#bytes.get(port)!, out, offset, capacity);
+      default:
+        return 0;
+    }
+  }
+
+  #writeHttp(
+    port: number,
+    ip: number,
+    out: Uint8Array,
+    offset: number,
+    capacity: number,
+  ): number {
+    const head = this.#httpHead;
+    const tail = this.#httpTail;
+    if (head.length + 21 + tail.length > capacity) return 0;
+    let at = offset;
+    out.set(head, at);
+    at += head.length;
+    for (let shift = 24; shift >= 0; shift -= 8) {
+      at = decimal((ip >>> shift) & 0xff, out, at);
+      if (shift > 0) out[at++] = 0x2e; // .
+    }
+    if (port !== 80) {
+      out[at++] = 0x3a; // :
+      at = decimal(port, out, at);
+    }
+    out.set(tail, at);
+    return at + tail.length - offset;
+  }
+}
+
+function put(
+  bytes: Uint8Array,
+  out: Uint8Array,
+  offset: number,
+  capacity: number,
+): number {
+  if (bytes.length > capacity) return 0;
+  out.set(bytes, offset);
+  return bytes.length;
+}
+
+/** Writes `value` (0..65535) in decimal at `at`; returns the end. */
+function decimal(value: number, out: Uint8Array, at: number): number {
+  let divisor = 1;
+  while (divisor * 10 <= value) divisor *= 10;
+  for (; divisor >= 1; divisor = Math.floor(divisor / 10)) {
+    out[at++] = 0x30 + Math.floor(value / divisor) % 10;
+  }
+  return at;
+}
+
+/**
+ * Parses one `--hello-file PORT:FILE` value; throws a RangeError naming the
+ * flag and the expected form.
+ */
+export function parseHelloFileFlag(value: string): {
+  port: number;
+  path: string;
+} {
+  const match = /^(\d{1,5}):(.+)$/.exec(value);
+  const port = match ? Number(match[1]) : NaN;
+  if (!match || port < 1 || port > 65535) {
+    throw new RangeError(
+      `--hello-file: expected PORT:FILE with PORT in 1-65535, got ${
+        JSON.stringify(value)
+      }`,
+    );
+  }
+  return { port, path: match[2] };
+}
+
+/** Reads every `--hello-file PORT:FILE` into the form {@linkcode HelloOptions} takes. */
+export async function loadHelloFiles(
+  values: readonly string[],
+): Promise<Array<{ port: number; bytes: Uint8Array }>> {
+  const out: Array<{ port: number; bytes: Uint8Array }> = [];
+  for (const value of values) {
+    const { port, path } = parseHelloFileFlag(value);
+    try {
+      out.push({ port, bytes: await Deno.readFile(path) });
+    } catch (error) {
+      throw new RangeError(
+        `--hello-file: cannot read ${path}: ${(error as Error).message}`,
+      );
+    }
+  }
+  return out;
+}
