@@ -68,7 +68,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (config.listScan) return runListScan(config);
   const { runScanCommand } = await import("./scan/run.ts");
-  return await runScanCommand(config);
+  return await runScanCommand(config, argv);
 }
 
 if (import.meta.main) {

@@ -1,29 +1,189 @@
 /**
  * The scanning modes of examples/scan.ts (everything but -sL/--echo/--help):
- * safety rules, adapter, engine, outputs, status, Ctrl-C and paused.conf.
+ * safety rules → adapter → engine → outputs and status, with Ctrl-C handled
+ * like masscan (stop sending, wait for replies, write `paused.conf`).
  *
  * @module
  */
 
-import { type ScanConfig, UsageError } from "./config.ts";
+import { formatIpv4, formatIpv6 } from "../../packet/mod.ts";
+import { AdapterError, resolveAdapter } from "./adapter.ts";
+import { formatScanConfig, type ScanConfig, UsageError } from "./config.ts";
+import { type EngineSummary, ScanEngineError, startScan } from "./engine.ts";
+import { openOutput, type OutputWriter } from "./output/mod.ts";
+import type { ScanResult } from "./result.ts";
+import { StatusPrinter } from "./status.ts";
 import { buildSafeTargets } from "./targets.ts";
 
+/** zon's version, for output headers. */
+export const ZON_VERSION = "0.1.0";
+
+/** Where Ctrl-C leaves the resume file (masscan's name, in the cwd). */
+export const PAUSED_CONF = "paused.conf";
+
+function splitAdapterIp(
+  text: string | undefined,
+): { v4?: string; v6?: string } {
+  const out: { v4?: string; v6?: string } = {};
+  for (
+    const item of (text ?? "").split(",").map((s) => s.trim()).filter(Boolean)
+  ) {
+    if (item.includes(":")) out.v6 = item;
+    else out.v4 = item;
+  }
+  return out;
+}
+
+/** masscan's default console line for a result. */
+function describe(r: ScanResult): string {
+  const ip = r.version === 4 ? formatIpv4(r.ipv4) : formatIpv6(r.ipv6);
+  if (r.protocol === "icmp") return `Discovered ${r.status} host ${ip} (ping)`;
+  return `Discovered ${r.status} port ${r.port}/${r.protocol} on ${ip}`;
+}
+
+function shardLength(count: number, one: number, of: number): number {
+  return one - 1 >= count ? 0 : Math.floor((count - one) / of) + 1;
+}
+
 /** Runs a scan as configured; resolves to the exit code. */
-export async function runScanCommand(config: ScanConfig): Promise<number> {
+export async function runScanCommand(
+  config: ScanConfig,
+  argv: readonly string[] = [],
+): Promise<number> {
   try {
+    if (config.lab) {
+      throw new UsageError("--lab is being wired; see examples/scan/lab.ts");
+    }
     if (config.banners) {
       throw new UsageError(
-        "--banners is not implemented yet (the user-mode TCP stack lands with issue 8); run without it",
+        "--banners is not wired into the scanner yet; run without it",
       );
     }
-    const { notes } = buildSafeTargets(config);
+    if (config.stats && !config.offline) {
+      throw new UsageError(
+        "--stats measures the transmit pipeline: use it with --offline",
+      );
+    }
+    const { targets, notes } = buildSafeTargets(config);
     for (const note of notes) console.error(`zon scan: ${note}`);
-    await Promise.resolve();
-    throw new UsageError("SYN scanning is not wired yet; use -sL");
+    const ip = splitAdapterIp(config.adapterIp);
+    const adapter = await resolveAdapter({
+      adapter: config.adapter,
+      adapterIp: ip.v4,
+      adapterIpv6: ip.v6,
+      adapterMac: config.adapterMac,
+      routerMac: config.routerMac,
+      routerMacIpv6: config.routerMacIpv6,
+      routerIp: config.routerIp,
+      needIpv4: targets.ipv4Count > 0,
+      needIpv6: targets.ipv6Count > 0,
+      offline: config.offline,
+    });
+
+    const outputs: OutputWriter[] = config.outputs.map((o) =>
+      openOutput(o.format, o.path)
+    );
+    const meta = {
+      startTime: Date.now() / 1000,
+      commandLine: argv,
+      version: ZON_VERSION,
+      scanType: config.ping
+        ? "ping" as const
+        : /^U:/i.test(config.ports) && !/T:/i.test(config.ports)
+        ? "udp" as const
+        : "syn" as const,
+      ports: config.ping ? "" : config.ports,
+      rate: config.rate,
+    };
+    for (const o of outputs) o.begin(meta);
+    const console_ = outputs.length === 0 && !config.offline;
+    const encoder = new TextEncoder();
+    const onResult = (r: ScanResult): void => {
+      for (const o of outputs) o.write(r);
+      if (console_) Deno.stdout.writeSync(encoder.encode(describe(r) + "\n"));
+    };
+
+    const shardTargets = shardLength(
+      targets.count,
+      config.shard.one,
+      config.shard.of,
+    );
+    const status = new StatusPrinter({ enabled: config.status });
+    const handle = startScan({
+      targets,
+      seed: config.seed,
+      shard: config.shard,
+      startIndex: config.resumeIndex,
+      rate: config.rate,
+      maxRate: config.maxRate,
+      retries: config.retries,
+      wait: config.offline ? 0 : config.wait,
+      ttl: config.ttl,
+      sourcePort: config.sourcePort,
+      adapter,
+      ping: config.ping,
+      showClosed: config.showClosed,
+      pcapPath: config.pcap,
+      offline: config.offline,
+      stats: config.stats,
+      onStatus: (s) =>
+        status.update({
+          sent: s.resumeIndex,
+          targets: shardTargets,
+          retries: config.retries,
+          found: s.found,
+          waitRemaining: s.phase === "waiting" ? s.remaining : undefined,
+        }),
+    }, onResult);
+
+    let interrupts = 0;
+    const onSigint = (): void => {
+      interrupts++;
+      handle.interrupt();
+      if (interrupts === 1 && !config.offline) {
+        console.error(
+          `\nzon scan: stopping; waiting ${config.wait}s for replies (Ctrl-C again to stop now)`,
+        );
+      }
+    };
+    Deno.addSignalListener("SIGINT", onSigint);
+    let summary: EngineSummary;
+    try {
+      summary = await handle.done;
+    } finally {
+      Deno.removeSignalListener("SIGINT", onSigint);
+    }
+    for (const o of outputs) o.end(summary);
+    status.finish(summary);
+    if (summary.resumeIndex < summary.totalProbes) {
+      Deno.writeTextFileSync(
+        PAUSED_CONF,
+        `# zon scan resume file: deno run -A examples/scan.ts --resume ${PAUSED_CONF}\n` +
+          formatScanConfig(config, summary.resumeIndex),
+      );
+      console.error(
+        `zon scan: wrote ${PAUSED_CONF} (resume-index ${summary.resumeIndex} of ${summary.totalProbes})`,
+      );
+    }
+    if (config.stats) {
+      const t = summary.transmit;
+      console.log(JSON.stringify({
+        packets: t.packets,
+        seconds: t.seconds,
+        pps: t.pps,
+        stages: t.stages,
+        cpuMHz: t.cpuMHz,
+      }));
+    }
+    return 0;
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof AdapterError) {
       console.error(`zon scan: ${e.message}\n(run with --help for usage)`);
       return 2;
+    }
+    if (e instanceof ScanEngineError) {
+      console.error(`zon scan: ${e.message}`);
+      return 1;
     }
     throw e;
   }
