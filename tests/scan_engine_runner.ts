@@ -66,6 +66,14 @@ if (import.meta.main) {
       },
     }));
   });
+  // Tell the test when probes are on the wire (it times injections by it).
+  const sendingTimer = setInterval(() => {
+    if (scan.resumeIndex > (job.startIndex ?? 0)) {
+      console.log(JSON.stringify({ sending: true }));
+      clearInterval(sendingTimer);
+    }
+  }, 5);
+  scan.done.finally(() => clearInterval(sendingTimer));
   if (job.interruptAfterMs !== undefined) {
     setTimeout(() => scan.interrupt(), job.interruptAfterMs);
   }

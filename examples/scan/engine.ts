@@ -139,7 +139,7 @@ export interface EngineOptions {
   statusIntervalMs?: number;
   /** Dedup table slots. Default 2^20. */
   dedupCapacity?: number;
-  /** Largest burst in packets (token bucket capacity). Default 2 ms of traffic. */
+  /** Largest burst in packets (token bucket capacity). Default 5 ms of traffic. */
   burst?: number;
   /** SipHash key (16 bytes) — for tests; default random per scan. */
   key?: Uint8Array;

@@ -6,9 +6,10 @@
  * Why a bucket and not "sleep 1/rate between packets": sleeps overshoot by
  * tens of microseconds, which at 100 kpps would halve the rate. The bucket
  * measures elapsed time instead, so a late wake-up is paid back by a larger
- * grant — bounded by the capacity. The capacity is two milliseconds of
- * traffic (at least 2 tokens), which absorbs a late wake-up of up to ~2 ms
- * without losing rate and bounds any burst to 2 ms worth of packets.
+ * grant — bounded by the capacity. The capacity is five milliseconds of
+ * traffic (at least 4 tokens), which absorbs a wake-up late by up to ~5 ms
+ * (a busy machine's scheduler) without losing rate, and bounds any burst to
+ * 5 ms worth of packets.
  *
  * @module
  */
@@ -22,17 +23,17 @@ export interface TokenBucketOptions {
 }
 
 /**
- * The default burst bound for `rate` packets/s: 2 ms of traffic, at least
- * 2 tokens (so a wake-up late by less than one interval loses nothing).
+ * The default burst bound for `rate` packets/s: 5 ms of traffic, at least
+ * 4 tokens (so a wake-up late by a few intervals loses nothing).
  *
  * @example
  * ```ts
  * import { defaultCapacity } from "./token_bucket.ts";
- * console.log(defaultCapacity(1000), defaultCapacity(1e6)); // 2 2000
+ * console.log(defaultCapacity(100), defaultCapacity(1e6)); // 4 5000
  * ```
  */
 export function defaultCapacity(rate: number): number {
-  return Math.max(2, Math.ceil(rate * 0.002));
+  return Math.max(4, Math.ceil(rate * 0.005));
 }
 
 /**
@@ -44,8 +45,8 @@ export function defaultCapacity(rate: number): number {
  * import { TokenBucket } from "./token_bucket.ts";
  * let t = 0;
  * const bucket = new TokenBucket(1000, { now: () => t });
- * t = 10; // 10 ms at 1000 pps: 10 tokens earned, capped at capacity 2
- * console.log(bucket.take(256)); // 2
+ * t = 10; // 10 ms at 1000 pps: 10 tokens earned, capped at capacity 5
+ * console.log(bucket.take(256)); // 5
  * ```
  */
 export class TokenBucket {

@@ -133,6 +133,7 @@ export async function transmit(job: TransmitJob): Promise<TransmitDone> {
   let sent = 0;
   counters[Counter.NEXT] = p;
   const started = performance.now();
+  let seconds = 0;
   try {
     while (p < schedule.total && Atomics.load(flags, Flag.TX_STOP) === 0) {
       schedule.locate(p);
@@ -194,9 +195,9 @@ export async function transmit(job: TransmitJob): Promise<TransmitDone> {
     }
     driver.flush();
   } finally {
+    seconds = (performance.now() - started) / 1000;
     driver.close();
   }
-  const seconds = (performance.now() - started) / 1000;
   let stages: StageBudget | null = null;
   if (timing && sent > 0) {
     const ns = (ms: number) => (ms * 1e6) / sent;

@@ -1,0 +1,294 @@
+// The scan engine on a real link: two namespaces joined by a veth pair
+// (tests/drivers_netns.ts: 198.18.200.1 scanner side A, 198.18.200.2 target
+// side B, no route out, deleted afterwards). The engine runs inside A via
+// `ip netns exec A deno run -A tests/scan_engine_runner.ts JOB`; kernel
+// listeners run inside B. Needs root.
+
+import assert from "node:assert/strict";
+import {
+  DENO,
+  linkCounters,
+  type VethPair,
+  withVethPair,
+} from "./drivers_netns.ts";
+
+const isRoot = Deno.uid() === 0;
+const RUNNER = new URL("./scan_engine_runner.ts", import.meta.url).pathname;
+const FORGER = new URL("./scan_engine_forger.ts", import.meta.url).pathname;
+const SCANNER_IP = "198.18.200.1";
+const TARGET_IP = "198.18.200.2";
+/** An address on no interface: the engine must answer ARP for it. */
+const SPOOFED_IP = "198.18.201.9";
+
+/** Python listeners in B: TCP on `tcp` ports, a UDP echo on `udp` ports. */
+const LISTENER = `
+import socket, sys, threading, time
+tcp = [int(p) for p in sys.argv[1].split(",") if p]
+udp = [int(p) for p in sys.argv[2].split(",") if p]
+keep = []
+for p in tcp:
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("0.0.0.0", p)); s.listen(1024); keep.append(s)
+def echo(u):
+    while True:
+        data, peer = u.recvfrom(2048); u.sendto(b"zon", peer)
+for p in udp:
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("0.0.0.0", p))
+    threading.Thread(target=echo, args=(u,), daemon=True).start()
+print("ready", flush=True)
+time.sleep(120)
+`;
+
+interface RunnerOutput {
+  results: { ip: number; port: number; protocol: string; status: string }[];
+  summary: {
+    sent: number;
+    badCookie: number;
+    found: number;
+    receiveDropped: number;
+    neighborReplies: number;
+    transmit: { seconds: number };
+  };
+}
+
+async function ip(args: string[]): Promise<void> {
+  const out = await new Deno.Command("ip", { args, stderr: "piped" }).output();
+  if (!out.success) {
+    throw new Error(
+      `ip ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`,
+    );
+  }
+}
+
+/** Starts the listeners in B and waits for "ready". */
+async function listen(pair: VethPair, tcp: number[], udp: number[]) {
+  const child = new Deno.Command("ip", {
+    args: [
+      "netns",
+      "exec",
+      pair.nsB,
+      "python3",
+      "-c",
+      LISTENER,
+      tcp.join(","),
+      udp.join(","),
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.getReader();
+  const { value } = await reader.read();
+  assert.match(new TextDecoder().decode(value), /ready/);
+  reader.releaseLock();
+  return {
+    async stop() {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* gone */ }
+      await child.status;
+      await child.stdout.cancel().catch(() => {});
+    },
+  };
+}
+
+/** Runs the engine in A; `onSending` fires when the first probes are out. */
+async function scan(
+  pair: VethPair,
+  job: Record<string, unknown>,
+  onSending?: () => Promise<void>,
+): Promise<RunnerOutput> {
+  const child = new Deno.Command("ip", {
+    args: [
+      "netns",
+      "exec",
+      pair.nsA,
+      DENO,
+      "run",
+      "-A",
+      RUNNER,
+      JSON.stringify({
+        ifname: pair.ifA,
+        mac: pair.macA,
+        routerMac: pair.macB,
+        ip4: SCANNER_IP,
+        include: [TARGET_IP],
+        ...job,
+      }),
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const out: RunnerOutput = { results: [], summary: null! };
+  const side: Promise<void>[] = [];
+  let text = "";
+  for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+    text += chunk;
+    let nl;
+    while ((nl = text.indexOf("\n")) >= 0) {
+      const line = JSON.parse(text.slice(0, nl));
+      text = text.slice(nl + 1);
+      if (line.result) out.results.push(line.result);
+      else if (line.summary) out.summary = line.summary;
+      else if (line.sending && onSending) side.push(onSending());
+    }
+  }
+  const status = await child.status;
+  await Promise.all(side);
+  assert.ok(status.success, "runner failed");
+  assert.ok(out.summary, "no summary");
+  return out;
+}
+
+function randomPorts(n: number, max: number): number[] {
+  const set = new Set<number>();
+  while (set.size < n) set.add(1 + Math.floor(Math.random() * max));
+  return [...set].sort((a, b) => a - b);
+}
+
+const openSet = (out: RunnerOutput) =>
+  out.results.map((r) => `${r.protocol}/${r.port}/${r.status}`).sort();
+
+Deno.test({
+  name:
+    "engine netns: pcap: (own address) and ring: (spoofed, ARP answered) find exactly the open ports",
+  ignore: !isRoot,
+  sanitizeResources: false,
+  fn: () =>
+    withVethPair(async (pair) => {
+      await ip([
+        "-n",
+        pair.nsB,
+        "route",
+        "add",
+        `${SPOOFED_IP}/32`,
+        "dev",
+        pair.ifB,
+      ]);
+      const tcp = randomPorts(6, 3000);
+      const listeners = await listen(pair, tcp, [53]);
+      try {
+        const expected = [...tcp.map((p) => `tcp/${p}/open`), "udp/53/open"]
+          .sort();
+        for (
+          const [driver, source, spoofed] of [
+            ["pcap", SCANNER_IP, false],
+            ["ring", SPOOFED_IP, true],
+          ] as const
+        ) {
+          const out = await scan(pair, {
+            driver: `${driver}:${pair.ifA}`,
+            ip4: source,
+            spoofed,
+            ports: "1-3000,U:53,U:54",
+            rate: 20_000,
+            retries: 1,
+            wait: 1,
+          });
+          assert.deepEqual(openSet(out), expected, driver);
+          assert.equal(out.summary.sent, 3002 * 2);
+          assert.equal(out.summary.badCookie, 0);
+          if (spoofed) {
+            assert.ok(out.summary.neighborReplies >= 1, "ARP answered");
+          }
+        }
+      } finally {
+        await listeners.stop();
+      }
+    }),
+});
+
+Deno.test({
+  name:
+    "engine netns: 10^5 forged SYN-ACKs with wrong acks: zero reported, all counted as bad cookies",
+  ignore: !isRoot,
+  sanitizeResources: false,
+  fn: () =>
+    withVethPair(async (pair) => {
+      const tcp = randomPorts(4, 3000);
+      const listeners = await listen(pair, tcp, []);
+      const forged = 100_000;
+      let injected = 0;
+      try {
+        const out = await scan(pair, {
+          driver: `ring:${pair.ifA}`,
+          ports: "1-3000",
+          rate: 3000, // ~1 s of probes while the forgeries arrive
+          wait: 1,
+        }, async () => {
+          const r = await new Deno.Command("ip", {
+            args: [
+              "netns",
+              "exec",
+              pair.nsB,
+              DENO,
+              "run",
+              "-A",
+              FORGER,
+              `ring:${pair.ifB}`,
+              String(forged),
+              "150000",
+              pair.macB,
+              pair.macA,
+              TARGET_IP,
+              SCANNER_IP,
+              "61000",
+            ],
+            stdout: "piped",
+            stderr: "inherit",
+          }).output();
+          assert.ok(r.success, "forger failed");
+          injected = JSON.parse(new TextDecoder().decode(r.stdout)).sent;
+        });
+        assert.equal(injected, forged);
+        assert.deepEqual(openSet(out), tcp.map((p) => `tcp/${p}/open`).sort());
+        const { badCookie, receiveDropped } = out.summary;
+        assert.ok(
+          badCookie + receiveDropped >= forged && badCookie <= forged,
+          `badCookie ${badCookie}, dropped ${receiveDropped}`,
+        );
+      } finally {
+        await listeners.stop();
+      }
+    }),
+});
+
+Deno.test({
+  name:
+    "engine netns: 1 kpps and 50 kpps within 5%, measured by the target's interface counters",
+  ignore: !isRoot,
+  sanitizeResources: false,
+  fn: () =>
+    withVethPair(async (pair) => {
+      for (const [rate, probes] of [[1000, 1500], [50_000, 50_000]]) {
+        const samples: { t: number; n: number }[] = [];
+        let sampling = true;
+        const sampler = (async () => {
+          while (sampling) {
+            const c = await linkCounters(pair.nsB, pair.ifB);
+            samples.push({ t: performance.now(), n: c.rxPackets });
+            await new Promise((r) => setTimeout(r, 20));
+          }
+        })();
+        const before = (await linkCounters(pair.nsB, pair.ifB)).rxPackets;
+        const out = await scan(pair, {
+          driver: `ring:${pair.ifA}`,
+          ports: `1-${probes}`,
+          rate,
+          wait: 0.2,
+        });
+        sampling = false;
+        await sampler;
+        assert.equal(out.summary.sent, probes);
+        // Steady state: between 10% and 90% of the probes at the peer.
+        const lo = samples.find((s) => s.n - before >= probes * 0.1)!;
+        const hi = [...samples].reverse().find((s) =>
+          s.n - before <= probes * 0.9
+        )!;
+        const measured = (hi.n - lo.n) / ((hi.t - lo.t) / 1000);
+        assert.ok(
+          Math.abs(measured - rate) / rate < 0.05,
+          `rate ${rate}: the peer saw ${measured.toFixed(0)} pps`,
+        );
+      }
+    }),
+});
