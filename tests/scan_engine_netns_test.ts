@@ -11,6 +11,7 @@ import {
   type VethPair,
   withVethPair,
 } from "./drivers_netns.ts";
+import { inNamespace, withLab } from "./packet_netns_helpers.ts";
 
 const isRoot = Deno.uid() === 0;
 const RUNNER = new URL("./scan_engine_runner.ts", import.meta.url).pathname;
@@ -61,7 +62,16 @@ async function ip(args: string[]): Promise<void> {
 }
 
 /** Starts the listeners in B and waits for "ready". */
-async function listen(pair: VethPair, tcp: number[], udp: number[]) {
+async function listen(
+  pair: Pick<VethPair, "nsB">,
+  tcp: number[],
+  udp: number[],
+  family: "AF_INET" | "AF_INET6" = "AF_INET",
+) {
+  const script = family === "AF_INET" ? LISTENER : LISTENER
+    .replaceAll("socket.socket()", "socket.socket(socket.AF_INET6)")
+    .replaceAll("socket.AF_INET,", "socket.AF_INET6,")
+    .replaceAll('"0.0.0.0"', '"::"');
   const child = new Deno.Command("ip", {
     args: [
       "netns",
@@ -69,7 +79,7 @@ async function listen(pair: VethPair, tcp: number[], udp: number[]) {
       pair.nsB,
       "python3",
       "-c",
-      LISTENER,
+      script,
       tcp.join(","),
       udp.join(","),
     ],
@@ -93,7 +103,7 @@ async function listen(pair: VethPair, tcp: number[], udp: number[]) {
 
 /** Runs the engine in A; `onSending` fires when the first probes are out. */
 async function scan(
-  pair: VethPair,
+  pair: Pick<VethPair, "nsA" | "ifA" | "macA" | "macB">,
   job: Record<string, unknown>,
   onSending?: () => Promise<void>,
 ): Promise<RunnerOutput> {
@@ -289,6 +299,46 @@ Deno.test({
           Math.abs(measured - rate) / rate < 0.05,
           `rate ${rate}: the peer saw ${measured.toFixed(0)} pps`,
         );
+      }
+    }),
+});
+
+Deno.test({
+  name:
+    "engine netns: IPv6 from an address the kernel lacks: neighbor solicitation answered, open ports found",
+  ignore: !isRoot,
+  sanitizeResources: false,
+  fn: () =>
+    withLab(async (lab) => {
+      const mac = async (ns: string, dev: string) =>
+        (await inNamespace(ns, ["cat", `/sys/class/net/${dev}/address`]))
+          .trim();
+      const pair = {
+        nsA: lab.nsA,
+        nsB: lab.nsB,
+        ifA: lab.ifA,
+        macA: await mac(lab.nsA, lab.ifA),
+        macB: await mac(lab.nsB, lab.ifB),
+      };
+      const tcp = randomPorts(3, 2000);
+      const listeners = await listen(pair, tcp, [], "AF_INET6");
+      try {
+        const spoofed = lab.ip6A.replace(/::1$/, "::99");
+        const out = await scan(pair, {
+          driver: `ring:${lab.ifA}`,
+          include: [lab.ip6B],
+          ip4: undefined,
+          ip6: spoofed,
+          spoofed: true,
+          ports: "1-2000",
+          rate: 20_000,
+          wait: 1,
+        });
+        assert.deepEqual(openSet(out), tcp.map((p) => `tcp/${p}/open`).sort());
+        assert.ok(out.summary.neighborReplies >= 1, "solicitation answered");
+        assert.equal(out.summary.badCookie, 0);
+      } finally {
+        await listeners.stop();
       }
     }),
 });

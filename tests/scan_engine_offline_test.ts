@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { ScanOrder, Target, TargetSet } from "../blackrock/mod.ts";
-import { bytesSource, PcapReader } from "../drivers/mod.ts";
+import { bytesSource, PcapReader, PcapWriter } from "../drivers/mod.ts";
 import {
   formatIpv4,
   ParsedFrame,
@@ -18,6 +18,7 @@ import {
   type EngineSummary,
   runScan,
   ScanEngineError,
+  type ScanStatus,
   startScan,
 } from "../examples/scan/engine.ts";
 
@@ -271,4 +272,56 @@ console.log("@@sent " + s.sent);
   assert.match(text, /@@sent 4325376/);
   const gcs = (text.match(/Scavenge|Mark-Compact|Minor Mark/g) ?? []).length;
   assert.ok(gcs < 12, `${gcs} GCs for 4.3M probes:\n${text.slice(0, 3000)}`);
+});
+
+Deno.test("engine: status about every interval; percent never passes 100 with retries and shards", async () => {
+  const statuses: ScanStatus[] = [];
+  const o = options("null", ["198.18.0.0/22"], "80,443", {
+    retries: 2,
+    shard: { one: 2, of: 3 },
+    rate: 4000,
+    statusIntervalMs: 100,
+    onStatus: (st) => statuses.push(st),
+  });
+  const s = await runScan(o, () => {});
+  assert.equal(s.totalProbes, 683 * 3);
+  assert.equal(s.resumeIndex, s.totalProbes);
+  assert.ok(statuses.length >= 3, `${statuses.length} statuses`);
+  for (let i = 0; i < statuses.length; i++) {
+    const st = statuses[i];
+    assert.ok(st.percent >= 0 && st.percent <= 100, `${st.percent}%`);
+    assert.ok(st.sent <= s.totalProbes);
+    if (i > 0) assert.ok(st.percent >= statuses[i - 1].percent);
+  }
+  const busy = statuses.filter((st) => st.phase === "sending" && st.rate > 0);
+  assert.ok(busy.some((st) => Math.abs(st.rate - 4000) < 800), "rate shown");
+});
+
+Deno.test("engine: first interrupt waits for replies, the second ends the wait", async () => {
+  await withTempDir(async (dir) => {
+    // A receive side that never delivers anything: an empty savefile.
+    const empty = `${dir}/empty.pcap`;
+    const file = await Deno.open(empty, { write: true, create: true });
+    new PcapWriter(file).flush();
+    file.close();
+    const o = options(`file:${dir}/out.pcap`, ["198.18.0.0/24"], "1-100", {
+      rate: 2000,
+      wait: 30,
+    });
+    o.adapter = { ...o.adapter, receiveDriver: `file:${empty}` };
+    const scan = startScan(o, () => {});
+    while (scan.resumeIndex === 0) await new Promise((r) => setTimeout(r, 5));
+    scan.interrupt();
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(scan.status().phase, "waiting");
+    const started = performance.now();
+    scan.interrupt();
+    const s = await scan.done;
+    assert.ok(
+      performance.now() - started < 3000,
+      "second interrupt ends the wait",
+    );
+    assert.equal(s.interrupted, true);
+    assert.equal(s.resumeIndex, s.sent);
+  });
 });
