@@ -39,6 +39,31 @@ function feistelSides(range: number): [number, number] {
 }
 
 /**
+ * One Feistel round's new right side, `(L + F(R)) mod m`: `x` is the low
+ * word of `R ^ rotl(seed, j)`, `at` the round's offset in `residues` (its
+ * four byte tables) and `base` = L + (the output's high word · 2^32 mod m).
+ * Everything stays below 6m < 2^30, in int32.
+ */
+function feistelRound(
+  residues: Int32Array,
+  x: number,
+  at: number,
+  m: number,
+  base: number,
+): number {
+  let sum = residues[at | (x & 0xff)] +
+    residues[at | 256 | ((x >>> 8) & 0xff)] +
+    residues[at | 512 | ((x >>> 16) & 0xff)] + residues[at | 768 | (x >>> 24)] +
+    base;
+  // sum < 6m: subtract 4m, 2m, m where they fit, without branches.
+  const m2 = m << 1, m4 = m << 2;
+  sum -= m4 & ((m4 - 1 - sum) >> 31);
+  sum -= m2 & ((m2 - 1 - sum) >> 31);
+  sum -= m & ((m - 1 - sum) >> 31);
+  return sum;
+}
+
+/**
  * A keyed permutation of `[0, range)`: the order in which a stateless scanner
  * visits its targets.
  *
@@ -75,17 +100,23 @@ export class Blackrock {
   /** Feistel side b (even rounds reduce modulo b); a·b > range. */
   readonly b: number;
 
-  // Per-round constants, index j = 1..rounds (0 unused). Because the right
-  // side entering a round is < 2^27, the high word of `R ^ rotl(seed, j)` is
-  // the seed's alone, so four of the eight s-box lookups and the high word of
-  // the round function's output are fixed per round and precomputed here.
+  // Per-round constants, index j = 1..rounds (0 unused). The right side
+  // entering a round is < 2^27, so the high word of `R ^ rotl(seed, j)` is
+  // the seed's alone: four of the eight s-box lookups, and the high 32 bits
+  // of the round function's 64-bit output, are fixed per round.
+  //
+  // The round adds the output's low word W to L and reduces mod m. W's four
+  // bytes each come from one s-box lookup, so W mod m is the sum of four
+  // table entries — byte k's value times 256^k, mod m — and the round needs
+  // no 33-bit sum and no division: L + 4 residues + (high word·2^32 mod m)
+  // < 6m < 2^30, all int32.
   readonly #rotLo: Int32Array;
-  readonly #outLoXor: Int32Array;
-  readonly #outHiMod: Float64Array;
-  readonly #modulus: Float64Array;
-  readonly #inverse: Float64Array;
-  // Round j's s-box with its byte mask folded in: box[j·256 + x] = S[x ^ mask_j].
-  readonly #roundBoxes: Uint8Array;
+  // residues[j·1024 + k·256 + x] = (byte k of W when byte k of R ^ rotLo is
+  // x)·256^k mod m_j: masscan's s-box, the round's byte mask and constant
+  // XOR, and the reduction folded into one lookup.
+  readonly #residues: Int32Array;
+  // (high word of the round output)·2^32 mod m_j.
+  readonly #outHiMod: Int32Array;
   // range = a·rangeQuot + rangeRem, to test a·q + r ≥ range without forming it.
   readonly #rangeQuot: number;
   readonly #rangeRem: number;
@@ -138,11 +169,8 @@ export class Blackrock {
 
     const s = BLACKROCK_SBOX;
     this.#rotLo = new Int32Array(rounds + 1);
-    this.#outLoXor = new Int32Array(rounds + 1);
-    this.#outHiMod = new Float64Array(rounds + 1);
-    this.#modulus = new Float64Array(rounds + 1);
-    this.#inverse = new Float64Array(rounds + 1);
-    this.#roundBoxes = new Uint8Array(256 * (rounds + 1));
+    this.#residues = new Int32Array(1024 * (rounds + 1));
+    this.#outHiMod = new Int32Array(rounds + 1);
     const seedLowByte = Number(seed64 & 0xffn);
     for (let j = 1; j <= rounds; j++) {
       const rot = ((seed64 << BigInt(j)) ^ (seed64 >> BigInt(64 - j))) & MASK64;
@@ -153,16 +181,20 @@ export class Blackrock {
       const r2 = byte(0) | (byte(1) << 8);
       const r3 = ((byte(2) << 16) | (byte(3) << 24)) >>> 0;
       // Output = W ^ (r2 << 23) ^ (r3 << 33) over 64 bits, W = low four lookups.
-      const outHi = ((r2 >>> 9) ^ (r3 << 1)) >>> 0;
-      const modulus = j & 1 ? this.a : this.b;
-      this.#rotLo[j] = Number(rot & 0xffffffffn);
-      this.#outLoXor[j] = r2 << 23;
-      this.#outHiMod[j] = Number((BigInt(outHi) << 32n) % BigInt(modulus));
-      this.#modulus[j] = modulus;
-      this.#inverse[j] = 1 / modulus;
-      for (let x = 0; x < 256; x++) this.#roundBoxes[256 * j + x] = s[x ^ mask];
       // outHi can never be 2^32 − 1 (bits 7..16 come from r3's zero low
       // half), so L + output never wraps 2^64 and each round is a bijection.
+      const outHi = ((r2 >>> 9) ^ (r3 << 1)) >>> 0;
+      const outLoXor = r2 << 23;
+      const modulus = j & 1 ? this.a : this.b;
+      this.#rotLo[j] = Number(rot & 0xffffffffn);
+      this.#outHiMod[j] = Number((BigInt(outHi) << 32n) % BigInt(modulus));
+      for (let k = 0; k < 4; k++) {
+        const xorByte = (outLoXor >>> (8 * k)) & 0xff;
+        for (let x = 0; x < 256; x++) {
+          const value = s[x ^ mask] ^ xorByte;
+          this.#residues[1024 * j + 256 * k + x] = (value * 256 ** k) % modulus;
+        }
+      }
     }
   }
 
@@ -203,50 +235,144 @@ export class Blackrock {
     count: number,
     out: Float64Array,
   ): void {
-    const a = this.a;
-    const rounds = this.rounds;
-    const rotLo = this.#rotLo;
-    const outLoXor = this.#outLoXor, outHiMod = this.#outHiMod;
-    const modulus = this.#modulus, inverse = this.#inverse;
-    const box = this.#roundBoxes;
+    const last = first + (count - 1) * step;
+    if (!(first >= 0 && last < this.range && count <= out.length)) {
+      // Outside [0, range) cycle-walking need not end: refuse, loudly.
+      throw new RangeError(
+        `Blackrock.shuffleBatch: indices ${first}..${last} (step ${step}) are not all in [0, ${this.range}), or out has fewer than ${count} slots`,
+      );
+    }
+    const a = this.a, b = this.b, rounds = this.rounds;
+    const rotLo = this.#rotLo, residues = this.#residues;
+    const outHiMod = this.#outHiMod;
     const rangeQuot = this.#rangeQuot, rangeRem = this.#rangeRem;
-    for (let n = 0; n < count; n++) {
+    let n = 0;
+    // Two indices at a time: each one's 14 rounds are a chain of dependent
+    // lookups, so running two chains side by side lets the CPU overlap them.
+    for (; n + 1 < count; n += 2) {
+      const i0 = first + n * step, i1 = i0 + step;
+      let r0 = Math.floor(i0 / a), r1 = Math.floor(i1 / a);
+      let l0 = i0 - r0 * a, l1 = i1 - r1 * a;
+      if (l0 < 0) l0 += a, r0--;
+      else if (l0 >= a) l0 -= a, r0++;
+      if (l1 < 0) l1 += a, r1--;
+      else if (l1 >= a) l1 -= a, r1++;
+      l0 |= 0, r0 |= 0, l1 |= 0, r1 |= 0;
+      let j = 1;
+      for (; j < rounds; j += 2) {
+        const at = j << 10, next = at + 1024;
+        const t0 = feistelRound(
+          residues,
+          rotLo[j] ^ r0,
+          at,
+          a,
+          outHiMod[j] + l0,
+        );
+        const t1 = feistelRound(
+          residues,
+          rotLo[j] ^ r1,
+          at,
+          a,
+          outHiMod[j] + l1,
+        );
+        l0 = feistelRound(
+          residues,
+          rotLo[j + 1] ^ t0,
+          next,
+          b,
+          outHiMod[j + 1] + r0,
+        );
+        l1 = feistelRound(
+          residues,
+          rotLo[j + 1] ^ t1,
+          next,
+          b,
+          outHiMod[j + 1] + r1,
+        );
+        r0 = l0, r1 = l1, l0 = t0, l1 = t1;
+      }
+      if (j === rounds) {
+        const at = j << 10;
+        const t0 = feistelRound(
+          residues,
+          rotLo[j] ^ r0,
+          at,
+          a,
+          outHiMod[j] + l0,
+        );
+        const t1 = feistelRound(
+          residues,
+          rotLo[j] ^ r1,
+          at,
+          a,
+          outHiMod[j] + l1,
+        );
+        l0 = r0, l1 = r1, r0 = t0, r1 = t1;
+      }
+      // The cipher's output c is a·L + R (odd rounds) or a·R + L (even).
+      const q0 = rounds & 1 ? l0 : r0, m0 = rounds & 1 ? r0 : l0;
+      const q1 = rounds & 1 ? l1 : r1, m1 = rounds & 1 ? r1 : l1;
+      if (q0 < rangeQuot || (q0 === rangeQuot && m0 < rangeRem)) {
+        out[n] = q0 * a + m0;
+      } else this.#walk(q0, m0, out, n);
+      if (q1 < rangeQuot || (q1 === rangeQuot && m1 < rangeRem)) {
+        out[n + 1] = q1 * a + m1;
+      } else this.#walk(q1, m1, out, n + 1);
+    }
+    if (n < count) {
       const i = first + n * step;
-      // Split i = a·R + L (i < 2^53; the quotient's rounding is corrected).
-      let right = Math.floor(i / a);
-      let left = i - right * a;
-      if (left < 0) left += a, right--;
-      else if (left >= a) left -= a, right++;
-      for (;;) {
-        for (let j = 1; j <= rounds; j++) {
-          const x = right ^ rotLo[j];
-          const t = j << 8; // this round's s-box, pre-XORed with its byte mask
-          const w = box[t | (x & 0xff)] | (box[t | ((x >>> 8) & 0xff)] << 8) |
-            (box[t | ((x >>> 16) & 0xff)] << 16) | (box[t | (x >>> 24)] << 24);
-          // sum mod m, by multiplying with 1/m instead of dividing: the
-          // floored quotient is off by at most one, which the test fixes.
-          const m = modulus[j];
-          const sum = outHiMod[j] + ((w ^ outLoXor[j]) >>> 0) + left;
-          let next = sum - Math.floor(sum * inverse[j]) * m;
-          if (next < 0) next += m;
-          else if (next >= m) next -= m;
-          left = right;
-          right = next | 0; // < 2^27: keep it an int32 for the next XOR
-        }
-        // The cipher's output c is a·L + R (odd rounds) or a·R + L (even);
-        // as the next input it splits back into (c mod a, c div a) directly.
-        let quot: number, rem: number;
-        if (rounds & 1) quot = left, rem = right;
-        else quot = right, rem = left;
-        if (quot < rangeQuot || (quot === rangeQuot && rem < rangeRem)) {
-          out[n] = quot * a + rem;
-          break;
-        }
-        // Cycle-walk: c ≥ range, encrypt c again.
-        left = rem;
-        right = quot;
+      let quot = Math.floor(i / a);
+      let rem = i - quot * a;
+      if (rem < 0) rem += a, quot--;
+      else if (rem >= a) rem -= a, quot++;
+      this.#walk(quot, rem, out, n);
+    }
+  }
+
+  /**
+   * Encrypts c = a·quot + rem until the result is below `range`
+   * (cycle-walking) and stores it in `out[n]`. One index, one chain.
+   */
+  #walk(quot: number, rem: number, out: Float64Array, n: number): void {
+    const a = this.a, b = this.b, rounds = this.rounds;
+    const rotLo = this.#rotLo, residues = this.#residues;
+    const outHiMod = this.#outHiMod;
+    for (;;) {
+      // As the cipher's input, c splits into (c mod a, c div a) = (rem, quot).
+      let left = rem | 0, right = quot | 0;
+      for (let j = 1; j <= rounds; j++) {
+        const t = feistelRound(
+          residues,
+          rotLo[j] ^ right,
+          j << 10,
+          j & 1 ? a : b,
+          outHiMod[j] + left,
+        );
+        left = right;
+        right = t;
+      }
+      if (rounds & 1) quot = left, rem = right;
+      else quot = right, rem = left;
+      if (
+        quot < this.#rangeQuot ||
+        (quot === this.#rangeQuot && rem < this.#rangeRem)
+      ) {
+        out[n] = quot * a + rem;
+        return;
       }
     }
+  }
+
+  /** The round function's output for round `j` and right side `r`, mod m. */
+  #roundMod(j: number, r: number): number {
+    const m = j & 1 ? this.a : this.b;
+    return feistelRound(
+      this.#residues,
+      r ^ this.#rotLo[j],
+      j << 10,
+      m,
+      this.#outHiMod[j],
+    );
   }
 
   /**
@@ -262,6 +388,11 @@ export class Blackrock {
    * ```
    */
   unshuffle(c: number): number {
+    if (!(c >= 0 && c < this.range)) {
+      throw new RangeError(
+        `Blackrock.unshuffle: ${c} is not in [0, ${this.range})`,
+      );
+    }
     const a = this.a;
     let quot = Math.floor(c / a);
     let rem = c - quot * a;
@@ -274,15 +405,8 @@ export class Blackrock {
       else right = quot, left = rem;
       for (let j = rounds; j >= 1; j--) {
         // Forward: L' = R, R' = (L + F(R)) mod m. Backward: R = L', L = R' − F(L') mod m.
-        const x = left ^ this.#rotLo[j];
-        const box = this.#roundBoxes, t = j << 8;
-        const w = box[t | (x & 0xff)] | (box[t | ((x >>> 8) & 0xff)] << 8) |
-          (box[t | ((x >>> 16) & 0xff)] << 16) | (box[t | (x >>> 24)] << 24);
-        const m = this.#modulus[j];
-        const f = this.#outHiMod[j] + ((w ^ this.#outLoXor[j]) >>> 0);
-        let fMod = f - Math.floor(f / m) * m;
-        if (fMod < 0) fMod += m;
-        let prev = right - fMod;
+        const m = j & 1 ? this.a : this.b;
+        let prev = right - this.#roundMod(j, left);
         if (prev < 0) prev += m;
         right = left;
         left = prev;

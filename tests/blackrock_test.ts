@@ -117,6 +117,45 @@ Deno.test("shuffle equals a naive BigInt reference for random ranges up to 2^53,
   }
 });
 
+Deno.test("shuffleBatch (two lanes) equals the reference, any count, step and start", () => {
+  for (let t = 0; t < 200; t++) {
+    const bits = 1 + rand(53);
+    const range = Math.max(1, Math.floor(Math.random() * 2 ** bits));
+    const seed = rand64();
+    const rounds = t % 3 === 0 ? 1 + rand(20) : 14;
+    const fast = new Blackrock(range, seed, rounds);
+    const ref = new ReferenceBlackrock(BigInt(range), seed, rounds);
+    const step = 1 + rand(7);
+    const count = Math.max(
+      1,
+      Math.min(1 + rand(9), Math.floor((range - 1) / step) + 1),
+    );
+    const first = rand(range - (count - 1) * step);
+    const out = new Float64Array(count);
+    fast.shuffleBatch(first, step, count, out);
+    for (let n = 0; n < count; n++) {
+      const i = first + n * step;
+      assert.equal(
+        BigInt(out[n]),
+        ref.shuffle(BigInt(i)),
+        `range ${range} rounds ${rounds} i ${i}`,
+      );
+    }
+  }
+  // A whole small range through batches of every size: a bijection.
+  for (const size of [1, 2, 3, 7, 64]) {
+    const br = new Blackrock(5000, 3);
+    const seen = new Uint8Array(5000);
+    const out = new Float64Array(size);
+    for (let i = 0; i < 5000; i += size) {
+      const n = Math.min(size, 5000 - i);
+      br.shuffleBatch(i, 1, n, out);
+      for (let k = 0; k < n; k++) seen[out[k]]++;
+    }
+    assert.ok(seen.every((c) => c === 1), `batch size ${size}`);
+  }
+});
+
 Deno.test("every index is visited exactly once, for ranges 1..300 and up to 2^20", () => {
   const ranges = [
     ...Array.from({ length: 300 }, (_, k) => k + 1),
@@ -184,6 +223,21 @@ Deno.test("bad arguments are rejected with a message naming them", () => {
     () => new Blackrock(10, 1, 0),
     /rounds must be an integer in \[1, 63\]/,
   );
+  // Out-of-range indices are refused: cycle-walking from them need not end.
+  const br = new Blackrock(10, 1);
+  assert.throws(
+    () => br.shuffle(10),
+    /indices 10\.\.10 \(step 1\) are not all in \[0, 10\)/,
+  );
+  assert.throws(
+    () => br.shuffleBatch(5, 3, 3, new Float64Array(3)),
+    /not all in \[0, 10\)/,
+  );
+  assert.throws(
+    () => br.shuffleBatch(0, 1, 4, new Float64Array(3)),
+    /fewer than 4 slots/,
+  );
+  assert.throws(() => br.unshuffle(-1), /-1 is not in \[0, 10\)/);
 });
 
 Deno.test("shuffleBatch allocates nothing: no GC during 10^7 shuffles", async () => {
