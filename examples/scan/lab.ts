@@ -43,13 +43,19 @@ export {
 } from "./lab_services.ts";
 export { type LabNamespaces } from "./lab_net.ts";
 export { type CommandOutput } from "./lab_run.ts";
-export { type Probe, probeKey } from "./lab_capture.ts";
+export {
+  auditProbes,
+  type Probe,
+  type ProbeAudit,
+  probeKey,
+} from "./lab_capture.ts";
 export {
   type Finding,
   findingKey,
   type LabComparison,
   type ScanScope,
   scopeTest,
+  targetKeys,
 } from "./lab_results.ts";
 
 /** The scanner script, next to this directory. */
@@ -121,9 +127,13 @@ export function labScanArgs(
     ports,
     "-e",
     options.masscan ? lab.adapter : `${driver}:${lab.adapter}`,
-    "--adapter-ip",
-    lab.adapterIp,
-    ...(ipv6 ? ["--adapter-ip", lab.adapterIp6] : []),
+    // zon takes both families in one comma-separated --adapter-ip (a
+    // second --adapter-ip would replace the first); masscan takes two.
+    ...(!ipv6
+      ? ["--adapter-ip", lab.adapterIp]
+      : options.masscan
+      ? ["--adapter-ip", lab.adapterIp, "--adapter-ip", lab.adapterIp6]
+      : ["--adapter-ip", `${lab.adapterIp},${lab.adapterIp6}`]),
     "--adapter-mac",
     lab.adapterMac,
     "--router-mac",
@@ -206,6 +216,9 @@ export async function scanLab(
     stdout: "piped",
     stderr: passStderr ? "inherit" : "piped",
     cwd: lab.dir,
+    // Deno checks for a newer version over the network at start; in the
+    // lab that would be a packet to outside the targets.
+    env: { DENO_NO_UPDATE_CHECK: "1" },
   });
   // Watchdog: masscan 1.3.2 can hang after its wait ("waiting -N secs");
   // SIGINT makes it (and zon) stop and still write their output.

@@ -139,3 +139,41 @@ export async function readProbes(
   }
   return { probes, others };
 }
+
+/** What {@link auditProbes} found wrong (or right) in a capture. */
+export interface ProbeAudit {
+  /** Probes captured. */
+  total: number;
+  /** Probes to an address or port outside the scope (must be none). */
+  outside: Probe[];
+  /** Probes from an address other than the adapter's (must be none). */
+  wrongSource: Probe[];
+  /** Probes of a target already probed (none without --retries). */
+  duplicates: number;
+  /** Targets never probed (meaningful only for a lossless capture). */
+  missing: string[];
+}
+
+/**
+ * Checks captured probes against the scan's targets: `targets` is the
+ * {@link targetKeys} set of the scope, `sources` the adapter addresses.
+ */
+export function auditProbes(
+  probes: readonly Probe[],
+  targets: ReadonlySet<string>,
+  sources: readonly string[],
+): ProbeAudit {
+  const seen = new Set<string>();
+  const outside: Probe[] = [];
+  const wrongSource: Probe[] = [];
+  let duplicates = 0;
+  for (const p of probes) {
+    const key = probeKey(p);
+    if (!targets.has(key)) outside.push(p);
+    if (!sources.includes(p.source)) wrongSource.push(p);
+    if (seen.has(key)) duplicates++;
+    else seen.add(key);
+  }
+  const missing = [...targets].filter((k) => !seen.has(k));
+  return { total: probes.length, outside, wrongSource, duplicates, missing };
+}

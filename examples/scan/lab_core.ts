@@ -17,6 +17,7 @@ import {
   labHostIp,
   labHostIp6,
   type LabNamespaces,
+  removeNamespaceConfig,
 } from "./lab_net.ts";
 import {
   LAB_DEFAULT_SERVICES,
@@ -273,6 +274,7 @@ async function deleteNamespaces(names: string[]): Promise<string[]> {
     const del = await runCommand("ip", ["netns", "del", ns], {
       allowFailure: true,
     });
+    await removeNamespaceConfig(ns);
     if (!del.success && !/No such file/.test(del.stderr)) {
       failures.push(`ip netns del ${ns}: ${del.stderr.trim()}`);
     }

@@ -84,6 +84,25 @@ async function sysctl(ns: string, ...settings: string[]): Promise<void> {
 }
 
 /**
+ * `ip netns exec NAME` bind-mounts /etc/netns/NAME/resolv.conf over
+ * /etc/resolv.conf. One without a nameserver makes any name lookup inside
+ * the lab (Deno's update check, a library's reverse lookup) go to loopback,
+ * instead of out of the lab towards the host's resolver.
+ */
+async function isolateResolver(name: string): Promise<void> {
+  await Deno.mkdir(`/etc/netns/${name}`, { recursive: true });
+  await Deno.writeTextFile(
+    `/etc/netns/${name}/resolv.conf`,
+    "# zon scan lab: no resolver inside the lab (lookups stay on loopback)\n",
+  );
+}
+
+/** Removes what {@link isolateResolver} wrote (missing is fine). */
+export async function removeNamespaceConfig(name: string): Promise<void> {
+  await Deno.remove(`/etc/netns/${name}`, { recursive: true }).catch(() => {});
+}
+
+/**
  * Creates the namespaces, links, addresses and routes of a lab. On failure
  * the caller deletes whatever namespaces exist ({@link allNamespaces}).
  */
@@ -91,6 +110,7 @@ export async function buildLabNetwork(ns: LabNamespaces): Promise<void> {
   const a = LAB_ADDRESSES;
   for (const name of allNamespaces(ns)) {
     await ip("netns", "add", name);
+    await isolateResolver(name);
     // No duplicate address detection (addresses usable at once) and no
     // router solicitations (less noise on the links).
     await sysctl(

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { TargetSet } from "../../blackrock/mod.ts";
+import { Target, TargetSet } from "../../blackrock/mod.ts";
 import {
   formatIpv4,
   formatIpv6,
@@ -215,4 +215,29 @@ export function formatComparison(c: LabComparison): string {
       (c.duplicates ? `, ${c.duplicates} duplicate reports` : ""),
   );
   return lines.join("\n");
+}
+
+/**
+ * Every target of a scope as `ip proto port` keys (the {@link findingKey}
+ * form): what a complete scan probes, each exactly once without retries.
+ */
+export function targetKeys(scope: ScanScope): Set<string> {
+  const set = new TargetSet({
+    include: scope.targets,
+    exclude: scope.exclude ?? [],
+    ports: scope.ports,
+  });
+  const keys = new Set<string>();
+  const t = new Target();
+  for (let i = 0; i < set.count; i++) {
+    set.pick(i, t);
+    const ip = t.version === 4 ? formatIpv4(t.ipv4) : formatIpv6(t.ipv6, 0);
+    const proto = t.port >= PROTO_BASE.sctp
+      ? "sctp"
+      : t.port >= PROTO_BASE.udp
+      ? "udp"
+      : "tcp";
+    keys.add(`${ip} ${proto} ${t.port - PROTO_BASE[proto]}`);
+  }
+  return keys;
 }
