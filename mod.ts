@@ -13,7 +13,8 @@
  * | `ring` | SPSC ring over SharedArrayBuffer, TPACKET ring views |
  * | `drivers` | libpcap, AF_PACKET rings, PF_RING, netmap, pcap files (FFI) |
  * | `aho_corasick` | streaming multi-pattern matcher |
- * | `decoders` | streaming TLS and X.509 decoders |
+ * | `decoders` | streaming TLS, X.509, HTTP and greeting-banner decoders |
+ * | `tcp` | user-mode TCP client for banner grabbing (connection table, timer wheel) |
  *
  * @example
  * ```ts
@@ -34,3 +35,4 @@ export * as ring from "./ring/mod.ts";
 export * as drivers from "./drivers/mod.ts";
 export * as aho_corasick from "./aho_corasick/mod.ts";
 export * as decoders from "./decoders/mod.ts";
+export * as tcp from "./tcp/mod.ts";

@@ -26,3 +26,5 @@ export * from "./sha256.ts";
 export * from "./tls_decoder.ts";
 export * from "./tls_client_hello.ts";
 export * from "./tls_names.ts";
+export * from "./http_banner.ts";
+export * from "./greeting_banner.ts";

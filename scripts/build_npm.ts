@@ -30,6 +30,7 @@ export const PURE_MODULES = [
   "packet",
   "aho_corasick",
   "decoders",
+  "tcp",
 ] as const;
 
 /** deno.json exports deliberately left out of the npm package, and why. */

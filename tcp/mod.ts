@@ -57,10 +57,10 @@ export { ConnectionTable } from "./table.ts";
 export { TimerWheel } from "./timer_wheel.ts";
 export { CloseReason, closeReasonName, TcpInput, TcpState } from "./state.ts";
 export {
+  type FrameWriter,
   type TcpApplication,
   TcpStack,
   type TcpStackOptions,
   type TcpStackStats,
 } from "./stack.ts";
 export type { FrameKind, PacketError, ParsedFrame } from "../packet/mod.ts";
-export type { FrameWriter } from "../drivers/types.ts";

@@ -13,11 +13,22 @@
  */
 
 import { internetChecksum, pseudoHeaderSum4 } from "../checksum/mod.ts";
-import type { FrameWriter } from "../drivers/types.ts";
 import type { ParsedFrame } from "../packet/parse.ts";
 import { ConnectionTable } from "./table.ts";
 import { TimerWheel } from "./timer_wheel.ts";
 import { CloseReason, TcpInput, TcpState } from "./state.ts";
+
+/**
+ * Writes one frame into `buffer` at `offset` (at most `capacity` bytes) and
+ * returns its length. The same shape as `FrameWriter` of `@zon/net/drivers`
+ * (`PacketDriver.sendWith`), declared here so this module stays free of FFI
+ * code and runs in browsers and Node too.
+ */
+export type FrameWriter = (
+  buffer: Uint8Array,
+  offset: number,
+  capacity: number,
+) => number;
 
 const FIN = 0x01;
 const SYN = 0x02;

@@ -24,6 +24,7 @@ const MODULES = [
   "packet",
   "aho_corasick",
   "decoders",
+  "tcp",
 ];
 const zon = {};
 for (const module of MODULES) zon[module] = await import(`${name}/${module}`);
