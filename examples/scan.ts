@@ -51,6 +51,11 @@ function runListScan(config: ScanConfig): number {
 
 /** Runs the scanner on `argv`; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
+  if (argv.includes("--lab")) {
+    // The lab parses its own flags (-e ring|pcap, --rate, -p, ...).
+    const { runLabCli } = await import("./scan/lab.ts");
+    return await runLabCli(argv);
+  }
   let config: ScanConfig;
   try {
     config = parseScanArgs(argv);

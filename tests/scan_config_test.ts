@@ -113,6 +113,17 @@ Deno.test("every documented flag parses into the configuration", () => {
   assert.deepEqual(banners.httpHeaders, ["X-A: 1"]);
   assert.equal(parseScanArgs(["-sL", "198.18.0.1"]).listScan, true);
   assert.equal(parseScanArgs(["--no-status", "198.18.0.1"]).status, false);
+  // masscan takes one --adapter-ip per family; neither may be lost.
+  assert.equal(
+    parseScanArgs([
+      "198.18.0.1",
+      "--adapter-ip",
+      "198.18.0.100",
+      "--adapter-ip",
+      "2001:2::100",
+    ]).adapterIp,
+    "198.18.0.100,2001:2::100",
+  );
 });
 
 Deno.test("--echo output parses back to the same configuration (-c and --resume)", async () => {

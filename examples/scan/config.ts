@@ -57,7 +57,7 @@ export interface ScanConfig {
   sourcePort?: { first: number; count: number };
   /** `-e/--adapter`, with an optional driver prefix (`ring:eth0`). */
   adapter?: string;
-  /** `--adapter-ip` (IPv4 and/or IPv6, comma-separated allowed). */
+  /** `--adapter-ip` (IPv4 and/or IPv6: repeat the flag or separate with commas). */
   adapterIp?: string;
   /** `--adapter-mac`. */
   adapterMac?: string;
@@ -134,7 +134,7 @@ const OPTIONS: Record<string, OptionSpec> = {
   ttl: { type: "string" },
   "source-port": { type: "string" },
   adapter: { type: "string", short: "e" },
-  "adapter-ip": { type: "string" },
+  "adapter-ip": { type: "string", multiple: true },
   "adapter-mac": { type: "string" },
   "router-mac": { type: "string" },
   "router-mac-ipv6": { type: "string" },
@@ -512,7 +512,8 @@ export function parseScanArgs(argv: string[]): ScanConfig {
     ),
     sourcePort,
     adapter: str("adapter"),
-    adapterIp: str("adapter-ip"),
+    // Repeatable (an IPv4 and an IPv6 source, as masscan): kept comma-joined.
+    adapterIp: list("adapter-ip").join(",") || undefined,
     adapterMac: str("adapter-mac"),
     routerMac: str("router-mac"),
     routerMacIpv6: str("router-mac-ipv6"),

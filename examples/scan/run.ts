@@ -51,9 +51,6 @@ export async function runScanCommand(
   argv: readonly string[] = [],
 ): Promise<number> {
   try {
-    if (config.lab) {
-      throw new UsageError("--lab is being wired; see examples/scan/lab.ts");
-    }
     if (config.banners) {
       throw new UsageError(
         "--banners is not wired into the scanner yet; run without it",
