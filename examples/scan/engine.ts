@@ -5,7 +5,8 @@
  * ```
  * transmit Worker: blackrock → pick → cookie → template → driver slot → flush (token bucket)
  * receive Worker:  driver → parseFrame → cookie check → dedup → 48-byte records ─┐
- * main thread:     SpscRing → decodeResult → onResult                          ←─┘
+ *                  valid SYN-ACK → RST, or (--banners) TCP stack → banner ring ──┤
+ * main thread:     SpscRing → decodeResult → onResult; banner ring → onBanner ←─┘
  * ```
  *
  * {@link startScan} returns a {@link ScanHandle} (interrupt it, read the
@@ -19,6 +20,7 @@ import { ScanOrder, type Shard, type TargetSet } from "../../blackrock/mod.ts";
 import { formatIpv4, formatIpv6 } from "../../packet/mod.ts";
 import { SpscRing } from "../../ring/mod.ts";
 import {
+  type BannerJob,
   Counter,
   createControl,
   Flag,
@@ -33,6 +35,12 @@ import {
   type WorkerFailure,
 } from "./engine_shared.ts";
 import { DEFAULT_RETRY_WINDOW, ProbeSchedule } from "./probe_schedule.ts";
+import { HelloTable } from "./banners/hellos.ts";
+import {
+  createBannerRing,
+  type FoundBanner,
+  receiveBanners,
+} from "./banners/channel.ts";
 import {
   decodeResult,
   newResult,
@@ -115,7 +123,7 @@ export interface EngineOptions {
   wait?: number;
   /** IP TTL / hop limit of probes. Default 64. */
   ttl?: number;
-  /** Source port: fixed, or `count` ports from `first` (the cookie picks one per target). Default {@link DEFAULT_SOURCE_PORT}. */
+  /** Source port: fixed, or `count` ports from `first` (the cookie picks one per target). Default: one random port in {@link DEFAULT_SOURCE_PORTS}, drawn per scan. */
   sourcePort?: number | { first: number; count: number };
   /** Interface, drivers, addresses. */
   adapter: ScanAdapter;
@@ -143,10 +151,40 @@ export interface EngineOptions {
   burst?: number;
   /** SipHash key (16 bytes) — for tests; default random per scan. */
   key?: Uint8Array;
+  /** Grab banners (`--banners`) from IPv4 targets' open TCP ports. */
+  banners?: BannerOptions;
+  /** Called with each banner grabbed (a fresh object each), with `banners`. */
+  onBanner?: (banner: FoundBanner) => void;
 }
 
-/** The source port when none is given (one fixed port: easy to firewall off from the host's own stack). */
-export const DEFAULT_SOURCE_PORT = 61000;
+/** `--banners` settings of {@link EngineOptions}. */
+export interface BannerOptions {
+  /** Most concurrent connections. Default 10,000. */
+  capacity?: number;
+  /** `--connection-timeout`, seconds. Default 30. */
+  connectionTimeout?: number;
+  /** `--http-user-agent`. */
+  userAgent?: string;
+  /** `--http-header "Name: value"`, repeatable. */
+  headers?: string[];
+  /** `--hello-file PORT:FILE`, already read (see `loadHelloFiles`). */
+  helloFiles?: Array<{ port: number; bytes: Uint8Array }>;
+}
+
+/**
+ * Where the default source port is drawn from, once per scan (masscan's
+ * 40000–60000): a fixed port would meet the targets' half-open connections
+ * (and their SYN-ACK retransmissions) from a previous scan minutes ago.
+ * Resuming with another port is fine: the cookie key is new per run too, so
+ * only the new run's replies validate either way.
+ */
+export const DEFAULT_SOURCE_PORTS = { first: 40000, count: 20000 } as const;
+
+/** A random port of {@link DEFAULT_SOURCE_PORTS}. */
+export function randomSourcePort(): number {
+  const r = crypto.getRandomValues(new Uint32Array(1))[0];
+  return DEFAULT_SOURCE_PORTS.first + r % DEFAULT_SOURCE_PORTS.count;
+}
 
 /** Transmit throughput and per-stage budget (`--offline --stats`). */
 export interface TransmitStats {
@@ -176,6 +214,16 @@ export interface EngineSummary extends ScanSummary {
   receiveDropped: number;
   /** Transmit throughput (and stages with `stats`). */
   transmit: TransmitStats;
+  /** RSTs sent for valid SYN-ACKs (ending the targets' half-open connections). */
+  resets: number;
+  /** `--banners`: connections opened. */
+  connections: number;
+  /** `--banners`: banners grabbed. */
+  banners: number;
+  /** `--banners`: banners lost because the main thread lagged (should be 0). */
+  bannersDropped: number;
+  /** The source port (first of the range) this scan used. */
+  sourcePort: number;
 }
 
 /** Extra hooks of {@link runScan}. */
@@ -277,6 +325,7 @@ function plan(
   options: EngineOptions,
   control: SharedArrayBuffer,
   results: SharedArrayBuffer,
+  bannerRing: SharedArrayBuffer | null,
 ): Plan {
   const t = options.targets;
   const a = options.adapter;
@@ -308,7 +357,7 @@ function plan(
   const routerMac6 = t.ipv6Count > 0 && !offline
     ? checkMac("routerMac6", a.routerMac6)
     : a.routerMac6 ?? zeroMac;
-  const sp = options.sourcePort ?? DEFAULT_SOURCE_PORT;
+  const sp = options.sourcePort ?? randomSourcePort();
   const [first, count] = typeof sp === "number"
     ? [sp, 1]
     : [sp.first, sp.count];
@@ -405,6 +454,8 @@ function plan(
       showClosed: options.showClosed ?? false,
       pcapPath: options.pcapPath ?? null,
       dedupCapacity: options.dedupCapacity ?? 1 << 20,
+      ttl,
+      banners: bannerJob(options.banners, bannerRing),
     };
   return {
     link,
@@ -415,6 +466,43 @@ function plan(
     offline,
     tx,
     rx,
+  };
+}
+
+function bannerJob(
+  b: BannerOptions | undefined,
+  ring: SharedArrayBuffer | null,
+): BannerJob | null {
+  if (b === undefined || ring === null) return null;
+  const capacity = b.capacity ?? 10_000;
+  const timeout = b.connectionTimeout ?? 30;
+  if (!Number.isInteger(capacity) || capacity < 1 || capacity > 1 << 22) {
+    throw new ScanEngineError(
+      `banner connections must be 1..${1 << 22}, got ${capacity}`,
+    );
+  }
+  if (!(timeout > 0)) {
+    throw new ScanEngineError(
+      `--connection-timeout must be > 0 seconds, got ${timeout}`,
+    );
+  }
+  try {
+    // The Worker builds the same table: bad values fail here, by flag name.
+    new HelloTable({
+      userAgent: b.userAgent,
+      headers: b.headers,
+      helloFiles: b.helloFiles,
+    });
+  } catch (e) {
+    throw new ScanEngineError((e as Error).message);
+  }
+  return {
+    ring,
+    capacity,
+    connectionTimeoutMs: timeout * 1000,
+    userAgent: b.userAgent,
+    headers: b.headers ?? [],
+    helloFiles: b.helloFiles ?? [],
   };
 }
 
@@ -479,7 +567,13 @@ export function startScan(
     capacity: RESULT_RING_SLOTS,
     slotSize: RESULT_RECORD_SIZE,
   });
-  const p = plan(options, control.buffer, ringBuffer.buffer);
+  const bannerRing = options.banners ? createBannerRing() : null;
+  const p = plan(
+    options,
+    control.buffer,
+    ringBuffer.buffer as SharedArrayBuffer,
+    bannerRing,
+  );
   const { flags, counters } = control;
   counters[Counter.NEXT] = p.startIndex;
   const started = performance.now();
@@ -529,6 +623,7 @@ export function startScan(
       ring.bytes.byteLength,
     );
     let reading: Promise<void> = Promise.resolve();
+    let readingBanners: Promise<void> = Promise.resolve();
     const timer = options.onStatus
       ? setInterval(
         () => options.onStatus!(status()),
@@ -544,6 +639,10 @@ export function startScan(
         rxDone.catch(() => {}); // observed below
         rxWorker.postMessage(p.rx);
         await ready;
+        if (bannerRing !== null) {
+          const onBanner = options.onBanner ?? (() => {});
+          readingBanners = receiveBanners(bannerRing, onBanner);
+        }
         reading = (async () => {
           while (!ring.drained) {
             const n = ring.peek(256);
@@ -580,6 +679,7 @@ export function startScan(
       Atomics.notify(flags, Flag.RX_STOP);
       await rxDone;
       await reading;
+      await readingBanners;
       const total = p.schedule.total;
       return {
         sent: tx.sent,
@@ -595,6 +695,11 @@ export function startScan(
         resultsDropped: counters[Counter.RESULTS_DROPPED],
         neighborReplies: counters[Counter.NEIGHBOR_REPLIES],
         receiveDropped: counters[Counter.RX_DRIVER_DROPPED],
+        resets: counters[Counter.RESETS],
+        connections: counters[Counter.CONNECTIONS],
+        banners: counters[Counter.BANNERS],
+        bannersDropped: counters[Counter.BANNERS_DROPPED],
+        sourcePort: p.link.sourcePortFirst,
         transmit: {
           packets: tx.sent,
           seconds: tx.seconds,

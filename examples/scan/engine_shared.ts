@@ -51,6 +51,14 @@ export const Counter = {
   NEIGHBOR_REPLIES: 8,
   /** Frames the receive driver reports lost. */
   RX_DRIVER_DROPPED: 9,
+  /** RSTs sent for valid SYN-ACKs (without --banners). */
+  RESETS: 10,
+  /** --banners: connections opened by valid SYN-ACKs. */
+  CONNECTIONS: 11,
+  /** --banners: banners handed to the main thread. */
+  BANNERS: 12,
+  /** --banners: banners lost because the main thread did not keep up. */
+  BANNERS_DROPPED: 13,
 } as const;
 
 const FLAG_WORDS = 16;
@@ -195,6 +203,26 @@ export interface ReceiveJob {
   showClosed: boolean;
   pcapPath: string | null;
   dedupCapacity: number;
+  /** IP TTL of the frames the receive Worker sends (RSTs, ACKs, hellos). */
+  ttl: number;
+  /** Grab banners; null: answer each valid SYN-ACK with an RST. */
+  banners: BannerJob | null;
+}
+
+/** What the receive Worker needs to grab banners (`--banners`). */
+export interface BannerJob {
+  /** Ring the banners go through (see banner_channel.ts). */
+  ring: SharedArrayBuffer;
+  /** Most concurrent connections. */
+  capacity: number;
+  /** `--connection-timeout`, ms. */
+  connectionTimeoutMs: number;
+  /** `--http-user-agent`. */
+  userAgent?: string;
+  /** `--http-header`, repeatable. */
+  headers: string[];
+  /** `--hello-file PORT:FILE`, already read. */
+  helloFiles: Array<{ port: number; bytes: Uint8Array }>;
 }
 
 /** A Worker's failure, as a message (errors do not cross threads intact). */

@@ -12,6 +12,9 @@ import { formatScanConfig, type ScanConfig, UsageError } from "./config.ts";
 import { type EngineSummary, ScanEngineError, startScan } from "./engine.ts";
 import { openOutput, type OutputWriter } from "./output/mod.ts";
 import type { ScanResult } from "./result.ts";
+import type { FoundBanner } from "./banners/channel.ts";
+import { loadHelloFiles } from "./banners/hellos.ts";
+import { bannerLine } from "./output/common.ts";
 import { StatusPrinter } from "./status.ts";
 import { buildSafeTargets } from "./targets.ts";
 
@@ -41,6 +44,13 @@ function describe(r: ScanResult): string {
   return `Discovered ${r.status} port ${r.port}/${r.protocol} on ${ip}`;
 }
 
+/** masscan's console line for a banner. */
+function describeBanner(b: FoundBanner): string {
+  return `Banner on port ${b.port}/tcp on ${formatIpv4(b.ip)}: [${b.service}] ${
+    bannerLine(b.banner)
+  }`;
+}
+
 function shardLength(count: number, one: number, of: number): number {
   return one - 1 >= count ? 0 : Math.floor((count - one) / of) + 1;
 }
@@ -51,11 +61,6 @@ export async function runScanCommand(
   argv: readonly string[] = [],
 ): Promise<number> {
   try {
-    if (config.banners) {
-      throw new UsageError(
-        "--banners is not wired into the scanner yet; run without it",
-      );
-    }
     if (config.stats && !config.offline) {
       throw new UsageError(
         "--stats measures the transmit pipeline: use it with --offline",
@@ -76,6 +81,29 @@ export async function runScanCommand(
       needIpv6: targets.ipv6Count > 0,
       offline: config.offline,
     });
+
+    let helloFiles: Array<{ port: number; bytes: Uint8Array }> = [];
+    if (config.banners) {
+      try {
+        helloFiles = await loadHelloFiles(config.helloFiles);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+      if (targets.ipv6Count > 0) {
+        console.error(
+          "zon scan: --banners grabs from IPv4 targets only; IPv6 open ports are reported without banners",
+        );
+      }
+      if (targets.ipv4Count > 0 && !adapter.foreignIpv4 && !config.offline) {
+        // The kernel owns the source address: it will RST every connection
+        // the user-mode stack opens (it never saw the SYN).
+        console.error(
+          "zon scan: --banners from an address this host's kernel owns: its RSTs will cut connections short. " +
+            "Use an unused --adapter-ip on the same subnet (zon answers ARP for it), or drop the kernel's RSTs for the --source-port range, e.g. " +
+            "iptables -A INPUT -p tcp --dport PORT -j DROP",
+        );
+      }
+    }
 
     const outputs: OutputWriter[] = config.outputs.map((o) =>
       openOutput(o.format, o.path)
@@ -98,6 +126,13 @@ export async function runScanCommand(
     const onResult = (r: ScanResult): void => {
       for (const o of outputs) o.write(r);
       if (console_) Deno.stdout.writeSync(encoder.encode(describe(r) + "\n"));
+    };
+
+    const onBanner = (b: FoundBanner): void => {
+      for (const o of outputs) o.writeBanner(b);
+      if (console_) {
+        Deno.stdout.writeSync(encoder.encode(describeBanner(b) + "\n"));
+      }
     };
 
     const shardTargets = shardLength(
@@ -123,6 +158,15 @@ export async function runScanCommand(
       pcapPath: config.pcap,
       offline: config.offline,
       stats: config.stats,
+      banners: config.banners
+        ? {
+          connectionTimeout: config.connectionTimeout,
+          userAgent: config.httpUserAgent,
+          headers: config.httpHeaders,
+          helloFiles,
+        }
+        : undefined,
+      onBanner,
       onStatus: (s) =>
         status.update({
           sent: s.resumeIndex,

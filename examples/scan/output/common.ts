@@ -8,6 +8,7 @@
 import { PORT_PROTOCOL_BASE, PortList } from "../../../blackrock/mod.ts";
 import { formatIpv4, formatIpv6 } from "../../../packet/mod.ts";
 import type { ScanResult } from "../result.ts";
+import type { FoundBanner } from "../banners/channel.ts";
 
 /** The result's address as text (dotted quad, or RFC 5952 IPv6). */
 export function resultAddress(r: ScanResult): string {
@@ -112,4 +113,78 @@ export function serviceName(port: number, protocol: string): string {
     }
   }
   return services.get(`${port}/${protocol}`) ?? "unknown";
+}
+
+/** A banner's address as text (banners are IPv4 today). */
+export function bannerAddress(b: FoundBanner): string {
+  return formatIpv4(b.ip);
+}
+
+/**
+ * Banner text as masscan's `normalize_string` renders it for `-oL`, `-oG`
+ * and the console: printable ASCII as is, everything else (CR, LF, `\`
+ * itself, bytes ≥ 0x7f) as `\xNN`, so a banner stays on one line.
+ */
+export function bannerLine(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x20 && c < 0x7f && c !== 0x5c) out += text[i];
+    else if (c < 0x100) out += `\\x${c.toString(16).padStart(2, "0")}`;
+    else out += `\\u${c.toString(16).padStart(4, "0")}`;
+  }
+  return out;
+}
+
+/**
+ * The decoded fields of a banner as flat `[key, value]` pairs (HTTP
+ * server/title/..., TLS version/cipher/leaf certificate, SSH software):
+ * what `-oX` lists as `<elem>`s.
+ */
+export function bannerFields(b: FoundBanner): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const add = (key: string, value: string | number | undefined) => {
+    if (value !== undefined && value !== "") out.push([key, String(value)]);
+  };
+  if (b.http) {
+    add("status", b.http.statusCode);
+    add("server", b.http.server);
+    add("title", b.http.title);
+    add("location", b.http.location);
+    add("content-type", b.http.contentType);
+  }
+  if (b.tls) {
+    add("version", b.tls.version);
+    add("cipher", b.tls.cipher);
+    add("alpn", b.tls.alpn);
+    const leaf = b.tls.certificates[0];
+    if (leaf && !leaf.error) {
+      add("subject", leaf.subject);
+      add("issuer", leaf.issuer);
+      for (const san of leaf.subjectAltNames) add("san", san);
+      add("not-before", leaf.notBefore);
+      add("not-after", leaf.notAfter);
+      add("serial", leaf.serialNumber);
+      add("sha256", leaf.fingerprintSha256);
+    }
+    add("error", b.tls.error);
+  }
+  if (b.greeting?.ssh) {
+    add("protocol-version", b.greeting.ssh.protocolVersion);
+    add("software", b.greeting.ssh.software);
+    add("comments", b.greeting.ssh.comments);
+  } else if (b.greeting) add("code", b.greeting.code);
+  return out;
+}
+
+/**
+ * The decoded fields as one JSON object (`-oJ`/`-oD`): `http`, `tls` (with
+ * the certificate chain) and `greeting`, as the decoders produced them.
+ */
+export function bannerDetails(b: FoundBanner): string {
+  let text = "";
+  if (b.http) text += `,"http":${JSON.stringify(b.http)}`;
+  if (b.tls) text += `,"tls":${JSON.stringify(b.tls)}`;
+  if (b.greeting) text += `,"greeting":${JSON.stringify(b.greeting)}`;
+  return text;
 }

@@ -22,6 +22,8 @@
 
 import type { ScanResult, ScanSummary } from "../result.ts";
 import {
+  bannerAddress,
+  bannerLine,
   ctimeUtc,
   portsByProtocol,
   type ProtocolPorts,
@@ -30,7 +32,7 @@ import {
   wholeSeconds,
 } from "./common.ts";
 import type { Sink } from "./sink.ts";
-import type { OutputWriter, ScanMeta } from "./types.ts";
+import type { FoundBanner, OutputWriter, ScanMeta } from "./types.ts";
 
 const encoder = new TextEncoder();
 
@@ -61,6 +63,18 @@ export function grepableRecord(r: ScanResult): string {
   }//\n`;
 }
 
+/**
+ * One banner as masscan's `-oG` banner line (`Host: a ()	Port: 80	Service:
+ * http	Banner: ...`), with the `Timestamp:` field its port lines have.
+ */
+export function grepableBannerRecord(b: FoundBanner): string {
+  return `Timestamp: ${wholeSeconds(b.timestamp)}\tHost: ${
+    bannerAddress(b)
+  } ()\tPort: ${b.port}\tService: ${b.service}\tBanner: ${
+    bannerLine(b.banner)
+  }\n`;
+}
+
 /** The `-oG` writer. */
 export class GrepableWriter implements OutputWriter {
   #sink: Sink;
@@ -82,6 +96,12 @@ export class GrepableWriter implements OutputWriter {
   write(r: ScanResult): void {
     if (this.#ended) return;
     this.#sink.write(encoder.encode(grepableRecord(r)));
+  }
+
+  /** Writes one banner line. */
+  writeBanner(b: FoundBanner): void {
+    if (this.#ended) return;
+    this.#sink.write(encoder.encode(grepableBannerRecord(b)));
   }
 
   /** Writes `# zon done at ...` (start + elapsed) and closes the file. */

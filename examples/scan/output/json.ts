@@ -25,9 +25,14 @@
  */
 
 import type { ScanResult, ScanSummary } from "../result.ts";
-import { resultAddress, wholeSeconds } from "./common.ts";
+import {
+  bannerAddress,
+  bannerDetails,
+  resultAddress,
+  wholeSeconds,
+} from "./common.ts";
 import type { Sink } from "./sink.ts";
-import type { OutputWriter, ScanMeta } from "./types.ts";
+import type { FoundBanner, OutputWriter, ScanMeta } from "./types.ts";
 
 const encoder = new TextEncoder();
 
@@ -36,6 +41,19 @@ export function jsonRecord(r: ScanResult): string {
   return `{   "ip": "${resultAddress(r)}",   "timestamp": "${
     wholeSeconds(r.timestamp)
   }", "ports": [ {"port": ${r.port}, "proto": "${r.protocol}", "status": "${r.status}", "reason": "${r.reason}", "ttl": ${r.ttl}} ] }\n`;
+}
+
+/**
+ * One banner in masscan's `-oJ` banner layout, `"service": {"name",
+ * "banner"}`, plus the decoded fields (`http`, `tls`, `greeting`) inside
+ * `service`.
+ */
+export function jsonBannerRecord(b: FoundBanner): string {
+  return `{   "ip": "${bannerAddress(b)}",   "timestamp": "${
+    wholeSeconds(b.timestamp)
+  }", "ports": [ {"port": ${b.port}, "proto": "tcp", "service": {"name": ${
+    JSON.stringify(b.service)
+  }, "banner": ${JSON.stringify(b.banner)}${bannerDetails(b)}} } ] }\n`;
 }
 
 /** The `-oJ` writer (see the module documentation for its guarantees). */
@@ -61,9 +79,18 @@ export class JsonWriter implements OutputWriter {
 
   /** Adds one result (the comma goes before it, as in masscan). */
   write(r: ScanResult): void {
+    this.#append(jsonRecord(r));
+  }
+
+  /** Adds one banner record. */
+  writeBanner(b: FoundBanner): void {
+    this.#append(jsonBannerRecord(b));
+  }
+
+  #append(record: string): void {
     if (this.#ended) return;
     if (!this.#begun) throw new Error("-oJ: write() before begin()");
-    const text = (this.#first ? "" : ",\n") + jsonRecord(r);
+    const text = (this.#first ? "" : ",\n") + record;
     this.#first = false;
     if (this.#sink.seekable) {
       const bytes = encoder.encode(text + "]\n");

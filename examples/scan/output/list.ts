@@ -14,9 +14,14 @@
  */
 
 import type { ScanResult, ScanSummary } from "../result.ts";
-import { resultAddress, wholeSeconds } from "./common.ts";
+import {
+  bannerAddress,
+  bannerLine,
+  resultAddress,
+  wholeSeconds,
+} from "./common.ts";
 import type { Sink } from "./sink.ts";
-import type { OutputWriter, ScanMeta } from "./types.ts";
+import type { FoundBanner, OutputWriter, ScanMeta } from "./types.ts";
 
 const encoder = new TextEncoder();
 
@@ -25,6 +30,16 @@ export function listRecord(r: ScanResult): string {
   return `${r.status} ${r.protocol} ${r.port} ${resultAddress(r)} ${
     wholeSeconds(r.timestamp)
   }\n`;
+}
+
+/**
+ * One banner as masscan's `-oL` line: `banner tcp 80 198.18.1.11
+ * 1700000000 http HTTP/1.0 200 OK\x0d\x0a...`.
+ */
+export function listBannerRecord(b: FoundBanner): string {
+  return `banner tcp ${b.port} ${bannerAddress(b)} ${
+    wholeSeconds(b.timestamp)
+  } ${b.service} ${bannerLine(b.banner)}\n`;
 }
 
 /** The `-oL` writer. */
@@ -46,6 +61,12 @@ export class ListWriter implements OutputWriter {
   write(r: ScanResult): void {
     if (this.#ended) return;
     this.#sink.write(encoder.encode(listRecord(r)));
+  }
+
+  /** Writes one banner line. */
+  writeBanner(b: FoundBanner): void {
+    if (this.#ended) return;
+    this.#sink.write(encoder.encode(listBannerRecord(b)));
   }
 
   /** Writes `# end` and closes the file. */

@@ -12,9 +12,14 @@
  */
 
 import type { ScanResult, ScanSummary } from "../result.ts";
-import { resultAddress, wholeSeconds } from "./common.ts";
+import {
+  bannerAddress,
+  bannerDetails,
+  resultAddress,
+  wholeSeconds,
+} from "./common.ts";
 import type { Sink } from "./sink.ts";
-import type { OutputWriter, ScanMeta } from "./types.ts";
+import type { FoundBanner, OutputWriter, ScanMeta } from "./types.ts";
 
 const encoder = new TextEncoder();
 
@@ -23,6 +28,18 @@ export function ndjsonRecord(r: ScanResult): string {
   return `{"ip":"${resultAddress(r)}","timestamp":"${
     wholeSeconds(r.timestamp)
   }","port":${r.port},"proto":"${r.protocol}","rec_type":"status","data":{"status":"${r.status}","reason":"${r.reason}","ttl":${r.ttl}}}\n`;
+}
+
+/**
+ * One banner as masscan's `-oD` banner line (`"rec_type":"banner"`,
+ * `data: {service_name, banner}`), plus the decoded fields in `data`.
+ */
+export function ndjsonBannerRecord(b: FoundBanner): string {
+  return `{"ip":"${bannerAddress(b)}","timestamp":"${
+    wholeSeconds(b.timestamp)
+  }","port":${b.port},"proto":"tcp","rec_type":"banner","data":{"service_name":${
+    JSON.stringify(b.service)
+  },"banner":${JSON.stringify(b.banner)}${bannerDetails(b)}}}\n`;
 }
 
 /** The `-oD` writer. */
@@ -42,6 +59,12 @@ export class NdjsonWriter implements OutputWriter {
   write(r: ScanResult): void {
     if (this.#ended) return;
     this.#sink.write(encoder.encode(ndjsonRecord(r)));
+  }
+
+  /** Writes one whole banner line. */
+  writeBanner(b: FoundBanner): void {
+    if (this.#ended) return;
+    this.#sink.write(encoder.encode(ndjsonBannerRecord(b)));
   }
 
   /** NDJSON has no trailer: closes the file. */

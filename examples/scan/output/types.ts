@@ -7,8 +7,9 @@
  */
 
 import type { ScanResult, ScanSummary } from "../result.ts";
+import type { FoundBanner } from "../banners/channel.ts";
 
-export type { ScanResult, ScanSummary };
+export type { FoundBanner, ScanResult, ScanSummary };
 
 /** The output formats: `-oJ`, `-oD`, `-oL`, `-oX`, `-oG`. */
 export type OutputFormatName = "json" | "ndjson" | "list" | "xml" | "grepable";
@@ -30,7 +31,8 @@ export interface ScanMeta {
 }
 
 /**
- * One output file. `begin` once, `write` per result, `end` once. Every call
+ * One output file. `begin` once, `write` per result and `writeBanner` per
+ * banner, `end` once. Every call
  * writes synchronously and reaches the file before it returns (no user-space
  * buffer), so a scan killed at any moment keeps every result written so far.
  * `end` is idempotent (a SIGINT path and the normal path may both call it);
@@ -41,6 +43,8 @@ export interface OutputWriter {
   begin(meta: ScanMeta): void;
   /** Writes one result. */
   write(r: ScanResult): void;
+  /** Writes one banner (`--banners`), in the format's banner record. */
+  writeBanner(b: FoundBanner): void;
   /** Writes the trailer and closes the file (stdout stays open). */
   end(summary: ScanSummary): void;
 }

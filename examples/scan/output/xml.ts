@@ -28,13 +28,15 @@
 
 import type { ResultReason, ScanResult, ScanSummary } from "../result.ts";
 import {
+  bannerAddress,
+  bannerFields,
   ctimeUtc,
   portsByProtocol,
   resultAddress,
   wholeSeconds,
 } from "./common.ts";
 import type { Sink } from "./sink.ts";
-import type { OutputWriter, ScanMeta } from "./types.ts";
+import type { FoundBanner, OutputWriter, ScanMeta } from "./types.ts";
 
 const encoder = new TextEncoder();
 
@@ -124,6 +126,36 @@ export function xmlRecord(r: ScanResult): string {
   return text + "</host>\n";
 }
 
+/**
+ * One banner as a `<host>` line whose port has a `<service>` and a
+ * `<script id="banner">`: nmap.dtd has no `banner` attribute on
+ * `<service>` (masscan's XML puts one there and does not validate), so the
+ * text goes in the script's `output` and the decoded fields (server,
+ * title, certificate subject, SANs, fingerprint, ...) in its `<elem>`s.
+ * The banner record does not carry the SYN-ACK's TTL: `reason_ttl` is 0.
+ */
+export function xmlBannerRecord(b: FoundBanner): string {
+  const tunnel = b.service === "tls" ? ` tunnel="ssl"` : "";
+  let product = "";
+  if (b.http?.server) product = ` product="${xmlAttribute(b.http.server)}"`;
+  else if (b.greeting?.ssh?.software) {
+    product = ` product="${xmlAttribute(b.greeting.ssh.software)}"`;
+  }
+  let elems = "";
+  for (const [key, value] of bannerFields(b)) {
+    elems += `<elem key="${xmlAttribute(key)}">${xmlAttribute(value)}</elem>`;
+  }
+  return `<host endtime="${
+    wholeSeconds(b.timestamp)
+  }"><status state="up" reason="syn-ack" reason_ttl="0"/><address addr="${
+    bannerAddress(b)
+  }" addrtype="ipv4"/><ports><port protocol="tcp" portid="${b.port}"><state state="open" reason="syn-ack" reason_ttl="0"/><service name="${
+    xmlAttribute(b.service)
+  }" method="probed" conf="10"${tunnel}${product}/><script id="banner" output="${
+    xmlAttribute(b.banner)
+  }">${elems}</script></port></ports></host>\n`;
+}
+
 /** `<runstats>` and the closing `</nmaprun>`. */
 export function xmlTrailer(
   start: number,
@@ -166,6 +198,13 @@ export class XmlWriter implements OutputWriter {
     if (this.#ended) return;
     this.#hosts++;
     this.#sink.write(encoder.encode(xmlRecord(r)));
+  }
+
+  /** Writes one banner as a `<host>` line. */
+  writeBanner(b: FoundBanner): void {
+    if (this.#ended) return;
+    this.#hosts++;
+    this.#sink.write(encoder.encode(xmlBannerRecord(b)));
   }
 
   /** Writes `<runstats>` and `</nmaprun>`, and closes the file. */
