@@ -160,7 +160,7 @@ import { SipKey, synCookie4, synCookie6 } from "${ROOT}siphash/mod.ts";
 const key = SipKey.random();
 const them = new Uint8Array(16).fill(7), me = new Uint8Array(16).fill(9);
 function step(i) {
-  return (synCookie4(i * 2654435761, i & 0xffff, 7, 40000, key) ^
+  return (synCookie4((i * 2654435761) | 0, i & 0xffff, 7, 40000, key) ^
     synCookie6(them, 0, i & 0xffff, me, 0, 40000, key)) & 0xffff;
 }`;
   const { gcs, sink } = await gcCountDuring(setup);
