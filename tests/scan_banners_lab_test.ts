@@ -19,7 +19,12 @@ import assert from "node:assert/strict";
 import { PcapReader } from "../drivers/pcap_file.ts";
 import { ParsedFrame, parseFrame } from "../packet/parse.ts";
 import { formatIpv4 } from "../packet/address.ts";
-import { type Lab, labScanArgs, withLab } from "../examples/scan/lab.ts";
+import {
+  type Lab,
+  labScanArgs,
+  scanLab,
+  withLab,
+} from "../examples/scan/lab.ts";
 import { startCapture } from "../examples/scan/lab_capture.ts";
 
 const PORTS = "20-30,80,443,6379,8080,8443";
@@ -60,28 +65,35 @@ async function kernelResets(lab: Lab): Promise<number> {
   return Number(values[names.indexOf("OutRsts")]);
 }
 
-/** Frames the scanner side sent with RST set, by "RST" / "RST+ACK". */
-async function resetsInCapture(
+/**
+ * What the scanner side sent, from the router's capture: RSTs (bare, or
+ * RST+ACK as the user-mode stack closes) and the HTTP hellos' text.
+ */
+async function readCapture(
   path: string,
-  from: string,
-): Promise<{ bare: number; withAck: number; frames: number }> {
+  from: string | null,
+): Promise<{ bare: number; withAck: number; hellos: string[] }> {
   using file = await Deno.open(path);
   const reader = new PcapReader(file);
   const parsed = new ParsedFrame();
-  let bare = 0, withAck = 0, frames = 0;
+  let bare = 0, withAck = 0;
+  const hellos: string[] = [];
   for (let r = reader.next(); r; r = reader.next()) {
-    frames++;
     if (parseFrame(r.data, parsed) !== "tcp") continue;
+    if (parsed.payloadEnd > parsed.payloadOffset) {
+      const text = DEC.decode(
+        r.data.subarray(parsed.payloadOffset, parsed.payloadEnd),
+      );
+      if (text.startsWith("GET ")) hellos.push(text);
+    }
     if (!(parsed.tcpFlags & 0x04)) continue;
-    assert.equal(
-      formatIpv4(parsed.ip4Source),
-      from,
-      "RST from another address",
-    );
+    if (from !== null) {
+      assert.equal(formatIpv4(parsed.ip4Source), from, "RST from elsewhere");
+    }
     if (parsed.tcpFlags & 0x10) withAck++;
     else bare++;
   }
-  return { bare, withAck, frames };
+  return { bare, withAck, hellos };
 }
 
 function certificateFacts(pem: string) {
@@ -163,7 +175,7 @@ async function bannerScan(lab: Lab, driver: "pcap" | "ring") {
   const { dropped } = await capture.stop();
   const stderr = DEC.decode(out.stderr);
   assert.equal(out.code, 0, stderr);
-  const resets = await resetsInCapture(capture.path, lab.adapterIp);
+  const resets = await readCapture(capture.path, lab.adapterIp);
   return {
     stdout: DEC.decode(out.stdout),
     stderr,
@@ -248,6 +260,17 @@ Deno.test({
       assert.equal(r.dropped, 0, "capture lost frames");
       assert.equal(r.kernelResets, 0, "scanner kernel sent RSTs");
       assert.equal(r.resets.bare, 0, `bare RSTs on the wire: ${ctx}`);
+      // --http-user-agent and --http-header in the hellos on the wire.
+      assert.equal(r.resets.hellos.length, 2, ctx);
+      for (const hello of r.resets.hellos) {
+        assert.match(
+          hello,
+          new RegExp(
+            `^GET / HTTP/1\\.0\r\nHost: [\\d.:]+\r\nUser-Agent: ${r.ua}\r\n.*X-Zon-Test: yes\r\n\r\n$`,
+            "s",
+          ),
+        );
+      }
 
       // Outputs.
       const json = JSON.parse(await Deno.readTextFile(r.files.json));
@@ -303,6 +326,53 @@ Deno.test({
         `${driver}: ${banners.size} banners in ${r.seconds.toFixed(1)} s; ` +
           `RST+ACK from the stack ${r.resets.withAck}, bare RSTs ${r.resets.bare}, kernel OutRsts +${r.kernelResets}`,
       );
+    }
+  });
+});
+
+Deno.test({
+  name:
+    "scan without --banners resets each SYN-ACK: two back-to-back lab scans from the same source port both find every open port (IPv4 and IPv6)",
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await withLab({ emptyHosts: 1 }, async (lab) => {
+    // One fixed source port for both scans: the case the targets' old
+    // half-open connections used to break (their retransmitted SYN-ACKs
+    // carry the first scan's cookies).
+    const options = {
+      ports: "1-1024,6379,8080,8443",
+      rate: 20_000,
+      wait: 1,
+      extraArgs: ["--source-port", "45000"],
+      showScannerStderr: false,
+    };
+    for (const round of [1, 2]) {
+      const capture = await startCapture(lab);
+      const report = await scanLab(lab, options);
+      await capture.stop();
+      const resets = await readCapture(capture.path, null);
+      const c = report.comparison;
+      assert.ok(
+        report.ok,
+        `round ${round}: ${
+          JSON.stringify({ missed: c.missed, extra: c.falsePositives })
+        }\n${report.scannerStderr}`,
+      );
+      const open = lab.truth.filter((t) => t.proto === "tcp").length;
+      assert.ok(
+        resets.bare >= open,
+        `round ${round}: ${resets.bare} RSTs for ${open} open TCP ports`,
+      );
+      // The targets hold no half-open connection from the scan.
+      for (const host of lab.hosts) {
+        const ss = await lab.execIn(host.ns, "ss", [
+          "-Htan",
+          "state",
+          "syn-recv",
+        ]);
+        assert.equal(ss.stdout.trim(), "", `${host.ns}: ${ss.stdout}`);
+      }
     }
   });
 });
