@@ -18,6 +18,7 @@
 import assert from "node:assert/strict";
 import { PcapReader } from "../drivers/pcap_file.ts";
 import { ParsedFrame, parseFrame } from "../packet/parse.ts";
+import { TcpFlags } from "../packet/mod.ts";
 import { formatIpv4 } from "../packet/address.ts";
 import {
   type Lab,
@@ -26,6 +27,7 @@ import {
   withLab,
 } from "../examples/scan/lab.ts";
 import { startCapture } from "../examples/scan/lab_capture.ts";
+import { compareWithTruth } from "../examples/scan/lab_results.ts";
 
 const PORTS = "20-30,80,443,6379,8080,8443";
 const DEC = new TextDecoder();
@@ -72,14 +74,18 @@ async function kernelResets(lab: Lab): Promise<number> {
 async function readCapture(
   path: string,
   from: string | null,
-): Promise<{ bare: number; withAck: number; hellos: string[] }> {
+): Promise<
+  { bare: number; withAck: number; hellos: string[]; synPorts: Set<number> }
+> {
   using file = await Deno.open(path);
   const reader = new PcapReader(file);
   const parsed = new ParsedFrame();
   let bare = 0, withAck = 0;
   const hellos: string[] = [];
+  const synPorts = new Set<number>();
   for (let r = reader.next(); r; r = reader.next()) {
     if (parseFrame(r.data, parsed) !== "tcp") continue;
+    if (parsed.tcpFlags === TcpFlags.SYN) synPorts.add(parsed.sourcePort);
     if (parsed.payloadEnd > parsed.payloadOffset) {
       const text = DEC.decode(
         r.data.subarray(parsed.payloadOffset, parsed.payloadEnd),
@@ -93,7 +99,7 @@ async function readCapture(
     if (parsed.tcpFlags & 0x10) withAck++;
     else bare++;
   }
-  return { bare, withAck, hellos };
+  return { bare, withAck, hellos, synPorts };
 }
 
 function certificateFacts(pem: string) {
@@ -374,5 +380,59 @@ Deno.test({
         assert.equal(ss.stdout.trim(), "", `${host.ns}: ${ss.stdout}`);
       }
     }
+  });
+});
+
+Deno.test({
+  name:
+    "scan with the random default source port: SIGINT, then --resume from another random port finds the rest",
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await withLab({ emptyHosts: 1 }, async (lab) => {
+    const ports = "1-10000";
+    const scope = { targets: lab.targets4, ports };
+    const base = {
+      driver: "pcap" as const,
+      rate: 10_000,
+      ports,
+      ipv6: false,
+      wait: 1,
+      showScannerStderr: false,
+    };
+    const runs = [];
+    for (
+      const options of [{ interruptAfterMs: 2500 }, {
+        args: ["--resume", "paused.conf"],
+        scope,
+      }]
+    ) {
+      const capture = await startCapture(lab);
+      const report = await scanLab(lab, { ...base, ...options });
+      await capture.stop();
+      assert.equal(report.scannerExit, 0, report.scannerStderr);
+      const { synPorts } = await readCapture(capture.path, null);
+      // One source port per run, drawn from 40000-59999.
+      assert.equal(synPorts.size, 1, [...synPorts].join(","));
+      const [port] = synPorts;
+      assert.ok(port >= 40000 && port < 60000, String(port));
+      runs.push({ report, port });
+      if (runs.length === 1) {
+        const paused = await Deno.readTextFile(`${lab.dir}/paused.conf`);
+        // Not recorded: the resumed run draws its own (and a new cookie key).
+        assert.doesNotMatch(paused, /source-port/);
+        assert.match(paused, /resume-index = [1-9]/);
+      }
+    }
+    const union = compareWithTruth(
+      runs.flatMap((r) => r.report.findings),
+      lab.truth,
+      scope,
+    );
+    assert.deepEqual(
+      { missed: union.missed, extra: union.falsePositives },
+      { missed: [], extra: [] },
+      `source ports ${runs.map((r) => r.port).join(" then ")}`,
+    );
   });
 });
