@@ -224,6 +224,8 @@ Deno.test({
           ports: "1-3000",
           rate: 3000, // ~1 s of probes while the forgeries arrive
           wait: 1,
+          // The forger aims at this port (the default is random per scan).
+          sourcePort: 61000,
         }, async () => {
           const r = await new Deno.Command("ip", {
             args: [
