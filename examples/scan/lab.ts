@@ -76,6 +76,8 @@ export interface RunLabOptions {
   wait?: number;
   /** `--retries`. Default 0. */
   retries?: number;
+  /** `--banners`: grab banners with the user-mode TCP stack. Default false. */
+  banners?: boolean;
   /** More scanner flags, appended last (`--seed 7`, `--shard 1/3`, ...). */
   extraArgs?: string[];
   /** Build the lab like this. */
@@ -100,6 +102,8 @@ export interface LabRunReport {
   scannerStderr: string;
   /** Everything it reported. */
   findings: Finding[];
+  /** The banner records it printed (`-oD` lines with `rec_type: "banner"`). */
+  banners: Array<Record<string, unknown>>;
   /** The grade against the ground truth. */
   comparison: LabComparison;
   /** Scanner exited 0 and the grade is a pass. */
@@ -144,6 +148,7 @@ export function labScanArgs(
     "--wait",
     String(options.wait ?? 2),
     ...(options.retries ? ["--retries", String(options.retries)] : []),
+    ...(options.banners ? ["--banners"] : []),
     "-oD",
     "-",
     ...(options.extraArgs ?? []),
@@ -247,13 +252,16 @@ export async function scanLab(
   const captured = capture ? await capture.stop() : null;
   const probes = capture ? (await readProbes(capture.path)).probes : undefined;
   if (capture) await Deno.remove(capture.path).catch(() => {});
-  const { findings } = parseScanOutput(stdout);
+  const { findings, ignored } = parseScanOutput(stdout);
+  const banners = ignored.filter((l) => l.includes('"rec_type":"banner"'))
+    .map((l) => JSON.parse(l.replace(/,\s*$/, "")) as Record<string, unknown>);
   const comparison = compareWithTruth(findings, lab.truth, scope);
   return {
     command,
     scannerExit: status.code,
     scannerStderr: stderr,
     findings,
+    banners,
     comparison,
     ok: status.success && comparison.ok,
     scanSeconds,
@@ -283,6 +291,17 @@ export async function runLab(
     const report = await scanLab(lab, options);
     if (report.timedOut) print("scanner did not finish in time: interrupted");
     print(formatComparison(report.comparison));
+    if (options.banners) {
+      print(`banners: ${report.banners.length}`);
+      for (const b of report.banners) {
+        const data = (b.data ?? {}) as Record<string, unknown>;
+        const text = String(data.banner ?? "").replace(/\s+/g, " ").slice(
+          0,
+          100,
+        );
+        print(`  banner tcp/${b.port} ${b.ip} [${data.service_name}] ${text}`);
+      }
+    }
     print(
       `scan took ${
         report.scanSeconds.toFixed(1)
@@ -306,6 +325,7 @@ port was found and nothing else reported, 1 otherwise.
       --rate N              packets per second (default 100000)
       --wait N              seconds to wait for replies (default 2)
       --retries N           extra probes per target (default 0)
+      --no-banners          do not grab banners (default: --banners, IPv4)
       --random-ports N      N extra random open TCP ports per host
       --seed N              seed for the random ports
       --ipv4-only           leave the IPv6 addresses out of the scan
@@ -319,7 +339,7 @@ port was found and nothing else reported, 1 otherwise.
  * the process exit code (0 pass, 1 mismatch or scanner failure, 2 usage).
  */
 export async function runLabCli(argv: string[]): Promise<number> {
-  const options: RunLabOptions = {};
+  const options: RunLabOptions = { banners: true };
   const spec: LabSpec = {};
   const args = argv.filter((a) => a !== "--lab");
   const value = (i: number, flag: string): string => {
@@ -353,6 +373,7 @@ export async function runLabCli(argv: string[]): Promise<number> {
         spec.randomOpenPorts = count(value(++i, a), a);
       } else if (a === "--seed") spec.seed = count(value(++i, a), a);
       else if (a === "--ipv4-only") options.ipv6 = false;
+      else if (a === "--no-banners") options.banners = false;
       else if (a === "--masscan") options.masscan = true;
       else if (a === "--cleanup") {
         const { cleanupStaleLabs } = await import("./lab_core.ts");

@@ -81,7 +81,13 @@ export function parseScanOutput(
     }
     if (line.startsWith("{")) {
       try {
-        findings.push(...fromJson(JSON.parse(line.replace(/,\s*$/, ""))));
+        const obj = JSON.parse(line.replace(/,\s*$/, ""));
+        // Banner records are not port findings: leave them to the caller.
+        if (obj.rec_type === "banner") {
+          ignored.push(line);
+          continue;
+        }
+        findings.push(...fromJson(obj));
         continue;
       } catch { /* fall through: not one whole object */ }
     }
