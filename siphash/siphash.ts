@@ -26,11 +26,14 @@ export const lastTagHigh: Int32Array = new Int32Array(1);
  * `words[2i + 1]` (low). The last word must already carry the message length
  * in its top byte, as the paper pads. Returns the low 32 bits of the tag
  * as a signed int32; the high 32 bits are left in {@link lastTagHigh}.
+ * With `absorbOnly`, stops after absorbing the words (no length word
+ * needed, no finalization) and writes the state v0h, v0l, ..., v3l there.
  */
 export function sipHashWords(
   key: SipKey,
   words: Int32Array,
   count: number,
+  absorbOnly: Int32Array | null = null,
 ): number {
   // Initialisation: k ^ "somepseudorandomlygeneratedbytes".
   let v0h = key.k0h ^ 0x736f6d65, v0l = key.k0l ^ 0x70736575;
@@ -38,8 +41,10 @@ export function sipHashWords(
   let v2h = key.k0h ^ 0x6c796765, v2l = key.k0l ^ 0x6e657261;
   let v3h = key.k1h ^ 0x74656462, v3l = key.k1l ^ 0x79746573;
   let mh = 0, ml = 0, lo = 0, hi = 0, t = 0;
-  // Word `count` is the finalization step: v2 ^= 0xff, then 4 rounds.
-  for (let w = 0; w <= count; w++) {
+  // Word `count` is the finalization step: v2 ^= 0xff, then 4 rounds —
+  // unless `absorbOnly` asks for the state after the words instead.
+  const last = absorbOnly ? count - 1 : count;
+  for (let w = 0; w <= last; w++) {
     let rounds = 2;
     if (w < count) {
       mh = words[2 * w];
@@ -94,6 +99,12 @@ export function sipHashWords(
       v0h ^= mh;
       v0l ^= ml;
     }
+  }
+  if (absorbOnly) {
+    absorbOnly[0] = v0h, absorbOnly[1] = v0l, absorbOnly[2] = v1h;
+    absorbOnly[3] = v1l, absorbOnly[4] = v2h, absorbOnly[5] = v2l;
+    absorbOnly[6] = v3h, absorbOnly[7] = v3l;
+    return 0;
   }
   lastTagHigh[0] = v0h ^ v1h ^ v2h ^ v3h;
   // Signed int32: V8 keeps it a small integer, where a uint32 ≥ 2^31 would

@@ -72,12 +72,13 @@ function cookie4Message(
   ipMe: number,
   portMe: number,
 ): Uint8Array {
+  // The documented layout: our side first, then theirs.
   const msg = new Uint8Array(16);
   const view = new DataView(msg.buffer);
-  view.setUint32(0, ipThem, true);
-  view.setUint32(4, portThem, true);
-  view.setUint32(8, ipMe, true);
-  view.setUint32(12, portMe, true);
+  view.setUint32(0, ipMe >>> 0, true);
+  view.setUint32(4, portMe, true);
+  view.setUint32(8, ipThem >>> 0, true);
+  view.setUint32(12, portThem, true);
   return msg;
 }
 
@@ -92,6 +93,23 @@ Deno.test("synCookie4 equals the low 32 bits of siphash24 over its documented la
       siphash24(key, cookie4Message(a, pa, b, pb)) & 0xffffffffn,
     );
     assert.equal(synCookie4(a, pa, b, pb, key) >>> 0, expected);
+  }
+});
+
+Deno.test("synCookie4's cached first word follows key, address and port changes", () => {
+  const keys = [SipKey.random(), SipKey.random()];
+  for (let t = 0; t < 20_000; t++) {
+    // Few distinct (key, ipMe, portMe) so the cache is hit and invalidated.
+    const key = keys[t & 1];
+    const ipMe = [0xc6120001, 0xc6120002][(t >> 1) & 1];
+    const portMe = [40000, 40001][(t >> 2) & 1];
+    const a = rand32(), pa = randPort();
+    const expected = Number(
+      siphash24(key, cookie4Message(a, pa, ipMe, portMe)) & 0xffffffffn,
+    );
+    assert.equal(synCookie4(a, pa, ipMe, portMe, key) >>> 0, expected);
+    // Signed and unsigned forms of the same 32 bits give the same cookie.
+    assert.equal(synCookie4(a | 0, pa, ipMe | 0, portMe, key) >>> 0, expected);
   }
 });
 

@@ -107,10 +107,11 @@ function siphashRandom(siphash) {
       expected,
       `siphash24Into ${n}`,
     );
-    // The IPv4 SYN cookie is the low half of the tag of four LE words.
+    // The IPv4 SYN cookie is the low half of the tag of four LE words,
+    // our side first.
     const ipThem = Math.floor(random() * 2 ** 32), portThem = n * 211 & 0xffff;
     const words = new DataView(new ArrayBuffer(16));
-    [ipThem, portThem, 0xc6120001, 40000].forEach((w, i) =>
+    [0xc6120001, 40000, ipThem, portThem].forEach((w, i) =>
       words.setUint32(4 * i, w, true)
     );
     const cookie = referenceSiphash24(
