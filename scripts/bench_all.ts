@@ -25,6 +25,16 @@ const steps: Array<[string, string[]]> = [
     "--seconds",
     quick ? "3" : "10",
   ]],
+  ["the scanner: --offline and on the wire vs masscan", [
+    `${here}bench_scan.ts`,
+    "--seconds",
+    quick ? "3" : "10",
+  ]],
+  ["banners vs masscan --banners", [
+    `${here}bench_banners.ts`,
+    "--rounds",
+    quick ? "1" : "2",
+  ]],
 ];
 
 let failed = 0;
