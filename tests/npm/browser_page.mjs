@@ -8,9 +8,18 @@ import * as checksum from "@zon/net/checksum";
 import * as packet from "@zon/net/packet";
 import * as aho_corasick from "@zon/net/aho_corasick";
 import * as decoders from "@zon/net/decoders";
+import * as tcp from "@zon/net/tcp";
 import { checks } from "./checks.mjs";
 
-const zon = { siphash, blackrock, checksum, packet, aho_corasick, decoders };
+const zon = {
+  siphash,
+  blackrock,
+  checksum,
+  packet,
+  aho_corasick,
+  decoders,
+  tcp,
+};
 const table = document.getElementById("results");
 const status = document.getElementById("status");
 

@@ -27,7 +27,7 @@ import { parityProbe } from "./parity.mjs";
  */
 
 /**
- * @param {Record<string, any>} zon the six bundles' module namespaces
+ * @param {Record<string, any>} zon the bundles' module namespaces
  * @param {Fixtures} fixtures
  * @returns {Array<{name: string, run: () => Promise<string> | string}>}
  */
@@ -72,6 +72,11 @@ export function checks(zon, fixtures) {
     {
       name: "decoders: TLS server flight fed one byte at a time",
       run: () => tlsFlight(zon.decoders, fixtures.certificates),
+    },
+    {
+      name:
+        "tcp: TcpStack handshake, out-of-order server data, ACKs and stream",
+      run: () => tcpStack(zon.tcp, zon.packet, zon.checksum, zon.siphash),
     },
     {
       name: "parity: every bundle answers as zon's source does in Deno",
@@ -437,4 +442,210 @@ function parity(zon, fixtures) {
     deepEqual(answers[module], expected, `parity of ${module}`);
   }
   return `${Object.keys(fixtures.parity).length} probes`;
+}
+
+// --- tcp: the user-mode stack against hand-built server segments ------------
+
+const TCP_SERVER = 0xc612010b; // 198.18.1.11
+const TCP_SCANNER = 0xc6120064; // 198.18.0.100
+const TCP_SCANNER_PORT = 61000;
+const TCP_SERVER_ISS = 0xfffffff0; // the server's stream wraps 2^32
+
+/**
+ * One Ethernet/IPv4/TCP frame from the server, built byte by byte with the
+ * reference checksums (no zon code involved).
+ */
+function serverFrame(port, seq, ack, flags, payload = new Uint8Array(0)) {
+  const frame = new Uint8Array(54 + payload.length);
+  const view = new DataView(frame.buffer);
+  frame.set([2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00]);
+  const ipLength = 40 + payload.length;
+  frame.set(
+    [0x45, 0, ipLength >> 8, ipLength & 0xff, 0, 1, 0x40, 0, 64, 6],
+    14,
+  );
+  view.setUint32(26, TCP_SERVER);
+  view.setUint32(30, TCP_SCANNER);
+  view.setUint16(24, referenceChecksum(frame.subarray(14, 34)));
+  view.setUint16(34, port);
+  view.setUint16(36, TCP_SCANNER_PORT);
+  view.setUint32(38, seq >>> 0);
+  view.setUint32(42, ack >>> 0);
+  frame[46] = 5 << 4;
+  frame[47] = flags;
+  view.setUint16(48, 65535);
+  frame.set(payload, 54);
+  const pseudo = new Uint8Array(12);
+  pseudo.set(frame.subarray(26, 34));
+  pseudo[9] = 6;
+  pseudo[10] = (20 + payload.length) >> 8;
+  pseudo[11] = (20 + payload.length) & 0xff;
+  view.setUint16(
+    50,
+    referenceChecksum(frame.subarray(34), referenceSum(pseudo)),
+  );
+  return frame;
+}
+
+function tcpStack(tcp, packet, checksum, siphash) {
+  const random = prng(8);
+  const { SYN, ACK, FIN, PSH, RST } = packet.TcpFlags;
+  const key = new siphash.SipKey(randomBytes(random, 16));
+  const hello = new TextEncoder().encode("GET / HTTP/1.0\r\n\r\n");
+  const sent = [];
+  const delivered = [];
+  const closed = [];
+  const out = new packet.ParsedFrame();
+  const stack = new tcp.TcpStack({
+    capacity: 8,
+    sourceMac: packet.parseMac("02:00:00:00:00:01"),
+    routerMac: packet.parseMac("02:00:00:00:00:02"),
+    synCookie: (remoteIp, remotePort, localIp, localPort) =>
+      siphash.synCookie4(remoteIp, remotePort, localIp, localPort, key),
+    send: (write) => {
+      const buf = new Uint8Array(1514);
+      const length = write(buf, 0, buf.length);
+      equal(packet.parseFrame(buf, out, 0, length), "tcp", "frame out kind");
+      // Checksums: the bundle's and the reference agree that both verify.
+      const ip = buf.subarray(out.networkOffset, out.transportOffset);
+      equal(checksum.internetChecksum(ip), 0, "IPv4 header checksum");
+      equal(referenceSum(ip) % 0xffff, 0, "IPv4 header checksum (ref)");
+      const segment = buf.subarray(out.transportOffset, length);
+      const pseudo = checksum.pseudoHeaderSum4(
+        out.ip4Source,
+        out.ip4Destination,
+        6,
+        segment.length,
+      );
+      equal(
+        checksum.internetChecksum(segment, 0, segment.length, pseudo),
+        0,
+        "TCP checksum",
+      );
+      equal(out.ip4Source >>> 0, TCP_SCANNER, "source address");
+      equal(out.ip4Destination >>> 0, TCP_SERVER, "destination address");
+      equal(out.sourcePort, TCP_SCANNER_PORT, "source port");
+      sent.push({
+        flags: out.tcpFlags,
+        seq: out.sequence >>> 0,
+        ack: out.acknowledgment >>> 0,
+        port: out.destinationPort,
+        payload: buf.slice(out.payloadOffset, out.payloadEnd),
+      });
+      return true;
+    },
+    app: {
+      open: (_slot, _rip, _rport, _lip, _lport, buffer, offset, capacity) => {
+        ok(hello.length <= capacity, "hello fits");
+        buffer.set(hello, offset);
+        return hello.length;
+      },
+      receive: (_slot, bytes, start, end) => {
+        for (let i = start; i < end; i++) delivered.push(bytes[i]);
+        return false;
+      },
+      close: (slot, reason) => closed.push({ slot, reason }),
+    },
+  });
+  const parsed = new packet.ParsedFrame();
+  const feed = (frame) => {
+    equal(packet.parseFrame(frame, parsed), "tcp", "frame in kind");
+    return stack.receive(frame, parsed, 0);
+  };
+  const cookie = siphash.synCookie4(
+    TCP_SERVER,
+    80,
+    TCP_SCANNER,
+    TCP_SCANNER_PORT,
+    key,
+  ) >>> 0;
+
+  // A SYN-ACK whose ack − 1 is not the cookie opens nothing.
+  equal(
+    feed(serverFrame(80, TCP_SERVER_ISS, cookie + 2, SYN | ACK)),
+    tcp.TcpInput.BAD_COOKIE,
+    "bad cookie",
+  );
+  equal(sent.length, 0, "nothing sent for a bad cookie");
+  // ack − 1 == cookie: opened, answered with ACK + hello.
+  equal(
+    feed(serverFrame(80, TCP_SERVER_ISS, cookie + 1, SYN | ACK)),
+    tcp.TcpInput.OPENED,
+    "SYN-ACK with the cookie",
+  );
+  equal(sent.length, 1, "one frame for the SYN-ACK");
+  equal(sent[0].flags, ACK | PSH, "hello flags");
+  equal(sent[0].seq, (cookie + 1) >>> 0, "hello seq");
+  equal(sent[0].ack, (TCP_SERVER_ISS + 1) >>> 0, "hello acknowledges the SYN");
+  equal(bytesToHex(sent[0].payload), bytesToHex(hello), "hello bytes");
+  equal(stack.active, 1, "one connection");
+
+  // The server's stream, sent like a server with a lost-and-reordered path
+  // would: each flight carries everything from the last ACK in pieces of
+  // 1–60 bytes, some swapped, some twice, the last one first, every piece
+  // ACKing the hello. Whatever the stack holds or drops, each segment must
+  // get exactly one bare ACK for exactly the bytes delivered so far, and
+  // the delivered bytes must be a prefix of the stream.
+  const body = randomBytes(random, 1200);
+  const ourSeq = (cookie + 1 + hello.length) >>> 0;
+  let acked = 0, segments = 0, flights = 0, dupAcks = 0;
+  for (; acked < body.length; flights++) {
+    ok(flights < 100, `no progress after ${flights} flights`);
+    const pieces = [];
+    for (let at = acked; at < body.length;) {
+      const to = Math.min(body.length, at + 1 + Math.floor(random() * 60));
+      pieces.push([at, to]);
+      at = to;
+    }
+    for (let i = 1; i < pieces.length; i += 2) {
+      if (random() < 0.5) {
+        [pieces[i - 1], pieces[i]] = [pieces[i], pieces[i - 1]];
+      }
+    }
+    pieces.unshift(pieces.pop());
+    const order = pieces.flatMap((p) => (random() < 0.15 ? [p, p] : [p]));
+    for (const [from, to] of order) {
+      const before = sent.length, had = delivered.length;
+      feed(serverFrame(
+        80,
+        TCP_SERVER_ISS + 1 + from,
+        ourSeq,
+        ACK,
+        body.subarray(from, to),
+      ));
+      segments++;
+      const what = `flight ${flights}, [${from}, ${to})`;
+      equal(sent.length, before + 1, `one ACK for ${what}`);
+      const a = sent.at(-1);
+      equal(a.flags, ACK, `ACK flags for ${what}`);
+      equal(a.seq, ourSeq, `ACK seq after the hello, ${what}`);
+      equal(a.payload.length, 0, `bare ACK for ${what}`);
+      equal(
+        a.ack,
+        (TCP_SERVER_ISS + 1 + delivered.length) >>> 0,
+        `ack = bytes delivered after ${what}`,
+      );
+      ok(delivered.length >= had, "delivery never goes back");
+      if (delivered.length === had) dupAcks++;
+      for (let i = had; i < delivered.length; i++) {
+        equal(delivered[i], body[i], `stream byte ${i}`);
+      }
+    }
+    acked = delivered.length;
+  }
+  equal(bytesToHex(Uint8Array.from(delivered)), bytesToHex(body), "stream");
+  // FIN: answered with FIN+ACK, the connection closes.
+  feed(serverFrame(80, TCP_SERVER_ISS + 1 + body.length, ourSeq, FIN | ACK));
+  const fin = sent.at(-1);
+  equal(fin.flags, FIN | ACK, "FIN answered");
+  equal(fin.ack, (TCP_SERVER_ISS + 2 + body.length) >>> 0, "FIN acknowledged");
+  equal(stack.active, 0, "connection closed");
+  deepEqual(closed, [{ slot: 0, reason: tcp.CloseReason.REMOTE_FIN }], "close");
+  ok(sent.every((s) => !(s.flags & RST)), "no RST");
+  const stats = stack.stats();
+  ok(stats.outOfOrder > 0, "some segments arrived ahead of a gap");
+  ok(stats.duplicates > 0, "some segments arrived twice");
+  return `${segments} segments in ${flights} flights (${stats.outOfOrder} ` +
+    `out of order, ${stats.duplicates} duplicates, ${dupAcks} duplicate ` +
+    `ACKs), ${body.length} bytes across the 2^32 wrap`;
 }
