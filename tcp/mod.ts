@@ -9,12 +9,15 @@
  *   answers FIN with FIN+ACK, honours in-window RSTs, and resets on
  *   completion, byte cap or timeout. Named states: {@linkcode TcpState}.
  * - {@linkcode ConnectionTable}: fixed capacity, open addressing keyed by
- *   the 4-tuple, stable slot numbers, no allocation after construction.
+ *   the IPv4 or IPv6 4-tuple, stable slot numbers, no allocation after
+ *   construction.
  * - {@linkcode TimerWheel}: one timer per slot, O(1) schedule/cancel/fire.
  *
  * Frames in are `ParsedFrame`s from `packet/`; frames out are written
  * through a callback compatible with a driver's `sendWith`, so they go
- * straight into the transmit ring. IPv4 only for now.
+ * straight into the transmit ring. IPv4 and IPv6: give `synCookie6` (and
+ * `routerMac6`) and IPv6 SYN-ACKs open connections too, keyed by the IPv6
+ * 4-tuple and answered with IPv6 frames.
  *
  * The host kernel must not answer these connections itself: use a source
  * address the kernel does not own (and answer ARP for it), or drop the

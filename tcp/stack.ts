@@ -12,7 +12,11 @@
  * @module
  */
 
-import { internetChecksum, pseudoHeaderSum4 } from "../checksum/mod.ts";
+import {
+  internetChecksum,
+  pseudoHeaderSum4,
+  pseudoHeaderSum6,
+} from "../checksum/mod.ts";
 import type { ParsedFrame } from "../packet/parse.ts";
 import { ConnectionTable } from "./table.ts";
 import { TimerWheel } from "./timer_wheel.ts";
@@ -37,6 +41,8 @@ const PSH = 0x08;
 const ACK = 0x10;
 /** Ethernet + IPv4 + TCP headers without options. */
 const HEADERS = 14 + 20 + 20;
+/** Ethernet + IPv6 + TCP headers without options or extension headers. */
+const HEADERS6 = 14 + 40 + 20;
 
 /**
  * What the stack asks of the protocol on top (a banner grabber). Every call
@@ -58,6 +64,9 @@ export interface TcpApplication {
    * A connection opened: write the hello into `hello[offset, offset +
    * capacity)` and return its length (0: send nothing, the server speaks
    * first). The bytes must stay there until `close` (retransmissions).
+   * For an IPv6 connection (`stack.table.ip6[slot] === 1`) `remoteIp` and
+   * `localIp` are 32-bit folds of the addresses; the addresses themselves
+   * are `stack.table.remoteIp6` / `localIp6` at `16 * slot`.
    */
   open(
     slot: number,
@@ -105,6 +114,21 @@ export interface TcpStackOptions {
     localIp: number,
     localPort: number,
   ) => number;
+  /**
+   * The SYN cookie of an IPv6 flow (int32 bits, e.g. `synCookie6(...)` from
+   * `siphash/`), addresses read in place (16 bytes, network order). Without
+   * it IPv6 SYN-ACKs are ignored.
+   */
+  synCookie6?: (
+    remote: Uint8Array,
+    remoteOffset: number,
+    remotePort: number,
+    local: Uint8Array,
+    localOffset: number,
+    localPort: number,
+  ) => number;
+  /** The IPv6 next hop's MAC (default `routerMac`). */
+  routerMac6?: Uint8Array;
   /** Sends one frame through `write`; false when the driver's ring is full (e.g. `(w) => driver.sendWith(w)`). */
   send: (write: FrameWriter) => boolean;
   /** The protocol on top. */
@@ -123,7 +147,7 @@ export interface TcpStackOptions {
   reorderBytes?: number;
   /** Room for each connection's hello (default 1,024). */
   helloBytes?: number;
-  /** IPv4 TTL of frames sent (default 64). */
+  /** IPv4 TTL and IPv6 hop limit of frames sent (default 64). */
   ttl?: number;
   /** Timer wheel resolution (default 10 ms). */
   tickMs?: number;
@@ -178,7 +202,8 @@ export interface TcpStackStats {
  * machine per connection ({@linkcode TcpState}), a {@linkcode TimerWheel}
  * for hello retransmissions and connection timeouts, and a frame writer.
  *
- * Call `receive` for every IPv4 TCP frame addressed to the scanner, `poll`
+ * Call `receive` for every TCP frame (IPv4, or IPv6 with `synCookie6`)
+ * addressed to the scanner, `poll`
  * regularly (timers), and `closeAll` at the end.
  *
  * @example
@@ -213,8 +238,10 @@ export class TcpStack {
   readonly #app: TcpApplication;
   readonly #send: (write: FrameWriter) => boolean;
   readonly #synCookie: TcpStackOptions["synCookie"];
+  readonly #synCookie6: TcpStackOptions["synCookie6"];
   readonly #sourceMac: Uint8Array;
   readonly #routerMac: Uint8Array;
+  readonly #routerMac6: Uint8Array;
   readonly #timeoutMs: number;
   readonly #retransmitMs: number;
   readonly #maxRetransmits: number;
@@ -276,6 +303,13 @@ export class TcpStack {
   #outData: Uint8Array = new Uint8Array(0);
   #outFrom = 0;
   #outTo = 0;
+  // IPv6 segments: the addresses, read in place (a slot's in the table, or
+  // the received frame's for a table-full RST).
+  #outIp6 = false;
+  #outLocal6: Uint8Array = new Uint8Array(0);
+  #outLocal6At = 0;
+  #outRemote6: Uint8Array = new Uint8Array(0);
+  #outRemote6At = 0;
 
   /**
    * Allocates every table, timer and buffer for `options.capacity`
@@ -303,8 +337,10 @@ export class TcpStack {
     this.#app = options.app;
     this.#send = options.send;
     this.#synCookie = options.synCookie;
+    this.#synCookie6 = options.synCookie6;
     this.#sourceMac = options.sourceMac;
     this.#routerMac = options.routerMac;
+    this.#routerMac6 = options.routerMac6 ?? options.routerMac;
     this.#timeoutMs = options.connectionTimeoutMs ?? 30_000;
     this.#retransmitMs = options.retransmitMs ?? 1_000;
     this.#maxRetransmits = options.maxRetransmits ?? 3;
@@ -394,8 +430,11 @@ export class TcpStack {
    * ```
    */
   receive(frame: Uint8Array, parsed: ParsedFrame, nowMs: number): TcpInput {
-    if (parsed.kind !== "tcp" || parsed.ipVersion !== 4) {
-      return TcpInput.IGNORED;
+    if (parsed.kind !== "tcp") return TcpInput.IGNORED;
+    if (parsed.ipVersion !== 4) {
+      return parsed.ipVersion === 6
+        ? this.#receive6(frame, parsed, nowMs)
+        : TcpInput.IGNORED;
     }
     this.#now = nowMs;
     const remoteIp = parsed.ip4Source;
@@ -421,6 +460,66 @@ export class TcpStack {
       // retransmit SYN-ACKs at us (RFC 793: RST with seq = SEG.ACK).
       this.#stats.tableFull++;
       this.#setAddresses(localIp, remoteIp, localPort, remotePort);
+      this.#emitRaw(RST, parsed.acknowledgment, 0);
+      return TcpInput.TABLE_FULL;
+    }
+    this.#open(fresh, parsed);
+    return TcpInput.OPENED;
+  }
+
+  /** `receive` for IPv6: the same steps, addresses read in place. */
+  #receive6(frame: Uint8Array, parsed: ParsedFrame, nowMs: number): TcpInput {
+    const synCookie6 = this.#synCookie6;
+    if (synCookie6 === undefined) return TcpInput.IGNORED;
+    this.#now = nowMs;
+    const remoteAt = parsed.ip6SourceOffset;
+    const remotePort = parsed.sourcePort;
+    const localAt = parsed.ip6DestinationOffset;
+    const localPort = parsed.destinationPort;
+    const table = this.table;
+    const slot = table.find6(
+      frame,
+      remoteAt,
+      remotePort,
+      frame,
+      localAt,
+      localPort,
+    );
+    if (slot >= 0) {
+      this.#segment(slot, frame, parsed);
+      return TcpInput.SEGMENT;
+    }
+    if ((parsed.tcpFlags & (SYN | ACK | RST)) !== (SYN | ACK)) {
+      return TcpInput.IGNORED;
+    }
+    const cookie = synCookie6(
+      frame,
+      remoteAt,
+      remotePort,
+      frame,
+      localAt,
+      localPort,
+    );
+    if (((parsed.acknowledgment - 1) | 0) !== (cookie | 0)) {
+      this.#stats.badCookie++;
+      return TcpInput.BAD_COOKIE;
+    }
+    const fresh = table.insert6(
+      frame,
+      remoteAt,
+      remotePort,
+      frame,
+      localAt,
+      localPort,
+    );
+    if (fresh < 0) {
+      this.#stats.tableFull++;
+      this.#setAddresses(0, 0, localPort, remotePort);
+      this.#outIp6 = true;
+      this.#outLocal6 = frame;
+      this.#outLocal6At = localAt;
+      this.#outRemote6 = frame;
+      this.#outRemote6At = remoteAt;
       this.#emitRaw(RST, parsed.acknowledgment, 0);
       return TcpInput.TABLE_FULL;
     }
@@ -757,6 +856,7 @@ export class TcpStack {
     this.#outRemoteIp = remoteIp;
     this.#outLocalPort = localPort;
     this.#outRemotePort = remotePort;
+    this.#outIp6 = false;
   }
 
   #emit(
@@ -774,6 +874,12 @@ export class TcpStack {
       table.localPort[slot],
       table.remotePort[slot],
     );
+    if (table.ip6[slot] === 1) {
+      this.#outIp6 = true;
+      this.#outLocal6 = table.localIp6;
+      this.#outRemote6 = table.remoteIp6;
+      this.#outLocal6At = this.#outRemote6At = slot * 16;
+    }
     if (data !== null) {
       this.#outData = data;
       this.#outFrom = from;
@@ -794,6 +900,7 @@ export class TcpStack {
   }
 
   readonly #write: FrameWriter = (buf, at, capacity) => {
+    if (this.#outIp6) return this.#write6(buf, at, capacity);
     const payload = this.#outTo - this.#outFrom;
     const length = HEADERS + payload;
     if (length > capacity) return 0;
@@ -835,6 +942,50 @@ export class TcpStack {
     );
     return length;
   };
+
+  /** `#write` for IPv6: Ethernet, a 40-byte IPv6 header, TCP. */
+  #write6(buf: Uint8Array, at: number, capacity: number): number {
+    const payload = this.#outTo - this.#outFrom;
+    const length = HEADERS6 + payload;
+    if (length > capacity) return 0;
+    buf.set(this.#routerMac6, at);
+    buf.set(this.#sourceMac, at + 6);
+    buf[at + 12] = 0x86;
+    buf[at + 13] = 0xdd;
+    const ip = at + 14;
+    put32(buf, ip, 0x60000000); // version 6, traffic class 0, flow label 0
+    put16(buf, ip + 4, 20 + payload);
+    buf[ip + 6] = 6; // next header: TCP
+    buf[ip + 7] = this.#ttl;
+    const local = this.#outLocal6;
+    const localAt = this.#outLocal6At;
+    const remote = this.#outRemote6;
+    const remoteAt = this.#outRemote6At;
+    for (let i = 0; i < 16; i++) {
+      buf[ip + 8 + i] = local[localAt + i];
+      buf[ip + 24 + i] = remote[remoteAt + i];
+    }
+    const tcp = ip + 40;
+    put16(buf, tcp, this.#outLocalPort);
+    put16(buf, tcp + 2, this.#outRemotePort);
+    put32(buf, tcp + 4, this.#outSeq);
+    put32(buf, tcp + 8, (this.#outFlags & ACK) ? this.#outAck : 0);
+    buf[tcp + 12] = 5 << 4;
+    buf[tcp + 13] = this.#outFlags;
+    put16(buf, tcp + 14, this.#window);
+    put32(buf, tcp + 16, 0); // checksum and urgent pointer
+    if (payload > 0) {
+      copy(this.#outData, this.#outFrom, this.#outTo, buf, tcp + 20);
+    }
+    // The pseudo-header from the frame just written (source, destination).
+    const pseudo = pseudoHeaderSum6(buf, buf, 6, 20 + payload, ip + 8, ip + 24);
+    put16(
+      buf,
+      tcp + 16,
+      internetChecksum(buf, tcp, tcp + 20 + payload, pseudo),
+    );
+    return length;
+  }
 }
 
 function put16(buf: Uint8Array, at: number, value: number): void {

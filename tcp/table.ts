@@ -1,5 +1,5 @@
 /**
- * A fixed-capacity connection table keyed by the IPv4 4-tuple.
+ * A fixed-capacity connection table keyed by the IPv4 or IPv6 4-tuple.
  *
  * Two parts, so that a connection's number never changes while it lives:
  * a pool of connection slots (struct-of-arrays, numbered `0..capacity-1`,
@@ -8,6 +8,13 @@
  * uses backward-shift deletion, so there are no tombstones and lookups never
  * slow down as connections come and go. Everything is allocated by the
  * constructor; `find`, `insert` and `remove` allocate nothing.
+ *
+ * IPv6 connections (`find6`/`insert6`) share the pool and the index: their
+ * 16-byte addresses are kept in `remoteIp6`/`localIp6` (16 bytes per slot)
+ * and a 32-bit fold of each stands in `remoteIp`/`localIp`, so one hash
+ * serves both families; a slot's family (`ip6[slot]`) and the full
+ * addresses are compared only on a fold match. The IPv4 path is unchanged
+ * but for one family check on a hit.
  *
  * @module
  */
@@ -38,6 +45,12 @@ export class ConnectionTable {
   readonly remotePort: Uint16Array;
   /** Local port of each slot. */
   readonly localPort: Uint16Array;
+  /** 1 where the slot holds an IPv6 connection, else 0. */
+  readonly ip6: Uint8Array;
+  /** Remote IPv6 address of each IPv6 slot: bytes `[16 * slot, 16 * slot + 16)`, network order. */
+  readonly remoteIp6: Uint8Array;
+  /** Local IPv6 address of each IPv6 slot: bytes `[16 * slot, 16 * slot + 16)`, network order. */
+  readonly localIp6: Uint8Array;
 
   /** Index cells: slot + 1, or 0 for an empty cell. */
   readonly #index: Int32Array;
@@ -77,6 +90,9 @@ export class ConnectionTable {
     this.localIp = new Uint32Array(capacity);
     this.remotePort = new Uint16Array(capacity);
     this.localPort = new Uint16Array(capacity);
+    this.ip6 = new Uint8Array(capacity);
+    this.remoteIp6 = new Uint8Array(capacity * 16);
+    this.localIp6 = new Uint8Array(capacity * 16);
     let cells = 2;
     while (cells < capacity * 2) cells *= 2;
     this.#index = new Int32Array(cells);
@@ -126,7 +142,126 @@ export class ConnectionTable {
   ): boolean {
     return this.remoteIp[slot] === remoteIp &&
       this.remotePort[slot] === remotePort &&
-      this.localPort[slot] === localPort && this.localIp[slot] === localIp;
+      this.localPort[slot] === localPort && this.localIp[slot] === localIp &&
+      this.ip6[slot] === 0;
+  }
+
+  /** A slot's IPv6 addresses equal `remote[ro..ro+16)` and `local[lo..lo+16)`. */
+  #matches6(
+    slot: number,
+    remote: Uint8Array,
+    ro: number,
+    local: Uint8Array,
+    lo: number,
+  ): boolean {
+    if (this.ip6[slot] !== 1) return false;
+    const r = this.remoteIp6;
+    const l = this.localIp6;
+    const at = slot * 16;
+    for (let i = 0; i < 16; i++) {
+      if (r[at + i] !== remote[ro + i] || l[at + i] !== local[lo + i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The slot holding this IPv6 4-tuple, or -1. Addresses are read in place,
+   * 16 bytes each in network order (e.g. a received frame with
+   * `ParsedFrame.ip6SourceOffset`).
+   *
+   * @example
+   * ```ts
+   * import { ConnectionTable } from "./mod.ts";
+   * const table = new ConnectionTable(8);
+   * const server = new Uint8Array(16), me = new Uint8Array(16);
+   * server[0] = 0x20; server[1] = 0x01; server[15] = 0x11;
+   * me[0] = 0x20; me[1] = 0x01; me[15] = 0x01;
+   * const slot = table.insert6(server, 0, 80, me, 0, 40000);
+   * table.find6(server, 0, 80, me, 0, 40000) === slot; // true
+   * ```
+   */
+  find6(
+    remote: Uint8Array,
+    remoteOffset: number,
+    remotePort: number,
+    local: Uint8Array,
+    localOffset: number,
+    localPort: number,
+  ): number {
+    const remoteFold = fold6(remote, remoteOffset);
+    const localFold = fold6(local, localOffset);
+    const index = this.#index;
+    const mask = this.#mask;
+    for (
+      let cell = this.#hash(remoteFold, remotePort, localFold, localPort);;
+      cell = (cell + 1) & mask
+    ) {
+      const entry = index[cell];
+      if (entry === 0) return -1;
+      const slot = entry - 1;
+      if (
+        this.remoteIp[slot] === remoteFold &&
+        this.remotePort[slot] === remotePort &&
+        this.localPort[slot] === localPort &&
+        this.localIp[slot] === localFold &&
+        this.#matches6(slot, remote, remoteOffset, local, localOffset)
+      ) {
+        return slot;
+      }
+    }
+  }
+
+  /**
+   * Takes a free slot for a new IPv6 4-tuple (copying both addresses) and
+   * returns it, or -1 when the table is full. The caller must know the tuple
+   * is not present (`find6` first).
+   *
+   * @example
+   * ```ts
+   * import { ConnectionTable } from "./mod.ts";
+   * const table = new ConnectionTable(1);
+   * const a = new Uint8Array(16), b = new Uint8Array(16);
+   * table.insert6(a, 0, 22, b, 0, 40000); // 0
+   * table.ip6[0]; // 1
+   * ```
+   */
+  insert6(
+    remote: Uint8Array,
+    remoteOffset: number,
+    remotePort: number,
+    local: Uint8Array,
+    localOffset: number,
+    localPort: number,
+  ): number {
+    if (this.#freeCount === 0) return -1;
+    const slot = this.#free[--this.#freeCount];
+    const remoteFold = fold6(remote, remoteOffset);
+    const localFold = fold6(local, localOffset);
+    this.remoteIp[slot] = remoteFold;
+    this.remotePort[slot] = remotePort;
+    this.localIp[slot] = localFold;
+    this.localPort[slot] = localPort;
+    this.ip6[slot] = 1;
+    const at = slot * 16;
+    const r = this.remoteIp6;
+    const l = this.localIp6;
+    for (let i = 0; i < 16; i++) {
+      r[at + i] = remote[remoteOffset + i];
+      l[at + i] = local[localOffset + i];
+    }
+    this.#place(slot, this.#hash(remoteFold, remotePort, localFold, localPort));
+    return slot;
+  }
+
+  #place(slot: number, home: number): void {
+    const index = this.#index;
+    const mask = this.#mask;
+    let cell = home;
+    while (index[cell] !== 0) cell = (cell + 1) & mask;
+    index[cell] = slot + 1;
+    this.#cellOf[slot] = cell;
   }
 
   /**
@@ -184,12 +319,11 @@ export class ConnectionTable {
     this.remotePort[slot] = remotePort;
     this.localIp[slot] = localIp;
     this.localPort[slot] = localPort;
-    const index = this.#index;
-    const mask = this.#mask;
-    let cell = this.#hash(remoteIp >>> 0, remotePort, localIp >>> 0, localPort);
-    while (index[cell] !== 0) cell = (cell + 1) & mask;
-    index[cell] = slot + 1;
-    this.#cellOf[slot] = cell;
+    this.ip6[slot] = 0;
+    this.#place(
+      slot,
+      this.#hash(remoteIp >>> 0, remotePort, localIp >>> 0, localPort),
+    );
     return slot;
   }
 
@@ -247,4 +381,20 @@ export class ConnectionTable {
   inUse(slot: number): boolean {
     return this.#cellOf[slot] >= 0;
   }
+}
+
+/**
+ * A 32-bit fold of a 16-byte address (unsigned, like the IPv4 keys): the
+ * four big-endian words mixed so that every byte moves the result. The
+ * table's seeded finalizer does the rest.
+ */
+function fold6(b: Uint8Array, at: number): number {
+  let h = 0;
+  for (let i = 0; i < 16; i += 4) {
+    const w = (b[at + i] << 24) | (b[at + i + 1] << 16) |
+      (b[at + i + 2] << 8) | b[at + i + 3];
+    h = Math.imul(h ^ w, 0x9e3779b1);
+    h ^= h >>> 16;
+  }
+  return h >>> 0;
 }

@@ -1,5 +1,8 @@
 // --banners end to end through the CLI, in the scan lab (namespaces this
-// test creates; 198.18.0.0/15 only, no route out, torn down in finally):
+// test creates; 198.18.0.0/15 and 2001:2::/48 only, no route out, torn
+// down in finally), once over IPv4 and once over IPv6 (the lab's hosts
+// serve the same listeners on 2001:2:0:1::11..13; the scanner's source
+// 2001:2::100 is not the kernel's either):
 // - with pcap: and ring:, every open TCP port of the lab's documented
 //   services yields the banner its server sends: HTTP status line and
 //   Server header, the TLS certificate's subject/SANs/fingerprint equal to
@@ -19,7 +22,7 @@ import assert from "node:assert/strict";
 import { PcapReader } from "../drivers/pcap_file.ts";
 import { ParsedFrame, parseFrame } from "../packet/parse.ts";
 import { TcpFlags } from "../packet/mod.ts";
-import { formatIpv4 } from "../packet/address.ts";
+import { formatIpv4, formatIpv6 } from "../packet/address.ts";
 import {
   type Lab,
   labScanArgs,
@@ -59,7 +62,7 @@ async function run(cmd: string, args: string[]): Promise<string> {
   return DEC.decode(out.stdout);
 }
 
-/** The kernel's TCP OutRsts counter in the scanner namespace. */
+/** The kernel's TCP OutRsts counter in the scanner namespace (Linux keeps one TCP MIB for both families: IPv6 RSTs count here too; /proc/net/snmp6 has no TCP lines). */
 async function kernelResets(lab: Lab): Promise<number> {
   const out = await lab.exec("cat", ["/proc/net/snmp"]);
   const lines = out.stdout.split("\n").filter((l) => l.startsWith("Tcp:"));
@@ -94,7 +97,10 @@ async function readCapture(
     }
     if (!(parsed.tcpFlags & 0x04)) continue;
     if (from !== null) {
-      assert.equal(formatIpv4(parsed.ip4Source), from, "RST from elsewhere");
+      const source = parsed.ipVersion === 4
+        ? formatIpv4(parsed.ip4Source)
+        : formatIpv6(r.data, parsed.ip6SourceOffset);
+      assert.equal(source, from, "RST from elsewhere");
     }
     if (parsed.tcpFlags & 0x10) withAck++;
     else bare++;
@@ -125,19 +131,26 @@ function certificateFacts(pem: string) {
   }));
 }
 
-async function bannerScan(lab: Lab, driver: "pcap" | "ring") {
-  const { args } = labScanArgs(lab, {
+async function bannerScan(lab: Lab, driver: "pcap" | "ring", family: 4 | 6) {
+  const { args: both } = labScanArgs(lab, {
     driver,
     ports: PORTS,
-    ipv6: false,
+    ipv6: family === 6,
     rate: 10_000,
     wait: 3,
   });
+  // IPv6: the lab's IPv6 targets only (labScanArgs lists the IPv4 ones first).
+  const args = family === 4 ? both : both.slice(lab.targets4.length);
+  if (family === 6) {
+    assert.ok(args[0].includes(":"), args.join(" "));
+    assert.ok(!args.some((a) => lab.targets4.includes(a)), args.join(" "));
+  }
+  const tag = `${driver}${family}`;
   const files = {
-    json: `${lab.dir}/b-${driver}.json`,
-    xml: `${lab.dir}/b-${driver}.xml`,
-    list: `${lab.dir}/b-${driver}.txt`,
-    grep: `${lab.dir}/b-${driver}.grep`,
+    json: `${lab.dir}/b-${tag}.json`,
+    xml: `${lab.dir}/b-${tag}.xml`,
+    list: `${lab.dir}/b-${tag}.txt`,
+    grep: `${lab.dir}/b-${tag}.grep`,
   };
   const ua = `zon-test-${driver}`;
   const fullArgs = [
@@ -181,7 +194,10 @@ async function bannerScan(lab: Lab, driver: "pcap" | "ring") {
   const { dropped } = await capture.stop();
   const stderr = DEC.decode(out.stderr);
   assert.equal(out.code, 0, stderr);
-  const resets = await readCapture(capture.path, lab.adapterIp);
+  const resets = await readCapture(
+    capture.path,
+    family === 4 ? lab.adapterIp : lab.adapterIp6,
+  );
   return {
     stdout: DEC.decode(out.stdout),
     stderr,
@@ -194,17 +210,23 @@ async function bannerScan(lab: Lab, driver: "pcap" | "ring") {
   };
 }
 
-Deno.test({
-  name:
-    "scan --banners in the lab: HTTP, TLS, SSH, SMTP banners via pcap: and ring:, no kernel RSTs, outputs valid",
-  sanitizeResources: false,
-  sanitizeOps: false,
-}, async () => {
+for (const family of [4, 6] as const) {
+  Deno.test({
+    name:
+      `scan --banners in the lab over IPv${family}: HTTP, TLS, SSH, SMTP banners via pcap: and ring:, no kernel RSTs, outputs valid`,
+    sanitizeResources: false,
+    sanitizeOps: false,
+  }, () => bannerLabTest(family));
+}
+
+async function bannerLabTest(family: 4 | 6): Promise<void> {
   await withLab({ emptyHosts: 1 }, async (lab) => {
     const cert = await certificateFacts(`${lab.dir}/cert.pem`);
-    const [h1, h2, h3] = lab.hosts.map((h) => h.ipv4);
+    const [h1, h2, h3] = lab.hosts.map((h) => family === 4 ? h.ipv4 : h.ipv6);
     for (const driver of ["pcap", "ring"] as const) {
-      const r = await bannerScan(lab, driver);
+      const r = await bannerScan(lab, driver, family);
+      // No "IPv4 only" note any more.
+      assert.doesNotMatch(r.stderr, /IPv4 targets only/);
       const lines = r.stdout.split("\n").filter((l) => l.startsWith("{"))
         .map((l) => JSON.parse(l));
       const banners = new Map<string, BannerLine>();
@@ -272,7 +294,9 @@ Deno.test({
         assert.match(
           hello,
           new RegExp(
-            `^GET / HTTP/1\\.0\r\nHost: [\\d.:]+\r\nUser-Agent: ${r.ua}\r\n.*X-Zon-Test: yes\r\n\r\n$`,
+            `^GET / HTTP/1\\.0\r\nHost: ${
+              family === 4 ? "[\\d.:]+" : "\\[2001:2:0:1::1[123]\\](:8080)?"
+            }\r\nUser-Agent: ${r.ua}\r\n.*X-Zon-Test: yes\r\n\r\n$`,
             "s",
           ),
         );
@@ -328,13 +352,18 @@ Deno.test({
           } \\(\\)\\tPort: 25\\tService: smtp\\tBanner: 220 zonlab ESMTP\\n`,
         ),
       );
+      // The stack closed every connection itself (RST+ACK from the
+      // scanner's address, checked by readCapture).
+      assert.ok(r.resets.withAck >= 1, ctx);
       console.log(
-        `${driver}: ${banners.size} banners in ${r.seconds.toFixed(1)} s; ` +
+        `IPv${family} ${driver}: ${banners.size} banners in ${
+          r.seconds.toFixed(1)
+        } s; ` +
           `RST+ACK from the stack ${r.resets.withAck}, bare RSTs ${r.resets.bare}, kernel OutRsts +${r.kernelResets}`,
       );
     }
   });
-});
+}
 
 Deno.test({
   name:

@@ -30,7 +30,7 @@ import { BAD_COOKIE, ReplyChecker, RESULT } from "./reply_check.ts";
 import { SynAckReset } from "./syn_ack_reset.ts";
 import { BannerScanner, HelloTable, TcpInput } from "./banners/mod.ts";
 import { BannerSender } from "./banners/channel.ts";
-import { SipKey, synCookie4 } from "../../siphash/mod.ts";
+import { SipKey, synCookie4, synCookie6 } from "../../siphash/mod.ts";
 
 /** Results the main thread may lag behind by before the Worker waits. */
 const RESULT_WAIT_MS = 1000;
@@ -83,7 +83,9 @@ export async function receive(
     ? null
     : new BannerSender(bannerJob.ring);
   let banners: BannerScanner | null = null;
-  if (bannerJob !== null && link.sourceIp4 !== -1) {
+  if (
+    bannerJob !== null && (link.sourceIp4 !== -1 || link.sourceIp6 !== null)
+  ) {
     const key = new SipKey(job.key);
     const first = link.sourcePortFirst;
     banners = new BannerScanner({
@@ -95,6 +97,9 @@ export async function receive(
       // port) before the stack sees it; the cookie input is the first
       // source port, whichever port of a range the cookie picked.
       synCookie: (ip, port, myIp) => synCookie4(ip, port, myIp, first, key),
+      synCookie6: (ip, ipAt, port, myIp, myIpAt) =>
+        synCookie6(ip, ipAt, port, myIp, myIpAt, first, key),
+      routerMac6: link.routerMac6,
       send,
       hellos: new HelloTable({
         userAgent: bannerJob.userAgent,
@@ -167,13 +172,22 @@ export async function receive(
       }
     }
     if (
-      table !== undefined && kind === "tcp" && parsed.ipVersion === 4 &&
-      table.find(
-          parsed.ip4Source,
-          parsed.sourcePort,
-          parsed.ip4Destination,
-          parsed.destinationPort,
-        ) >= 0
+      table !== undefined && kind === "tcp" && table.size > 0 &&
+      (parsed.ipVersion === 4
+          ? table.find(
+            parsed.ip4Source,
+            parsed.sourcePort,
+            parsed.ip4Destination,
+            parsed.destinationPort,
+          )
+          : table.find6(
+            buf,
+            parsed.ip6SourceOffset,
+            parsed.sourcePort,
+            buf,
+            parsed.ip6DestinationOffset,
+            parsed.destinationPort,
+          )) >= 0
     ) {
       // A segment of a --banners connection.
       banners!.receive(buf, parsed, performance.now());
@@ -197,9 +211,9 @@ export async function receive(
       );
     if (synAck) {
       // A first SYN-ACK opens a --banners connection; any other (a
-      // retransmission, an IPv6 one, or no --banners) gets the RST that
+      // retransmission, or no --banners) gets the RST that
       // ends the target's half-open connection.
-      if (banners !== null && !dup && checker.version === 4) {
+      if (banners !== null && !dup) {
         if (
           banners.receive(buf, parsed, performance.now()) === TcpInput.OPENED
         ) {

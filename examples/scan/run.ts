@@ -14,7 +14,7 @@ import { openOutput, type OutputWriter } from "./output/mod.ts";
 import type { ScanResult } from "./result.ts";
 import type { FoundBanner } from "./banners/channel.ts";
 import { loadHelloFiles } from "./banners/hellos.ts";
-import { bannerLine } from "./output/common.ts";
+import { bannerAddress, bannerLine } from "./output/common.ts";
 import { StatusPrinter } from "./status.ts";
 import { buildSafeTargets } from "./targets.ts";
 
@@ -46,7 +46,7 @@ function describe(r: ScanResult): string {
 
 /** masscan's console line for a banner. */
 function describeBanner(b: FoundBanner): string {
-  return `Banner on port ${b.port}/tcp on ${formatIpv4(b.ip)}: [${b.service}] ${
+  return `Banner on port ${b.port}/tcp on ${bannerAddress(b)}: [${b.service}] ${
     bannerLine(b.banner)
   }`;
 }
@@ -88,11 +88,6 @@ export async function runScanCommand(
         helloFiles = await loadHelloFiles(config.helloFiles);
       } catch (e) {
         throw new UsageError((e as Error).message);
-      }
-      if (targets.ipv6Count > 0) {
-        console.error(
-          "zon scan: --banners grabs from IPv4 targets only; IPv6 open ports are reported without banners",
-        );
       }
       if (targets.ipv4Count > 0 && !adapter.foreignIpv4 && !config.offline) {
         // The kernel owns the source address: it will RST every connection

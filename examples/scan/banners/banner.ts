@@ -69,8 +69,10 @@ export interface TlsSummary {
 
 /** A grabbed banner: one per connection that sent anything (or timed out). */
 export interface Banner {
-  /** Server IPv4 address (unsigned 32-bit). */
+  /** Server IPv4 address (unsigned 32-bit); 0 for an IPv6 server. */
   ip: number;
+  /** Server IPv6 address, RFC 5952 text (IPv6 servers only). */
+  ipv6?: string;
   /** Server port. */
   port: number;
   /** Recognised protocol. */

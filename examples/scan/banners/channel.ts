@@ -75,6 +75,7 @@ export class BannerSender {
       json = JSON.stringify(
         {
           ip: banner.ip,
+          ipv6: banner.ipv6,
           port: banner.port,
           service: banner.service,
           banner: banner.banner.slice(0, CUT_TEXT),

@@ -123,7 +123,8 @@ export class HelloTable {
   get maxLength(): number {
     let max = Math.max(
       this.#tls.length,
-      this.#httpHead.length + 21 + this.#httpTail.length,
+      // `[` + RFC 5952 text (at most 39) + `]:65535`.
+      this.#httpHead.length + 47 + this.#httpTail.length,
     );
     for (const bytes of this.#bytes.values()) max = Math.max(max, bytes.length);
     return max;
@@ -150,6 +151,39 @@ export class HelloTable {
       default:
         return 0;
     }
+  }
+
+  /**
+   * {@linkcode write} for an IPv6 target whose address is
+   * `ip6[ip6Offset, ip6Offset + 16)`: the HTTP hello's Host is
+   * `[address]` (RFC 5952 text), written without allocating.
+   */
+  write6(
+    port: number,
+    ip6: Uint8Array,
+    ip6Offset: number,
+    out: Uint8Array,
+    offset: number,
+    capacity: number,
+  ): number {
+    if (this.#kind[port] !== KIND_HTTP) {
+      return this.write(port, 0, out, offset, capacity);
+    }
+    const head = this.#httpHead;
+    const tail = this.#httpTail;
+    if (head.length + 47 + tail.length > capacity) return 0;
+    let at = offset;
+    out.set(head, at);
+    at += head.length;
+    out[at++] = 0x5b; // [
+    at = ipv6Text(ip6, ip6Offset, out, at);
+    out[at++] = 0x5d; // ]
+    if (port !== 80) {
+      out[at++] = 0x3a; // :
+      at = decimal(port, out, at);
+    }
+    out.set(tail, at);
+    return at + tail.length - offset;
   }
 
   #writeHttp(
@@ -235,4 +269,49 @@ export async function loadHelloFiles(
     }
   }
   return out;
+}
+
+/**
+ * Writes the RFC 5952 text of `ip[from, from + 16)` at `at` (lowercase
+ * hex, no leading zeros, the longest run of two or more zero groups — the
+ * first of equal runs — as `::`); returns the end.
+ */
+export function ipv6Text(
+  ip: Uint8Array,
+  from: number,
+  out: Uint8Array,
+  at: number,
+): number {
+  let bestStart = -1, bestLength = 1, runStart = -1;
+  for (let g = 0; g <= 8; g++) {
+    const zero = g < 8 && ip[from + 2 * g] === 0 && ip[from + 2 * g + 1] === 0;
+    if (zero) {
+      if (runStart < 0) runStart = g;
+    } else if (runStart >= 0) {
+      if (g - runStart > bestLength) {
+        bestStart = runStart;
+        bestLength = g - runStart;
+      }
+      runStart = -1;
+    }
+  }
+  for (let g = 0; g < 8; g++) {
+    if (g === bestStart) {
+      out[at++] = 0x3a;
+      if (g === 0) out[at++] = 0x3a;
+      g += bestLength - 1;
+      continue;
+    }
+    const value = (ip[from + 2 * g] << 8) | ip[from + 2 * g + 1];
+    let started = false;
+    for (let shift = 12; shift >= 0; shift -= 4) {
+      const digit = (value >>> shift) & 0xf;
+      if (digit !== 0 || started || shift === 0) {
+        out[at++] = digit < 10 ? 0x30 + digit : 0x57 + digit;
+        started = true;
+      }
+    }
+    if (g < 7) out[at++] = 0x3a;
+  }
+  return at;
 }

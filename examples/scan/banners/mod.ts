@@ -9,6 +9,9 @@
  *   connectionTimeoutMs: 1000 * timeoutSec, // --connection-timeout SECS (default 30)
  *   sourceMac, routerMac,                   // --adapter-mac, --router-mac
  *   synCookie: (ip, port, myIp, myPort) => synCookie4(ip, port, myIp, myPort, key),
+ *   // IPv6 targets too (addresses read in place from the frame):
+ *   synCookie6: (ip, at, port, myIp, myAt, myPort) => synCookie6(ip, at, port, myIp, myAt, myPort, key),
+ *   routerMac6,
  *   send: (write) => driver.sendWith(write),
  *   hellos: new HelloTable({ userAgent, headers, helloFiles: await loadHelloFiles(helloFileFlags) }),
  *   onBanner: (banner) => postMessage({ banner }), // to the output formats
@@ -25,11 +28,13 @@
  */
 
 import type { ParsedFrame } from "../../../packet/parse.ts";
+import { formatIpv6 } from "../../../packet/mod.ts";
 import type { FrameWriter } from "../../../drivers/types.ts";
 import {
   type CloseReason,
   TcpInput,
   TcpStack,
+  type TcpStackOptions,
   type TcpStackStats,
 } from "../../../tcp/mod.ts";
 import { type Banner, BannerDecoder } from "./banner.ts";
@@ -57,6 +62,10 @@ export interface BannerScannerOptions {
     localIp: number,
     localPort: number,
   ) => number;
+  /** The SYN cookie of an IPv6 flow (without it, IPv6 SYN-ACKs are ignored). */
+  synCookie6?: TcpStackOptions["synCookie6"];
+  /** The IPv6 next hop's MAC (default `routerMac`). */
+  routerMac6?: Uint8Array;
   /** Sends one frame: `(write) => driver.sendWith(write)`. */
   send: (write: FrameWriter) => boolean;
   /** The hello table (default: HTTP and TLS hellos on their usual ports). */
@@ -95,6 +104,8 @@ export class BannerScanner {
       sourceMac: options.sourceMac,
       routerMac: options.routerMac,
       synCookie: options.synCookie,
+      synCookie6: options.synCookie6,
+      routerMac6: options.routerMac6,
       send: options.send,
       connectionTimeoutMs: options.connectionTimeoutMs ?? 30_000,
       maxBytes: options.maxBytes ?? 16_384,
@@ -105,6 +116,17 @@ export class BannerScanner {
         open: (slot, remoteIp, remotePort, _li, _lp, out, offset, room) => {
           const decoder = this.#decoders[slot] ??= new BannerDecoder();
           decoder.begin(remotePort);
+          const table = this.stack.table;
+          if (table.ip6[slot] === 1) {
+            return this.#hellos.write6(
+              remotePort,
+              table.remoteIp6,
+              slot * 16,
+              out,
+              offset,
+              room,
+            );
+          }
           return this.#hellos.write(remotePort, remoteIp, out, offset, room);
         },
         receive: (slot, bytes, start, end) => {
@@ -119,6 +141,11 @@ export class BannerScanner {
             table.remotePort[slot],
           );
           if (banner) {
+            if (table.ip6[slot] === 1) {
+              // Once per banner, like the banner object itself.
+              banner.ip = 0;
+              banner.ipv6 = formatIpv6(table.remoteIp6, slot * 16);
+            }
             this.#banners++;
             this.#onBanner(banner);
           }

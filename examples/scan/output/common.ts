@@ -115,9 +115,9 @@ export function serviceName(port: number, protocol: string): string {
   return services.get(`${port}/${protocol}`) ?? "unknown";
 }
 
-/** A banner's address as text (banners are IPv4 today). */
+/** A banner's address as text (dotted quad, or RFC 5952 IPv6). */
 export function bannerAddress(b: FoundBanner): string {
-  return formatIpv4(b.ip);
+  return b.ipv6 ?? formatIpv4(b.ip);
 }
 
 /**
