@@ -88,10 +88,11 @@ function randomCase(k: number): Case {
     } else if (size === 1) targets.push(v4(base));
     else targets.push(`${v4(base)}-${v4(base + size - 1)}`);
     if (rand(2) && size > 2) {
-      const from = base + rand(size - 1);
-      excludes.push(
-        `${v4(from)}-${v4(from + rand(Math.min(50, base + size - from)))}`,
-      );
+      // Never the whole range: an empty target list is an error for zon
+      // and makes masscan spin forever.
+      const length = 1 + rand(Math.min(50, size - 1));
+      const from = base + rand(size - length + 1);
+      excludes.push(`${v4(from)}-${v4(from + length - 1)}`);
     }
   }
   if (k % 4 === 0) {

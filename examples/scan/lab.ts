@@ -325,7 +325,7 @@ port was found and nothing else reported, 1 otherwise.
       --rate N              packets per second (default 100000)
       --wait N              seconds to wait for replies (default 2)
       --retries N           extra probes per target (default 0)
-      --no-banners          do not grab banners (default: --banners, IPv4)
+      --no-banners          do not grab banners (default: --banners)
       --random-ports N      N extra random open TCP ports per host
       --seed N              seed for the random ports
       --ipv4-only           leave the IPv6 addresses out of the scan
