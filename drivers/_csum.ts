@@ -1,3 +1,5 @@
+import { FrameSizeError, type FrameWriter } from "./types.ts";
+
 // Software completion of a CHECKSUM_PARTIAL frame, for drivers that cannot
 // hand the checksum to the kernel/NIC. Same convention as checksum/offload.ts:
 // the field holds the folded pseudo-header sum; sum [start, end), complement,
@@ -23,4 +25,55 @@ export function completeChecksum(
   const field = start + csumOffset;
   buf[field] = c >>> 8;
   buf[field + 1] = c & 0xff;
+}
+
+// Staging for the drivers that hand the kernel or library a copy of each
+// frame (pcap:, file:, netmap:, zc:): the size check and the software
+// checksum completion every one of them needs, in one place.
+
+/**
+ * The bytes to hand over for `send(frame, csumStart, csumOffset)`: `frame`
+ * itself, or — when a checksum is still to be completed (`csumStart ≥ 0`) —
+ * a copy in `scratch` with it completed, so the caller's frame is untouched.
+ */
+export function stageFrame(
+  driver: string,
+  frame: Uint8Array,
+  scratch: Uint8Array,
+  maxFrameLength: number,
+  csumStart: number,
+  csumOffset: number,
+): Uint8Array {
+  const length = frame.length;
+  if (length < 14 || length > maxFrameLength) {
+    throw new FrameSizeError(driver, length, maxFrameLength);
+  }
+  if (csumStart < 0) return frame;
+  scratch.set(frame);
+  completeChecksum(scratch, 0, length, csumStart, csumOffset);
+  return scratch;
+}
+
+/**
+ * Runs `sendWith`'s writer into `scratch`, checks the length and completes a
+ * pending checksum. Returns the frame's length, or 0 when the writer
+ * cancelled the frame.
+ */
+export function stageWritten(
+  driver: string,
+  write: FrameWriter,
+  scratch: Uint8Array,
+  maxFrameLength: number,
+  csumStart: number,
+  csumOffset: number,
+): number {
+  const length = write(scratch, 0, maxFrameLength);
+  if (length <= 0) return 0;
+  if (length < 14 || length > maxFrameLength) {
+    throw new FrameSizeError(driver, length, maxFrameLength);
+  }
+  if (csumStart >= 0) {
+    completeChecksum(scratch, 0, length, csumStart, csumOffset);
+  }
+  return length;
 }

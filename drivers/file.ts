@@ -7,14 +7,14 @@
  * @module
  */
 
-import { completeChecksum } from "./_csum.ts";
+import { stageFrame, stageWritten } from "./_csum.ts";
 import { PcapReader, PcapWriter } from "./pcap_file.ts";
 import {
   DriverError,
   type DriverOptions,
   type DriverStats,
   type FrameReader,
-  FrameSizeError,
+  type FrameSizeError,
   type FrameWriter,
   type PacketDriver,
 } from "./types.ts";
@@ -151,17 +151,15 @@ export class FileDriver implements PacketDriver {
    * ```
    */
   send(frame: Uint8Array, csumStart = -1, csumOffset = 0): boolean {
-    const length = frame.length;
-    if (length < 14 || length > this.maxFrameLength) {
-      throw new FrameSizeError("file", length, this.maxFrameLength);
-    }
-    if (csumStart >= 0) {
-      this.#scratch.set(frame);
-      completeChecksum(this.#scratch, 0, length, csumStart, csumOffset);
-      this.#write(this.#scratch, length);
-    } else {
-      this.#write(frame, length);
-    }
+    const bytes = stageFrame(
+      "file",
+      frame,
+      this.#scratch,
+      this.maxFrameLength,
+      csumStart,
+      csumOffset,
+    );
+    this.#write(bytes, frame.length);
     return true;
   }
 
@@ -174,15 +172,15 @@ export class FileDriver implements PacketDriver {
    * ```
    */
   sendWith(write: FrameWriter, csumStart = -1, csumOffset = 0): boolean {
-    const length = write(this.#scratch, 0, this.maxFrameLength);
-    if (length <= 0) return true;
-    if (length < 14 || length > this.maxFrameLength) {
-      throw new FrameSizeError("file", length, this.maxFrameLength);
-    }
-    if (csumStart >= 0) {
-      completeChecksum(this.#scratch, 0, length, csumStart, csumOffset);
-    }
-    this.#write(this.#scratch, length);
+    const length = stageWritten(
+      "file",
+      write,
+      this.#scratch,
+      this.maxFrameLength,
+      csumStart,
+      csumOffset,
+    );
+    if (length > 0) this.#write(this.#scratch, length);
     return true;
   }
 

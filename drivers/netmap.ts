@@ -13,7 +13,7 @@
  */
 
 import { cString, errno, type Libc, loadLibc, strerror } from "./_libc.ts";
-import { completeChecksum } from "./_csum.ts";
+import { stageFrame, stageWritten } from "./_csum.ts";
 import {
   DriverError,
   type DriverOptions,
@@ -21,7 +21,7 @@ import {
   DriverSyscallError,
   DriverUnavailableError,
   type FrameReader,
-  FrameSizeError,
+  type FrameSizeError,
   type FrameWriter,
   type PacketDriver,
 } from "./types.ts";
@@ -224,16 +224,15 @@ export class NetmapDriver implements PacketDriver {
    * ```
    */
   send(frame: Uint8Array, csumStart = -1, csumOffset = 0): boolean {
-    const length = frame.length;
-    if (length < 14 || length > this.maxFrameLength) {
-      throw new FrameSizeError("netmap", length, this.maxFrameLength);
-    }
-    if (csumStart >= 0) {
-      this.#scratch.set(frame);
-      completeChecksum(this.#scratch, 0, length, csumStart, csumOffset);
-      return this.#inject(this.#scratch, length);
-    }
-    return this.#inject(frame, length);
+    const bytes = stageFrame(
+      "netmap",
+      frame,
+      this.#scratch,
+      this.maxFrameLength,
+      csumStart,
+      csumOffset,
+    );
+    return this.#inject(bytes, frame.length);
   }
 
   /**
@@ -245,15 +244,15 @@ export class NetmapDriver implements PacketDriver {
    * ```
    */
   sendWith(write: FrameWriter, csumStart = -1, csumOffset = 0): boolean {
-    const length = write(this.#scratch, 0, this.maxFrameLength);
-    if (length <= 0) return true;
-    if (length < 14 || length > this.maxFrameLength) {
-      throw new FrameSizeError("netmap", length, this.maxFrameLength);
-    }
-    if (csumStart >= 0) {
-      completeChecksum(this.#scratch, 0, length, csumStart, csumOffset);
-    }
-    return this.#inject(this.#scratch, length);
+    const length = stageWritten(
+      "netmap",
+      write,
+      this.#scratch,
+      this.maxFrameLength,
+      csumStart,
+      csumOffset,
+    );
+    return length === 0 || this.#inject(this.#scratch, length);
   }
 
   /**

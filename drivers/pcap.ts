@@ -8,7 +8,7 @@
  */
 
 import { cString, fromCString, POLLIN, pollOne, pollTimeout } from "./_libc.ts";
-import { completeChecksum } from "./_csum.ts";
+import { stageFrame, stageWritten } from "./_csum.ts";
 import { AddressWindow, PointerSlot } from "./_window.ts";
 import {
   DriverError,
@@ -17,7 +17,7 @@ import {
   DriverSyscallError,
   DriverUnavailableError,
   type FrameReader,
-  FrameSizeError,
+  type FrameSizeError,
   type FrameWriter,
   type PacketDriver,
 } from "./types.ts";
@@ -348,16 +348,15 @@ export class PcapDriver implements PacketDriver {
    * ```
    */
   send(frame: Uint8Array, csumStart = -1, csumOffset = 0): boolean {
-    const length = frame.length;
-    if (length < 14 || length > this.maxFrameLength) {
-      throw new FrameSizeError("pcap", length, this.maxFrameLength);
-    }
-    if (csumStart >= 0) {
-      this.#scratch.set(frame);
-      completeChecksum(this.#scratch, 0, length, csumStart, csumOffset);
-      return this.#inject(this.#scratch, length);
-    }
-    return this.#inject(frame, length);
+    const bytes = stageFrame(
+      "pcap",
+      frame,
+      this.#scratch,
+      this.maxFrameLength,
+      csumStart,
+      csumOffset,
+    );
+    return this.#inject(bytes, frame.length);
   }
 
   /**
@@ -369,16 +368,15 @@ export class PcapDriver implements PacketDriver {
    * ```
    */
   sendWith(write: FrameWriter, csumStart = -1, csumOffset = 0): boolean {
-    const scratch = this.#scratch;
-    const length = write(scratch, 0, this.maxFrameLength);
-    if (length <= 0) return true;
-    if (length < 14 || length > this.maxFrameLength) {
-      throw new FrameSizeError("pcap", length, this.maxFrameLength);
-    }
-    if (csumStart >= 0) {
-      completeChecksum(scratch, 0, length, csumStart, csumOffset);
-    }
-    return this.#inject(scratch, length);
+    const length = stageWritten(
+      "pcap",
+      write,
+      this.#scratch,
+      this.maxFrameLength,
+      csumStart,
+      csumOffset,
+    );
+    return length === 0 || this.#inject(this.#scratch, length);
   }
 
   #inject(buf: Uint8Array, length: number): boolean {

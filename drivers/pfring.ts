@@ -12,7 +12,7 @@
  */
 
 import { cString } from "./_libc.ts";
-import { completeChecksum } from "./_csum.ts";
+import { stageFrame, stageWritten } from "./_csum.ts";
 import { AddressWindow, PointerSlot } from "./_window.ts";
 import {
   DriverError,
@@ -21,7 +21,7 @@ import {
   DriverSyscallError,
   DriverUnavailableError,
   type FrameReader,
-  FrameSizeError,
+  type FrameSizeError,
   type FrameWriter,
   type PacketDriver,
 } from "./types.ts";
@@ -222,16 +222,15 @@ export class PfRingDriver implements PacketDriver {
    * ```
    */
   send(frame: Uint8Array, csumStart = -1, csumOffset = 0): boolean {
-    const length = frame.length;
-    if (length < 14 || length > this.maxFrameLength) {
-      throw new FrameSizeError("zc", length, this.maxFrameLength);
-    }
-    if (csumStart >= 0) {
-      this.#scratch.set(frame);
-      completeChecksum(this.#scratch, 0, length, csumStart, csumOffset);
-      return this.#send(this.#scratch, length);
-    }
-    return this.#send(frame, length);
+    const bytes = stageFrame(
+      "zc",
+      frame,
+      this.#scratch,
+      this.maxFrameLength,
+      csumStart,
+      csumOffset,
+    );
+    return this.#send(bytes, frame.length);
   }
 
   /**
@@ -243,15 +242,15 @@ export class PfRingDriver implements PacketDriver {
    * ```
    */
   sendWith(write: FrameWriter, csumStart = -1, csumOffset = 0): boolean {
-    const length = write(this.#scratch, 0, this.maxFrameLength);
-    if (length <= 0) return true;
-    if (length < 14 || length > this.maxFrameLength) {
-      throw new FrameSizeError("zc", length, this.maxFrameLength);
-    }
-    if (csumStart >= 0) {
-      completeChecksum(this.#scratch, 0, length, csumStart, csumOffset);
-    }
-    return this.#send(this.#scratch, length);
+    const length = stageWritten(
+      "zc",
+      write,
+      this.#scratch,
+      this.maxFrameLength,
+      csumStart,
+      csumOffset,
+    );
+    return length === 0 || this.#send(this.#scratch, length);
   }
 
   /**
