@@ -191,6 +191,28 @@ export async function runScanCommand(
     }
     for (const o of outputs) o.end(summary);
     status.finish(summary);
+    // The engine's own counters, beyond masscan's summary line.
+    const extra = [
+      `source-port=${summary.sourcePort}`,
+      `resets=${summary.resets}`,
+      ...(config.banners
+        ? [
+          `connections=${summary.connections}`,
+          `banners=${summary.banners}`,
+          `banners-dropped=${summary.bannersDropped}`,
+        ]
+        : []),
+      ...(summary.resultsDropped
+        ? [`results-dropped=${summary.resultsDropped}`]
+        : []),
+      ...(summary.receiveDropped
+        ? [`receive-dropped=${summary.receiveDropped}`]
+        : []),
+      ...(summary.neighborReplies
+        ? [`arp/nd-replies=${summary.neighborReplies}`]
+        : []),
+    ];
+    if (!config.offline) console.error(`      ${extra.join(", ")}`);
     if (summary.resumeIndex < summary.totalProbes) {
       Deno.writeTextFileSync(
         PAUSED_CONF,
