@@ -89,13 +89,19 @@ export async function runScanCommand(
       } catch (e) {
         throw new UsageError((e as Error).message);
       }
-      if (targets.ipv4Count > 0 && !adapter.foreignIpv4 && !config.offline) {
+      const kernelOwned = [
+        ...(targets.ipv4Count > 0 && !adapter.foreignIpv4 ? ["IPv4"] : []),
+        ...(targets.ipv6Count > 0 && !adapter.foreignIpv6 ? ["IPv6"] : []),
+      ];
+      if (kernelOwned.length > 0 && !config.offline) {
         // The kernel owns the source address: it will RST every connection
         // the user-mode stack opens (it never saw the SYN).
         console.error(
-          "zon scan: --banners from an address this host's kernel owns: its RSTs will cut connections short. " +
-            "Use an unused --adapter-ip on the same subnet (zon answers ARP for it), or drop the kernel's RSTs for the --source-port range, e.g. " +
-            "iptables -A INPUT -p tcp --dport PORT -j DROP",
+          `zon scan: --banners from ${
+            kernelOwned.join(" and ")
+          } addresses this host's kernel owns: its RSTs will cut connections short. ` +
+            "Use an unused --adapter-ip on the same subnet (zon answers ARP/NDP for it), or drop the kernel's " +
+            'RSTs for a --source-port range (README: "Banners without a spare address").',
         );
       }
     }
