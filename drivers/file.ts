@@ -14,7 +14,6 @@ import {
   type DriverOptions,
   type DriverStats,
   type FrameReader,
-  type FrameSizeError,
   type FrameWriter,
   type PacketDriver,
 } from "./types.ts";

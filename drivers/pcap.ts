@@ -17,7 +17,6 @@ import {
   DriverSyscallError,
   DriverUnavailableError,
   type FrameReader,
-  type FrameSizeError,
   type FrameWriter,
   type PacketDriver,
 } from "./types.ts";

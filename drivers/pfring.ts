@@ -21,7 +21,6 @@ import {
   DriverSyscallError,
   DriverUnavailableError,
   type FrameReader,
-  type FrameSizeError,
   type FrameWriter,
   type PacketDriver,
 } from "./types.ts";
