@@ -175,6 +175,49 @@ function ipv6WordSum(address: Uint8Array): number {
 }
 
 /** Copy `length` bytes of `frame` to `buf[offset]` (short frames). */
+/**
+ * The source port of a probe: fixed, or — with a range of `count` ports —
+ * `first + seq mod count`, so a receiver can recompute it from the cookie.
+ */
+function sourcePortFor(first: number, count: number, seq: number): number {
+  return count === 1 ? first : first + (seq >>> 0) % count;
+}
+
+/**
+ * Patches the UDP header at `udp` (ports, length) and its checksum, for
+ * both address families. `addressed` is the template's checksum field with
+ * the destination address already folded in (RFC 1624 update, or a plain
+ * sum update of the pseudo-header seed when `offload`).
+ */
+function patchUdpHeader(
+  buf: Uint8Array,
+  udp: number,
+  addressed: number,
+  offload: boolean,
+  firstPort: number,
+  sourcePort: number,
+  dstPort: number,
+  udpLength: number,
+  payloadSum: number,
+): void {
+  set16(buf, udp, sourcePort);
+  set16(buf, udp + 2, dstPort);
+  set16(buf, udp + 4, udpLength);
+  let checksum: number;
+  if (offload) {
+    checksum = sumUpdate16(addressed, 8, udpLength);
+  } else {
+    // The length appears twice: pseudo-header and UDP header.
+    checksum = checksumUpdate16(addressed, 8, udpLength);
+    checksum = checksumUpdate16(checksum, 8, udpLength);
+    checksum = checksumUpdate16(checksum, firstPort, sourcePort);
+    checksum = checksumUpdate16(checksum, 0, dstPort);
+    checksum = checksumUpdate16(checksum, 0, payloadSum);
+    if (checksum === 0) checksum = 0xffff; // RFC 768
+  }
+  set16(buf, udp + 6, checksum);
+}
+
 function copyFrame(
   frame: Uint8Array,
   length: number,
@@ -295,9 +338,7 @@ export class TcpSynTemplate {
       ip + 10,
       checksumUpdate16(checksumUpdate32(this.#ipChecksum, 0, dstIp), 0, ipId),
     );
-    const sourcePort = this.#portCount === 1
-      ? this.#firstPort
-      : this.#firstPort + (seq >>> 0) % this.#portCount;
+    const sourcePort = sourcePortFor(this.#firstPort, this.#portCount, seq);
     set16(buf, tcp, sourcePort);
     set16(buf, tcp + 2, dstPort);
     set32(buf, tcp + 4, seq);
@@ -395,9 +436,7 @@ export class TcpSynTemplate6 {
     const tcp = offset + this.tcpOffset;
     for (let i = 0; i < 16; i++) buf[ip + 24 + i] = dstIp[i];
     const addressSum = foldSum(ipv6WordSum(dstIp));
-    const sourcePort = this.#portCount === 1
-      ? this.#firstPort
-      : this.#firstPort + (seq >>> 0) % this.#portCount;
+    const sourcePort = sourcePortFor(this.#firstPort, this.#portCount, seq);
     set16(buf, tcp, sourcePort);
     set16(buf, tcp + 2, dstPort);
     set32(buf, tcp + 4, seq);
@@ -535,27 +574,20 @@ export class UdpTemplate {
     let ipChecksum = checksumUpdate32(this.#ipChecksum, 0, dstIp);
     ipChecksum = checksumUpdate16(ipChecksum, 28, 20 + udpLength);
     set16(buf, ip + 10, checksumUpdate16(ipChecksum, 0, ipId));
-    const sourcePort = this.#portCount === 1
-      ? this.#firstPort
-      : this.#firstPort + (seq >>> 0) % this.#portCount;
-    set16(buf, udp, sourcePort);
-    set16(buf, udp + 2, dstPort);
-    set16(buf, udp + 4, udpLength);
-    let checksum: number;
-    if (this.offload) {
-      checksum = sumUpdate32(this.#udpChecksum, 0, dstIp);
-      checksum = sumUpdate16(checksum, 8, udpLength);
-    } else {
-      checksum = checksumUpdate32(this.#udpChecksum, 0, dstIp);
-      // The length appears twice: pseudo-header and UDP header.
-      checksum = checksumUpdate16(checksum, 8, udpLength);
-      checksum = checksumUpdate16(checksum, 8, udpLength);
-      checksum = checksumUpdate16(checksum, this.#firstPort, sourcePort);
-      checksum = checksumUpdate16(checksum, 0, dstPort);
-      checksum = checksumUpdate16(checksum, 0, payload.sum);
-      if (checksum === 0) checksum = 0xffff; // RFC 768
-    }
-    set16(buf, udp + 6, checksum);
+    const sourcePort = sourcePortFor(this.#firstPort, this.#portCount, seq);
+    patchUdpHeader(
+      buf,
+      udp,
+      this.offload
+        ? sumUpdate32(this.#udpChecksum, 0, dstIp)
+        : checksumUpdate32(this.#udpChecksum, 0, dstIp),
+      this.offload,
+      this.#firstPort,
+      sourcePort,
+      dstPort,
+      udpLength,
+      payload.sum,
+    );
     return total;
   }
 }
@@ -642,26 +674,20 @@ export class UdpTemplate6 {
     set16(buf, ip + 4, udpLength);
     for (let i = 0; i < 16; i++) buf[ip + 24 + i] = dstIp[i];
     const addressSum = foldSum(ipv6WordSum(dstIp));
-    const sourcePort = this.#portCount === 1
-      ? this.#firstPort
-      : this.#firstPort + (seq >>> 0) % this.#portCount;
-    set16(buf, udp, sourcePort);
-    set16(buf, udp + 2, dstPort);
-    set16(buf, udp + 4, udpLength);
-    let checksum: number;
-    if (this.offload) {
-      checksum = sumUpdate16(this.#udpChecksum, 0, addressSum);
-      checksum = sumUpdate16(checksum, 8, udpLength);
-    } else {
-      checksum = checksumUpdate16(this.#udpChecksum, 0, addressSum);
-      checksum = checksumUpdate16(checksum, 8, udpLength);
-      checksum = checksumUpdate16(checksum, 8, udpLength);
-      checksum = checksumUpdate16(checksum, this.#firstPort, sourcePort);
-      checksum = checksumUpdate16(checksum, 0, dstPort);
-      checksum = checksumUpdate16(checksum, 0, payload.sum);
-      if (checksum === 0) checksum = 0xffff; // RFC 768
-    }
-    set16(buf, udp + 6, checksum);
+    const sourcePort = sourcePortFor(this.#firstPort, this.#portCount, seq);
+    patchUdpHeader(
+      buf,
+      udp,
+      this.offload
+        ? sumUpdate16(this.#udpChecksum, 0, addressSum)
+        : checksumUpdate16(this.#udpChecksum, 0, addressSum),
+      this.offload,
+      this.#firstPort,
+      sourcePort,
+      dstPort,
+      udpLength,
+      payload.sum,
+    );
     return total;
   }
 }
