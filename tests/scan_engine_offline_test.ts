@@ -274,7 +274,12 @@ console.log("@@sent " + s.sent);
   assert.ok(gcs < 12, `${gcs} GCs for 4.3M probes:\n${text.slice(0, 3000)}`);
 });
 
-Deno.test("engine: status about every interval; percent never passes 100 with retries and shards", async () => {
+// A timing test: ./run test runs it in a second, serial pass (ZON_TIMING=1).
+Deno.test({
+  name:
+    "timing: engine: status about every interval; percent never passes 100 with retries and shards",
+  ignore: Deno.env.get("ZON_TIMING") !== "1",
+}, async () => {
   const statuses: ScanStatus[] = [];
   // ~2 s of sending, so a busy machine still yields several rate samples.
   const o = options("null", ["198.18.0.0/20"], "80,443", {
