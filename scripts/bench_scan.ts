@@ -33,7 +33,7 @@ import {
   linkCounters,
   type VethPair,
   withVethPair,
-} from "../tests/drivers_netns.ts";
+} from "../tests/helpers/drivers_netns.ts";
 
 const SCAN = new URL("../examples/scan.ts", import.meta.url).pathname;
 const SENDER_IP = "198.18.200.1"; // ifA's address in withVethPair

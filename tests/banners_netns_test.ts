@@ -3,10 +3,10 @@
 //
 // target namespace: python3 -m http.server, openssl s_server with a leaf +
 //   intermediate chain, dropbear (SSH), scripted FTP/SMTP/POP3/IMAP greeters
-//   (tests/banners_lab_servers.py), and a relay that re-sends every server's
+//   (tests/helpers/banners_lab_servers.py), and a relay that re-sends every server's
 //   bytes in 1-7 byte segments (this kernel has no sch_netem, so the
 //   scanner-side helper reorders received frames before the stack instead).
-// scanner namespace: tests/banners_netns_scanner.ts drives the user-mode TCP
+// scanner namespace: tests/helpers/banners_netns_scanner.ts drives the user-mode TCP
 //   stack through a real driver (pcap: for the direct servers, ring: for the
 //   shaped ones) from 198.18.77.100, an address its kernel does not own.
 //
@@ -17,8 +17,8 @@
 // exactly the RSTs the stack itself sent.
 
 import assert from "node:assert/strict";
-import { DENO } from "./drivers_netns.ts";
-import { opensslFacts } from "./decoders_openssl.ts";
+import { DENO } from "./helpers/drivers_netns.ts";
+import { opensslFacts } from "./helpers/decoders_openssl.ts";
 import { formatName } from "../examples/scan/banners/mod.ts";
 
 const NET = "198.18.77";
@@ -205,14 +205,14 @@ mkdir www && printf '<html><head><title>Zon lab &amp; banners</title></head></ht
     ]);
     inT([
       "python3",
-      here("./banners_lab_servers.py"),
+      here("./helpers/banners_lab_servers.py"),
       "greet",
       TARGET,
       JSON.stringify(GREETINGS),
     ]);
     inT([
       "python3",
-      here("./banners_lab_servers.py"),
+      here("./helpers/banners_lab_servers.py"),
       "relay",
       TARGET,
       "8080:80",
@@ -291,7 +291,7 @@ print(json.dumps({"ssh": ssh.decode().rstrip("\\r\\n"), "server": r.headers["Ser
           DENO,
           "run",
           "-A",
-          here("./banners_netns_scanner.ts"),
+          here("./helpers/banners_netns_scanner.ts"),
           adapter,
           SCANNER,
           MAC_S,

@@ -2,7 +2,7 @@
 // well-formed JSON with positive rates, and leaves no namespace behind.
 // Needs root and masscan (skipped otherwise).
 import assert from "node:assert/strict";
-import { DENO } from "./drivers_netns.ts";
+import { DENO } from "./helpers/drivers_netns.ts";
 
 const SCRIPT = new URL("../scripts/bench_scan.ts", import.meta.url).pathname;
 

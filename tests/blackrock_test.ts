@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Blackrock } from "../blackrock/mod.ts";
 import { BLACKROCK_SBOX } from "../blackrock/sbox.ts";
-import { gcCountDuring, ROOT } from "./alloc_probe.ts";
+import { gcCountDuring, ROOT } from "./helpers/alloc_probe.ts";
 
 /**
  * A naive reference of masscan's BlackRock written directly over 64-bit

@@ -1,6 +1,6 @@
 // The certificate viewer (examples/cert_viewer/) in headless Chromium: the
 // page is served by the viewer's own server (serve.ts, on 127.0.0.1), and
-// tests/npm/viewer_driver.mjs (playwright-core, Debian's chromium) feeds it
+// tests/helpers/npm/viewer_driver.mjs (playwright-core, Debian's chromium) feeds it
 // system CA certificates as a chosen PEM file, a dropped DER file, pasted
 // `xxd` and `hexdump -C` dumps and pasted PEM, then every CA certificate as
 // one bundle. What the page displays must equal what OpenSSL prints
@@ -278,7 +278,7 @@ Deno.test("cert viewer: Chromium shows what OpenSSL says", async () => {
     const profile = await Deno.makeTempDir({ dir: work, prefix: "profile-" });
     const { code, stdout, stderr } = await new Deno.Command("node", {
       args: [
-        `${ROOT}tests/npm/viewer_driver.mjs`,
+        `${ROOT}tests/helpers/npm/viewer_driver.mjs`,
         viewer.url,
         casesPath,
         profile,

@@ -12,7 +12,7 @@ import {
   sumUpdate16,
   sumUpdate32,
 } from "../checksum/mod.ts";
-import { captureLabTraffic, withLab } from "./packet_netns_helpers.ts";
+import { captureLabTraffic, withLab } from "./helpers/packet_netns_helpers.ts";
 
 /** From-scratch reference: RFC 1071 written as plainly as possible. */
 function referenceSum(bytes: Uint8Array, start = 0, end = bytes.length) {

@@ -7,7 +7,7 @@ import {
   type X509ErrorCode,
 } from "../decoders/mod.ts";
 import { pemToDer } from "../decoders/mod.ts";
-import { seededRandom } from "./decoders_openssl.ts";
+import { seededRandom } from "./helpers/decoders_openssl.ts";
 
 const seeds: Uint8Array[] = [];
 for (

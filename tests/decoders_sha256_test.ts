@@ -1,7 +1,7 @@
 // The decoders' own SHA-256 against Web Crypto and `openssl dgst`.
 import assert from "node:assert/strict";
 import { bytesToHex, Sha256, sha256Hex } from "../decoders/mod.ts";
-import { seededRandom } from "./decoders_openssl.ts";
+import { seededRandom } from "./helpers/decoders_openssl.ts";
 
 async function webCryptoHex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", bytes);

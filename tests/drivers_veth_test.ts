@@ -8,7 +8,7 @@ import {
   spawnPeer,
   type VethPair,
   withVethPair,
-} from "./drivers_netns.ts";
+} from "./helpers/drivers_netns.ts";
 
 const FRAMES = 1_000_000;
 // Paced: well below what either receiver verifies, with a 128 MiB receive

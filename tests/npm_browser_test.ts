@@ -1,14 +1,14 @@
 // The npm bundles in a real browser: Debian's Chromium, headless, driven by
-// playwright-core (tests/npm/browser_driver.mjs, in Node), loads a page
+// playwright-core (tests/helpers/npm/browser_driver.mjs, in Node), loads a page
 // served here on 127.0.0.1 that imports every bundle through an import map
-// and runs the same checks as the Node suite (tests/npm/checks.mjs).
+// and runs the same checks as the Node suite (tests/helpers/npm/checks.mjs).
 import assert from "node:assert/strict";
 import { buildNpm, PURE_MODULES } from "../scripts/build_npm.ts";
-import { writeFixtures } from "./npm/fixtures.ts";
+import { writeFixtures } from "./helpers/npm/fixtures.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const CHROMIUM = "/usr/bin/chromium";
-/** Files under tests/npm/ the page may load; nothing else is served. */
+/** Files under tests/helpers/npm/ the page may load; nothing else is served. */
 const PAGE_FILES = [
   "browser_page.mjs",
   "checks.mjs",
@@ -68,7 +68,7 @@ function servePage(
       const path = new URL(request.url).pathname;
       if (path === "/") {
         const html = await Deno.readTextFile(
-          `${ROOT}tests/npm/browser_page.html`,
+          `${ROOT}tests/helpers/npm/browser_page.html`,
         );
         const map = `<script type="importmap">${
           JSON.stringify({ imports })
@@ -87,7 +87,7 @@ function servePage(
       const file = path.match(/^\/checks\/([\w.]+)$/)?.[1];
       if (file && PAGE_FILES.includes(file)) {
         return new Response(
-          await Deno.readFile(`${ROOT}tests/npm/${file}`),
+          await Deno.readFile(`${ROOT}tests/helpers/npm/${file}`),
           { headers: js },
         );
       }
@@ -125,7 +125,7 @@ Deno.test("npm bundles: the checks pass in headless Chromium", async () => {
     const profile = await Deno.makeTempDir({ dir: work, prefix: "profile-" });
     const { code, stdout, stderr } = await new Deno.Command("node", {
       args: [
-        `${ROOT}tests/npm/browser_driver.mjs`,
+        `${ROOT}tests/helpers/npm/browser_driver.mjs`,
         url,
         fixtures,
         profile,

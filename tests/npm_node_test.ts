@@ -1,10 +1,10 @@
 // The npm package in Node: build it, `npm pack` it, install the tarball into
 // a scratch project, type-check a consumer against its declarations, and run
-// the shared checks (tests/npm/checks.mjs) with Node's own test runner.
+// the shared checks (tests/helpers/npm/checks.mjs) with Node's own test runner.
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { BuildError, buildNpm, PURE_MODULES } from "../scripts/build_npm.ts";
-import { writeFixtures } from "./npm/fixtures.ts";
+import { writeFixtures } from "./helpers/npm/fixtures.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const SUITE_FILES = [
@@ -107,7 +107,7 @@ Deno.test("npm package: packed tarball installs and passes the checks in Node", 
     ], { cwd: app });
     phase("install");
     for (const file of SUITE_FILES) {
-      await Deno.copyFile(`${ROOT}tests/npm/${file}`, `${app}/${file}`);
+      await Deno.copyFile(`${ROOT}tests/helpers/npm/${file}`, `${app}/${file}`);
     }
 
     // Declarations: a consumer type-checks through the exports map.

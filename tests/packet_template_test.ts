@@ -20,7 +20,7 @@ import {
   UdpTemplate,
   UdpTemplate6,
 } from "../packet/mod.ts";
-import { gcCountDuring, ROOT } from "./alloc_probe.ts";
+import { gcCountDuring, ROOT } from "./helpers/alloc_probe.ts";
 
 const sourceMac = parseMac("02:00:00:00:00:01");
 const routerMac = parseMac("02:00:00:00:00:02");

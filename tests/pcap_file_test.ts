@@ -21,7 +21,7 @@ import {
   UdpTemplate,
   UdpTemplate6,
 } from "../packet/mod.ts";
-import { captureLabTraffic, withLab } from "./packet_netns_helpers.ts";
+import { captureLabTraffic, withLab } from "./helpers/packet_netns_helpers.ts";
 
 const u32 = () => (Math.random() * 2 ** 32) >>> 0;
 const u16 = () => (Math.random() * 65536) | 0;

@@ -1,13 +1,16 @@
 import assert from "node:assert/strict";
 import { SpscRing, SpscRingLayoutError } from "../ring/mod.ts";
-import type { SpscJob, SpscResult } from "./ring_spsc_worker.ts";
+import type { SpscJob, SpscResult } from "./helpers/ring_spsc_worker.ts";
 
 const RECORDS = 10_000_000;
 
 function runWorker(job: SpscJob): Promise<unknown> {
-  const worker = new Worker(new URL("./ring_spsc_worker.ts", import.meta.url), {
-    type: "module",
-  });
+  const worker = new Worker(
+    new URL("./helpers/ring_spsc_worker.ts", import.meta.url),
+    {
+      type: "module",
+    },
+  );
   return new Promise((resolve, reject) => {
     worker.onmessage = (e) => {
       worker.terminate();

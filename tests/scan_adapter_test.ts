@@ -1,6 +1,6 @@
 // examples/scan/adapter.ts: the pure parsers on real /proc contents, flag
 // validation, and detection inside two network namespaces the test creates
-// (tests/packet_netns_helpers.ts: 198.18.0.0/15 and 2001:2::/48, no route
+// (tests/helpers/packet_netns_helpers.ts: 198.18.0.0/15 and 2001:2::/48, no route
 // out) and deletes. The scanner side gets default routes via the peer, whose
 // kernel answers ARP and neighbor solicitations; a tcpdump on the peer side
 // captures what the resolver sent, for tshark to check.
@@ -29,7 +29,11 @@ import {
   parseIpv6,
   parseMac,
 } from "../packet/mod.ts";
-import { inNamespace, type Lab, withLab } from "./packet_netns_helpers.ts";
+import {
+  inNamespace,
+  type Lab,
+  withLab,
+} from "./helpers/packet_netns_helpers.ts";
 
 const DENO = new URL("../node_modules/.bin/deno", import.meta.url).pathname;
 const SELF = new URL(import.meta.url).pathname;

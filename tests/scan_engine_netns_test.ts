@@ -1,7 +1,7 @@
 // The scan engine on a real link: two namespaces joined by a veth pair
-// (tests/drivers_netns.ts: 198.18.200.1 scanner side A, 198.18.200.2 target
+// (tests/helpers/drivers_netns.ts: 198.18.200.1 scanner side A, 198.18.200.2 target
 // side B, no route out, deleted afterwards). The engine runs inside A via
-// `ip netns exec A deno run -A tests/scan_engine_runner.ts JOB`; kernel
+// `ip netns exec A deno run -A tests/helpers/scan_engine_runner.ts JOB`; kernel
 // listeners run inside B. Needs root.
 
 import assert from "node:assert/strict";
@@ -10,12 +10,14 @@ import {
   linkCounters,
   type VethPair,
   withVethPair,
-} from "./drivers_netns.ts";
-import { inNamespace, withLab } from "./packet_netns_helpers.ts";
+} from "./helpers/drivers_netns.ts";
+import { inNamespace, withLab } from "./helpers/packet_netns_helpers.ts";
 
 const isRoot = Deno.uid() === 0;
-const RUNNER = new URL("./scan_engine_runner.ts", import.meta.url).pathname;
-const FORGER = new URL("./scan_engine_forger.ts", import.meta.url).pathname;
+const RUNNER =
+  new URL("./helpers/scan_engine_runner.ts", import.meta.url).pathname;
+const FORGER =
+  new URL("./helpers/scan_engine_forger.ts", import.meta.url).pathname;
 const SCANNER_IP = "198.18.200.1";
 const TARGET_IP = "198.18.200.2";
 /** An address on no interface: the engine must answer ARP for it. */

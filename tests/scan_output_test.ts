@@ -23,7 +23,7 @@ import {
 } from "../examples/scan/output/mod.ts";
 import type { ScanResult, ScanSummary } from "../examples/scan/result.ts";
 import { parseIpv4, parseIpv6 } from "../packet/mod.ts";
-import { inNamespace, withLab } from "./packet_netns_helpers.ts";
+import { inNamespace, withLab } from "./helpers/packet_netns_helpers.ts";
 
 const DTD = "/usr/share/nmap/nmap.dtd";
 const IS_ROOT = Deno.uid() === 0;

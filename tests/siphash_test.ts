@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { siphash24, SipKey, synCookie4, synCookie6 } from "../siphash/mod.ts";
-import { SIPHASH24_VECTORS } from "./siphash_vectors.ts";
-import { gcCountDuring, ROOT } from "./alloc_probe.ts";
+import { SIPHASH24_VECTORS } from "./helpers/siphash_vectors.ts";
+import { gcCountDuring, ROOT } from "./helpers/alloc_probe.ts";
 
 /** The tag as the paper prints it: its 8 bytes, little-endian, in hex. */
 function tagHexLe(tag: bigint): string {

@@ -10,7 +10,7 @@ import {
   TlsDecoder,
   type TlsResult,
 } from "../decoders/mod.ts";
-import { opensslFacts, seededRandom } from "./decoders_openssl.ts";
+import { opensslFacts, seededRandom } from "./helpers/decoders_openssl.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "zon-tls-" });
 

@@ -16,7 +16,7 @@ import {
   opensslFacts,
   seededRandom,
   TOO_MANY_SANS,
-} from "./decoders_openssl.ts";
+} from "./helpers/decoders_openssl.ts";
 
 interface CorpusEntry {
   name: string;
@@ -408,7 +408,7 @@ Deno.test({
     );
     const output = await new Deno.Command("node", {
       args: [
-        new URL("./decoders_node_x509.mjs", import.meta.url).pathname,
+        new URL("./helpers/decoders_node_x509.mjs", import.meta.url).pathname,
         input,
       ],
       stdout: "piped",

@@ -3,14 +3,14 @@
 // acknowledgement numbers — at about RATE frames/s.
 //   deno run -A scan_engine_forger.ts ADAPTER COUNT RATE SRC_MAC DST_MAC SRC_IP DST_IP DST_PORT
 
-import { openDriver } from "../drivers/mod.ts";
+import { openDriver } from "../../drivers/mod.ts";
 import {
   emitPacket,
   parseIpv4,
   parseMac,
   TcpFlags,
   type TcpRepr,
-} from "../packet/mod.ts";
+} from "../../packet/mod.ts";
 
 const [adapter, countText, rateText, srcMac, dstMac, srcIp, dstIp, dstPort] =
   Deno.args;

@@ -3,7 +3,7 @@
 // named by argv[2] and prints, as JSON, what Node's crypto.X509Certificate
 // (OpenSSL underneath) reports for each.
 //
-//   node tests/decoders_node_x509.mjs certificates.json
+//   node tests/helpers/decoders_node_x509.mjs certificates.json
 import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 

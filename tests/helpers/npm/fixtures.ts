@@ -3,7 +3,7 @@
  * suite and the browser page check the npm bundles against. Written as JSON
  * because neither runtime can read zon's TypeScript.
  *
- * - `siphashVectors`: the SipHash paper's 64 vectors (tests/siphash_vectors.ts).
+ * - `siphashVectors`: the SipHash paper's 64 vectors (tests/helpers/siphash_vectors.ts).
  * - `certificates`: the system CA store's PEMs (node:crypto's facts about each
  *   are added in Node, by the suite or the browser driver).
  * - `parity`: what {@linkcode parityProbe} answers when Deno runs it on zon's
@@ -13,12 +13,12 @@
  */
 
 import { SIPHASH24_VECTORS } from "../siphash_vectors.ts";
-import * as siphash from "../../siphash/mod.ts";
-import * as blackrock from "../../blackrock/mod.ts";
-import * as checksum from "../../checksum/mod.ts";
-import * as packet from "../../packet/mod.ts";
-import * as aho_corasick from "../../aho_corasick/mod.ts";
-import * as decoders from "../../decoders/mod.ts";
+import * as siphash from "../../../siphash/mod.ts";
+import * as blackrock from "../../../blackrock/mod.ts";
+import * as checksum from "../../../checksum/mod.ts";
+import * as packet from "../../../packet/mod.ts";
+import * as aho_corasick from "../../../aho_corasick/mod.ts";
+import * as decoders from "../../../decoders/mod.ts";
 import { parityProbe } from "./parity.mjs";
 import { stable } from "./reference.mjs";
 

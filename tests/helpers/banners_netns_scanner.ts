@@ -3,13 +3,13 @@
 // own (answering ARP for it), then the --banners stack (BannerScanner over
 // tcp/) through a real zon driver. Prints one JSON object on stdout.
 //
-//   deno run -A tests/banners_netns_scanner.ts ADAPTER IP MAC ROUTER_MAC TARGET PORTS [DEADLINE_MS] [reorder]
+//   deno run -A tests/helpers/banners_netns_scanner.ts ADAPTER IP MAC ROUTER_MAC TARGET PORTS [DEADLINE_MS] [reorder]
 //
 // With `reorder`, received TCP frames pass through a shaper before the stack:
 // each loop releases them in random order and holds about a third back for
 // a later round (the kernel here has no sch_netem to do it on the wire).
 
-import { openDriver } from "../drivers/mod.ts";
+import { openDriver } from "../../drivers/mod.ts";
 import {
   emitArp,
   formatIpv4,
@@ -19,14 +19,14 @@ import {
   parseMac,
   TcpFlags,
   TcpSynTemplate,
-} from "../packet/mod.ts";
-import { SipKey, synCookie4 } from "../siphash/mod.ts";
+} from "../../packet/mod.ts";
+import { SipKey, synCookie4 } from "../../siphash/mod.ts";
 import {
   type Banner,
   BannerScanner,
   HelloTable,
   TcpInput,
-} from "../examples/scan/banners/mod.ts";
+} from "../../examples/scan/banners/mod.ts";
 
 const [
   adapter,

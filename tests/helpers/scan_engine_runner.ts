@@ -3,9 +3,9 @@
 // network namespace with `ip netns exec NS deno run -A ...`, so the Workers
 // and drivers live in that namespace.
 
-import { TargetSet } from "../blackrock/mod.ts";
-import { parseIpv4, parseIpv6, parseMac } from "../packet/mod.ts";
-import { startScan } from "../examples/scan/engine.ts";
+import { TargetSet } from "../../blackrock/mod.ts";
+import { parseIpv4, parseIpv6, parseMac } from "../../packet/mod.ts";
+import { startScan } from "../../examples/scan/engine.ts";
 
 /** What a test asks the runner to scan. */
 export interface RunnerJob {

@@ -7,7 +7,7 @@
 // the receiver checks every byte without storing anything. After every batch
 // of 64 the sender also sends NOISE_PER_BATCH frames of another ethertype,
 // which the receiver's BPF filter must keep out.
-import { openDriver } from "../drivers/mod.ts";
+import { openDriver } from "../../drivers/mod.ts";
 
 export const ETHERTYPE = 0x88b5;
 export const NOISE_ETHERTYPE = 0x88b6;

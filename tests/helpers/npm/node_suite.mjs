@@ -2,7 +2,7 @@
 // where the packed tarball was installed, so every import below goes
 // through the package's exports map exactly as a user's would.
 //   ZON_PACKAGE   the package name (@zon/net)
-//   ZON_FIXTURES  fixtures.json written by tests/npm/fixtures.ts
+//   ZON_FIXTURES  fixtures.json written by tests/helpers/npm/fixtures.ts
 import test from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";

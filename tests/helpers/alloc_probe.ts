@@ -9,7 +9,7 @@
  */
 
 /** Where the project's modules are, for `import` lines in probe code. */
-export const ROOT: string = new URL("..", import.meta.url).href;
+export const ROOT: string = new URL("../..", import.meta.url).href;
 
 /**
  * Runs `setup` once, then calls `step(i)` for `warmup` iterations (so the

@@ -3,7 +3,7 @@
 // off (no neighbour-discovery noise), so the only traffic is the test's own.
 
 export const DENO =
-  new URL("../node_modules/.bin/deno", import.meta.url).pathname;
+  new URL("../../node_modules/.bin/deno", import.meta.url).pathname;
 
 /** Two namespaces joined by a veth pair. */
 export interface VethPair {
@@ -126,7 +126,7 @@ export async function linkCounters(
   };
 }
 
-/** Starts `deno run -A tests/drivers_veth_peer.ts ...args` inside `ns`. */
+/** Starts `deno run -A tests/helpers/drivers_veth_peer.ts ...args` inside `ns`. */
 export function spawnPeer(ns: string, args: string[]): Deno.ChildProcess {
   const script = new URL("./drivers_veth_peer.ts", import.meta.url).pathname;
   return new Deno.Command("ip", {

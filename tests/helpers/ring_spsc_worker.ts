@@ -2,7 +2,7 @@
 // Records: u32 sequence number, u32 mix(seq), then (seq & 7) * 4 filler bytes
 // each holding a value derived from seq, so loss, duplication, reordering and
 // torn slots are all detectable.
-import { SpscRing } from "../ring/mod.ts";
+import { SpscRing } from "../../ring/mod.ts";
 
 /** Message that starts one side. */
 export interface SpscJob {
