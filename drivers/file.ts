@@ -1,14 +1,22 @@
 /**
- * The `file:` driver: a pcap savefile as a {@linkcode PacketDriver}, through
- * the streaming reader/writer of `pcap_file.ts`. Opened for `"send"` or
- * `"both"` it writes every sent frame to the file (created or truncated);
- * opened for `"receive"` it replays the file's frames through `recv`.
+ * The `file:` driver: a capture file as a {@linkcode PacketDriver}, through
+ * the streaming readers/writers of `pcap_file.ts` and `pcapng_file.ts`.
+ * Opened for `"send"` or `"both"` it writes every sent frame to the file
+ * (created or truncated; pcapng for a `.pcapng` path, else classic pcap);
+ * opened for `"receive"` it replays the frames of a pcap or pcapng file
+ * (told apart by its magic number) through `recv`.
  *
  * @module
  */
 
 import { stageFrame, stageWritten } from "./_csum.ts";
-import { PcapReader, PcapWriter } from "./pcap_file.ts";
+import {
+  captureFormatFor,
+  type CaptureReader,
+  type CaptureWriter,
+  createCaptureWriter,
+  openCaptureReader,
+} from "./capture.ts";
 import {
   DriverError,
   type DriverOptions,
@@ -19,8 +27,8 @@ import {
 } from "./types.ts";
 
 /**
- * A savefile driver. `openDriver("file:out.pcap")` writes; with
- * `{ mode: "receive" }` it reads.
+ * A savefile driver. `openDriver("file:out.pcap")` writes (`file:out.pcapng`
+ * writes pcapng); with `{ mode: "receive" }` it reads either format.
  *
  * @example
  * ```ts
@@ -49,8 +57,9 @@ export class FileDriver implements PacketDriver {
   readonly fd: number = -1;
 
   #file: Deno.FsFile | null;
-  readonly #writer: PcapWriter | null;
-  readonly #reader: PcapReader | null;
+  readonly #writer: CaptureWriter | null;
+  readonly #reader: CaptureReader | null;
+  #linkType = 1;
   readonly #scratch: Uint8Array;
   #sent = 0;
   #received = 0;
@@ -59,8 +68,8 @@ export class FileDriver implements PacketDriver {
     name: string,
     path: string,
     file: Deno.FsFile,
-    writer: PcapWriter | null,
-    reader: PcapReader | null,
+    writer: CaptureWriter | null,
+    reader: CaptureReader | null,
     snaplen: number,
   ) {
     this.name = name;
@@ -99,7 +108,7 @@ export class FileDriver implements PacketDriver {
             path,
             file,
             null,
-            new PcapReader(file),
+            openCaptureReader(file),
             snaplen,
           );
         } catch (e) {
@@ -116,7 +125,10 @@ export class FileDriver implements PacketDriver {
         name,
         path,
         file,
-        new PcapWriter(file, { snapLength: snaplen }),
+        createCaptureWriter(file, {
+          snapLength: snaplen,
+          format: captureFormatFor(path),
+        }),
         null,
         snaplen,
       );
@@ -208,7 +220,23 @@ export class FileDriver implements PacketDriver {
     const record = this.#reader?.next() ?? null;
     if (record === null) return null;
     this.#received++;
+    this.#linkType = record.linkType;
     return record.data;
+  }
+
+  /**
+   * LINKTYPE_ value of the frame `recv` returned last (Ethernet, 1, before
+   * the first and when writing): pcapng files may mix link types, so pass
+   * it to `parseFrame` per frame.
+   *
+   * @example
+   * ```ts ignore
+   * const frame = driver.recv();
+   * if (frame) parseFrame(frame, parsed, 0, frame.length, driver.linkType);
+   * ```
+   */
+  get linkType(): number {
+    return this.#linkType;
   }
 
   /**
@@ -224,6 +252,7 @@ export class FileDriver implements PacketDriver {
     while (n < max) {
       const record = this.#reader?.next() ?? null;
       if (record === null) break;
+      this.#linkType = record.linkType;
       read(record.data, 0, record.capturedLength);
       n++;
     }

@@ -9,6 +9,7 @@
  * | `zc:eth0`          | PF_RING (`libpfring.so`, loaded only when asked)                  |
  * | `netmap:eth0`      | netmap (`/dev/netmap` and `libnetmap.so`), transmit only          |
  * | `file:out.pcap`    | a pcap savefile (write on send, read on receive)                  |
+ * | `file:out.pcapng`  | a pcapng savefile; receive reads pcap or pcapng by magic number   |
  * | `null`             | discards everything (`--offline`)                                 |
  *
  * Open a driver in the thread that uses it (FFI handles are per thread):
@@ -53,3 +54,6 @@ export * from "./pfring.ts";
 export * from "./netmap.ts";
 export * from "./file.ts";
 export * from "./pcap_file.ts";
+export * from "./pcapng_file.ts";
+export * from "./pcapng_writer.ts";
+export * from "./capture.ts";

@@ -11,15 +11,26 @@
 // its sink when full; the reader holds one block plus at most one record.
 
 /**
- * pcap link types zon reads and writes.
+ * pcap link types zon reads and writes (the LINKTYPE_ values of
+ * `packet/mod.ts`'s `LinkType`, which `parseFrame` decodes).
  *
  * @example
  * ```ts
  * import { PcapLinkType } from "./pcap_file.ts";
  * PcapLinkType.ETHERNET; // 1
+ * PcapLinkType.LINUX_SLL2; // 276, tcpdump -i any
  * ```
  */
-export const PcapLinkType = { ETHERNET: 1, RAW: 101 } as const;
+export const PcapLinkType = {
+  NULL: 0,
+  ETHERNET: 1,
+  RAW: 101,
+  LOOP: 108,
+  LINUX_SLL: 113,
+  IPV4: 228,
+  IPV6: 229,
+  LINUX_SLL2: 276,
+} as const;
 
 const MAGIC_MICROSECONDS = 0xa1b2c3d4;
 const MAGIC_NANOSECONDS = 0xa1b23c4d;
@@ -218,24 +229,29 @@ function writeAll(sink: PcapSink, bytes: Uint8Array): void {
 }
 
 /**
- * A pcap file is truncated or corrupt; `byteOffset` says where in the file.
+ * A pcap or pcapng file is truncated or corrupt; `byteOffset` says where in
+ * the file, `format` which kind of file it was read as.
  *
  * @example
  * ```ts
  * import { PcapFormatError } from "./pcap_file.ts";
  * const error = new PcapFormatError("bad magic 0x00000000", 0);
  * error.byteOffset; // 0
+ * error.message; // "pcap: bad magic 0x00000000 at byte 0"
  * ```
  */
 export class PcapFormatError extends Error {
   /** Offset in the file where the problem was found. */
   readonly byteOffset: number;
+  /** `"pcap"` or `"pcapng"`: the format the file was read as. */
+  readonly format: string;
 
-  /** `message` is completed with the byte offset. */
-  constructor(message: string, byteOffset: number) {
-    super(`pcap: ${message} at byte ${byteOffset}`);
+  /** `message` is completed with the format and the byte offset. */
+  constructor(message: string, byteOffset: number, format: string = "pcap") {
+    super(`${format}: ${message} at byte ${byteOffset}`);
     this.name = "PcapFormatError";
     this.byteOffset = byteOffset;
+    this.format = format;
   }
 }
 

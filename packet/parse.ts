@@ -9,15 +9,30 @@ import { walkIpv6Extensions } from "./ipv6.ts";
 import type { PacketError } from "./error.ts";
 
 /**
- * Link-layer header types (pcap LINKTYPE_ values) parseFrame understands.
+ * Link-layer header types (pcap LINKTYPE_ values) parseFrame understands:
+ * Ethernet (with 802.1Q/QinQ tags), raw IP (`RAW` by version nibble, `IPV4`,
+ * `IPV6`), BSD loopback (`NULL`: a 4-byte address family in the capturing
+ * host's byte order; `LOOP`: in network order) and Linux cooked captures
+ * (`LINUX_SLL`, 16-byte header, and `LINUX_SLL2`, 20-byte header, as
+ * `tcpdump -i any` writes them).
  *
  * @example
  * ```ts
  * import { LinkType } from "./mod.ts";
  * LinkType.ETHERNET; // 1
+ * LinkType.LINUX_SLL2; // 276
  * ```
  */
-export const LinkType = { ETHERNET: 1, RAW: 101 } as const;
+export const LinkType = {
+  NULL: 0,
+  ETHERNET: 1,
+  RAW: 101,
+  LOOP: 108,
+  LINUX_SLL: 113,
+  IPV4: 228,
+  IPV6: 229,
+  LINUX_SLL2: 276,
+} as const;
 
 /**
  * What parseFrame found, from the outermost layer it could make sense of:
@@ -136,11 +151,14 @@ function malformed(out: ParsedFrame, error: PacketError): FrameKind {
 }
 
 /**
- * Parse one frame in place: Ethernet (with VLAN tags) or raw IP, then IPv4
+ * Parse one frame in place: Ethernet (with VLAN tags), raw IP, BSD loopback
+ * or a Linux cooked header (see {@linkcode LinkType}), then IPv4
  * (options) or IPv6 (extension headers) or ARP, then TCP, UDP, ICMP or
  * ICMPv6 (with the quoted header of errors). Fills `out` and returns its
  * `kind`. Never throws, never reads out of `bytes[start, end)`, allocates
- * nothing. Ethernet padding after the IP packet is ignored.
+ * nothing. Ethernet padding after the IP packet is ignored. An unknown
+ * `linkType` is `"malformed"` with error `"unsupported"`; a loopback family
+ * or cooked protocol that is not IP or ARP is `"other"`.
  *
  * @example
  * ```ts
@@ -170,16 +188,7 @@ export function parseFrame(
   if (end > bytes.length) end = bytes.length;
   let at = start;
   let etherType: number;
-  if (linkType === LinkType.RAW) {
-    if (at >= end) return malformed(out, "truncated");
-    const version = bytes[at] >>> 4;
-    etherType = version === 4
-      ? EtherType.IPV4
-      : version === 6
-      ? EtherType.IPV6
-      : 0;
-    if (etherType === 0) return malformed(out, "bad-version");
-  } else {
+  if (linkType === LinkType.ETHERNET) {
     at += 12;
     if (at + 2 > end) return malformed(out, "truncated");
     etherType = get16(bytes, at);
@@ -190,9 +199,13 @@ export function parseFrame(
       etherType = get16(bytes, at);
     }
     at += 2;
+    out.networkOffset = at;
+  } else {
+    etherType = linkHeader(bytes, at, end, linkType, out);
+    if (etherType < 0) return malformed(out, LINK_ERRORS[-etherType]);
+    at = out.networkOffset;
   }
   out.etherType = etherType;
-  out.networkOffset = at;
   let payloadEnd: number;
   if (etherType === EtherType.IPV4) {
     if (at + 20 > end) return malformed(out, "truncated");
@@ -299,6 +312,113 @@ export function parseFrame(
     default:
       return ipOnly(out, at, payloadEnd);
   }
+}
+
+// linkHeader's negative results, indexed by their absolute value.
+const LINK_TRUNCATED = -1;
+const LINK_BAD_VERSION = -2;
+const LINK_UNSUPPORTED = -3;
+const LINK_ERRORS: readonly PacketError[] = [
+  "unsupported",
+  "truncated",
+  "bad-version",
+  "unsupported",
+];
+
+// Address families of IPv6 in DLT_NULL/DLT_LOOP headers: Linux, NetBSD and
+// OpenBSD, FreeBSD, macOS (the capturing host's value is what is written).
+const AF_INET = 2;
+const AF_INET6_LINUX = 10;
+const AF_INET6_BSD = 24;
+const AF_INET6_FREEBSD = 28;
+const AF_INET6_DARWIN = 30;
+
+const SLL_HEADER_LENGTH = 16;
+const SLL_PROTOCOL_AT = 14;
+const SLL2_HEADER_LENGTH = 20;
+
+/**
+ * The link header of a non-Ethernet frame: sets `out.networkOffset` and
+ * returns the EtherType of what follows (0 when it is neither IP nor ARP),
+ * or a negative LINK_ code.
+ */
+function linkHeader(
+  bytes: Uint8Array,
+  at: number,
+  end: number,
+  linkType: number,
+  out: ParsedFrame,
+): number {
+  switch (linkType) {
+    case LinkType.RAW:
+    case LinkType.IPV4:
+    case LinkType.IPV6: {
+      if (at >= end) return LINK_TRUNCATED;
+      out.networkOffset = at;
+      const version = bytes[at] >>> 4;
+      if (version === 4 && linkType !== LinkType.IPV6) return EtherType.IPV4;
+      if (version === 6 && linkType !== LinkType.IPV4) return EtherType.IPV6;
+      return LINK_BAD_VERSION;
+    }
+    case LinkType.NULL:
+    case LinkType.LOOP: {
+      if (at + 4 > end) return LINK_TRUNCATED;
+      let family = get32(bytes, at);
+      // NULL is in the writer's byte order: a family is small, so a value
+      // with high bits set was written little-endian.
+      if (linkType === LinkType.NULL && family > 0xffff) {
+        family = bytes[at] | bytes[at + 1] << 8;
+      }
+      out.networkOffset = at + 4;
+      return familyEtherType(family);
+    }
+    case LinkType.LINUX_SLL:
+      if (at + SLL_HEADER_LENGTH > end) return LINK_TRUNCATED;
+      return walkTags(bytes, at + SLL_PROTOCOL_AT, end, out);
+    case LinkType.LINUX_SLL2: {
+      if (at + SLL2_HEADER_LENGTH > end) return LINK_TRUNCATED;
+      // The protocol leads the header; tags, if any, follow it as they
+      // would follow an Ethernet type field.
+      const protocol = get16(bytes, at);
+      at += SLL2_HEADER_LENGTH;
+      out.networkOffset = at;
+      if (protocol !== EtherType.VLAN && protocol !== EtherType.QINQ) {
+        return protocol;
+      }
+      if (at + 4 > end) return LINK_TRUNCATED;
+      out.vlanId = get16(bytes, at) & 0x0fff;
+      return walkTags(bytes, at + 2, end, out);
+    }
+    default:
+      return LINK_UNSUPPORTED;
+  }
+}
+
+/** Skip 802.1Q/QinQ tags from the type field at `at`; sets networkOffset. */
+function walkTags(
+  bytes: Uint8Array,
+  at: number,
+  end: number,
+  out: ParsedFrame,
+): number {
+  let etherType = get16(bytes, at);
+  while (etherType === EtherType.VLAN || etherType === EtherType.QINQ) {
+    if (at + 6 > end) return LINK_TRUNCATED;
+    if (out.vlanId < 0) out.vlanId = get16(bytes, at + 2) & 0x0fff;
+    at += 4;
+    etherType = get16(bytes, at);
+  }
+  out.networkOffset = at + 2;
+  return etherType;
+}
+
+function familyEtherType(family: number): number {
+  if (family === AF_INET) return EtherType.IPV4;
+  if (
+    family === AF_INET6_LINUX || family === AF_INET6_BSD ||
+    family === AF_INET6_FREEBSD || family === AF_INET6_DARWIN
+  ) return EtherType.IPV6;
+  return 0;
 }
 
 function ipOnly(out: ParsedFrame, at: number, payloadEnd: number): FrameKind {
