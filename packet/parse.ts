@@ -325,10 +325,10 @@ const LINK_ERRORS: readonly PacketError[] = [
   "unsupported",
 ];
 
-// Address families of IPv6 in DLT_NULL/DLT_LOOP headers: Linux, NetBSD and
-// OpenBSD, FreeBSD, macOS (the capturing host's value is what is written).
+// Address families of IPv6 in DLT_NULL/DLT_LOOP headers: NetBSD and
+// OpenBSD, FreeBSD, macOS (the capturing host's value is what is written;
+// LINKTYPE_NULL defines these three, and Linux never writes NULL).
 const AF_INET = 2;
-const AF_INET6_LINUX = 10;
 const AF_INET6_BSD = 24;
 const AF_INET6_FREEBSD = 28;
 const AF_INET6_DARWIN = 30;
@@ -415,8 +415,8 @@ function walkTags(
 function familyEtherType(family: number): number {
   if (family === AF_INET) return EtherType.IPV4;
   if (
-    family === AF_INET6_LINUX || family === AF_INET6_BSD ||
-    family === AF_INET6_FREEBSD || family === AF_INET6_DARWIN
+    family === AF_INET6_BSD || family === AF_INET6_FREEBSD ||
+    family === AF_INET6_DARWIN
   ) return EtherType.IPV6;
   return 0;
 }

@@ -48,8 +48,10 @@ const FIELDS = [
   "tcp.dstport",
   "udp.dstport",
   "vlan.id",
+  "ieee8021ad.id",
   "icmp.type",
   "icmpv6.type",
+  "frame.encap_type",
 ];
 
 async function tshark(args: string[]): Promise<string> {
@@ -66,7 +68,7 @@ async function tshark(args: string[]): Promise<string> {
 
 /**
  * Every packet of `path` as tshark reads it. pcapng custom blocks, which
- * tshark lists as records without an interface, are left out.
+ * tshark lists as records without an encapsulation, are left out.
  */
 export async function tsharkPackets(path: string): Promise<TsharkPacket[]> {
   const text = await tshark([
@@ -88,19 +90,19 @@ export async function tsharkPackets(path: string): Promise<TsharkPacket[]> {
   const packets: TsharkPacket[] = [];
   lines.forEach((line, i) => {
     const f = line.split("|");
-    if (f[3] === "") return; // a custom block, not a packet
+    if (f[16] === "") return; // a custom block, not a packet
     packets.push({
       epoch: f[0],
       length: Number(f[1]),
       capturedLength: Number(f[2]),
-      interfaceId: Number(f[3]),
+      interfaceId: Number(f[3] || 0), // none in a classic pcap file
       hex: docs[i].frame_raw ?? "",
       src: f[4] || f[5],
       dst: f[6] || f[7],
       sport: f[8] || f[9],
       dport: f[10] || f[11],
-      vlan: f[12],
-      icmpType: f[13] || f[14],
+      vlan: f[13] || f[12], // an 802.1ad outer tag, else the 802.1Q one
+      icmpType: f[14] || f[15],
     });
   });
   return packets;

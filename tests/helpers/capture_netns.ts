@@ -1,0 +1,116 @@
+// Real capture files from a private lab (tests/helpers/packet_netns_helpers.ts:
+// two namespaces, one veth pair, 198.18.0.0/15 and 2001:2::/48, no route
+// out): several capture programs run at once in namespace A while traffic
+// crosses the veth and A's loopback, so each writes the same packets in its
+// own format.
+
+import { inNamespace, type Lab } from "./packet_netns_helpers.ts";
+
+const DENO: string = Deno.execPath();
+
+// Namespace B: echo TCP on port 7100 (v4 and v6); UDP 7102 stays closed.
+const ECHO_SERVER = `
+const listener = Deno.listen({ hostname: "::", port: 7100 });
+console.log("ready");
+for (let i = 0; i < 2; i++) {
+  const conn = await listener.accept();
+  const buf = new Uint8Array(2000);
+  const n = await conn.read(buf);
+  await conn.write(buf.subarray(0, n ?? 0));
+  conn.close();
+}
+listener.close();
+`;
+
+// Namespace A: a TCP exchange with B and with A's own loopback, and UDP to
+// B's closed port (ICMP unreachable back), over IPv4 and IPv6.
+const TRAFFIC = `
+const [ip4, ip6] = Deno.args;
+const local = Deno.listen({ hostname: "::1", port: 7101 });
+const accepting = (async () => {
+  const c = await local.accept();
+  const b = new Uint8Array(100);
+  await c.read(b);
+  c.close();
+})();
+for (const host of [ip4, ip6]) {
+  const conn = await Deno.connect({ hostname: host, port: 7100 });
+  await conn.write(new Uint8Array(1200).fill(host.length));
+  await conn.read(new Uint8Array(2000));
+  conn.close();
+  const udp = Deno.listenDatagram({ transport: "udp", hostname: host === ip4 ? "0.0.0.0" : "::", port: 0 });
+  await udp.send(new TextEncoder().encode("zon h18p"), { transport: "udp", hostname: host, port: 7102 });
+  await new Promise((r) => setTimeout(r, 100));
+  udp.close();
+}
+const loop = await Deno.connect({ hostname: "::1", port: 7101 });
+await loop.write(new TextEncoder().encode("over lo"));
+await accepting;
+loop.close();
+local.close();
+`;
+
+/** A capture program to run in namespace A and the stderr text it prints when ready. */
+export interface Capturer {
+  args: string[];
+  ready: string;
+}
+
+/** Run every capturer at once in A, send the lab traffic, stop them all. */
+export async function captureAll(
+  lab: Lab,
+  capturers: Capturer[],
+): Promise<void> {
+  const children = capturers.map((c) =>
+    new Deno.Command("ip", {
+      args: ["netns", "exec", lab.nsA, ...c.args],
+      stdout: "null",
+      stderr: "piped",
+    }).spawn()
+  );
+  const server = new Deno.Command("ip", {
+    args: ["netns", "exec", lab.nsB, DENO, "eval", ECHO_SERVER],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  try {
+    await Promise.all(children.map(async (child, i) => {
+      const reader = child.stderr.getReader();
+      let text = "";
+      while (!text.includes(capturers[i].ready)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`${capturers[i].args[0]} exited: ${text}`);
+        text += new TextDecoder().decode(value);
+      }
+      reader.releaseLock();
+    }));
+    const serverReader = server.stdout.getReader();
+    await serverReader.read(); // "ready"
+    serverReader.releaseLock();
+    await inNamespace(lab.nsA, [
+      DENO,
+      "eval",
+      "--unstable-net",
+      TRAFFIC,
+      lab.ip4B,
+      lab.ip6B,
+    ]);
+    await server.status;
+    await new Promise((r) => setTimeout(r, 300));
+  } finally {
+    for (const child of children) {
+      try {
+        child.kill("SIGINT");
+      } catch { /* already gone */ }
+    }
+    try {
+      server.kill("SIGKILL");
+    } catch { /* already gone */ }
+    for (const child of children) {
+      await child.status;
+      await child.stderr.cancel().catch(() => {});
+    }
+    await server.stdout.cancel().catch(() => {});
+    await server.status;
+  }
+}
