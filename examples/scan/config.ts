@@ -252,7 +252,7 @@ output
   -oJ F  -oD F  -oL F  -oX F  -oG F
                           JSON array, NDJSON, masscan list, nmap XML, grepable (F = - for stdout)
       --show closed       also report closed ports
-      --pcap F            write every received frame to pcap file F
+      --pcap F            write every received frame to pcap file F (.pcapng: pcapng)
       --status, --no-status
                           force the once-a-second status line on or off (default: on a TTY)
 

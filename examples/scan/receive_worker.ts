@@ -14,7 +14,13 @@
  * @module
  */
 
-import { type FrameWriter, openDriver, PcapWriter } from "../../drivers/mod.ts";
+import {
+  captureFormatFor,
+  type CaptureWriter,
+  createCaptureWriter,
+  type FrameWriter,
+  openDriver,
+} from "../../drivers/mod.ts";
 import { ParsedFrame, parseFrame } from "../../packet/mod.ts";
 import { SpscRing } from "../../ring/mod.ts";
 import { arpReply, neighborAdvert } from "./arp_responder.ts";
@@ -113,14 +119,16 @@ export async function receive(
   }
   const table = banners?.stack.table;
   let pcapFile: Deno.FsFile | null = null;
-  let pcap: PcapWriter | null = null;
+  let pcap: CaptureWriter | null = null;
   if (job.pcapPath !== null) {
     pcapFile = await Deno.open(job.pcapPath, {
       write: true,
       create: true,
       truncate: true,
     });
-    pcap = new PcapWriter(pcapFile);
+    pcap = createCaptureWriter(pcapFile, {
+      format: captureFormatFor(job.pcapPath),
+    });
   }
 
   let received = 0, valid = 0, bad = 0, duplicates = 0, found = 0;
