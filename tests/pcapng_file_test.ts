@@ -425,3 +425,46 @@ Deno.test("pcapng: a 1 GiB stream is read in bounded memory", () => {
   assert.equal(bytes, packets * (65536 - 32));
   assert.ok(grown < 64 << 20, `RSS grew ${grown >> 20} MiB reading 1 GiB`);
 });
+
+Deno.test("pcapng: a 512 MiB custom block is streamed past, not buffered", () => {
+  const head = new PcapngBuilder().section(true).iface(1, 0).bytes();
+  const tail = new PcapngBuilder().epb(0, 1n, packet(60)).bytes();
+  const skipped = 512 << 20;
+  const frame = (v: number) => {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setUint32(0, PcapngBlockType.CUSTOM, true);
+    new DataView(b.buffer).setUint32(4, v, true);
+    return b;
+  };
+  const customHead = frame(skipped);
+  const customTrailer = frame(skipped).subarray(4);
+  // head, custom block header, zeros, trailer, one packet.
+  const parts: [Uint8Array | null, number][] = [
+    [head, head.length],
+    [customHead, 8],
+    [null, skipped - 12],
+    [customTrailer, 4],
+    [tail, tail.length],
+  ];
+  let part = 0, offset = 0;
+  const source: PcapSource = {
+    readSync(p: Uint8Array): number | null {
+      while (part < parts.length && offset === parts[part][1]) {
+        part++;
+        offset = 0;
+      }
+      if (part === parts.length) return null;
+      const [bytes, length] = parts[part];
+      const n = Math.min(p.length, length - offset);
+      if (bytes === null) p.fill(0, 0, n);
+      else p.set(bytes.subarray(offset, offset + n));
+      offset += n;
+      return n;
+    },
+  };
+  const before = Deno.memoryUsage().rss;
+  const packets = [...new PcapngReader(source)].length;
+  const grown = Deno.memoryUsage().rss - before;
+  assert.equal(packets, 1);
+  assert.ok(grown < 64 << 20, `RSS grew ${grown >> 20} MiB`);
+});
