@@ -40,7 +40,17 @@ export const PcapngBlockType = {
   CUSTOM_NO_COPY: 0x40000bad,
 } as const;
 
-/** The byte-order magic of a section header, as written by its writer. */
+/**
+ * The byte-order magic of a section header, in its writer's byte order: it
+ * reads as 0x4d3c2b1a in the other order.
+ *
+ * @example
+ * ```ts
+ * import { PCAPNG_BYTE_ORDER_MAGIC } from "./pcapng_file.ts";
+ * const shb = new DataView(new Uint8Array([10, 13, 13, 10, 28, 0, 0, 0, 0x4d, 0x3c, 0x2b, 0x1a]).buffer);
+ * shb.getUint32(8, true) === PCAPNG_BYTE_ORDER_MAGIC; // true: little-endian section
+ * ```
+ */
 export const PCAPNG_BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 
 /** Largest block the reader buffers (a skipped block may be any size). */

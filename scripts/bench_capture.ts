@@ -6,7 +6,10 @@
  * file from the page cache, rounds alternating. Prints MB/s, packets/s and
  * each peer's ratio, with /proc/loadavg.
  *
- *   deno run -A scripts/bench_capture.ts [--packets 200000] [--rounds 3] [--json]
+ * Process start-up is inside the peers' times: it is measured on a
+ * one-packet file and printed too.
+ *
+ *   deno run -A scripts/bench_capture.ts [--packets 500000] [--rounds 3] [--json]
  */
 import { parseArgs } from "node:util";
 import {
@@ -24,7 +27,7 @@ import {
 
 const { values } = parseArgs({
   options: {
-    packets: { type: "string", default: "200000" },
+    packets: { type: "string", default: "500000" },
     rounds: { type: "string", default: "3" },
     json: { type: "boolean", default: false },
   },
@@ -33,7 +36,7 @@ const PACKETS = Number(values.packets);
 const ROUNDS = Number(values.rounds);
 
 /** SYNs and UDP datagrams of 0–1400 payload bytes, like a scan's replies. */
-function writeFile(writer: CaptureWriter): void {
+function writeFile(writer: CaptureWriter, packets: number = PACKETS): void {
   const common = {
     sourceMac: parseMac("02:00:00:00:00:01"),
     routerMac: parseMac("02:00:00:00:00:02"),
@@ -46,7 +49,7 @@ function writeFile(writer: CaptureWriter): void {
   );
   const udp = new UdpTemplate({ ...common, payload: (p) => payloads[p & 63] });
   const buf = new Uint8Array(2048);
-  for (let i = 0; i < PACKETS; i++) {
+  for (let i = 0; i < packets; i++) {
     const length = i % 3 === 0
       ? tcp.write(buf, 0, 0xc6120000 + (i & 0xffff), 80, i)
       : udp.write(buf, 0, 0xc6120000 + (i & 0xffff), i & 0xffff, i);
@@ -110,6 +113,12 @@ if (import.meta.main) {
         writeFile(createCaptureWriter(file, { format }));
       }
       const size = Deno.statSync(path).size;
+      const tiny = `${dir}/tiny.${format}`;
+      {
+        using file = Deno.openSync(tiny, { write: true, create: true });
+        writeFile(createCaptureWriter(file, { format }), 1);
+      }
+      const startup: number[] = [];
       const runs: Record<string, number[]> = {
         "zon read": [],
         "zon read + parseFrame": [],
@@ -118,6 +127,7 @@ if (import.meta.main) {
       };
       await peer("capinfos", ["-c", "-M", path]); // warm the page cache
       for (let round = 0; round < ROUNDS; round++) {
+        startup.push((await peer("capinfos", ["-c", "-M", tiny])).seconds);
         const all: [string, Rate][] = [
           ["zon read", zonRead(path, false)],
           ["capinfos -c -M", await peer("capinfos", ["-c", "-M", path])],
@@ -155,7 +165,12 @@ if (import.meta.main) {
           zonReadSpeedup: s / zon,
         });
       }
-      results.push({ format, fileBytes: size, packets: PACKETS });
+      results.push({
+        format,
+        fileBytes: size,
+        packets: PACKETS,
+        capinfosOnePacketSeconds: median(startup),
+      });
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -167,7 +182,17 @@ if (import.meta.main) {
     console.log(
       `load ${load}; ${PACKETS} packets, median of ${ROUNDS} alternating rounds`,
     );
-    console.log("| file | reader | MB/s | packets/s | zon read is × faster |");
+    for (const r of results) {
+      if (r.reader !== undefined) continue;
+      console.log(
+        `${r.format}: ${
+          ((r.fileBytes as number) / 1e6).toFixed(1)
+        } MB; capinfos on a one-packet file: ${
+          ((r.capinfosOnePacketSeconds as number) * 1000).toFixed(0)
+        } ms`,
+      );
+    }
+    console.log("| file | reader | MB/s | packets/s | time ÷ zon read's |");
     console.log("| --- | --- | ---: | ---: | ---: |");
     for (const r of results) {
       if (r.reader === undefined) continue;
