@@ -10,6 +10,8 @@
 // Memory stays bounded: the writer holds one block buffer and flushes it to
 // its sink when full; the reader holds one block plus at most one record.
 
+import { SourceBuffer } from "./_source_buffer.ts";
+
 /**
  * pcap link types zon reads and writes (the LINKTYPE_ values of
  * `packet/mod.ts`'s `LinkType`, which `parseFrame` decodes).
@@ -318,13 +320,7 @@ export class PcapReader {
   readonly bigEndian: boolean;
   /** Version from the header, e.g. "2.4". */
   readonly version: string;
-  #source: PcapSource;
-  #buffer: Uint8Array;
-  #view: DataView;
-  #start = 0; // first unread byte in #buffer
-  #end = 0; // end of valid bytes in #buffer
-  #fileOffset = 0; // file offset of #buffer[#start]
-  #eof = false;
+  #buffer: SourceBuffer;
   #record: PcapRecord = {
     seconds: 0,
     fraction: 0,
@@ -336,17 +332,15 @@ export class PcapReader {
 
   /** Read and validate the global header. */
   constructor(source: PcapSource, bufferSize: number = 1 << 20) {
-    this.#source = source;
-    this.#buffer = new Uint8Array(Math.max(bufferSize, 4096));
-    this.#view = new DataView(this.#buffer.buffer);
-    if (!this.#fill(GLOBAL_HEADER_LENGTH)) {
+    const b = this.#buffer = new SourceBuffer(source, bufferSize);
+    if (!b.fill(GLOBAL_HEADER_LENGTH)) {
       throw new PcapFormatError(
-        `file ends inside the ${GLOBAL_HEADER_LENGTH}-byte header (${this.#end} bytes)`,
-        this.#end,
+        `file ends inside the ${GLOBAL_HEADER_LENGTH}-byte header (${b.end} bytes)`,
+        b.end,
       );
     }
-    const magicLittle = this.#view.getUint32(0, true);
-    const magicBig = this.#view.getUint32(0, false);
+    const magicLittle = b.view.getUint32(0, true);
+    const magicBig = b.view.getUint32(0, false);
     if (
       magicLittle === MAGIC_MICROSECONDS || magicLittle === MAGIC_NANOSECONDS
     ) {
@@ -366,90 +360,61 @@ export class PcapReader {
       );
     }
     const little = !this.bigEndian;
-    const major = this.#view.getUint16(4, little);
-    const minor = this.#view.getUint16(6, little);
+    const major = b.view.getUint16(4, little);
+    const minor = b.view.getUint16(6, little);
     if (major !== 2) {
       throw new PcapFormatError(`unsupported version ${major}.${minor}`, 4);
     }
     this.version = `${major}.${minor}`;
-    this.snapLength = this.#view.getUint32(16, little);
+    this.snapLength = b.view.getUint32(16, little);
     // The upper bits of the link-type field carry FCS info; keep the type.
-    this.linkType = this.#view.getUint32(20, little) & 0x0fffffff;
-    this.#consume(GLOBAL_HEADER_LENGTH);
+    this.linkType = b.view.getUint32(20, little) & 0x0fffffff;
+    b.consume(GLOBAL_HEADER_LENGTH);
   }
 
   /** The next record, or null at a clean end of file. */
   next(): PcapRecord | null {
-    if (!this.#fill(RECORD_HEADER_LENGTH)) {
-      if (this.#end === this.#start) return null;
+    const b = this.#buffer;
+    if (!b.fill(RECORD_HEADER_LENGTH)) {
+      if (b.available === 0) return null;
       throw new PcapFormatError(
-        `file ends inside a record header (${
-          this.#end - this.#start
-        } of ${RECORD_HEADER_LENGTH} bytes)`,
-        this.#fileOffset,
+        `file ends inside a record header (${b.available} of ${RECORD_HEADER_LENGTH} bytes)`,
+        b.fileOffset,
       );
     }
     const little = !this.bigEndian;
-    const at = this.#start;
+    const at = b.start;
     const record = this.#record;
-    record.fileOffset = this.#fileOffset;
-    record.seconds = this.#view.getUint32(at, little);
-    record.fraction = this.#view.getUint32(at + 4, little);
-    const captured = this.#view.getUint32(at + 8, little);
-    record.originalLength = this.#view.getUint32(at + 12, little);
+    record.fileOffset = b.fileOffset;
+    record.seconds = b.view.getUint32(at, little);
+    record.fraction = b.view.getUint32(at + 4, little);
+    const captured = b.view.getUint32(at + 8, little);
+    record.originalLength = b.view.getUint32(at + 12, little);
     const limit = Math.max(this.snapLength, 262144);
     if (captured > limit) {
       throw new PcapFormatError(
         `record claims ${captured} captured bytes, more than the snapshot length ${this.snapLength} (corrupt file?)`,
-        this.#fileOffset + 8,
+        b.fileOffset + 8,
       );
     }
-    if (!this.#fill(RECORD_HEADER_LENGTH + captured)) {
+    if (!b.fill(RECORD_HEADER_LENGTH + captured)) {
       throw new PcapFormatError(
         `file ends inside a record: ${captured} bytes announced, ${
-          this.#end - this.#start - RECORD_HEADER_LENGTH
+          b.available - RECORD_HEADER_LENGTH
         } present`,
-        this.#fileOffset + RECORD_HEADER_LENGTH,
+        b.fileOffset + RECORD_HEADER_LENGTH,
       );
     }
-    const dataStart = this.#start + RECORD_HEADER_LENGTH;
+    const dataStart = b.start + RECORD_HEADER_LENGTH;
     record.capturedLength = captured;
-    record.data = this.#buffer.subarray(dataStart, dataStart + captured);
-    this.#consume(RECORD_HEADER_LENGTH + captured);
+    record.data = b.bytes.subarray(dataStart, dataStart + captured);
+    b.consume(RECORD_HEADER_LENGTH + captured);
     return record;
   }
 
   /** Iterate over the remaining records (each reused; copy to keep). */
   *[Symbol.iterator](): Iterator<PcapRecord> {
     for (let record = this.next(); record; record = this.next()) yield record;
-  }
-
-  #consume(n: number): void {
-    this.#start += n;
-    this.#fileOffset += n;
-  }
-
-  /** Ensure `n` unread bytes are buffered; false at end of file. */
-  #fill(n: number): boolean {
-    if (this.#end - this.#start >= n) return true;
-    if (n > this.#buffer.length) {
-      const bigger = new Uint8Array(Math.max(n, this.#buffer.length * 2));
-      bigger.set(this.#buffer.subarray(this.#start, this.#end));
-      this.#end -= this.#start;
-      this.#start = 0;
-      this.#buffer = bigger;
-      this.#view = new DataView(bigger.buffer);
-    } else if (this.#start + n > this.#buffer.length) {
-      this.#buffer.copyWithin(0, this.#start, this.#end);
-      this.#end -= this.#start;
-      this.#start = 0;
-    }
-    while (this.#end - this.#start < n && !this.#eof) {
-      const count = this.#source.readSync(this.#buffer.subarray(this.#end));
-      if (count === null) this.#eof = true;
-      else this.#end += count;
-    }
-    return this.#end - this.#start >= n;
   }
 }
 

@@ -6,6 +6,7 @@ import {
   PcapReader,
   PcapWriter,
 } from "../drivers/pcap_file.ts";
+import { openCaptureReader } from "../drivers/capture.ts";
 import {
   ArpRequestTemplate,
   formatIpv4,
@@ -143,6 +144,52 @@ Deno.test("reader: big-endian files, and truncation/corruption errors name the b
   const huge = little.slice();
   new DataView(huge.buffer).setUint32(24 + 8, 0x7fffffff, true);
   assert.throws(() => new PcapReader(bytesSource(huge)).next(), /at byte 32/);
+});
+
+Deno.test("pcap: cut at every byte, the records before the cut arrive, then an error naming where", () => {
+  const sink = memorySink();
+  const writer = new PcapWriter(sink, { nanoseconds: true });
+  const starts: number[] = [];
+  let at = 24;
+  for (let i = 0; i < 20; i++) {
+    const p = crypto.getRandomValues(new Uint8Array(1 + (i * 53) % 300));
+    starts.push(at);
+    at += 16 + p.length;
+    writer.write(p, BigInt(i) * 1_000_000_007n);
+  }
+  writer.flush();
+  const bytes = sink.bytes();
+  const all = [...new PcapReader(bytesSource(bytes))].length;
+  assert.equal(all, 20);
+  for (let cut = 0; cut <= bytes.length; cut++) {
+    let delivered = 0, error: unknown = null;
+    try {
+      for (const _ of openCaptureReader(bytesSource(bytes.subarray(0, cut)))) {
+        delivered++;
+      }
+    } catch (e) {
+      error = e;
+    }
+    const whole = starts.filter((_, k) =>
+      (starts[k + 1] ?? bytes.length) <= cut
+    )
+      .length;
+    assert.equal(delivered, whole, `cut at ${cut}`);
+    const inside = starts.findLast((s) => s <= cut) ?? 0;
+    if (cut >= 24 && (cut === bytes.length || starts.includes(cut))) {
+      assert.equal(error, null, `cut at ${cut}: ${error}`);
+      continue;
+    }
+    assert.ok(error instanceof PcapFormatError, `cut at ${cut}: ${error}`);
+    const expected = cut < 4
+      ? 0 // too short to tell the format
+      : cut < 24
+      ? cut // the global header: how much of it there is
+      : cut - inside < 16
+      ? inside // a record header
+      : inside + 16; // a record's data
+    assert.equal(error.byteOffset, expected, `cut at ${cut}: ${error.message}`);
+  }
 });
 
 interface Expected {
