@@ -8,7 +8,8 @@
  *   {@linkcode PacketError} instead of throwing; `at()` re-points a view
  *   without allocating.
  * - **{@linkcode parseFrame}** walks Ethernet → IP → transport once into a
- *   reusable {@linkcode ParsedFrame}, allocating nothing.
+ *   reusable {@linkcode ParsedFrame}, allocating nothing (or, by
+ *   {@linkcode LinkType}, raw IP, BSD loopback or a Linux cooked header).
  * - **Reprs** ({@linkcode PacketRepr}, {@linkcode emitPacket},
  *   {@linkcode emitArp}) build arbitrary packets with lengths and checksums.
  * - **Templates** (`TcpSynTemplate`, `UdpTemplate`, `IcmpEchoTemplate`, their
