@@ -9,8 +9,7 @@
 import assert from "node:assert/strict";
 import { bytesSource, PcapngReader, PcapngWriter } from "../drivers/mod.ts";
 import { LinkType } from "../packet/mod.ts";
-import { withLab } from "./helpers/packet_netns_helpers.ts";
-import { captureAll } from "./helpers/capture_netns.ts";
+import { captureAll, withCaptureLab } from "./helpers/capture_netns.ts";
 import {
   assertParsesLikeTshark,
   assertReadsLikeTshark,
@@ -107,7 +106,7 @@ Deno.test({
     const dir = await Deno.makeTempDir({ prefix: "zon-h18p-" });
     try {
       const file = (name: string) => `${dir}/${name}`;
-      await withLab((lab) =>
+      await withCaptureLab((lab) =>
         captureAll(lab, [
           {
             args: [

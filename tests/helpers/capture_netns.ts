@@ -1,10 +1,111 @@
-// Real capture files from a private lab (tests/helpers/packet_netns_helpers.ts:
-// two namespaces, one veth pair, 198.18.0.0/15 and 2001:2::/48, no route
-// out): several capture programs run at once in namespace A while traffic
-// crosses the veth and A's loopback, so each writes the same packets in its
-// own format.
+// Real capture files from a private lab: two network namespaces joined by
+// one veth pair, addresses from 198.18.0.0/15 and 2001:2::/48, no route out,
+// names carrying this branch's tag and the pid, deleted afterwards. Several
+// capture programs run at once in namespace A while traffic crosses the veth
+// and A's loopback, so each writes the same packets in its own format.
 
-import { inNamespace, type Lab } from "./packet_netns_helpers.ts";
+/** The lab: namespace A (where the captures run) and B (the echo server). */
+export interface CaptureLab {
+  nsA: string;
+  nsB: string;
+  ifA: string;
+  ifB: string;
+  ip4B: string;
+  ip6B: string;
+}
+
+async function sh(args: string[], allowFailure = false): Promise<string> {
+  const out = await new Deno.Command(args[0], {
+    args: args.slice(1),
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success && !allowFailure) {
+    throw new Error(
+      `${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`,
+    );
+  }
+  return new TextDecoder().decode(out.stdout);
+}
+
+function inNamespace(ns: string, args: string[]): Promise<string> {
+  return sh(["ip", "netns", "exec", ns, ...args]);
+}
+
+/** Build the lab, run `body`, always delete both namespaces. */
+export async function withCaptureLab<T>(
+  body: (lab: CaptureLab) => Promise<T>,
+): Promise<T> {
+  const tag = `${Deno.pid % 100000}${Math.floor(Math.random() * 100)}`;
+  const third = 100 + Deno.pid % 150;
+  const net6 = `2001:2:0:${(0x1800 + third).toString(16)}`; // inside 2001:2::/48
+  const lab: CaptureLab = {
+    nsA: `h18pA${tag}`,
+    nsB: `h18pB${tag}`,
+    ifA: `h18pa${tag}`.slice(0, 15),
+    ifB: `h18pb${tag}`.slice(0, 15),
+    ip4B: `198.19.${third}.2`,
+    ip6B: `${net6}::2`,
+  };
+  const sides = [
+    [
+      lab.nsA,
+      lab.ifA,
+      `198.19.${third}.1`,
+      `${net6}::1`,
+    ],
+    [lab.nsB, lab.ifB, lab.ip4B, lab.ip6B],
+  ];
+  try {
+    for (const [ns] of sides) await sh(["ip", "netns", "add", ns]);
+    await sh([
+      "ip",
+      "link",
+      "add",
+      lab.ifA,
+      "netns",
+      lab.nsA,
+      "type",
+      "veth",
+      "peer",
+      "name",
+      lab.ifB,
+      "netns",
+      lab.nsB,
+    ]);
+    for (const [ns, ifname, ip4, ip6] of sides) {
+      await inNamespace(ns, [
+        "sysctl",
+        "-q",
+        "-w",
+        "net.ipv6.conf.all.accept_dad=0",
+        "net.ipv6.conf.default.accept_dad=0",
+      ]);
+      await inNamespace(ns, ["ip", "addr", "add", `${ip4}/24`, "dev", ifname]);
+      await inNamespace(ns, [
+        "ip",
+        "addr",
+        "add",
+        `${ip6}/64`,
+        "dev",
+        ifname,
+        "nodad",
+      ]);
+      await inNamespace(ns, ["ip", "link", "set", ifname, "up"]);
+      await inNamespace(ns, ["ip", "link", "set", "lo", "up"]);
+    }
+    for (let attempt = 0;; attempt++) {
+      const a = await inNamespace(lab.nsA, ["ip", "link", "show", lab.ifA]);
+      const b = await inNamespace(lab.nsB, ["ip", "link", "show", lab.ifB]);
+      if (a.includes("state UP") && b.includes("state UP")) break;
+      if (attempt > 100) throw new Error(`lab links not up:\n${a}\n${b}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return await body(lab);
+  } finally {
+    for (const [ns] of sides) await sh(["ip", "netns", "del", ns], true);
+  }
+}
 
 const DENO: string = Deno.execPath();
 
@@ -58,7 +159,7 @@ export interface Capturer {
 
 /** Run every capturer at once in A, send the lab traffic, stop them all. */
 export async function captureAll(
-  lab: Lab,
+  lab: CaptureLab,
   capturers: Capturer[],
 ): Promise<void> {
   const children = capturers.map((c) =>
