@@ -8,6 +8,7 @@ import {
   bytesSource,
   captureFormatFor,
   createCaptureWriter,
+  type FileDriver,
   openCaptureReader,
   openDriver,
   PcapFormatError,
@@ -385,6 +386,17 @@ Deno.test("file: driver reads pcapng and pcap by magic, writes pcapng for a .pca
   const r = openCaptureReader(bytesSource(chunks[0]));
   assert.equal(r.format, "pcapng");
   assert.equal(r.next()?.linkType, 276);
+  // The driver reports each frame's link type: here a two-interface file.
+  const mixed = new PcapngBuilder().section(true).iface(1, 0).iface(276, 0)
+    .epb(0, 1n, packet(60)).epb(1, 2n, packet(40)).bytes();
+  await withTempFile(".pcapng", mixed, async (path) => {
+    const driver = await openDriver(`file:${path}`, { mode: "receive" });
+    assert.equal(driver.recv()?.length, 60);
+    assert.equal((driver as FileDriver).linkType, 1);
+    assert.equal(driver.recv()?.length, 40);
+    assert.equal((driver as FileDriver).linkType, 276);
+    driver.close();
+  });
 });
 
 Deno.test("pcapng: a 1 GiB stream is read in bounded memory", () => {
