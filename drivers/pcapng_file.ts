@@ -64,6 +64,19 @@ const IDB_MIN_LENGTH = 20;
 const EPB_MIN_LENGTH = 32;
 const SPB_MIN_LENGTH = 16;
 const TWO_32 = 4294967296;
+/** 10^(9-n) for if_tsresol 10^-n, n ≤ 9 (a lookup: Math.pow per packet shows in profiles). */
+const NANOSECONDS_PER_DECIMAL_TICK = [
+  1e9,
+  1e8,
+  1e7,
+  1e6,
+  1e5,
+  1e4,
+  1e3,
+  1e2,
+  1e1,
+  1,
+];
 
 /**
  * One interface of a pcapng section, from its interface description block.
@@ -472,7 +485,7 @@ function setTimestamp(
   // where remainder·5^9 < 2^53 and the powers of two are exact.
   record.nanoseconds = binary
     ? Math.floor(remainder * 1953125 * 512 / perSecond)
-    : remainder * 10 ** (9 - exponent);
+    : remainder * NANOSECONDS_PER_DECIMAL_TICK[exponent];
 }
 
 function fail(message: string, at: number): PcapFormatError {
