@@ -4,13 +4,17 @@
  * Wireshark's `capinfos -c` (wiretap reading every packet, no dissection)
  * and `tshark -T fields -e frame.len` (reading and dissecting), on the same
  * file from the page cache, rounds alternating. Prints MB/s, packets/s and
- * each peer's ratio, with /proc/loadavg.
+ * each peer's ratio, with /proc/loadavg. Rates are per CPU second (user +
+ * system, from `process.cpuUsage` for zon and bash's `times` for the peers):
+ * on a machine shared with other jobs, CPU time moves far less than wall
+ * time, which is printed too.
  *
  * Process start-up is inside the peers' times: it is measured on a
  * one-packet file and printed too.
  *
  *   deno run -A scripts/bench_capture.ts [--packets 500000] [--rounds 3] [--json]
  */
+import process from "node:process";
 import { parseArgs } from "node:util";
 import {
   type CaptureWriter,
@@ -59,7 +63,10 @@ function writeFile(writer: CaptureWriter, packets: number = PACKETS): void {
 }
 
 interface Rate {
+  /** Wall-clock seconds. */
   seconds: number;
+  /** CPU seconds (user + system): what a loaded machine disturbs least. */
+  cpu: number;
   packets: number;
 }
 
@@ -67,6 +74,7 @@ function zonRead(path: string, parse: boolean): Rate {
   const parsed = new ParsedFrame();
   using file = Deno.openSync(path);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   let packets = 0, sink = 0;
   for (const r of openCaptureReader(file)) {
     packets++;
@@ -76,132 +84,135 @@ function zonRead(path: string, parse: boolean): Rate {
     } else sink += r.data[r.capturedLength - 1];
   }
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   if (sink === -1) console.log(sink);
-  return { seconds, packets };
+  return { seconds, cpu: (cpu.user + cpu.system) / 1e6, packets };
 }
 
+/** Run a peer under bash, whose `times` gives the child's CPU seconds. */
 async function peer(command: string, args: string[]): Promise<Rate> {
   const t0 = performance.now();
-  const out = await new Deno.Command(command, {
-    args,
+  const out = await new Deno.Command("bash", {
+    args: [
+      "-c",
+      '"$@"; status=$?; times >&2; exit $status',
+      "_",
+      command,
+      ...args,
+    ],
     stdout: "piped",
     stderr: "piped",
   }).output();
   const seconds = (performance.now() - t0) / 1000;
   const text = new TextDecoder().decode(out.stdout);
-  if (!out.success) {
-    throw new Error(
-      `${command} failed: ${new TextDecoder().decode(out.stderr)}`,
-    );
-  }
+  const stderr = new TextDecoder().decode(out.stderr);
+  if (!out.success) throw new Error(`${command} failed: ${stderr}`);
+  // The last line of `times`: the children's user and system time.
+  const times = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(stderr);
+  if (times === null) throw new Error(`no CPU times in: ${stderr}`);
+  const cpu = Number(times[1]) * 60 + Number(times[2]) +
+    Number(times[3]) * 60 + Number(times[4]);
   const count = /Number of packets:\s+(\d+)/.exec(text);
   const packets = count ? Number(count[1]) : text.split("\n").length - 1;
-  return { seconds, packets };
+  return { seconds, cpu, packets };
 }
 
 const median = (xs: number[]): number =>
   [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+const TSHARK = ["-n", "-T", "fields", "-e", "frame.len", "-r"];
+
+/** Every reader on one file, rounds alternating: wall and CPU seconds. */
+async function measure(
+  path: string,
+  tiny: string,
+): Promise<{ runs: Record<string, Rate[]>; startup: number[] }> {
+  const runs: Record<string, Rate[]> = {
+    "zon read": [],
+    "zon read + parseFrame": [],
+    "capinfos -c -M": [],
+    "tshark -T fields -e frame.len": [],
+  };
+  const startup: number[] = [];
+  await peer("capinfos", ["-c", "-M", path]); // warm the page cache
+  for (let round = 0; round < ROUNDS; round++) {
+    startup.push((await peer("capinfos", ["-c", "-M", tiny])).cpu);
+    const all: [string, Rate][] = [
+      ["zon read", zonRead(path, false)],
+      ["capinfos -c -M", await peer("capinfos", ["-c", "-M", path])],
+      ["zon read + parseFrame", zonRead(path, true)],
+      [
+        "tshark -T fields -e frame.len",
+        await peer("tshark", [...TSHARK, path]),
+      ],
+    ];
+    for (const [name, rate] of all) {
+      if (rate.packets !== PACKETS) {
+        throw new Error(`${name} saw ${rate.packets} of ${PACKETS} packets`);
+      }
+      runs[name].push(rate);
+    }
+  }
+  return { runs, startup };
+}
+
 if (import.meta.main) {
   const dir = await Deno.makeTempDir({ prefix: "zon-bench-capture-" });
+  const loadBefore = Deno.readTextFileSync("/proc/loadavg").trim();
   const results: Record<string, unknown>[] = [];
   try {
     for (const format of ["pcapng", "pcap"] as const) {
       const path = `${dir}/bench.${format}`;
-      {
-        using file = Deno.openSync(path, { write: true, create: true });
-        writeFile(createCaptureWriter(file, { format }));
+      const tiny = `${dir}/tiny.${format}`;
+      for (const [file, packets] of [[path, PACKETS], [tiny, 1]] as const) {
+        using out = Deno.openSync(file, { write: true, create: true });
+        writeFile(createCaptureWriter(out, { format }), packets);
       }
       const size = Deno.statSync(path).size;
-      const tiny = `${dir}/tiny.${format}`;
-      {
-        using file = Deno.openSync(tiny, { write: true, create: true });
-        writeFile(createCaptureWriter(file, { format }), 1);
-      }
-      const startup: number[] = [];
-      const runs: Record<string, number[]> = {
-        "zon read": [],
-        "zon read + parseFrame": [],
-        "capinfos -c -M": [],
-        "tshark -T fields -e frame.len": [],
-      };
-      await peer("capinfos", ["-c", "-M", path]); // warm the page cache
-      for (let round = 0; round < ROUNDS; round++) {
-        startup.push((await peer("capinfos", ["-c", "-M", tiny])).seconds);
-        const all: [string, Rate][] = [
-          ["zon read", zonRead(path, false)],
-          ["capinfos -c -M", await peer("capinfos", ["-c", "-M", path])],
-          ["zon read + parseFrame", zonRead(path, true)],
-          [
-            "tshark -T fields -e frame.len",
-            await peer("tshark", [
-              "-n",
-              "-r",
-              path,
-              "-T",
-              "fields",
-              "-e",
-              "frame.len",
-            ]),
-          ],
-        ];
-        for (const [name, rate] of all) {
-          if (rate.packets !== PACKETS) {
-            throw new Error(
-              `${name} saw ${rate.packets} of ${PACKETS} packets`,
-            );
-          }
-          runs[name].push(rate.seconds);
-        }
-      }
-      const zon = median(runs["zon read"]);
-      for (const [name, seconds] of Object.entries(runs)) {
-        const s = median(seconds);
+      const { runs, startup } = await measure(path, tiny);
+      const zonCpu = Math.min(...runs["zon read"].map((r) => r.cpu));
+      for (const [name, rates] of Object.entries(runs)) {
+        const cpu = Math.min(...rates.map((r) => r.cpu));
         results.push({
           format,
           reader: name,
-          megabytesPerSecond: size / s / 1e6,
-          packetsPerSecond: PACKETS / s,
-          zonReadSpeedup: s / zon,
+          fileBytes: size,
+          megabytesPerCpuSecond: size / cpu / 1e6,
+          packetsPerCpuSecond: PACKETS / cpu,
+          cpuOverZonRead: cpu / zonCpu,
+          wallSecondsMedian: median(rates.map((r) => r.seconds)),
+          startupCpuSeconds: name.startsWith("zon") ? 0 : median(startup),
         });
       }
-      results.push({
-        format,
-        fileBytes: size,
-        packets: PACKETS,
-        capinfosOnePacketSeconds: median(startup),
-      });
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
-  const load = Deno.readTextFileSync("/proc/loadavg").trim();
+  const loadAfter = Deno.readTextFileSync("/proc/loadavg").trim();
   if (values.json) {
-    console.log(JSON.stringify({ load, rounds: ROUNDS, results }));
-  } else {
     console.log(
-      `load ${load}; ${PACKETS} packets, median of ${ROUNDS} alternating rounds`,
+      JSON.stringify({ loadBefore, loadAfter, rounds: ROUNDS, results }),
     );
+  } else {
+    console.log(`load before: ${loadBefore}; after: ${loadAfter}`);
+    console.log(
+      `${PACKETS} packets per file; best CPU time (user + system) of ${ROUNDS} alternating rounds; ` +
+        `capinfos on a one-packet file: ${
+          ((results[2].startupCpuSeconds as number) * 1000).toFixed(0)
+        } ms CPU`,
+    );
+    console.log(
+      "| file | reader | MB per CPU s | packets per CPU s | CPU ÷ zon read's | wall s (median) |",
+    );
+    console.log("| --- | --- | ---: | ---: | ---: | ---: |");
     for (const r of results) {
-      if (r.reader !== undefined) continue;
+      const mb = ((r.fileBytes as number) / 1e6).toFixed(1);
       console.log(
-        `${r.format}: ${
-          ((r.fileBytes as number) / 1e6).toFixed(1)
-        } MB; capinfos on a one-packet file: ${
-          ((r.capinfosOnePacketSeconds as number) * 1000).toFixed(0)
-        } ms`,
-      );
-    }
-    console.log("| file | reader | MB/s | packets/s | time ÷ zon read's |");
-    console.log("| --- | --- | ---: | ---: | ---: |");
-    for (const r of results) {
-      if (r.reader === undefined) continue;
-      console.log(
-        `| ${r.format} | ${r.reader} | ${
-          (r.megabytesPerSecond as number).toFixed(0)
-        } | ${((r.packetsPerSecond as number) / 1e6).toFixed(2)} M | ${
-          (r.zonReadSpeedup as number).toFixed(2)
-        } |`,
+        `| ${r.format} (${mb} MB) | ${r.reader} | ${
+          (r.megabytesPerCpuSecond as number).toFixed(0)
+        } | ${((r.packetsPerCpuSecond as number) / 1e6).toFixed(2)} M | ${
+          (r.cpuOverZonRead as number).toFixed(2)
+        } | ${(r.wallSecondsMedian as number).toFixed(3)} |`,
       );
     }
   }
