@@ -192,10 +192,11 @@ export class PcapngReader {
           this.#sectionHeader();
         } else if (
           type === PcapngBlockType.ENHANCED_PACKET ||
-          type === PcapngBlockType.SIMPLE_PACKET ||
           type === PcapngBlockType.PACKET
         ) {
           return this.#packet(type);
+        } else if (type === PcapngBlockType.SIMPLE_PACKET) {
+          return this.#simplePacket();
         } else if (type === PcapngBlockType.INTERFACE_DESCRIPTION) {
           this.#interfaceDescription();
         } else {
@@ -321,64 +322,71 @@ export class PcapngReader {
     }
   }
 
+  /** An enhanced or obsolete packet block: interface, timestamp, data. */
   #packet(type: number): CaptureRecord {
     const b = this.#buffer, v = b.view, little = this.#little;
-    const simple = type === PcapngBlockType.SIMPLE_PACKET;
-    const name = simple
-      ? "simple packet"
-      : type === PcapngBlockType.PACKET
-      ? "packet"
-      : "enhanced packet";
-    const length = this.#wholeBlock(
-      name,
-      simple ? SPB_MIN_LENGTH : EPB_MIN_LENGTH,
-    );
+    const obsolete = type === PcapngBlockType.PACKET;
+    const name = obsolete ? "packet" : "enhanced packet";
+    const length = this.#wholeBlock(name, EPB_MIN_LENGTH);
     const at = b.start;
-    const record = this.#record;
-    record.fileOffset = b.fileOffset;
-    let dataAt: number, captured: number;
-    if (simple) {
-      record.interfaceId = 0;
-      record.originalLength = v.getUint32(at + 8, little);
-      dataAt = at + 12;
-      const iface = this.#interfaceFor(0, name);
-      // The block holds min(original length, snapshot length) bytes, padded.
-      captured = record.originalLength;
-      if (iface.snapLength > 0) captured = Math.min(captured, iface.snapLength);
-      if (captured > length - SPB_MIN_LENGTH) {
-        throw fail(
-          `simple packet block of ${length} bytes cannot hold the ${captured} bytes its lengths imply`,
-          b.fileOffset + 8,
-        );
-      }
-      record.linkType = iface.linkType;
-      record.seconds = 0;
-      record.nanoseconds = 0;
-    } else {
-      const id = type === PcapngBlockType.PACKET
-        ? v.getUint16(at + 8, little)
-        : v.getUint32(at + 8, little);
-      const iface = this.#interfaceFor(id, name);
-      record.interfaceId = id;
-      record.linkType = iface.linkType;
-      captured = v.getUint32(at + 20, little);
-      record.originalLength = v.getUint32(at + 24, little);
-      dataAt = at + 28;
-      if (captured > length - EPB_MIN_LENGTH) {
-        throw fail(
-          `${name} block claims ${captured} captured bytes, its ${length}-byte block holds ${
-            length - EPB_MIN_LENGTH
-          }`,
-          b.fileOffset + 20,
-        );
-      }
-      setTimestamp(
-        record,
-        iface,
-        v.getUint32(at + 12, little),
-        v.getUint32(at + 16, little),
+    // The obsolete block has a 16-bit interface id and a drop count.
+    const id = obsolete
+      ? v.getUint16(at + 8, little)
+      : v.getUint32(at + 8, little);
+    const iface = this.#interfaceFor(id, name);
+    const captured = v.getUint32(at + 20, little);
+    if (captured > length - EPB_MIN_LENGTH) {
+      throw fail(
+        `${name} block claims ${captured} captured bytes, its ${length}-byte block holds ${
+          length - EPB_MIN_LENGTH
+        }`,
+        b.fileOffset + 20,
       );
     }
+    const record = this.#record;
+    record.interfaceId = id;
+    record.originalLength = v.getUint32(at + 24, little);
+    setTimestamp(
+      record,
+      iface,
+      v.getUint32(at + 12, little),
+      v.getUint32(at + 16, little),
+    );
+    return this.#deliver(iface, at + 28, captured, length);
+  }
+
+  /** A simple packet block: interface 0, no timestamp (0 is reported). */
+  #simplePacket(): CaptureRecord {
+    const b = this.#buffer;
+    const length = this.#wholeBlock("simple packet", SPB_MIN_LENGTH);
+    const iface = this.#interfaceFor(0, "simple packet");
+    const record = this.#record;
+    record.interfaceId = 0;
+    record.originalLength = b.view.getUint32(b.start + 8, this.#little);
+    record.seconds = 0;
+    record.nanoseconds = 0;
+    // The block holds min(original length, snapshot length) bytes, padded.
+    let captured = record.originalLength;
+    if (iface.snapLength > 0) captured = Math.min(captured, iface.snapLength);
+    if (captured > length - SPB_MIN_LENGTH) {
+      throw fail(
+        `simple packet block of ${length} bytes cannot hold the ${captured} bytes its lengths imply`,
+        b.fileOffset + 8,
+      );
+    }
+    return this.#deliver(iface, b.start + 12, captured, length);
+  }
+
+  /** Point the record at its data and consume the block. */
+  #deliver(
+    iface: PcapngInterface,
+    dataAt: number,
+    captured: number,
+    length: number,
+  ): CaptureRecord {
+    const b = this.#buffer, record = this.#record;
+    record.fileOffset = b.fileOffset;
+    record.linkType = iface.linkType;
     record.capturedLength = captured;
     record.data = b.bytes.subarray(dataAt, dataAt + captured);
     b.consume(length);
