@@ -352,7 +352,12 @@ export class PcapngReader {
       v.getUint32(at + 12, little),
       v.getUint32(at + 16, little),
     );
-    return this.#deliver(iface, at + 28, captured, length);
+    record.fileOffset = b.fileOffset;
+    record.linkType = iface.linkType;
+    record.capturedLength = captured;
+    record.data = b.bytes.subarray(at + 28, at + 28 + captured);
+    b.consume(length);
+    return record;
   }
 
   /** A simple packet block: interface 0, no timestamp (0 is reported). */
@@ -374,17 +379,7 @@ export class PcapngReader {
         b.fileOffset + 8,
       );
     }
-    return this.#deliver(iface, b.start + 12, captured, length);
-  }
-
-  /** Point the record at its data and consume the block. */
-  #deliver(
-    iface: PcapngInterface,
-    dataAt: number,
-    captured: number,
-    length: number,
-  ): CaptureRecord {
-    const b = this.#buffer, record = this.#record;
+    const dataAt = b.start + 12;
     record.fileOffset = b.fileOffset;
     record.linkType = iface.linkType;
     record.capturedLength = captured;
