@@ -42,7 +42,9 @@ async function checkFile(
     path,
   );
   const seen = assertParsesLikeTshark(packets, expected, path);
-  for (const kind of kinds) assert.ok(seen.has(kind), `${path}: no ${kind}`);
+  for (const kind of kinds) {
+    assert.ok(seen.has(kind), `${path}: no ${kind} among ${[...seen]}`);
+  }
   return packets;
 }
 

@@ -140,8 +140,10 @@ for (const host of [ip4, ip6]) {
   await conn.read(new Uint8Array(2000));
   conn.close();
   const udp = Deno.listenDatagram({ transport: "udp", hostname: host === ip4 ? "0.0.0.0" : "::", port: 0 });
-  await udp.send(new TextEncoder().encode("zon h18p"), { transport: "udp", hostname: host, port: 7102 });
-  await new Promise((r) => setTimeout(r, 100));
+  for (const text of ["zon h18p", "again"]) {
+    await udp.send(new TextEncoder().encode(text), { transport: "udp", hostname: host, port: 7102 });
+    await new Promise((r) => setTimeout(r, 100));
+  }
   udp.close();
 }
 const loop = await Deno.connect({ hostname: "::1", port: 7101 });
@@ -185,6 +187,8 @@ export async function captureAll(
       }
       reader.releaseLock();
     }));
+    // Ready lines come as the capture opens; give the rings a moment.
+    await new Promise((r) => setTimeout(r, 300));
     const serverReader = server.stdout.getReader();
     await serverReader.read(); // "ready"
     serverReader.releaseLock();
