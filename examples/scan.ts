@@ -14,8 +14,8 @@ import {
   parseScanArgs,
   type ScanConfig,
   UsageError,
-} from "./scan/config.ts";
-import { listScan } from "./scan/listscan.ts";
+} from "./scan/cli/config.ts";
+import { listScan } from "./scan/cli/listscan.ts";
 
 /** Prints a usage error the way every mode does, returns exit code 2. */
 function usageFailure(message: string): number {
@@ -53,7 +53,7 @@ function runListScan(config: ScanConfig): number {
 export async function main(argv: string[]): Promise<number> {
   if (argv.includes("--lab")) {
     // The lab parses its own flags (-e ring|pcap, --rate, -p, ...).
-    const { runLabCli } = await import("./scan/lab.ts");
+    const { runLabCli } = await import("./scan/lab/mod.ts");
     return await runLabCli(argv);
   }
   let config: ScanConfig;
@@ -72,7 +72,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (config.listScan) return runListScan(config);
-  const { runScanCommand } = await import("./scan/run.ts");
+  const { runScanCommand } = await import("./scan/cli/run.ts");
   return await runScanCommand(config, argv);
 }
 

@@ -1,4 +1,4 @@
-// examples/scan/adapter.ts: the pure parsers on real /proc contents, flag
+// examples/scan/adapter/adapter.ts: the pure parsers on real /proc contents, flag
 // validation, and detection inside two network namespaces the test creates
 // (tests/helpers/packet_netns_helpers.ts: 198.18.0.0/15 and 2001:2::/48, no route
 // out) and deletes. The scanner side gets default routes via the peer, whose
@@ -20,7 +20,7 @@ import {
   resolveAdapter,
   solicitedNodeAddress,
   writeNeighborSolicitation,
-} from "../examples/scan/adapter.ts";
+} from "../examples/scan/adapter/adapter.ts";
 import {
   formatIpv4,
   formatIpv6,

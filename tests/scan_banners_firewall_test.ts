@@ -45,9 +45,9 @@ import assert from "node:assert/strict";
 import { PcapReader } from "../drivers/pcap_file.ts";
 import { ParsedFrame, parseFrame } from "../packet/parse.ts";
 import { formatIpv4 } from "../packet/address.ts";
-import { type Lab, scanLab, withLab } from "../examples/scan/lab.ts";
-import { startCapture } from "../examples/scan/lab_capture.ts";
-import { LAB_ADDRESSES } from "../examples/scan/lab_net.ts";
+import { type Lab, scanLab, withLab } from "../examples/scan/lab/mod.ts";
+import { startCapture } from "../examples/scan/lab/capture.ts";
+import { LAB_ADDRESSES } from "../examples/scan/lab/net.ts";
 
 const PORTS = "20-30,80,443,6379,8080,8443";
 const FIRST_PORT = 61000, LAST_PORT = 61099;

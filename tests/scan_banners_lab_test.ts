@@ -28,9 +28,9 @@ import {
   labScanArgs,
   scanLab,
   withLab,
-} from "../examples/scan/lab.ts";
-import { startCapture } from "../examples/scan/lab_capture.ts";
-import { compareWithTruth } from "../examples/scan/lab_results.ts";
+} from "../examples/scan/lab/mod.ts";
+import { startCapture } from "../examples/scan/lab/capture.ts";
+import { compareWithTruth } from "../examples/scan/lab/results.ts";
 
 const PORTS = "20-30,80,443,6379,8080,8443";
 const DEC = new TextDecoder();

@@ -4,8 +4,8 @@ import {
   parseScanArgs,
   type ScanConfig,
   UsageError,
-} from "../examples/scan/config.ts";
-import { buildSafeTargets } from "../examples/scan/targets.ts";
+} from "../examples/scan/cli/config.ts";
+import { buildSafeTargets } from "../examples/scan/cli/targets.ts";
 
 const ALL_FLAGS = [
   "198.18.0.0/24",

@@ -22,7 +22,7 @@ import {
   type ScanLabReport,
   targetKeys,
   withLab,
-} from "../examples/scan/lab.ts";
+} from "../examples/scan/lab/mod.ts";
 
 const SEED = Number(Deno.env.get("ZON_LAB_SEED") ?? Date.now() % 1_000_000);
 

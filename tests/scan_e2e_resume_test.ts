@@ -17,8 +17,8 @@ import {
   scanLab,
   targetKeys,
   withLab,
-} from "../examples/scan/lab.ts";
-import { compareWithTruth } from "../examples/scan/lab_results.ts";
+} from "../examples/scan/lab/mod.ts";
+import { compareWithTruth } from "../examples/scan/lab/results.ts";
 
 Deno.test("scan e2e: SIGINT then --resume paused.conf: union equals the full scan, no target probed twice", async () => {
   await withLab({

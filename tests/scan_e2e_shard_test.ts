@@ -16,8 +16,8 @@ import {
   scanLab,
   targetKeys,
   withLab,
-} from "../examples/scan/lab.ts";
-import { compareWithTruth } from "../examples/scan/lab_results.ts";
+} from "../examples/scan/lab/mod.ts";
+import { compareWithTruth } from "../examples/scan/lab/results.ts";
 
 Deno.test("scan e2e: shards 1/3, 2/3, 3/3 probe the full target set exactly once", async () => {
   await withLab({

@@ -20,7 +20,7 @@ import {
   ScanEngineError,
   type ScanStatus,
   startScan,
-} from "../examples/scan/engine.ts";
+} from "../examples/scan/engine/engine.ts";
 
 const MAC = parseMac("02:00:5a:00:00:0a");
 const ROUTER = parseMac("02:00:5a:00:00:0b");
@@ -254,7 +254,7 @@ import { TargetSet } from "${
     new URL("../blackrock/mod.ts", import.meta.url).href
   }";
 import { runScan } from "${
-    new URL("../examples/scan/engine.ts", import.meta.url).href
+    new URL("../examples/scan/engine/engine.ts", import.meta.url).href
   }";
 const s = await runScan({ targets: new TargetSet({ include: ["10.0.0.0/11", "2001:2::/112"], ports: "80,U:53" }),
   rate: Infinity, offline: true, wait: 0,

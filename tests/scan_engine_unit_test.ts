@@ -18,35 +18,35 @@ import {
   TcpFlags,
   UdpTemplate,
 } from "../packet/mod.ts";
-import { TokenBucket } from "../examples/scan/token_bucket.ts";
-import { DedupTable } from "../examples/scan/dedup.ts";
-import { ProbeSchedule } from "../examples/scan/probe_schedule.ts";
+import { TokenBucket } from "../examples/scan/transmit/token_bucket.ts";
+import { DedupTable } from "../examples/scan/receive/dedup.ts";
+import { ProbeSchedule } from "../examples/scan/transmit/probe_schedule.ts";
 import {
   DNS_VERSION_BIND_QUERY,
   NTP_CLIENT_REQUEST,
   SNMP_GET_SYSDESCR,
   udpPayload,
-} from "../examples/scan/udp_payloads.ts";
+} from "../examples/scan/transmit/udp_payloads.ts";
 import {
   ARP_REPLY_LENGTH,
   arpReply,
   NEIGHBOR_ADVERT_LENGTH,
   neighborAdvert,
-} from "../examples/scan/arp_responder.ts";
+} from "../examples/scan/receive/neighbor_responder.ts";
 import {
   BAD_COOKIE,
   IGNORE,
   Reason,
   ReplyChecker,
   RESULT,
-} from "../examples/scan/reply_check.ts";
+} from "../examples/scan/receive/reply_check.ts";
 import {
   ICMP_ECHO_PORT,
   type LinkConfig,
   rebuildTargets,
   targetSpec,
-} from "../examples/scan/engine_shared.ts";
-import { receiveFilter } from "../examples/scan/engine.ts";
+} from "../examples/scan/engine/shared.ts";
+import { receiveFilter } from "../examples/scan/engine/engine.ts";
 
 // ------------------------------------------------------------ token bucket
 

@@ -21,7 +21,10 @@ import {
   type ScanMeta,
   type Sink,
 } from "../examples/scan/output/mod.ts";
-import type { ScanResult, ScanSummary } from "../examples/scan/result.ts";
+import type {
+  ScanResult,
+  ScanSummary,
+} from "../examples/scan/engine/result.ts";
 import { parseIpv4, parseIpv6 } from "../packet/mod.ts";
 import { inNamespace, withLab } from "./helpers/packet_netns_helpers.ts";
 

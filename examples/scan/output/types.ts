@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ScanResult, ScanSummary } from "../result.ts";
+import type { ScanResult, ScanSummary } from "../engine/result.ts";
 import type { FoundBanner } from "../banners/channel.ts";
 
 export type { FoundBanner, ScanResult, ScanSummary };

@@ -26,7 +26,11 @@
  * @module
  */
 
-import type { ResultReason, ScanResult, ScanSummary } from "../result.ts";
+import type {
+  ResultReason,
+  ScanResult,
+  ScanSummary,
+} from "../engine/result.ts";
 import {
   bannerAddress,
   bannerFields,

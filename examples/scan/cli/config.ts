@@ -9,7 +9,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { parseShard, type Shard } from "../../blackrock/mod.ts";
+import { parseShard, type Shard } from "../../../blackrock/mod.ts";
 import { type ConfEntry, formatConf, parseConf } from "./conf_file.ts";
 
 /** Output formats (`-oJ` ... `-oG`). */

@@ -16,9 +16,13 @@
  * @module
  */
 
-import { ScanOrder, type Shard, type TargetSet } from "../../blackrock/mod.ts";
-import { formatIpv4, formatIpv6 } from "../../packet/mod.ts";
-import { SpscRing } from "../../ring/mod.ts";
+import {
+  ScanOrder,
+  type Shard,
+  type TargetSet,
+} from "../../../blackrock/mod.ts";
+import { formatIpv4, formatIpv6 } from "../../../packet/mod.ts";
+import { SpscRing } from "../../../ring/mod.ts";
 import {
   type BannerJob,
   Counter,
@@ -33,14 +37,17 @@ import {
   type TransmitDone,
   type TransmitJob,
   type WorkerFailure,
-} from "./engine_shared.ts";
-import { DEFAULT_RETRY_WINDOW, ProbeSchedule } from "./probe_schedule.ts";
-import { HelloTable } from "./banners/hellos.ts";
+} from "./shared.ts";
+import {
+  DEFAULT_RETRY_WINDOW,
+  ProbeSchedule,
+} from "../transmit/probe_schedule.ts";
+import { HelloTable } from "../banners/hellos.ts";
 import {
   createBannerRing,
   type FoundBanner,
   receiveBanners,
-} from "./banners/channel.ts";
+} from "../banners/channel.ts";
 import {
   decodeResult,
   newResult,
@@ -49,8 +56,8 @@ import {
   type ScanSummary,
 } from "./result.ts";
 
-export { ICMP_ECHO_PORT } from "./engine_shared.ts";
-export type { StageBudget } from "./engine_shared.ts";
+export { ICMP_ECHO_PORT } from "./shared.ts";
+export type { StageBudget } from "./shared.ts";
 
 /**
  * The network side of a scan. Field names match `AdapterInfo` of adapter.ts
@@ -546,7 +553,7 @@ function expect<T>(worker: Worker, type: string, role: string): Promise<T> {
  *
  * @example
  * ```ts ignore
- * import { TargetSet } from "../../blackrock/mod.ts";
+ * import { TargetSet } from "../../../blackrock/mod.ts";
  * import { startScan } from "./engine.ts";
  * const scan = startScan({
  *   targets: new TargetSet({ include: ["198.18.0.2"], ports: "1-1024" }),
@@ -633,7 +640,7 @@ export function startScan(
     try {
       let rxDone: Promise<unknown> = Promise.resolve();
       if (p.rx !== null) {
-        rxWorker = spawn("./receive_worker.ts");
+        rxWorker = spawn("../receive/worker.ts");
         const ready = expect(rxWorker, "ready", "receive");
         rxDone = expect(rxWorker, "done", "receive");
         rxDone.catch(() => {}); // observed below
@@ -657,7 +664,7 @@ export function startScan(
           }
         })();
       }
-      txWorker = spawn("./transmit_worker.ts");
+      txWorker = spawn("../transmit/worker.ts");
       const txDone = expect<TransmitDone>(txWorker, "done", "transmit");
       txWorker.postMessage(p.tx);
       // A receive failure must not go unnoticed while transmitting.

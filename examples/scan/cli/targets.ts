@@ -12,7 +12,7 @@ import {
   type AddressRange,
   parseAddressRange,
   TargetSet,
-} from "../../blackrock/mod.ts";
+} from "../../../blackrock/mod.ts";
 import { RESERVED_RANGES, type ScanConfig, UsageError } from "./config.ts";
 
 /** The scan's targets after the safety rules, and what they removed. */

@@ -11,7 +11,7 @@
  * @module
  */
 
-import type { ParsedFrame } from "../../packet/mod.ts";
+import type { ParsedFrame } from "../../../packet/mod.ts";
 
 /** Who we answer as. */
 export interface ResponderIdentity {
@@ -36,8 +36,8 @@ export const NEIGHBOR_ADVERT_LENGTH = 86;
  *
  * @example
  * ```ts
- * import { ParsedFrame } from "../../packet/mod.ts";
- * import { arpReply } from "./arp_responder.ts";
+ * import { ParsedFrame } from "../../../packet/mod.ts";
+ * import { arpReply } from "./neighbor_responder.ts";
  * const out = new Uint8Array(128);
  * console.log(arpReply(new Uint8Array(60), new ParsedFrame(), { mac: new Uint8Array(6) }, out)); // 0
  * ```
@@ -79,8 +79,8 @@ export function arpReply(
  *
  * @example
  * ```ts
- * import { ParsedFrame } from "../../packet/mod.ts";
- * import { neighborAdvert } from "./arp_responder.ts";
+ * import { ParsedFrame } from "../../../packet/mod.ts";
+ * import { neighborAdvert } from "./neighbor_responder.ts";
  * const out = new Uint8Array(128);
  * console.log(neighborAdvert(new Uint8Array(86), new ParsedFrame(), { mac: new Uint8Array(6) }, out)); // 0
  * ```

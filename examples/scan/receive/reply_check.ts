@@ -20,13 +20,13 @@
  * @module
  */
 
-import { SipKey, synCookie4, synCookie6 } from "../../siphash/mod.ts";
-import type { ParsedFrame } from "../../packet/mod.ts";
+import { SipKey, synCookie4, synCookie6 } from "../../../siphash/mod.ts";
+import type { ParsedFrame } from "../../../packet/mod.ts";
 import {
   ICMP_ECHO_PORT,
   type LinkConfig,
   type TargetSpec,
-} from "./engine_shared.ts";
+} from "../engine/shared.ts";
 
 /** The frame is not for us (or not a reply we report). */
 export const IGNORE = 0;

@@ -6,15 +6,19 @@
  * @module
  */
 
-import { formatIpv4, formatIpv6 } from "../../packet/mod.ts";
-import { AdapterError, resolveAdapter } from "./adapter.ts";
+import { formatIpv4, formatIpv6 } from "../../../packet/mod.ts";
+import { AdapterError, resolveAdapter } from "../adapter/adapter.ts";
 import { formatScanConfig, type ScanConfig, UsageError } from "./config.ts";
-import { type EngineSummary, ScanEngineError, startScan } from "./engine.ts";
-import { openOutput, type OutputWriter } from "./output/mod.ts";
-import type { ScanResult } from "./result.ts";
-import type { FoundBanner } from "./banners/channel.ts";
-import { loadHelloFiles } from "./banners/hellos.ts";
-import { bannerAddress, bannerLine } from "./output/common.ts";
+import {
+  type EngineSummary,
+  ScanEngineError,
+  startScan,
+} from "../engine/engine.ts";
+import { openOutput, type OutputWriter } from "../output/mod.ts";
+import type { ScanResult } from "../engine/result.ts";
+import type { FoundBanner } from "../banners/channel.ts";
+import { loadHelloFiles } from "../banners/hellos.ts";
+import { bannerAddress, bannerLine } from "../output/common.ts";
 import { StatusPrinter } from "./status.ts";
 import { buildSafeTargets } from "./targets.ts";
 

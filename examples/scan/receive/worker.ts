@@ -14,10 +14,14 @@
  * @module
  */
 
-import { type FrameWriter, openDriver, PcapWriter } from "../../drivers/mod.ts";
-import { ParsedFrame, parseFrame } from "../../packet/mod.ts";
-import { SpscRing } from "../../ring/mod.ts";
-import { arpReply, neighborAdvert } from "./arp_responder.ts";
+import {
+  type FrameWriter,
+  openDriver,
+  PcapWriter,
+} from "../../../drivers/mod.ts";
+import { ParsedFrame, parseFrame } from "../../../packet/mod.ts";
+import { SpscRing } from "../../../ring/mod.ts";
+import { arpReply, neighborAdvert } from "./neighbor_responder.ts";
 import { DedupTable } from "./dedup.ts";
 import {
   attachControl,
@@ -25,12 +29,12 @@ import {
   Flag,
   type ReceiveJob,
   type WorkerFailure,
-} from "./engine_shared.ts";
+} from "../engine/shared.ts";
 import { BAD_COOKIE, ReplyChecker, RESULT } from "./reply_check.ts";
 import { SynAckReset } from "./syn_ack_reset.ts";
-import { BannerScanner, HelloTable, TcpInput } from "./banners/mod.ts";
-import { BannerSender } from "./banners/channel.ts";
-import { SipKey, synCookie4, synCookie6 } from "../../siphash/mod.ts";
+import { BannerScanner, HelloTable, TcpInput } from "../banners/mod.ts";
+import { BannerSender } from "../banners/channel.ts";
+import { SipKey, synCookie4, synCookie6 } from "../../../siphash/mod.ts";
 
 /** Results the main thread may lag behind by before the Worker waits. */
 const RESULT_WAIT_MS = 1000;

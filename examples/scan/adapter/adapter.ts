@@ -29,8 +29,8 @@
  * @module
  */
 
-import { openDriver, parseAdapterName } from "../../drivers/mod.ts";
-import type { PacketDriver } from "../../drivers/mod.ts";
+import { openDriver, parseAdapterName } from "../../../drivers/mod.ts";
+import type { PacketDriver } from "../../../drivers/mod.ts";
 import {
   ArpPacket,
   ArpRequestTemplate,
@@ -47,7 +47,7 @@ import {
   parseIpv4,
   parseIpv6,
   parseMac,
-} from "../../packet/mod.ts";
+} from "../../../packet/mod.ts";
 
 /** The user's adapter settings (each optional) and what the scan needs. */
 export interface AdapterRequest {
@@ -339,7 +339,7 @@ export function defaultRoute6(
  * @example
  * ```ts
  * import { solicitedNodeAddress } from "./adapter.ts";
- * import { formatIpv6, parseIpv6 } from "../../packet/mod.ts";
+ * import { formatIpv6, parseIpv6 } from "../../../packet/mod.ts";
  * formatIpv6(solicitedNodeAddress(parseIpv6("2001:2::1:2:3"))); // "ff02::1:ff02:3"
  * ```
  */
@@ -362,7 +362,7 @@ export function solicitedNodeAddress(target: Uint8Array): Uint8Array {
  * @example
  * ```ts
  * import { writeNeighborSolicitation } from "./adapter.ts";
- * import { parseIpv6, parseMac } from "../../packet/mod.ts";
+ * import { parseIpv6, parseMac } from "../../../packet/mod.ts";
  * const buf = new Uint8Array(128);
  * writeNeighborSolicitation(buf, 0, parseMac("02:00:00:00:00:01"),
  *   parseIpv6("fe80::1"), parseIpv6("fe80::2")); // 86

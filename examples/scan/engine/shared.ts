@@ -12,8 +12,8 @@ import {
   PortList,
   type Shard,
   TargetSet,
-} from "../../blackrock/mod.ts";
-import type { AddressRange } from "../../blackrock/mod.ts";
+} from "../../../blackrock/mod.ts";
+import type { AddressRange } from "../../../blackrock/mod.ts";
 
 /**
  * The encoded "port" of an ICMP echo probe in a target set: masscan's

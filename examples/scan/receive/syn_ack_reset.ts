@@ -17,9 +17,9 @@ import {
   internetChecksum,
   pseudoHeaderSum4,
   pseudoHeaderSum6,
-} from "../../checksum/mod.ts";
-import type { ParsedFrame } from "../../packet/mod.ts";
-import type { FrameWriter } from "../../drivers/mod.ts";
+} from "../../../checksum/mod.ts";
+import type { ParsedFrame } from "../../../packet/mod.ts";
+import type { FrameWriter } from "../../../drivers/mod.ts";
 
 const RST = 0x04;
 const ETHERNET = 14;

@@ -5,14 +5,14 @@
  * @module
  */
 
-import { Target, TargetSet } from "../../blackrock/mod.ts";
+import { Target, TargetSet } from "../../../blackrock/mod.ts";
 import {
   formatIpv4,
   formatIpv6,
   parseIpv4,
   parseIpv6,
-} from "../../packet/address.ts";
-import type { LabOpenPort } from "./lab_core.ts";
+} from "../../../packet/address.ts";
+import type { LabOpenPort } from "./core.ts";
 
 /** One reported port, from any of the output formats. */
 export interface Finding {

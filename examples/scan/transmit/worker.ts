@@ -12,8 +12,8 @@
  * @module
  */
 
-import { ScanOrder, Target } from "../../blackrock/mod.ts";
-import { type FrameWriter, openDriver } from "../../drivers/mod.ts";
+import { ScanOrder, Target } from "../../../blackrock/mod.ts";
+import { type FrameWriter, openDriver } from "../../../drivers/mod.ts";
 import {
   IcmpEchoTemplate,
   IcmpEchoTemplate6,
@@ -21,8 +21,8 @@ import {
   TcpSynTemplate6,
   UdpTemplate,
   UdpTemplate6,
-} from "../../packet/mod.ts";
-import { SipKey, synCookie4, synCookie6 } from "../../siphash/mod.ts";
+} from "../../../packet/mod.ts";
+import { SipKey, synCookie4, synCookie6 } from "../../../siphash/mod.ts";
 import {
   attachControl,
   Counter,
@@ -32,7 +32,7 @@ import {
   type TransmitDone,
   type TransmitJob,
   type WorkerFailure,
-} from "./engine_shared.ts";
+} from "../engine/shared.ts";
 import { ProbeSchedule } from "./probe_schedule.ts";
 import { TokenBucket } from "./token_bucket.ts";
 import { udpPayload } from "./udp_payloads.ts";

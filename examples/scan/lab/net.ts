@@ -21,7 +21,7 @@
  * @module
  */
 
-import { inNs, ip, runCommand, sleep } from "./lab_run.ts";
+import { inNs, ip, runCommand, sleep } from "./run.ts";
 
 /** Fixed addressing of every lab (labs differ only in namespace names). */
 export const LAB_ADDRESSES = {
