@@ -7,7 +7,7 @@
  */
 
 import { formatIpv4, formatIpv6 } from "../../../packet/mod.ts";
-import { AdapterError, resolveAdapter } from "../adapter/adapter.ts";
+import { AdapterError, resolveAdapter } from "../adapter/mod.ts";
 import { formatScanConfig, type ScanConfig, UsageError } from "./config.ts";
 import {
   type EngineSummary,

@@ -17,12 +17,14 @@
  */
 
 import {
+  PORT_PROTOCOL_BASE,
   ScanOrder,
   type Shard,
   type TargetSet,
 } from "../../../blackrock/mod.ts";
 import { formatIpv4, formatIpv6 } from "../../../packet/mod.ts";
 import { SpscRing } from "../../../ring/mod.ts";
+import type { EngineAdapter } from "../adapter/mod.ts";
 import {
   type BannerJob,
   Counter,
@@ -59,32 +61,8 @@ import {
 export { ICMP_ECHO_PORT } from "./shared.ts";
 export type { StageBudget } from "./shared.ts";
 
-/**
- * The network side of a scan. Field names match `AdapterInfo` of adapter.ts
- * (`resolveAdapter`), so its result can be passed as is.
- */
-export interface ScanAdapter {
-  /** Transmit driver by adapter name: `"pcap:veth0"`, `"ring:veth0"`, `"file:x.pcap"`, `"null"`. */
-  driverName: string;
-  /** The interface name (for messages). */
-  ifname: string;
-  /** Receive driver; default: the transmit driver, or `"null"` for `file:`/`null`. */
-  receiveDriver?: string;
-  /** Our IPv4 address (unsigned 32-bit); needed for IPv4 targets. */
-  ipv4?: number;
-  /** Our IPv6 address (16 bytes); needed for IPv6 targets. */
-  ipv6?: Uint8Array;
-  /** Our MAC (6 bytes). */
-  mac: Uint8Array;
-  /** The IPv4 next hop's MAC (router, or the target on the same link). */
-  routerMac4?: Uint8Array;
-  /** The IPv6 next hop's MAC (found by neighbor discovery: masscan #541). */
-  routerMac6?: Uint8Array;
-  /** `ipv4` is not the kernel's: answer ARP for it (default for {@link EngineOptions.spoofedSource}). */
-  foreignIpv4?: boolean;
-  /** `ipv6` is not the kernel's: answer neighbor solicitations for it. */
-  foreignIpv6?: boolean;
-}
+/** The network side of a scan: what `resolveAdapter` returns (adapter/). */
+export type ScanAdapter = EngineAdapter;
 
 /** Once-per-second progress, for the status line. */
 export interface ScanStatus {
@@ -338,7 +316,11 @@ function plan(
   const a = options.adapter;
   const offline = options.offline ?? false;
   const portRanges = t.ports.list.ranges();
-  if (portRanges.some(([b, e]) => e >= 131072 && b < ICMP_ECHO_PORT)) {
+  if (
+    portRanges.some(([b, e]) =>
+      e >= PORT_PROTOCOL_BASE.sctp && b < ICMP_ECHO_PORT
+    )
+  ) {
     throw new ScanEngineError(
       "SCTP ports (S:) are not implemented by the scan engine; remove them from -p",
     );

@@ -9,6 +9,7 @@
 
 import {
   NumberRangeList,
+  PORT_PROTOCOL_BASE,
   PortList,
   type Shard,
   TargetSet,
@@ -19,7 +20,7 @@ import type { AddressRange } from "../../../blackrock/mod.ts";
  * The encoded "port" of an ICMP echo probe in a target set: masscan's
  * `Templ_ICMP_echo` (3 × 65536), after TCP, UDP and SCTP.
  */
-export const ICMP_ECHO_PORT = 3 * 65536;
+export const ICMP_ECHO_PORT: number = PORT_PROTOCOL_BASE.sctp + 65536;
 
 /** Int32 flag words of the control block (Atomics). */
 export const Flag = {

@@ -20,6 +20,7 @@
  * @module
  */
 
+import { PORT_PROTOCOL_BASE } from "../../../blackrock/mod.ts";
 import { SipKey, synCookie4, synCookie6 } from "../../../siphash/mod.ts";
 import type { ParsedFrame } from "../../../packet/mod.ts";
 import {
@@ -35,18 +36,18 @@ export const RESULT = 1;
 /** Looked like a reply to us, but the cookie was wrong. */
 export const BAD_COOKIE = 2;
 
-/** Protocol codes, in the order of the result record (result.ts). */
-export const Proto = { TCP: 0, UDP: 1, SCTP: 2, ICMP: 3 } as const;
-/** Reason codes, in the order of the result record (result.ts). */
-export const Reason = {
-  SYN_ACK: 0,
-  RST: 1,
-  UDP_RESPONSE: 2,
-  ICMP_PORT_UNREACHABLE: 3,
-  ECHO_REPLY: 4,
-} as const;
+// The result record's code tables (engine/result.ts owns them).
+export {
+  ProtocolCode as Proto,
+  ReasonCode as Reason,
+} from "../engine/result.ts";
+import {
+  ProtocolCode as Proto,
+  ReasonCode as Reason,
+  type ResultFields,
+} from "../engine/result.ts";
 
-const UDP_BASE = 65536;
+const UDP_BASE = PORT_PROTOCOL_BASE.udp;
 const SYN = 0x02, RST = 0x04, ACK = 0x10;
 
 /**
@@ -54,13 +55,13 @@ const SYN = 0x02, RST = 0x04, ACK = 0x10;
  * {@link ReplyChecker.check} returns {@link RESULT}, the public fields
  * describe the result. No allocation per frame.
  */
-export class ReplyChecker {
+export class ReplyChecker implements ResultFields {
   /** Result: 4 or 6. */
   version = 4;
   /** Result: the target's IPv4 address (unsigned) when version is 4. */
-  ip4 = 0;
+  ipv4 = 0;
   /** Result: offset of the target's IPv6 address in the frame (version 6). */
-  ip6Offset = 0;
+  ipv6Offset = 0;
   /** Result: port number (0 for ICMP echo). */
   port = 0;
   /** Result: the encoded port (UDP + 65536, echo = ICMP_ECHO_PORT), for dedup. */
@@ -146,8 +147,8 @@ export class ReplyChecker {
 
   #setTarget(parsed: ParsedFrame, port: number, encoded: number): void {
     this.version = parsed.ipVersion;
-    this.ip4 = parsed.ip4Source;
-    this.ip6Offset = parsed.ip6SourceOffset;
+    this.ipv4 = parsed.ip4Source;
+    this.ipv6Offset = parsed.ip6SourceOffset;
     this.port = port;
     this.encodedPort = encoded;
     this.ttl = parsed.ttl;
@@ -253,7 +254,7 @@ export class ReplyChecker {
         this.#first,
         this.#key,
       );
-      this.ip4 = target;
+      this.ipv4 = target;
     } else {
       const me = this.#me6!;
       for (let i = 0; i < 16; i++) {
@@ -269,7 +270,7 @@ export class ReplyChecker {
         this.#first,
         this.#key,
       );
-      this.ip6Offset = quoted + 24;
+      this.ipv6Offset = quoted + 24;
     }
     if (srcPort !== this.#expectedPort(cookie)) return BAD_COOKIE;
     this.version = parsed.ipVersion;

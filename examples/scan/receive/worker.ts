@@ -21,7 +21,7 @@ import {
 } from "../../../drivers/mod.ts";
 import { ParsedFrame, parseFrame } from "../../../packet/mod.ts";
 import { SpscRing } from "../../../ring/mod.ts";
-import { arpReply, neighborAdvert } from "./neighbor_responder.ts";
+import { NeighborResponder } from "./neighbor_responder.ts";
 import { DedupTable } from "./dedup.ts";
 import {
   attachControl,
@@ -31,6 +31,7 @@ import {
   type WorkerFailure,
 } from "../engine/shared.ts";
 import { BAD_COOKIE, ReplyChecker, RESULT } from "./reply_check.ts";
+import { encodeResultRecord, RESULT_RECORD_SIZE } from "../engine/result.ts";
 import { SynAckReset } from "./syn_ack_reset.ts";
 import { BannerScanner, HelloTable, TcpInput } from "../banners/mod.ts";
 import { BannerSender } from "../banners/channel.ts";
@@ -55,11 +56,11 @@ export async function receive(
   const checker = new ReplyChecker(link, job.key, job.targets);
   const dedup = new DedupTable(job.dedupCapacity);
   const parsed = new ParsedFrame();
-  const identity = {
+  const neighbors = new NeighborResponder({
     mac: link.sourceMac,
-    ip4: link.sourceIp4 === -1 ? undefined : link.sourceIp4 >>> 0,
-    ip6: link.sourceIp6 ?? undefined,
-  };
+    ipv4: link.sourceIp4 === -1 ? undefined : link.sourceIp4 >>> 0,
+    ipv6: link.sourceIp6 ?? undefined,
+  });
   const answer = new Uint8Array(128);
 
   // "both": this handle also sends ARP answers, the RSTs for SYN-ACKs and
@@ -136,20 +137,8 @@ export async function receive(
       return;
     }
     const at = ring.writeOffset(0);
-    const v6 = checker.version === 6;
-    out.setUint8(at, checker.version);
-    out.setUint8(at + 1, checker.protocol);
-    out.setUint8(at + 2, checker.reason);
-    out.setUint8(at + 3, checker.ttl);
-    out.setUint16(at + 4, checker.port, true);
-    out.setUint8(at + 6, checker.open ? 1 : 0);
-    out.setUint8(at + 7, 0);
-    out.setUint32(at + 8, v6 ? 0 : checker.ip4, true);
-    for (let i = 0; i < 16; i++) {
-      out.setUint8(at + 12 + i, v6 ? frame[checker.ip6Offset + i] : 0);
-    }
-    out.setFloat64(at + 32, Date.now() / 1000, true);
-    ring.setWriteLength(0, 48);
+    encodeResultRecord(out, at, checker, frame, Date.now() / 1000);
+    ring.setWriteLength(0, RESULT_RECORD_SIZE);
     ring.commit(1);
     found++;
   };
@@ -165,8 +154,7 @@ export async function receive(
       if (kind === "arp" || (kind === "icmpv6" && parsed.icmpType === 135)) {
         const frame = buf.subarray(offset, offset + length);
         parseFrame(frame, parsed);
-        const n = arpReply(frame, parsed, identity, answer) ||
-          neighborAdvert(frame, parsed, identity, answer);
+        const n = neighbors.answer(frame, parsed, answer);
         if (n > 0) {
           driver.send(answer.subarray(0, n));
           driver.flush();
@@ -206,10 +194,10 @@ export async function receive(
     valid++;
     const synAck = kind === "tcp" && checker.open;
     const dup = checker.version === 4
-      ? dedup.seen4(checker.ip4, checker.encodedPort, checker.reason)
+      ? dedup.seen4(checker.ipv4, checker.encodedPort, checker.reason)
       : dedup.seen6(
         buf,
-        checker.ip6Offset,
+        checker.ipv6Offset,
         checker.encodedPort,
         checker.reason,
       );

@@ -12,7 +12,14 @@
  * @module
  */
 
-import { ScanOrder, Target } from "../../../blackrock/mod.ts";
+import {
+  PORT_PROTOCOL_BASE,
+  ScanOrder,
+  Target,
+} from "../../../blackrock/mod.ts";
+
+const UDP_BASE = PORT_PROTOCOL_BASE.udp;
+const SCTP_BASE = PORT_PROTOCOL_BASE.sctp;
 import { type FrameWriter, openDriver } from "../../../drivers/mod.ts";
 import {
   IcmpEchoTemplate,
@@ -172,7 +179,7 @@ export async function transmit(job: TransmitJob): Promise<TransmitDone> {
         targets.pick(indices[k], target);
         const port = target.port;
         ports[k] = port;
-        const proto = port < 65536 ? 0 : port < 131072 ? 1 : 2;
+        const proto = port < UDP_BASE ? 0 : port < SCTP_BASE ? 1 : 2;
         if (target.version === 4) {
           ip4s[k] = target.ipv4 | 0;
           kinds[k] = proto === 0 ? TCP4 : proto === 1 ? UDP4 : ICMP4;
