@@ -28,8 +28,8 @@ import {
   Counter,
   Flag,
   type ReceiveJob,
-  type WorkerFailure,
 } from "../engine/shared.ts";
+import { serveWorker } from "../engine/workers.ts";
 import { BAD_COOKIE, ReplyChecker, RESULT } from "./reply_check.ts";
 import { encodeResultRecord, RESULT_RECORD_SIZE } from "../engine/result.ts";
 import { SynAckReset } from "./syn_ack_reset.ts";
@@ -279,22 +279,7 @@ export async function receive(
   }
 }
 
-if ("WorkerGlobalScope" in globalThis) {
-  const scope = self as unknown as {
-    onmessage: ((e: MessageEvent<ReceiveJob>) => void) | null;
-    postMessage(m: { type: "ready" | "done" } | WorkerFailure): void;
-  };
-  scope.onmessage = (e) => {
-    receive(e.data, () => scope.postMessage({ type: "ready" })).then(
-      () => scope.postMessage({ type: "done" }),
-      (err: unknown) => {
-        const error = err instanceof Error ? err : new Error(String(err));
-        scope.postMessage({
-          type: "error",
-          name: error.name,
-          message: error.message,
-        });
-      },
-    );
-  };
-}
+serveWorker<ReceiveJob, { type: "done" }>(async (job, post) => {
+  await receive(job, () => post({ type: "ready" }));
+  return { type: "done" };
+});

@@ -38,8 +38,8 @@ import {
   type StageBudget,
   type TransmitDone,
   type TransmitJob,
-  type WorkerFailure,
 } from "../engine/shared.ts";
+import { serveWorker } from "../engine/workers.ts";
 import { ProbeSchedule } from "./probe_schedule.ts";
 import { TokenBucket } from "./token_bucket.ts";
 import { udpPayload } from "./udp_payloads.ts";
@@ -242,22 +242,4 @@ export async function transmit(job: TransmitJob): Promise<TransmitDone> {
 }
 
 // Worker entry: one job per Worker.
-if ("WorkerGlobalScope" in globalThis) {
-  const scope = self as unknown as {
-    onmessage: ((e: MessageEvent<TransmitJob>) => void) | null;
-    postMessage(m: TransmitDone | WorkerFailure): void;
-  };
-  scope.onmessage = (e) => {
-    transmit(e.data).then(
-      (done) => scope.postMessage(done),
-      (err: unknown) => {
-        const error = err instanceof Error ? err : new Error(String(err));
-        scope.postMessage({
-          type: "error",
-          name: error.name,
-          message: error.message,
-        });
-      },
-    );
-  };
-}
+serveWorker<TransmitJob, TransmitDone>((job) => transmit(job));
