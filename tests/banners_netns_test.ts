@@ -20,6 +20,9 @@ import assert from "node:assert/strict";
 import { DENO } from "./helpers/drivers_netns.ts";
 import { opensslFacts } from "./helpers/decoders_openssl.ts";
 import { formatName } from "../examples/scan/banners/mod.ts";
+import { testRandom } from "./helpers/random.ts";
+
+const random = testRandom("banners_netns_test.ts");
 
 const NET = "198.18.77";
 const TARGET = `${NET}.2`;
@@ -73,7 +76,7 @@ Deno.test({
   sanitizeResources: false,
 }, async () => {
   const tag = `${Deno.pid.toString(36)}${
-    Math.floor(Math.random() * 1296).toString(36)
+    Math.floor(random() * 1296).toString(36)
   }`;
   const nsS = `zon-bn-${tag}-s`;
   const nsT = `zon-bn-${tag}-t`;

@@ -19,6 +19,9 @@ import {
   withLab,
 } from "../examples/scan/lab/mod.ts";
 import { compareWithTruth } from "../examples/scan/lab/results.ts";
+import { testRandom } from "./helpers/random.ts";
+
+const random = testRandom("scan_e2e_resume_test.ts");
 
 Deno.test("scan e2e: SIGINT then --resume paused.conf: union equals the full scan, no target probed twice", async () => {
   await withLab({
@@ -29,8 +32,8 @@ Deno.test("scan e2e: SIGINT then --resume paused.conf: union equals the full sca
     const ports = "1-5000";
     const scope = { targets: [...lab.targets4, ...lab.targets6], ports };
     const targets = targetKeys(scope);
-    const interruptAfterMs = 1500 + Math.floor(Math.random() * 1500);
-    let sourcePort = 20000 + Math.floor(Math.random() * 20000);
+    const interruptAfterMs = 1500 + Math.floor(random() * 1500);
+    let sourcePort = 20000 + Math.floor(random() * 20000);
     const base = {
       driver: "pcap" as const,
       rate: 10_000,
