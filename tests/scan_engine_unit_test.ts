@@ -400,8 +400,8 @@ function link(count = 1): LinkConfig {
     sourceMac: OUR_MAC,
     routerMac4: THEIR_MAC,
     routerMac6: THEIR_MAC,
-    sourceIp4: OUR_IP,
-    sourceIp6: OUR_IP6,
+    sourceIpv4: OUR_IP,
+    sourceIpv6: OUR_IP6,
     sourcePortFirst: FIRST_PORT,
     sourcePortCount: count,
   };

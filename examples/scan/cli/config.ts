@@ -11,6 +11,8 @@
 import { parseArgs } from "node:util";
 import { parseShard, type Shard } from "../../../blackrock/mod.ts";
 import { type ConfEntry, formatConf, parseConf } from "./conf_file.ts";
+import { checkSourcePorts } from "../engine/plan.ts";
+import { ScanEngineError } from "../engine/types.ts";
 
 /** Output formats (`-oJ` ... `-oG`). */
 export type OutputFormat = "json" | "ndjson" | "list" | "xml" | "grepable";
@@ -102,10 +104,41 @@ export interface ScanConfig {
 }
 
 /** A bad command line or config file: names the argument and the expectation. */
+/**
+ * True for the errors the parsers of zon's modules throw for bad input
+ * (SyntaxError for malformed text, RangeError for values out of range):
+ * the ones to report as a usage error. Anything else is a bug and must
+ * surface as one.
+ *
+ * @example
+ * ```ts
+ * import { isInputError } from "./config.ts";
+ * isInputError(new RangeError("port 70000")); // true
+ * isInputError(new TypeError("x is undefined")); // false
+ * ```
+ */
+export function isInputError(e: unknown): e is SyntaxError | RangeError {
+  return e instanceof SyntaxError || e instanceof RangeError;
+}
+
+/**
+ * True for the errors Deno's file and network calls throw (`Deno.errors.*`):
+ * reading or writing a path the user named failed.
+ *
+ * @example
+ * ```ts
+ * import { isIoError } from "./config.ts";
+ * isIoError(new Deno.errors.NotFound("x")); // true
+ * ```
+ */
+export function isIoError(e: unknown): e is Error {
+  return Object.values(Deno.errors).some((kind) => e instanceof kind);
+}
+
 export class UsageError extends Error {
   /** @param message what is wrong, naming the argument */
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "UsageError";
   }
 }
@@ -289,8 +322,11 @@ function readFileFor(path: string, flag: string): string {
   try {
     return Deno.readTextFileSync(path);
   } catch (e) {
+    // A path that is not valid UTF-8 text reads as TypeError.
+    if (!isIoError(e) && !(e instanceof TypeError)) throw e;
     throw new UsageError(
-      `${flag} ${path}: cannot read file (${(e as Error).message})`,
+      `${flag} ${path}: cannot read file (${e.message})`,
+      { cause: e },
     );
   }
 }
@@ -350,7 +386,15 @@ function parseTokens(
     });
     return { values: parsed.values as Values, positionals: parsed.positionals };
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    // node:util parseArgs reports unknown and malformed flags as TypeError
+    // with an ERR_PARSE_ARGS_* code.
+    const code = (e as { code?: unknown }).code;
+    if (
+      !(e instanceof TypeError) || !String(code).startsWith("ERR_PARSE_ARGS")
+    ) {
+      throw e;
+    }
+    throw new UsageError(e.message, { cause: e });
   }
 }
 
@@ -384,7 +428,9 @@ export function parseScanArgs(argv: string[]): ScanConfig {
     try {
       fromFiles = fromFiles.concat(confToArgs(parseConf(text, path), path));
     } catch (e) {
-      if (e instanceof SyntaxError) throw new UsageError(e.message);
+      if (e instanceof SyntaxError) {
+        throw new UsageError(e.message, { cause: e });
+      }
       throw e;
     }
   }
@@ -430,7 +476,8 @@ export function parseScanArgs(argv: string[]): ScanConfig {
     try {
       shard = parseShard(shardText);
     } catch (e) {
-      throw new UsageError(`--shard: ${(e as Error).message}`);
+      if (!isInputError(e)) throw e;
+      throw new UsageError(`--shard: ${e.message}`, { cause: e });
     }
   }
 
@@ -458,12 +505,21 @@ export function parseScanArgs(argv: string[]): ScanConfig {
   if (sp !== undefined) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(sp.trim());
     const a = m ? Number(m[1]) : NaN, b = m && m[2] ? Number(m[2]) : a;
-    if (!m || a > 65535 || b > 65535 || b < a) {
+    if (!m || b < a) {
       throw new UsageError(
-        `--source-port ${sp}: expected a port 0..65535 or a range like 40000-40255`,
+        `--source-port ${sp}: expected a port 1..65535 or a range like 40000-40255`,
       );
     }
     sourcePort = { first: a, count: b - a + 1 };
+    try {
+      checkSourcePorts(a, b - a + 1); // the engine's own rule, checked here
+    } catch (e) {
+      if (!(e instanceof ScanEngineError)) throw e;
+      throw new UsageError(
+        `--source-port ${sp}: expected a port 1..65535 or a range like 40000-40255 (${e.message})`,
+        { cause: e },
+      );
+    }
   }
 
   const outputs: OutputRequest[] = [];

@@ -8,7 +8,12 @@
 
 import { formatIpv4, formatIpv6 } from "../../../packet/mod.ts";
 import { AdapterError, resolveAdapter } from "../adapter/mod.ts";
-import { formatScanConfig, type ScanConfig, UsageError } from "./config.ts";
+import {
+  formatScanConfig,
+  isInputError,
+  type ScanConfig,
+  UsageError,
+} from "./config.ts";
 import {
   type EngineSummary,
   ScanEngineError,
@@ -91,7 +96,8 @@ export async function runScanCommand(
       try {
         helloFiles = await loadHelloFiles(config.helloFiles);
       } catch (e) {
-        throw new UsageError((e as Error).message);
+        if (!isInputError(e)) throw e;
+        throw new UsageError(e.message, { cause: e });
       }
       const kernelOwned = [
         ...(targets.ipv4Count > 0 && !adapter.foreignIpv4 ? ["IPv4"] : []),

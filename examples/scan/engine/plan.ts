@@ -42,17 +42,17 @@ import {
  * ```
  */
 export function receiveFilter(
-  ip4: number | undefined,
-  ip6: Uint8Array | undefined,
+  ipv4: number | undefined,
+  ipv6: Uint8Array | undefined,
   answerNeighbors: boolean,
 ): string {
   const parts: string[] = [];
-  if (ip4 !== undefined) {
-    parts.push(`(dst host ${formatIpv4(ip4)} and (tcp or udp or icmp))`);
+  if (ipv4 !== undefined) {
+    parts.push(`(dst host ${formatIpv4(ipv4)} and (tcp or udp or icmp))`);
     if (answerNeighbors) parts.push("arp");
   }
-  if (ip6 !== undefined) {
-    parts.push(`(ip6 dst host ${formatIpv6(ip6)} and (tcp or udp or icmp6))`);
+  if (ipv6 !== undefined) {
+    parts.push(`(ip6 dst host ${formatIpv6(ipv6)} and (tcp or udp or icmp6))`);
     if (answerNeighbors) parts.push("(icmp6 and ip6[40] == 135)");
   }
   return parts.join(" or ");
@@ -105,106 +105,30 @@ export function plan(
   results: SharedArrayBuffer,
   bannerRing: SharedArrayBuffer | null,
 ): Plan {
-  const t = options.targets;
   const a = options.adapter;
   const offline = options.offline ?? false;
-  const portRanges = t.ports.list.ranges();
-  if (
-    portRanges.some(([b, e]) =>
-      e >= PORT_PROTOCOL_BASE.sctp && b < ICMP_ECHO_PORT
-    )
-  ) {
-    throw new ScanEngineError(
-      "SCTP ports (S:) are not implemented by the scan engine; remove them from -p",
-    );
-  }
-  if (t.ipv4Count > 0 && a.ipv4 === undefined) {
-    throw new ScanEngineError(
-      "IPv4 targets need an IPv4 source address (adapter.ipv4, --adapter-ip)",
-    );
-  }
-  if (t.ipv6Count > 0 && a.ipv6 === undefined) {
-    throw new ScanEngineError(
-      "IPv6 targets need an IPv6 source address (adapter.ipv6, --adapter-ip)",
-    );
-  }
-  if (a.ipv6 !== undefined && a.ipv6.length !== 16) {
-    throw new ScanEngineError("adapter.ipv6 must be 16 bytes");
-  }
-  const sourceMac = checkMac("mac", a.mac);
-  const zeroMac = new Uint8Array(6);
-  const routerMac4 = t.ipv4Count > 0 && !offline
-    ? checkMac("routerMac4", a.routerMac4)
-    : a.routerMac4 ?? zeroMac;
-  const routerMac6 = t.ipv6Count > 0 && !offline
-    ? checkMac("routerMac6", a.routerMac6)
-    : a.routerMac6 ?? zeroMac;
+  const macs = checkAddresses(options.targets, a, offline);
   const sp = options.sourcePort ?? randomSourcePort();
-  const [first, count] = typeof sp === "number"
-    ? [sp, 1]
-    : [sp.first, sp.count];
-  if (
-    !Number.isInteger(first) || !Number.isInteger(count) || count < 1 ||
-    first < 1 || first + count > 65536
-  ) {
-    throw new ScanEngineError(
-      `source port ${first}${
-        count > 1 ? `+${count}` : ""
-      } must lie in 1..65535`,
-    );
-  }
-  let rate = Math.min(options.rate, options.maxRate ?? Infinity);
-  if (offline && options.stats) rate = Infinity;
-  if (!(rate > 0)) {
-    throw new ScanEngineError(`rate must be > 0 packets/s, got ${rate}`);
-  }
+  const ports = typeof sp === "number" ? { first: sp, count: 1 } : sp;
+  checkSourcePorts(ports.first, ports.count);
+  const rate = effectiveRate(options, offline);
   const ttl = options.ttl ?? 64;
   if (!Number.isInteger(ttl) || ttl < 1 || ttl > 255) {
     throw new ScanEngineError(`ttl must be in 1..255, got ${ttl}`);
   }
   const seed = BigInt(options.seed ?? 0);
   const shard = options.shard ?? { one: 1, of: 1 };
-  const ping = options.ping ?? false;
-  const spec = targetSpec(t, ping);
-  // The workers rebuild the target set from `spec` (with the ping "port"
-  // as one more column, as masscan does); count the same way here.
-  const length = new ScanOrder(rebuildTargets(spec), { seed, shard }).length;
-  let schedule: ProbeSchedule;
-  try {
-    schedule = new ProbeSchedule(
-      length,
-      options.retries ?? 0,
-      options.retryWindow ?? DEFAULT_RETRY_WINDOW,
-    );
-  } catch (e) {
-    throw new ScanEngineError((e as Error).message);
-  }
-  const startIndex = options.startIndex ?? 0;
-  if (
-    !Number.isSafeInteger(startIndex) || startIndex < 0 ||
-    startIndex > schedule.total
-  ) {
-    throw new ScanEngineError(
-      `start index ${startIndex} is outside this scan's 0..${schedule.total} probes (same targets, ports, shard and retries as the paused scan?)`,
-    );
-  }
+  const spec = targetSpec(options.targets, options.ping ?? false);
+  const schedule = probeSchedule(options, spec, seed, shard);
   const spoofed = options.spoofedSource ??
     ((a.foreignIpv4 ?? false) || (a.foreignIpv6 ?? false));
-  const txDriver = offline ? "null" : a.driverName;
-  const rxDriver = offline ? "null" : a.receiveDriver ??
-    (a.driverName === "null" || a.driverName.startsWith("file:")
-      ? "null"
-      : a.driverName);
   const link: LinkConfig = {
-    txDriver,
-    rxDriver,
-    sourceMac,
-    routerMac4,
-    routerMac6,
-    sourceIp4: a.ipv4 === undefined ? -1 : a.ipv4 >>> 0,
-    sourceIp6: a.ipv6 ?? null,
-    sourcePortFirst: first,
-    sourcePortCount: count,
+    ...drivers(a, offline),
+    ...macs,
+    sourceIpv4: a.ipv4 === undefined ? -1 : a.ipv4 >>> 0,
+    sourceIpv6: a.ipv6 ?? null,
+    sourcePortFirst: ports.first,
+    sourcePortCount: ports.count,
   };
   const key = options.key ?? crypto.getRandomValues(new Uint8Array(16));
   const tx: TransmitJob = {
@@ -215,14 +139,14 @@ export function plan(
     shard,
     retries: schedule.retries,
     retryWindow: schedule.window,
-    startIndex,
+    startIndex: schedule.startIndex,
     rate,
     burst: options.burst,
     ttl,
     key,
     stats: options.stats ?? false,
   };
-  const rx: ReceiveJob | null = rxDriver === "null" && !options.pcapPath
+  const rx: ReceiveJob | null = link.rxDriver === "null" && !options.pcapPath
     ? null
     : {
       control,
@@ -241,13 +165,144 @@ export function plan(
     };
   return {
     link,
-    schedule,
-    startIndex,
+    schedule: schedule.schedule,
+    startIndex: schedule.startIndex,
     rate,
     wait: offline ? 0 : options.wait ?? 10,
     offline,
     tx,
     rx,
+  };
+}
+
+/**
+ * The one check of a source-port range (`--source-port`, the engine's
+ * `sourcePort`): `count` ports from `first`, all within 1..65535. Throws
+ * {@linkcode ScanEngineError}.
+ *
+ * @example
+ * ```ts
+ * import { checkSourcePorts } from "./plan.ts";
+ * checkSourcePorts(40000, 256); // fine
+ * ```
+ */
+export function checkSourcePorts(first: number, count: number): void {
+  if (
+    !Number.isInteger(first) || !Number.isInteger(count) || count < 1 ||
+    first < 1 || first + count > 65536
+  ) {
+    throw new ScanEngineError(
+      `source port ${first}${
+        count > 1 ? `+${count}` : ""
+      } must lie in 1..65535`,
+    );
+  }
+}
+
+/** Targets the engine can probe from the adapter's addresses; the MACs to use. */
+function checkAddresses(
+  t: EngineOptions["targets"],
+  a: EngineOptions["adapter"],
+  offline: boolean,
+): Pick<LinkConfig, "sourceMac" | "routerMac4" | "routerMac6"> {
+  const sctp = t.ports.list.ranges().some(([b, e]) =>
+    e >= PORT_PROTOCOL_BASE.sctp && b < ICMP_ECHO_PORT
+  );
+  if (sctp) {
+    throw new ScanEngineError(
+      "SCTP ports (S:) are not implemented by the scan engine; remove them from -p",
+    );
+  }
+  if (t.ipv4Count > 0 && a.ipv4 === undefined) {
+    throw new ScanEngineError(
+      "IPv4 targets need an IPv4 source address (adapter.ipv4, --adapter-ip)",
+    );
+  }
+  if (t.ipv6Count > 0 && a.ipv6 === undefined) {
+    throw new ScanEngineError(
+      "IPv6 targets need an IPv6 source address (adapter.ipv6, --adapter-ip)",
+    );
+  }
+  if (a.ipv6 !== undefined && a.ipv6.length !== 16) {
+    throw new ScanEngineError("adapter.ipv6 must be 16 bytes");
+  }
+  const zeroMac = new Uint8Array(6);
+  return {
+    sourceMac: checkMac("mac", a.mac),
+    routerMac4: t.ipv4Count > 0 && !offline
+      ? checkMac("routerMac4", a.routerMac4)
+      : a.routerMac4 ?? zeroMac,
+    routerMac6: t.ipv6Count > 0 && !offline
+      ? checkMac("routerMac6", a.routerMac6)
+      : a.routerMac6 ?? zeroMac,
+  };
+}
+
+/** `rate` capped by `maxRate`; `--offline --stats` runs unpaced. */
+function effectiveRate(options: EngineOptions, offline: boolean): number {
+  let rate = Math.min(options.rate, options.maxRate ?? Infinity);
+  if (offline && options.stats) rate = Infinity;
+  if (!(rate > 0)) {
+    throw new ScanEngineError(`rate must be > 0 packets/s, got ${rate}`);
+  }
+  return rate;
+}
+
+/** The probe schedule and the checked start index (`--resume`). */
+function probeSchedule(
+  options: EngineOptions,
+  spec: ReturnType<typeof targetSpec>,
+  seed: bigint,
+  shard: NonNullable<EngineOptions["shard"]>,
+): {
+  schedule: ProbeSchedule;
+  retries: number;
+  window: number;
+  startIndex: number;
+} {
+  // The workers rebuild the target set from `spec` (with the ping "port"
+  // as one more column, as masscan does); count the same way here.
+  const length = new ScanOrder(rebuildTargets(spec), { seed, shard }).length;
+  let schedule: ProbeSchedule;
+  try {
+    schedule = new ProbeSchedule(
+      length,
+      options.retries ?? 0,
+      options.retryWindow ?? DEFAULT_RETRY_WINDOW,
+    );
+  } catch (e) {
+    // ProbeSchedule rejects bad retry counts and windows with RangeError.
+    if (!(e instanceof RangeError)) throw e;
+    throw new ScanEngineError(e.message, { cause: e });
+  }
+  const startIndex = options.startIndex ?? 0;
+  if (
+    !Number.isSafeInteger(startIndex) || startIndex < 0 ||
+    startIndex > schedule.total
+  ) {
+    throw new ScanEngineError(
+      `start index ${startIndex} is outside this scan's 0..${schedule.total} probes (same targets, ports, shard and retries as the paused scan?)`,
+    );
+  }
+  return {
+    schedule,
+    retries: schedule.retries,
+    window: schedule.window,
+    startIndex,
+  };
+}
+
+/** The transmit and receive drivers: `null` offline; no receive for `file:`. */
+function drivers(
+  a: EngineOptions["adapter"],
+  offline: boolean,
+): Pick<LinkConfig, "txDriver" | "rxDriver"> {
+  if (offline) return { txDriver: "null", rxDriver: "null" };
+  const nothingToReceive = a.driverName === "null" ||
+    a.driverName.startsWith("file:");
+  return {
+    txDriver: a.driverName,
+    rxDriver: a.receiveDriver ?? (nothingToReceive ? "null" : a.driverName),
   };
 }
 
@@ -276,7 +331,9 @@ function bannerJob(
       helloFiles: b.helloFiles,
     });
   } catch (e) {
-    throw new ScanEngineError((e as Error).message);
+    // HelloTable rejects bad --http-header / --hello-file values so.
+    if (!(e instanceof RangeError || e instanceof SyntaxError)) throw e;
+    throw new ScanEngineError(e.message, { cause: e });
   }
   return {
     ring,

@@ -140,9 +140,9 @@ export interface LinkConfig {
   /** Next hop MAC for IPv6 probes. */
   routerMac6: Uint8Array;
   /** Our IPv4 address (unsigned), or -1 when none. */
-  sourceIp4: number;
+  sourceIpv4: number;
   /** Our IPv6 address, or null. */
-  sourceIp6: Uint8Array | null;
+  sourceIpv6: Uint8Array | null;
   /** First source port. */
   sourcePortFirst: number;
   /** Number of source ports (1 for a fixed port). */

@@ -76,8 +76,8 @@ export class ReplyChecker implements ResultFields {
   ttl = 0;
 
   readonly #key: SipKey;
-  readonly #me4: number;
-  readonly #me6: Uint8Array | null;
+  readonly #ourIpv4: number;
+  readonly #ourIpv6: Uint8Array | null;
   readonly #first: number;
   readonly #count: number;
   readonly #probedPort: Uint8Array;
@@ -87,8 +87,8 @@ export class ReplyChecker implements ResultFields {
   /** Prepares the checks for a scan's link, key and targets. */
   constructor(link: LinkConfig, key: Uint8Array, targets: TargetSpec) {
     this.#key = new SipKey(key);
-    this.#me4 = link.sourceIp4 | 0;
-    this.#me6 = link.sourceIp6;
+    this.#ourIpv4 = link.sourceIpv4 | 0;
+    this.#ourIpv6 = link.sourceIpv6;
     this.#first = link.sourcePortFirst;
     this.#count = link.sourcePortCount;
     this.#probedPort = new Uint8Array(ICMP_ECHO_PORT + 1);
@@ -122,12 +122,18 @@ export class ReplyChecker implements ResultFields {
 
   #cookie(frame: Uint8Array, parsed: ParsedFrame, port: number): number {
     return parsed.ipVersion === 4
-      ? synCookie4(parsed.ip4Source, port, this.#me4, this.#first, this.#key)
+      ? synCookie4(
+        parsed.ip4Source,
+        port,
+        this.#ourIpv4,
+        this.#first,
+        this.#key,
+      )
       : synCookie6(
         frame,
         parsed.ip6SourceOffset,
         port,
-        this.#me6!,
+        this.#ourIpv6!,
         0,
         this.#first,
         this.#key,
@@ -136,9 +142,10 @@ export class ReplyChecker implements ResultFields {
 
   #toUs(frame: Uint8Array, parsed: ParsedFrame): boolean {
     if (parsed.ipVersion === 4) {
-      return this.#me4 !== -1 && (parsed.ip4Destination | 0) === this.#me4;
+      return this.#ourIpv4 !== -1 &&
+        (parsed.ip4Destination | 0) === this.#ourIpv4;
     }
-    const me = this.#me6;
+    const me = this.#ourIpv6;
     if (me === null) return false;
     const at = parsed.ip6DestinationOffset;
     for (let i = 0; i < 16; i++) if (frame[at + i] !== me[i]) return false;
@@ -242,7 +249,7 @@ export class ReplyChecker implements ResultFields {
       const quotedSource = (frame[quoted + 12] << 24) |
         (frame[quoted + 13] << 16) | (frame[quoted + 14] << 8) |
         frame[quoted + 15];
-      if (quotedSource !== this.#me4) return IGNORE;
+      if (quotedSource !== this.#ourIpv4) return IGNORE;
       const target = parsed.quotedIp4Destination;
       if (this.#probedPort[UDP_BASE + port] === 0 || !this.#isTarget4(target)) {
         return BAD_COOKIE;
@@ -250,13 +257,13 @@ export class ReplyChecker implements ResultFields {
       cookie = synCookie4(
         target,
         UDP_BASE + port,
-        this.#me4,
+        this.#ourIpv4,
         this.#first,
         this.#key,
       );
       this.ipv4 = target;
     } else {
-      const me = this.#me6!;
+      const me = this.#ourIpv6!;
       for (let i = 0; i < 16; i++) {
         if (frame[quoted + 8 + i] !== me[i]) return IGNORE;
       }

@@ -58,8 +58,8 @@ export async function receive(
   const parsed = new ParsedFrame();
   const neighbors = new NeighborResponder({
     mac: link.sourceMac,
-    ipv4: link.sourceIp4 === -1 ? undefined : link.sourceIp4 >>> 0,
-    ipv6: link.sourceIp6 ?? undefined,
+    ipv4: link.sourceIpv4 === -1 ? undefined : link.sourceIpv4 >>> 0,
+    ipv6: link.sourceIpv6 ?? undefined,
   });
   const answer = new Uint8Array(128);
 
@@ -89,7 +89,7 @@ export async function receive(
     : new BannerSender(bannerJob.ring);
   let banners: BannerScanner | null = null;
   if (
-    bannerJob !== null && (link.sourceIp4 !== -1 || link.sourceIp6 !== null)
+    bannerJob !== null && (link.sourceIpv4 !== -1 || link.sourceIpv6 !== null)
   ) {
     const key = new SipKey(job.key);
     const first = link.sourcePortFirst;

@@ -62,8 +62,8 @@ export async function transmit(job: TransmitJob): Promise<TransmitDone> {
     job.retryWindow,
   );
   const key = new SipKey(job.key);
-  const me4 = link.sourceIp4 | 0;
-  const me6 = link.sourceIp6 ?? new Uint8Array(16);
+  const ourIpv4 = link.sourceIpv4 | 0;
+  const me6 = link.sourceIpv6 ?? new Uint8Array(16);
   const first = link.sourcePortFirst;
   const sourcePort = link.sourcePortCount === 1
     ? first
@@ -71,7 +71,7 @@ export async function transmit(job: TransmitJob): Promise<TransmitDone> {
   const common4 = {
     sourceMac: link.sourceMac,
     routerMac: link.routerMac4,
-    sourceIp: link.sourceIp4 >>> 0,
+    sourceIp: link.sourceIpv4 >>> 0,
     sourcePort,
     ttl: job.ttl,
   };
@@ -99,11 +99,11 @@ export async function transmit(job: TransmitJob): Promise<TransmitDone> {
   // Batch arrays: one slot per probe of the batch.
   const indices = new Float64Array(BATCH);
   const kinds = new Uint8Array(BATCH);
-  const ip4s = new Int32Array(BATCH);
+  const ipv4s = new Int32Array(BATCH);
   const ip6Bytes = new Uint8Array(16 * BATCH);
-  const ip6s: Uint8Array[] = [];
+  const ipv6s: Uint8Array[] = [];
   for (let k = 0; k < BATCH; k++) {
-    ip6s.push(ip6Bytes.subarray(16 * k, 16 * k + 16));
+    ipv6s.push(ip6Bytes.subarray(16 * k, 16 * k + 16));
   }
   const ports = new Int32Array(BATCH);
   const cookies = new Int32Array(BATCH);
@@ -124,23 +124,23 @@ export async function transmit(job: TransmitJob): Promise<TransmitDone> {
     if (buf !== memoBuffer) memoOffset.fill(-1), memoBuffer = buf;
     if (kinds[k] === TCP4) {
       if (memoOffset[memo] === at) {
-        return tcp4.patch(buf, at, ip4s[k], ports[k], cookies[k]);
+        return tcp4.patch(buf, at, ipv4s[k], ports[k], cookies[k]);
       }
       memoOffset[memo] = at;
-      return tcp4.write(buf, at, ip4s[k], ports[k], cookies[k]);
+      return tcp4.write(buf, at, ipv4s[k], ports[k], cookies[k]);
     }
     memoOffset[memo] = -1;
     switch (kinds[k]) {
       case UDP4:
-        return udp4.write(buf, at, ip4s[k], ports[k] & 0xffff, cookies[k]);
+        return udp4.write(buf, at, ipv4s[k], ports[k] & 0xffff, cookies[k]);
       case ICMP4:
-        return icmp4.write(buf, at, ip4s[k], 0, cookies[k]);
+        return icmp4.write(buf, at, ipv4s[k], 0, cookies[k]);
       case TCP6:
-        return tcp6.write(buf, at, ip6s[k], ports[k], cookies[k]);
+        return tcp6.write(buf, at, ipv6s[k], ports[k], cookies[k]);
       case UDP6:
-        return udp6.write(buf, at, ip6s[k], ports[k] & 0xffff, cookies[k]);
+        return udp6.write(buf, at, ipv6s[k], ports[k] & 0xffff, cookies[k]);
       default:
-        return icmp6.write(buf, at, ip6s[k], 0, cookies[k]);
+        return icmp6.write(buf, at, ipv6s[k], 0, cookies[k]);
     }
   };
 
@@ -181,10 +181,10 @@ export async function transmit(job: TransmitJob): Promise<TransmitDone> {
         ports[k] = port;
         const proto = port < UDP_BASE ? 0 : port < SCTP_BASE ? 1 : 2;
         if (target.version === 4) {
-          ip4s[k] = target.ipv4 | 0;
+          ipv4s[k] = target.ipv4 | 0;
           kinds[k] = proto === 0 ? TCP4 : proto === 1 ? UDP4 : ICMP4;
         } else {
-          ip6s[k].set(target.ipv6);
+          ipv6s[k].set(target.ipv6);
           kinds[k] = proto === 0 ? TCP6 : proto === 1 ? UDP6 : ICMP6;
         }
       }
@@ -192,8 +192,8 @@ export async function transmit(job: TransmitJob): Promise<TransmitDone> {
 
       for (let k = 0; k < count; k++) {
         cookies[k] = kinds[k] < TCP6
-          ? synCookie4(ip4s[k], ports[k], me4, first, key)
-          : synCookie6(ip6s[k], 0, ports[k], me6, 0, first, key);
+          ? synCookie4(ipv4s[k], ports[k], ourIpv4, first, key)
+          : synCookie6(ipv6s[k], 0, ports[k], me6, 0, first, key);
       }
       if (timing) t1 = performance.now(), tCookie += t1 - t0, t0 = t1;
 
