@@ -4,6 +4,13 @@
  * template straight into the driver's ring — built from zon's modules.
  * Run with `--help` for usage.
  *
+ * Layout of `scan/`, one folder per concern, in the order data flows:
+ * `cli/` (flags, config files, modes, status line) → `adapter/` (interface,
+ * addresses, router MAC) → `engine/` (plan, lifecycle, shared records) →
+ * `transmit/` and `receive/` (the two Workers) → `banners/` → `output/`;
+ * `lab/` builds the namespace lab that `--lab` scans. Frames are written by
+ * the `packet/` module only.
+ *
  * @module
  */
 

@@ -11,6 +11,7 @@ import {
   type TlsResult,
 } from "../decoders/mod.ts";
 import { opensslFacts, seededRandom } from "./helpers/decoders_openssl.ts";
+import { sh } from "./helpers/command.ts";
 
 // The chain s_server serves: generated per test in a temp directory that
 // the test removes (withChain), so no pass of the suite leaves it behind.
@@ -29,21 +30,10 @@ async function withChain(fn: () => Promise<void>): Promise<void> {
   }
 }
 
-async function sh(script: string): Promise<void> {
-  const output = await new Deno.Command("bash", {
-    args: ["-euo", "pipefail", "-c", script],
-    cwd: dir,
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  if (!output.success) {
-    throw new Error(new TextDecoder().decode(output.stderr));
-  }
-}
-
 // Root (EC P-256) → intermediate (RSA 2048) → leaf (RSA 2048).
 async function generateChain(): Promise<void> {
-  await sh(`
+  await sh(
+    `
 openssl req -x509 -nodes -newkey ec -pkeyopt ec_paramgen_curve:P-256 -keyout root.key \
   -subj "/O=Zon Lab/CN=Zon Lab Root" -days 30 -addext "basicConstraints=critical,CA:TRUE" -out root.pem
 openssl req -new -nodes -newkey rsa:2048 -keyout intermediate.key -subj "/O=Zon Lab/CN=Zon Lab Intermediate" -out intermediate.csr
@@ -52,7 +42,9 @@ openssl x509 -req -in intermediate.csr -CA root.pem -CAkey root.key -CAcreateser
 openssl req -new -nodes -newkey rsa:2048 -keyout leaf.key -subj "/CN=leaf.zon.test" -out leaf.csr
 printf 'subjectAltName=DNS:leaf.zon.test,IP:127.0.0.1\\nextendedKeyUsage=serverAuth\\n' > leaf.ext
 openssl x509 -req -in leaf.csr -CA intermediate.pem -CAkey intermediate.key -CAcreateserial -days 30 -extfile leaf.ext -out leaf.pem
-`);
+`,
+    dir,
+  );
   servedPems = [
     await Deno.readTextFile(`${dir}/leaf.pem`),
     await Deno.readTextFile(`${dir}/intermediate.pem`),
