@@ -7,7 +7,8 @@
  */
 
 import { formatIpv4, formatIpv6 } from "../../../packet/mod.ts";
-import { AdapterError, resolveAdapter } from "../adapter/mod.ts";
+import type { TargetSet } from "../../../blackrock/mod.ts";
+import { type Adapter, AdapterError, resolveAdapter } from "../adapter/mod.ts";
 import {
   formatScanConfig,
   isInputError,
@@ -15,11 +16,14 @@ import {
   UsageError,
 } from "./config.ts";
 import {
+  type EngineOptions,
   type EngineSummary,
   ScanEngineError,
+  type ScanHandle,
+  type ScanStatus,
   startScan,
 } from "../engine/engine.ts";
-import { openOutput, type OutputWriter } from "../output/mod.ts";
+import { openOutput, type OutputWriter, type ScanMeta } from "../output/mod.ts";
 import type { ScanResult } from "../engine/result.ts";
 import type { FoundBanner } from "../banners/channel.ts";
 import { loadHelloFiles } from "../banners/hellos.ts";
@@ -77,178 +81,23 @@ export async function runScanCommand(
     }
     const { targets, notes } = buildSafeTargets(config);
     for (const note of notes) console.error(`zon scan: ${note}`);
-    const ip = splitAdapterIp(config.adapterIp);
-    const adapter = await resolveAdapter({
-      adapter: config.adapter,
-      adapterIp: ip.v4,
-      adapterIpv6: ip.v6,
-      adapterMac: config.adapterMac,
-      routerMac: config.routerMac,
-      routerMacIpv6: config.routerMacIpv6,
-      routerIp: config.routerIp,
-      needIpv4: targets.ipv4Count > 0,
-      needIpv6: targets.ipv6Count > 0,
-      offline: config.offline,
-    });
-
-    let helloFiles: Array<{ port: number; bytes: Uint8Array }> = [];
-    if (config.banners) {
-      try {
-        helloFiles = await loadHelloFiles(config.helloFiles);
-      } catch (e) {
-        if (!isInputError(e)) throw e;
-        throw new UsageError(e.message, { cause: e });
-      }
-      const kernelOwned = [
-        ...(targets.ipv4Count > 0 && !adapter.foreignIpv4 ? ["IPv4"] : []),
-        ...(targets.ipv6Count > 0 && !adapter.foreignIpv6 ? ["IPv6"] : []),
-      ];
-      if (kernelOwned.length > 0 && !config.offline) {
-        // The kernel owns the source address: it will RST every connection
-        // the user-mode stack opens (it never saw the SYN).
-        console.error(
-          `zon scan: --banners from ${
-            kernelOwned.join(" and ")
-          } addresses this host's kernel owns: its RSTs will cut connections short. ` +
-            "Use an unused --adapter-ip on the same subnet (zon answers ARP/NDP for it), or drop the kernel's " +
-            'RSTs for a --source-port range (README: "Banners without a spare address").',
-        );
-      }
-    }
-
-    const outputs: OutputWriter[] = config.outputs.map((o) =>
-      openOutput(o.format, o.path)
-    );
-    const meta = {
-      startTime: Date.now() / 1000,
-      commandLine: argv,
-      version: ZON_VERSION,
-      scanType: config.ping
-        ? "ping" as const
-        : /^U:/i.test(config.ports) && !/T:/i.test(config.ports)
-        ? "udp" as const
-        : "syn" as const,
-      ports: config.ping ? "" : config.ports,
-      rate: config.rate,
-    };
-    for (const o of outputs) o.begin(meta);
-    const console_ = outputs.length === 0 && !config.offline;
-    const encoder = new TextEncoder();
-    const onResult = (r: ScanResult): void => {
-      for (const o of outputs) o.write(r);
-      if (console_) Deno.stdout.writeSync(encoder.encode(describe(r) + "\n"));
-    };
-
-    const onBanner = (b: FoundBanner): void => {
-      for (const o of outputs) o.writeBanner(b);
-      if (console_) {
-        Deno.stdout.writeSync(encoder.encode(describeBanner(b) + "\n"));
-      }
-    };
-
-    const shardTargets = shardLength(
-      targets.count,
-      config.shard.one,
-      config.shard.of,
-    );
+    const adapter = await resolveAdapterFor(config, targets);
+    const helloFiles = config.banners
+      ? await prepareBanners(config, targets, adapter)
+      : [];
+    const outputs = config.outputs.map((o) => openOutput(o.format, o.path));
+    for (const o of outputs) o.begin(outputMeta(config, argv));
     const status = new StatusPrinter({ enabled: config.status });
+    const sink = resultSink(outputs, outputs.length === 0 && !config.offline);
     const handle = startScan({
-      targets,
-      seed: config.seed,
-      shard: config.shard,
-      startIndex: config.resumeIndex,
-      rate: config.rate,
-      maxRate: config.maxRate,
-      retries: config.retries,
-      wait: config.offline ? 0 : config.wait,
-      ttl: config.ttl,
-      sourcePort: config.sourcePort,
-      adapter,
-      ping: config.ping,
-      showClosed: config.showClosed,
-      pcapPath: config.pcap,
-      offline: config.offline,
-      stats: config.stats,
-      banners: config.banners
-        ? {
-          connectionTimeout: config.connectionTimeout,
-          userAgent: config.httpUserAgent,
-          headers: config.httpHeaders,
-          helloFiles,
-        }
-        : undefined,
-      onBanner,
-      onStatus: (s) =>
-        status.update({
-          sent: s.resumeIndex,
-          targets: shardTargets,
-          retries: config.retries,
-          found: s.found,
-          waitRemaining: s.phase === "waiting" ? s.remaining : undefined,
-        }),
-    }, onResult);
-
-    let interrupts = 0;
-    const onSigint = (): void => {
-      interrupts++;
-      handle.interrupt();
-      if (interrupts === 1 && !config.offline) {
-        console.error(
-          `\nzon scan: stopping; waiting ${config.wait}s for replies (Ctrl-C again to stop now)`,
-        );
-      }
-    };
-    Deno.addSignalListener("SIGINT", onSigint);
-    let summary: EngineSummary;
-    try {
-      summary = await handle.done;
-    } finally {
-      Deno.removeSignalListener("SIGINT", onSigint);
-    }
+      ...engineOptions(config, targets, adapter, helloFiles),
+      onBanner: sink.onBanner,
+      onStatus: statusUpdater(config, targets, status),
+    }, sink.onResult);
+    const summary = await untilDone(handle, config);
     for (const o of outputs) o.end(summary);
     status.finish(summary);
-    // The engine's own counters, beyond masscan's summary line.
-    const extra = [
-      `source-port=${summary.sourcePort}`,
-      `resets=${summary.resets}`,
-      ...(config.banners
-        ? [
-          `connections=${summary.connections}`,
-          `banners=${summary.banners}`,
-          `banners-dropped=${summary.bannersDropped}`,
-        ]
-        : []),
-      ...(summary.resultsDropped
-        ? [`results-dropped=${summary.resultsDropped}`]
-        : []),
-      ...(summary.receiveDropped
-        ? [`receive-dropped=${summary.receiveDropped}`]
-        : []),
-      ...(summary.neighborReplies
-        ? [`arp/nd-replies=${summary.neighborReplies}`]
-        : []),
-    ];
-    if (!config.offline) console.error(`      ${extra.join(", ")}`);
-    if (summary.resumeIndex < summary.totalProbes) {
-      Deno.writeTextFileSync(
-        PAUSED_CONF,
-        `# zon scan resume file: deno run -A examples/scan.ts --resume ${PAUSED_CONF}\n` +
-          formatScanConfig(config, summary.resumeIndex),
-      );
-      console.error(
-        `zon scan: wrote ${PAUSED_CONF} (resume-index ${summary.resumeIndex} of ${summary.totalProbes})`,
-      );
-    }
-    if (config.stats) {
-      const t = summary.transmit;
-      console.log(JSON.stringify({
-        packets: t.packets,
-        seconds: t.seconds,
-        pps: t.pps,
-        stages: t.stages,
-        cpuMHz: t.cpuMHz,
-      }));
-    }
+    finish(config, summary);
     return 0;
   } catch (e) {
     if (e instanceof UsageError || e instanceof AdapterError) {
@@ -261,4 +110,220 @@ export async function runScanCommand(
     }
     throw e;
   }
+}
+
+function resolveAdapterFor(
+  config: ScanConfig,
+  targets: TargetSet,
+): Promise<Adapter> {
+  const ip = splitAdapterIp(config.adapterIp);
+  return resolveAdapter({
+    adapter: config.adapter,
+    adapterIp: ip.v4,
+    adapterIpv6: ip.v6,
+    adapterMac: config.adapterMac,
+    routerMac: config.routerMac,
+    routerMacIpv6: config.routerMacIpv6,
+    routerIp: config.routerIp,
+    needIpv4: targets.ipv4Count > 0,
+    needIpv6: targets.ipv6Count > 0,
+    offline: config.offline,
+  });
+}
+
+/** Reads the --hello-file files; warns when the kernel owns the source address. */
+async function prepareBanners(
+  config: ScanConfig,
+  targets: TargetSet,
+  adapter: Adapter,
+): Promise<Array<{ port: number; bytes: Uint8Array }>> {
+  let helloFiles: Array<{ port: number; bytes: Uint8Array }>;
+  try {
+    helloFiles = await loadHelloFiles(config.helloFiles);
+  } catch (e) {
+    if (!isInputError(e)) throw e;
+    throw new UsageError(e.message, { cause: e });
+  }
+  const kernelOwned = [
+    ...(targets.ipv4Count > 0 && !adapter.foreignIpv4 ? ["IPv4"] : []),
+    ...(targets.ipv6Count > 0 && !adapter.foreignIpv6 ? ["IPv6"] : []),
+  ];
+  if (kernelOwned.length > 0 && !config.offline) {
+    // The kernel owns the source address: it will RST every connection
+    // the user-mode stack opens (it never saw the SYN).
+    console.error(
+      `zon scan: --banners from ${
+        kernelOwned.join(" and ")
+      } addresses this host's kernel owns: its RSTs will cut connections short. ` +
+        "Use an unused --adapter-ip on the same subnet (zon answers ARP/NDP for it), or drop the kernel's " +
+        'RSTs for a --source-port range (README: "Banners without a spare address").',
+    );
+  }
+  return helloFiles;
+}
+
+/** What the output formats put in their headers. */
+function outputMeta(config: ScanConfig, argv: readonly string[]): ScanMeta {
+  return {
+    startTime: Date.now() / 1000,
+    commandLine: argv,
+    version: ZON_VERSION,
+    scanType: config.ping
+      ? "ping" as const
+      : /^U:/i.test(config.ports) && !/T:/i.test(config.ports)
+      ? "udp" as const
+      : "syn" as const,
+    ports: config.ping ? "" : config.ports,
+    rate: config.rate,
+  };
+}
+
+/** Results and banners to every output, and to the console when there is none. */
+function resultSink(outputs: OutputWriter[], toConsole: boolean): {
+  onResult: (r: ScanResult) => void;
+  onBanner: (b: FoundBanner) => void;
+} {
+  const encoder = new TextEncoder();
+  return {
+    onResult: (r) => {
+      for (const o of outputs) o.write(r);
+      if (toConsole) Deno.stdout.writeSync(encoder.encode(describe(r) + "\n"));
+    },
+    onBanner: (b) => {
+      for (const o of outputs) o.writeBanner(b);
+      if (toConsole) {
+        Deno.stdout.writeSync(encoder.encode(describeBanner(b) + "\n"));
+      }
+    },
+  };
+}
+
+/** The engine's options for `config` (everything but the callbacks). */
+function engineOptions(
+  config: ScanConfig,
+  targets: TargetSet,
+  adapter: Adapter,
+  helloFiles: Array<{ port: number; bytes: Uint8Array }>,
+): EngineOptions {
+  return {
+    targets,
+    seed: config.seed,
+    shard: config.shard,
+    startIndex: config.resumeIndex,
+    rate: config.rate,
+    maxRate: config.maxRate,
+    retries: config.retries,
+    wait: config.offline ? 0 : config.wait,
+    ttl: config.ttl,
+    sourcePort: config.sourcePort,
+    adapter,
+    ping: config.ping,
+    showClosed: config.showClosed,
+    pcapPath: config.pcap,
+    offline: config.offline,
+    stats: config.stats,
+    banners: config.banners
+      ? {
+        connectionTimeout: config.connectionTimeout,
+        userAgent: config.httpUserAgent,
+        headers: config.httpHeaders,
+        helloFiles,
+      }
+      : undefined,
+  };
+}
+
+/** The engine's once-a-second status, as masscan's status line. */
+function statusUpdater(
+  config: ScanConfig,
+  targets: TargetSet,
+  status: StatusPrinter,
+): (s: ScanStatus) => void {
+  const shardTargets = shardLength(
+    targets.count,
+    config.shard.one,
+    config.shard.of,
+  );
+  return (s) =>
+    status.update({
+      sent: s.resumeIndex,
+      targets: shardTargets,
+      retries: config.retries,
+      found: s.found,
+      waitRemaining: s.phase === "waiting" ? s.remaining : undefined,
+    });
+}
+
+/** Waits for the scan's end; Ctrl-C interrupts it as masscan's does. */
+async function untilDone(
+  handle: ScanHandle,
+  config: ScanConfig,
+): Promise<EngineSummary> {
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    handle.interrupt();
+    if (interrupts === 1 && !config.offline) {
+      console.error(
+        `\nzon scan: stopping; waiting ${config.wait}s for replies (Ctrl-C again to stop now)`,
+      );
+    }
+  };
+  Deno.addSignalListener("SIGINT", onSigint);
+  try {
+    return await handle.done;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSigint);
+  }
+}
+
+/** After the summary: the engine's own counters, paused.conf, --stats. */
+function finish(config: ScanConfig, summary: EngineSummary): void {
+  if (!config.offline) {
+    console.error(`      ${engineCounters(config, summary).join(", ")}`);
+  }
+  if (summary.resumeIndex < summary.totalProbes) {
+    Deno.writeTextFileSync(
+      PAUSED_CONF,
+      `# zon scan resume file: deno run -A examples/scan.ts --resume ${PAUSED_CONF}\n` +
+        formatScanConfig(config, summary.resumeIndex),
+    );
+    console.error(
+      `zon scan: wrote ${PAUSED_CONF} (resume-index ${summary.resumeIndex} of ${summary.totalProbes})`,
+    );
+  }
+  if (config.stats) {
+    const t = summary.transmit;
+    console.log(JSON.stringify({
+      packets: t.packets,
+      seconds: t.seconds,
+      pps: t.pps,
+      stages: t.stages,
+      cpuMHz: t.cpuMHz,
+    }));
+  }
+}
+
+/** The engine's own counters, beyond masscan's summary line. */
+function engineCounters(config: ScanConfig, summary: EngineSummary): string[] {
+  return [
+    `source-port=${summary.sourcePort}`,
+    `resets=${summary.resets}`,
+    ...(config.banners
+      ? [
+        `connections=${summary.connections}`,
+        `banners=${summary.banners}`,
+        `banners-dropped=${summary.bannersDropped}`,
+      ]
+      : []),
+    ...(summary.resultsDropped
+      ? [`results-dropped=${summary.resultsDropped}`]
+      : []),
+    ...(summary.receiveDropped
+      ? [`receive-dropped=${summary.receiveDropped}`]
+      : []),
+    ...(summary.neighborReplies
+      ? [`arp/nd-replies=${summary.neighborReplies}`]
+      : []),
+  ];
 }

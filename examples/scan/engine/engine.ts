@@ -22,7 +22,7 @@
 
 import { SpscRing } from "../../../ring/mod.ts";
 import { createBannerRing, receiveBanners } from "../banners/channel.ts";
-import { plan } from "./plan.ts";
+import { type Plan, plan } from "./plan.ts";
 import {
   decodeResult,
   newResult,
@@ -86,173 +86,223 @@ export function startScan(
   options: EngineOptions,
   onResult: (result: ScanResult) => void,
 ): ScanHandle {
-  const control = createControl();
-  const ringBuffer = SpscRing.create({
-    capacity: RESULT_RING_SLOTS,
-    slotSize: RESULT_RECORD_SIZE,
-  });
-  const bannerRing = options.banners ? createBannerRing() : null;
-  const p = plan(
-    options,
-    control.buffer,
-    ringBuffer.buffer as SharedArrayBuffer,
-    bannerRing,
-  );
-  const { flags, counters } = control;
-  counters[Counter.NEXT] = p.startIndex;
-  const started = performance.now();
-  let phase: "sending" | "waiting" = "sending";
-  let interrupts = 0;
-  let wakeWait: (() => void) | null = null;
-  let lastSent = 0, lastTime = started, lastRate = 0;
+  const scan = new ScanRun(options, onResult);
+  const done = scan.run();
+  return {
+    done,
+    interrupt: () => scan.interrupt(),
+    get resumeIndex() {
+      return scan.counters[Counter.NEXT];
+    },
+    status: () => scan.status(),
+  };
+}
 
-  const status = (): ScanStatus => {
+/** One scan's lifecycle: the plan, the Workers, the result readers. */
+class ScanRun {
+  readonly flags: Int32Array;
+  readonly counters: Float64Array;
+  readonly #options: EngineOptions;
+  readonly #onResult: (result: ScanResult) => void;
+  readonly #plan: Plan;
+  readonly #results: SpscRing;
+  readonly #bannerRing: SharedArrayBuffer | null;
+  readonly #started = performance.now();
+  #phase: "sending" | "waiting" = "sending";
+  #interrupts = 0;
+  #wakeWait: (() => void) | null = null;
+  #lastSent = 0;
+  #lastTime = this.#started;
+  #lastRate = 0;
+  #rxWorker: Worker | null = null;
+  #txWorker: Worker | null = null;
+
+  /** Plans the scan (throws {@linkcode ScanEngineError} for bad options). */
+  constructor(options: EngineOptions, onResult: (result: ScanResult) => void) {
+    const control = createControl();
+    const ringBuffer = SpscRing.create({
+      capacity: RESULT_RING_SLOTS,
+      slotSize: RESULT_RECORD_SIZE,
+    });
+    this.#bannerRing = options.banners ? createBannerRing() : null;
+    this.#plan = plan(
+      options,
+      control.buffer,
+      ringBuffer.buffer as SharedArrayBuffer,
+      this.#bannerRing,
+    );
+    this.#results = new SpscRing(ringBuffer.buffer);
+    this.#options = options;
+    this.#onResult = onResult;
+    this.flags = control.flags;
+    this.counters = control.counters;
+    this.counters[Counter.NEXT] = this.#plan.startIndex;
+  }
+
+  /** Progress right now (the rate over the last ≥ 250 ms). */
+  status(): ScanStatus {
+    const counters = this.counters;
     const now = performance.now();
     const sent = counters[Counter.SENT];
-    if (now - lastTime >= 250) {
-      lastRate = ((sent - lastSent) * 1000) / (now - lastTime);
-      lastSent = sent;
-      lastTime = now;
+    if (now - this.#lastTime >= 250) {
+      this.#lastRate = ((sent - this.#lastSent) * 1000) /
+        (now - this.#lastTime);
+      this.#lastSent = sent;
+      this.#lastTime = now;
     }
     const next = counters[Counter.NEXT];
-    const total = p.schedule.total;
-    const left = total - next;
+    const total = this.#plan.schedule.total;
+    const sending = this.#phase === "sending";
+    const rate = this.#lastRate;
     return {
-      phase,
+      phase: this.#phase,
       sent,
       received: counters[Counter.RECEIVED],
       found: counters[Counter.FOUND],
-      rate: lastRate,
+      rate,
       percent: total === 0 ? 100 : Math.min(100, (next / total) * 100),
-      remaining: (phase === "sending" && lastRate > 0 ? left / lastRate : 0) +
-        (phase === "sending" ? p.wait : 0),
-      elapsed: (now - started) / 1000,
+      remaining: (sending && rate > 0 ? (total - next) / rate : 0) +
+        (sending ? this.#plan.wait : 0),
+      elapsed: (now - this.#started) / 1000,
       resumeIndex: next,
     };
-  };
+  }
 
-  const interrupt = (): void => {
-    interrupts++;
-    Atomics.store(flags, Flag.TX_STOP, 1);
-    Atomics.notify(flags, Flag.TX_STOP);
-    if (interrupts >= 2 && wakeWait) wakeWait();
-  };
+  /** First call: stop transmitting; second: stop waiting for replies too. */
+  interrupt(): void {
+    this.#interrupts++;
+    this.#raise(Flag.TX_STOP);
+    if (this.#interrupts >= 2 && this.#wakeWait) this.#wakeWait();
+  }
 
-  const run = async (): Promise<EngineSummary> => {
-    let rxWorker: Worker | null = null, txWorker: Worker | null = null;
-    const ring = new SpscRing(ringBuffer.buffer);
-    const view = new DataView(
-      ring.bytes.buffer,
-      ring.bytes.byteOffset,
-      ring.bytes.byteLength,
-    );
-    let reading: Promise<void> = Promise.resolve();
-    let readingBanners: Promise<void> = Promise.resolve();
+  #raise(flag: number): void {
+    Atomics.store(this.flags, flag, 1);
+    Atomics.notify(this.flags, flag);
+  }
+
+  /** Runs the scan to its end; the Workers are terminated whatever happens. */
+  async run(): Promise<EngineSummary> {
+    const options = this.#options;
     const timer = options.onStatus
       ? setInterval(
-        () => options.onStatus!(status()),
+        () => options.onStatus!(this.status()),
         options.statusIntervalMs ?? 1000,
       )
       : undefined;
     try {
-      let rxDone: Promise<unknown> = Promise.resolve();
-      if (p.rx !== null) {
-        rxWorker = spawn(new URL("../receive/worker.ts", import.meta.url));
-        const ready = expect(rxWorker, "ready", "receive");
-        rxDone = expect(rxWorker, "done", "receive");
-        rxDone.catch(() => {}); // observed below
-        rxWorker.postMessage(p.rx);
-        await ready;
-        if (bannerRing !== null) {
-          const onBanner = options.onBanner ?? (() => {});
-          readingBanners = receiveBanners(bannerRing, onBanner);
-        }
-        reading = (async () => {
-          while (!ring.drained) {
-            const n = ring.peek(256);
-            if (n === 0) {
-              await ring.waitForDataAsync(1, 100);
-              continue;
-            }
-            for (let i = 0; i < n; i++) {
-              onResult(decodeResult(view, ring.readOffset(i), newResult()));
-            }
-            ring.release(n);
-          }
-        })();
-      }
-      txWorker = spawn(new URL("../transmit/worker.ts", import.meta.url));
-      const txDone = expect<TransmitDone>(txWorker, "done", "transmit");
-      txWorker.postMessage(p.tx);
+      const receiving = await this.#startReceiving();
+      this.#txWorker = spawn(new URL("../transmit/worker.ts", import.meta.url));
+      const txDone = expect<TransmitDone>(this.#txWorker, "done", "transmit");
+      this.#txWorker.postMessage(this.#plan.tx);
       // A receive failure must not go unnoticed while transmitting.
       const tx = await Promise.race([
         txDone,
-        rxDone.then(() => new Promise<never>(() => {})),
+        receiving.done.then(() => new Promise<never>(() => {})),
       ]);
-      phase = "waiting";
-      if (p.rx !== null && p.wait > 0 && interrupts < 2) {
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, p.wait * 1000);
-          wakeWait = () => {
-            clearTimeout(t);
-            resolve();
-          };
-        });
-      }
-      Atomics.store(flags, Flag.RX_STOP, 1);
-      Atomics.notify(flags, Flag.RX_STOP);
-      await rxDone;
-      await reading;
-      await readingBanners;
-      const total = p.schedule.total;
-      return {
-        sent: tx.sent,
-        received: counters[Counter.RECEIVED],
-        valid: counters[Counter.VALID],
-        badCookie: counters[Counter.BAD_COOKIE],
-        duplicates: counters[Counter.DUPLICATES],
-        found: counters[Counter.FOUND],
-        elapsed: (performance.now() - started) / 1000,
-        interrupted: tx.next < total,
-        resumeIndex: tx.next,
-        totalProbes: total,
-        resultsDropped: counters[Counter.RESULTS_DROPPED],
-        neighborReplies: counters[Counter.NEIGHBOR_REPLIES],
-        receiveDropped: counters[Counter.RX_DRIVER_DROPPED],
-        resets: counters[Counter.RESETS],
-        connections: counters[Counter.CONNECTIONS],
-        banners: counters[Counter.BANNERS],
-        bannersDropped: counters[Counter.BANNERS_DROPPED],
-        sourcePort: p.link.sourcePortFirst,
-        transmit: {
-          packets: tx.sent,
-          seconds: tx.seconds,
-          pps: tx.seconds > 0 ? tx.sent / tx.seconds : 0,
-          stages: tx.stages,
-          cpuMHz: options.stats ? cpuMHz() : null,
-        },
-      };
+      this.#phase = "waiting";
+      await this.#waitForReplies();
+      this.#raise(Flag.RX_STOP);
+      await receiving.done;
+      await receiving.readers;
+      return this.#summary(tx);
     } finally {
       if (timer !== undefined) clearInterval(timer);
       // Stop both loops before terminating, in case of an error.
-      Atomics.store(flags, Flag.TX_STOP, 1);
-      Atomics.notify(flags, Flag.TX_STOP);
-      Atomics.store(flags, Flag.RX_STOP, 1);
-      Atomics.notify(flags, Flag.RX_STOP);
-      txWorker?.terminate();
-      rxWorker?.terminate();
+      this.#raise(Flag.TX_STOP);
+      this.#raise(Flag.RX_STOP);
+      this.#txWorker?.terminate();
+      this.#rxWorker?.terminate();
     }
-  };
+  }
 
-  const done = run();
-  return {
-    done,
-    interrupt,
-    get resumeIndex() {
-      return counters[Counter.NEXT];
-    },
-    status,
-  };
+  /**
+   * Starts the receive Worker (when the scan receives) and waits until its
+   * driver is open, so no reply to the first probe is missed; starts the
+   * readers of its result and banner rings.
+   */
+  async #startReceiving(): Promise<{
+    done: Promise<unknown>;
+    readers: Promise<unknown>;
+  }> {
+    const rx = this.#plan.rx;
+    if (rx === null) {
+      return { done: Promise.resolve(), readers: Promise.resolve() };
+    }
+    const worker = spawn(new URL("../receive/worker.ts", import.meta.url));
+    this.#rxWorker = worker;
+    const ready = expect(worker, "ready", "receive");
+    const done = expect(worker, "done", "receive");
+    done.catch(() => {}); // observed by run()
+    worker.postMessage(rx);
+    await ready;
+    const banners = this.#bannerRing === null
+      ? Promise.resolve()
+      : receiveBanners(this.#bannerRing, this.#options.onBanner ?? (() => {}));
+    return { done, readers: Promise.all([this.#readResults(), banners]) };
+  }
+
+  /** Hands each result record to `onResult` until the ring is closed and drained. */
+  async #readResults(): Promise<void> {
+    const ring = this.#results;
+    const bytes = ring.bytes;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    while (!ring.drained) {
+      const n = ring.peek(256);
+      if (n === 0) {
+        await ring.waitForDataAsync(1, 100);
+        continue;
+      }
+      for (let i = 0; i < n; i++) {
+        this.#onResult(decodeResult(view, ring.readOffset(i), newResult()));
+      }
+      ring.release(n);
+    }
+  }
+
+  /** `--wait` seconds for late replies; a second interrupt ends it early. */
+  async #waitForReplies(): Promise<void> {
+    const p = this.#plan;
+    if (p.rx === null || p.wait <= 0 || this.#interrupts >= 2) return;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, p.wait * 1000);
+      this.#wakeWait = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+  }
+
+  #summary(tx: TransmitDone): EngineSummary {
+    const c = this.counters;
+    const total = this.#plan.schedule.total;
+    return {
+      sent: tx.sent,
+      received: c[Counter.RECEIVED],
+      valid: c[Counter.VALID],
+      badCookie: c[Counter.BAD_COOKIE],
+      duplicates: c[Counter.DUPLICATES],
+      found: c[Counter.FOUND],
+      elapsed: (performance.now() - this.#started) / 1000,
+      interrupted: tx.next < total,
+      resumeIndex: tx.next,
+      totalProbes: total,
+      resultsDropped: c[Counter.RESULTS_DROPPED],
+      neighborReplies: c[Counter.NEIGHBOR_REPLIES],
+      receiveDropped: c[Counter.RX_DRIVER_DROPPED],
+      resets: c[Counter.RESETS],
+      connections: c[Counter.CONNECTIONS],
+      banners: c[Counter.BANNERS],
+      bannersDropped: c[Counter.BANNERS_DROPPED],
+      sourcePort: this.#plan.link.sourcePortFirst,
+      transmit: {
+        packets: tx.sent,
+        seconds: tx.seconds,
+        pps: tx.seconds > 0 ? tx.sent / tx.seconds : 0,
+        stages: tx.stages,
+        cpuMHz: this.#options.stats ? cpuMHz() : null,
+      },
+    };
+  }
 }
 
 /**
