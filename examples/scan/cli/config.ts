@@ -398,12 +398,18 @@ function parseTokens(
   }
 }
 
+/** The parsed tokens of the command line and the files it names. */
+interface Tokens {
+  values: Values;
+  positionals: string[];
+}
+
 /**
- * Parses masscan-style arguments (and any `-c`/`--resume` files they name;
- * command-line values come after the file's, so they win for single-valued
- * options and add to lists).
+ * The command line's tokens, with masscan's two-letter flags rewritten and
+ * the entries of `-c`/`--resume` files put before the command line's (so
+ * the command line wins for single-valued options and adds to lists).
  */
-export function parseScanArgs(argv: string[]): ScanConfig {
+function readTokens(argv: string[]): Tokens {
   const rewritten: string[] = [];
   for (const a of argv) {
     if (a in TWO_LETTER) {
@@ -413,7 +419,6 @@ export function parseScanArgs(argv: string[]): ScanConfig {
     }
   }
   const first = parseTokens(rewritten);
-  // Configuration files: their entries go before the command line's.
   let fromFiles: string[] = [];
   const files = [
     ...((first.values.conf as string[] | undefined) ?? []).map((
@@ -434,9 +439,57 @@ export function parseScanArgs(argv: string[]): ScanConfig {
       throw e;
     }
   }
-  const { values: v, positionals } = fromFiles.length
-    ? parseTokens([...fromFiles, ...rewritten])
-    : first;
+  return fromFiles.length ? parseTokens([...fromFiles, ...rewritten]) : first;
+}
+
+/** `--seed`: given, or drawn at random (64 bits, as masscan). */
+function parseSeed(text: string | undefined): { seed: bigint; given: boolean } {
+  if (text === undefined) {
+    const w = crypto.getRandomValues(new Uint32Array(2));
+    return { seed: (BigInt(w[0]) << 32n) | BigInt(w[1]), given: false };
+  }
+  if (!/^\d+$/.test(text) || BigInt(text) >= 1n << 64n) {
+    throw new UsageError(`--seed ${text}: expected an integer 0..2^64-1`);
+  }
+  return { seed: BigInt(text), given: true };
+}
+
+function parseShardOption(text: string | undefined): Shard {
+  if (text === undefined) return { one: 1, of: 1 };
+  try {
+    return parseShard(text);
+  } catch (e) {
+    if (!isInputError(e)) throw e;
+    throw new UsageError(`--shard: ${e.message}`, { cause: e });
+  }
+}
+
+/** `--source-port N` or `--source-port A-B`. */
+function parseSourcePort(sp: string | undefined): ScanConfig["sourcePort"] {
+  if (sp === undefined) return undefined;
+  const m = /^(\d+)(?:-(\d+))?$/.exec(sp.trim());
+  const a = m ? Number(m[1]) : NaN, b = m && m[2] ? Number(m[2]) : a;
+  const expected = "expected a port 1..65535 or a range like 40000-40255";
+  if (!m || b < a) throw new UsageError(`--source-port ${sp}: ${expected}`);
+  try {
+    checkSourcePorts(a, b - a + 1); // the engine's own rule, checked here
+  } catch (e) {
+    if (!(e instanceof ScanEngineError)) throw e;
+    throw new UsageError(`--source-port ${sp}: ${expected} (${e.message})`, {
+      cause: e,
+    });
+  }
+  return { first: a, count: b - a + 1 };
+}
+
+/**
+ * Parses masscan-style arguments (and any `-c`/`--resume` files they name;
+ * command-line values come after the file's, so they win for single-valued
+ * options and add to lists). One pass from the flag table to the
+ * {@linkcode ScanConfig} record: it reads as that record, field by field.
+ */
+export function parseScanArgs(argv: string[]): ScanConfig {
+  const { values: v, positionals } = readTokens(argv);
   const str = (k: string): string | undefined => {
     const x = v[k];
     return Array.isArray(x) ? x[x.length - 1] : x as string | undefined;
@@ -457,29 +510,8 @@ export function parseScanArgs(argv: string[]): ScanConfig {
     ),
   ];
 
-  let seed = 0n, seedGiven = false;
-  const seedText = str("seed");
-  if (seedText !== undefined) {
-    if (!/^\d+$/.test(seedText) || BigInt(seedText) >= 1n << 64n) {
-      throw new UsageError(`--seed ${seedText}: expected an integer 0..2^64-1`);
-    }
-    seed = BigInt(seedText);
-    seedGiven = true;
-  } else {
-    const w = crypto.getRandomValues(new Uint32Array(2));
-    seed = (BigInt(w[0]) << 32n) | BigInt(w[1]);
-  }
-
-  let shard: Shard = { one: 1, of: 1 };
-  const shardText = str("shard");
-  if (shardText !== undefined) {
-    try {
-      shard = parseShard(shardText);
-    } catch (e) {
-      if (!isInputError(e)) throw e;
-      throw new UsageError(`--shard: ${e.message}`, { cause: e });
-    }
-  }
+  const { seed, given: seedGiven } = parseSeed(str("seed"));
+  const shard = parseShardOption(str("shard"));
 
   const positive = (n: number): boolean => n > 0;
   const count = (n: number): boolean => Number.isInteger(n) && n >= 0;
@@ -500,27 +532,7 @@ export function parseScanArgs(argv: string[]): ScanConfig {
   );
   if (maxRate !== undefined && rate > maxRate) rate = maxRate;
 
-  let sourcePort: ScanConfig["sourcePort"];
-  const sp = str("source-port");
-  if (sp !== undefined) {
-    const m = /^(\d+)(?:-(\d+))?$/.exec(sp.trim());
-    const a = m ? Number(m[1]) : NaN, b = m && m[2] ? Number(m[2]) : a;
-    if (!m || b < a) {
-      throw new UsageError(
-        `--source-port ${sp}: expected a port 1..65535 or a range like 40000-40255`,
-      );
-    }
-    sourcePort = { first: a, count: b - a + 1 };
-    try {
-      checkSourcePorts(a, b - a + 1); // the engine's own rule, checked here
-    } catch (e) {
-      if (!(e instanceof ScanEngineError)) throw e;
-      throw new UsageError(
-        `--source-port ${sp}: expected a port 1..65535 or a range like 40000-40255 (${e.message})`,
-        { cause: e },
-      );
-    }
-  }
+  const sourcePort = parseSourcePort(str("source-port"));
 
   const outputs: OutputRequest[] = [];
   for (const [key, format] of Object.entries(FORMAT_OF)) {
