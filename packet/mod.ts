@@ -49,6 +49,7 @@ export {
   parseMac,
 } from "./address.ts";
 export type { PacketError } from "./error.ts";
+export { PacketView, PortsView } from "./view.ts";
 export type { ChecksumMode } from "../checksum/mod.ts";
 export {
   ETHERNET_HEADER_LENGTH,

@@ -11,11 +11,11 @@ import { Icmpv6Type } from "./icmp.ts";
 import { IpProtocol } from "./ipv4.ts";
 
 /** Bytes of an ARP reply frame: 14 + 28, padded to Ethernet's 60-byte minimum. */
-export const ARP_REPLY_FRAME_LENGTH = 60;
+export const ARP_REPLY_FRAME_LENGTH: number = 60;
 /** Bytes of a neighbor solicitation frame: 14 + 40 + 24 + an 8-byte source link-layer option. */
-export const NEIGHBOR_SOLICITATION_FRAME_LENGTH = 86;
+export const NEIGHBOR_SOLICITATION_FRAME_LENGTH: number = 86;
 /** Bytes of a neighbor advertisement frame: 14 + 40 + 24 + an 8-byte target link-layer option. */
-export const NEIGHBOR_ADVERTISEMENT_FRAME_LENGTH = 86;
+export const NEIGHBOR_ADVERTISEMENT_FRAME_LENGTH: number = 86;
 
 const ICMPV6_BODY = 32; // type..target address (24) + one 8-byte option
 const IP6 = 14; // offset of the IPv6 header in the frame

@@ -18,9 +18,9 @@ import { IpProtocol } from "./ipv4.ts";
 import { TcpFlags } from "./tcp.ts";
 
 /** Ethernet + IPv4 + TCP header bytes of a segment without options. */
-export const TCP_SEGMENT4_HEADERS = 14 + 20 + 20;
+export const TCP_SEGMENT4_HEADERS: number = 14 + 20 + 20;
 /** Ethernet + IPv6 + TCP header bytes of a segment without options. */
-export const TCP_SEGMENT6_HEADERS = 14 + 40 + 20;
+export const TCP_SEGMENT6_HEADERS: number = 14 + 40 + 20;
 
 const EMPTY = new Uint8Array(0);
 
