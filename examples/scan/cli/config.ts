@@ -97,6 +97,12 @@ export interface ScanConfig {
   httpHeaders: string[];
   /** `--lab`: run the built-in lab. */
   lab: boolean;
+  /** `--resume FILE` was given: outputs are continued, not overwritten. */
+  resumed: boolean;
+  /** `--append-output`: keep what existing output files hold. */
+  appendOutput: boolean;
+  /** `--debug`: stack traces for internal errors. */
+  debug: boolean;
   /** `--echo`: print the configuration and exit. */
   echo: boolean;
   /** `--help`. */
@@ -194,8 +200,13 @@ const OPTIONS: Record<string, OptionSpec> = {
   "http-user-agent": { type: "string" },
   "http-header": { type: "string", multiple: true },
   lab: { type: "boolean" },
+  "append-output": { type: "boolean" },
+  debug: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 };
+
+/** Lines a `--resume` file must have: without them it would scan again from the start. */
+const RESUME_REQUIRED = ["resume-index", "seed", "ports", "range"] as const;
 
 /** masscan's two-letter short options, which parseArgs cannot express. */
 const TWO_LETTER: Record<string, string> = {
@@ -285,6 +296,8 @@ output
   -oJ F  -oD F  -oL F  -oX F  -oG F
                           JSON array, NDJSON, masscan list, nmap XML, grepable (F = - for stdout)
       --show closed       also report closed ports
+      --append-output     keep what the output files hold and add to it (the default on
+                          --resume); otherwise an existing file is overwritten, with a warning
       --pcap F            write every received frame to pcap file F
       --status, --no-status
                           force the once-a-second status line on or off (default: on a TTY)
@@ -297,6 +310,7 @@ modes
   -c, --conf F            read options from F (masscan's "key = value" format)
       --echo              print the configuration in that format and exit
       --resume F          continue a scan from the paused.conf written on Ctrl-C
+      --debug             show the stack trace of an internal error (also ZON_DEBUG=1)
   -h, --help              this text
 
 examples:
@@ -338,6 +352,9 @@ function confToArgs(entries: ConfEntry[], source: string): string[] {
     const spec = OPTIONS[key];
     if (!spec || key === "conf" || key === "resume") {
       throw new UsageError(`${source}:${line}: unknown option "${key}"`);
+    }
+    if (spec.type === "string" && value === "") {
+      throw new UsageError(`${source}:${line}: ${key} has no value`);
     }
     if (spec.type === "boolean") {
       if (/^(true|yes|1|)$/i.test(value)) args.push(`--${key}`);
@@ -430,16 +447,62 @@ function readTokens(argv: string[]): Tokens {
   ];
   for (const [flag, path] of files) {
     const text = readFileFor(path, flag);
+    let entries: ConfEntry[];
     try {
-      fromFiles = fromFiles.concat(confToArgs(parseConf(text, path), path));
+      entries = parseConf(text, path);
     } catch (e) {
-      if (e instanceof SyntaxError) {
-        throw new UsageError(e.message, { cause: e });
-      }
-      throw e;
+      if (!(e instanceof SyntaxError)) throw e;
+      throw new UsageError(e.message, { cause: e });
+    }
+    if (flag === "--resume") checkResumeFile(entries, path);
+    fromFiles = fromFiles.concat(confToArgs(entries, path));
+  }
+  const tokens = fromFiles.length
+    ? parseTokens([...fromFiles, ...rewritten])
+    : first;
+  rejectEmptyValues(tokens);
+  return tokens;
+}
+
+/**
+ * A `--resume` file must say where to resume and what the scan was: a
+ * damaged or cut-off paused.conf is refused, naming the line it lacks,
+ * rather than probing every target again from index 0.
+ */
+function checkResumeFile(entries: ConfEntry[], path: string): void {
+  for (const key of RESUME_REQUIRED) {
+    if (!entries.some((e) => e.key === key)) {
+      throw new UsageError(
+        `--resume ${path}: no "${key} = ..." line (a paused.conf written by zon or masscan has one; is the file damaged?)`,
+      );
     }
   }
-  return fromFiles.length ? parseTokens([...fromFiles, ...rewritten]) : first;
+  const index = entries.filter((e) => e.key === "resume-index").pop()!;
+  if (!/^\d+$/.test(index.value)) {
+    throw new UsageError(
+      `--resume ${path}:${index.line}: resume-index "${index.value}" is not a whole number`,
+    );
+  }
+}
+
+/** An option given with an empty value (`--ports=`) is an error, never a default. */
+function rejectEmptyValues(tokens: Tokens): void {
+  for (const [key, value] of Object.entries(tokens.values)) {
+    const values = Array.isArray(value) ? value : [value];
+    if (values.some((v) => v === "")) {
+      const short = Object.entries(TWO_LETTER).find(([, long]) =>
+        long === `--${key}`
+      )?.[0];
+      throw new UsageError(
+        `${
+          short ? `${short}/` : ""
+        }--${key}: empty value (give a value, or leave the option out)`,
+      );
+    }
+  }
+  if (tokens.positionals.some((p) => p.trim() === "")) {
+    throw new UsageError('an empty target ("") on the command line');
+  }
 }
 
 /** `--seed`: given, or drawn at random (64 bits, as masscan). */
@@ -616,6 +679,9 @@ export function parseScanArgs(argv: string[]): ScanConfig {
     httpUserAgent: str("http-user-agent"),
     httpHeaders: list("http-header"),
     lab: v.lab === true,
+    appendOutput: v["append-output"] === true,
+    resumed: v.resume !== undefined,
+    debug: v.debug === true,
     echo: v.echo === true,
     help: v.help === true,
   };

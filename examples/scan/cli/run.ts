@@ -12,6 +12,7 @@ import { type Adapter, AdapterError, resolveAdapter } from "../adapter/mod.ts";
 import {
   formatScanConfig,
   isInputError,
+  isIoError,
   type ScanConfig,
   UsageError,
 } from "./config.ts";
@@ -23,7 +24,9 @@ import {
   type ScanStatus,
   startScan,
 } from "../engine/engine.ts";
-import { openOutput, type OutputWriter, type ScanMeta } from "../output/mod.ts";
+import type { ScanMeta } from "../output/mod.ts";
+import { openOutputs, OutputError, type ScanOutputs } from "./outputs.ts";
+import { say } from "./messages.ts";
 import type { ScanResult } from "../engine/result.ts";
 import type { FoundBanner } from "../banners/channel.ts";
 import { loadHelloFiles } from "../banners/hellos.ts";
@@ -80,36 +83,96 @@ export async function runScanCommand(
       );
     }
     const { targets, notes } = buildSafeTargets(config);
-    for (const note of notes) console.error(`zon scan: ${note}`);
+    for (const note of notes) say(note);
     const adapter = await resolveAdapterFor(config, targets);
     const helloFiles = config.banners
       ? await prepareBanners(config, targets, adapter)
       : [];
-    const outputs = config.outputs.map((o) => openOutput(o.format, o.path));
-    for (const o of outputs) o.begin(outputMeta(config, argv));
+    // Before the first probe: a scan whose results cannot be stored sends nothing.
+    const outputs = openOutputs(config.outputs, outputMeta(config, argv), {
+      keep: config.resumed || config.appendOutput,
+      warn: say,
+    });
     const status = new StatusPrinter({ enabled: config.status });
-    const sink = resultSink(outputs, outputs.length === 0 && !config.offline);
+    const sink = resultSink(outputs, outputs.count === 0 && !config.offline);
     const handle = startScan({
       ...engineOptions(config, targets, adapter, helloFiles),
       onBanner: sink.onBanner,
       onStatus: statusUpdater(config, targets, status),
     }, sink.onResult);
+    let failedAt = -1;
+    outputs.onFailure = (error) => {
+      // Stop transmitting; replies still reach the other outputs.
+      failedAt = handle.resumeIndex;
+      say(`${error.message}: stopping the scan`);
+      handle.interrupt();
+    };
     const summary = await untilDone(handle, config);
-    for (const o of outputs) o.end(summary);
+    outputs.end(summary);
     status.finish(summary);
+    if (outputs.failure !== null) {
+      return outputFailed(config, summary, failedAt, outputs.failure);
+    }
     finish(config, summary);
     return 0;
   } catch (e) {
     if (e instanceof UsageError || e instanceof AdapterError) {
-      console.error(`zon scan: ${e.message}\n(run with --help for usage)`);
+      say(e.message);
+      console.error("(run with --help for usage)");
       return 2;
     }
-    if (e instanceof ScanEngineError) {
-      console.error(`zon scan: ${e.message}`);
+    if (e instanceof ScanEngineError || e instanceof OutputError) {
+      say(e.message);
       return 1;
     }
     throw e;
   }
+}
+
+/**
+ * An output stopped taking writes mid-scan. Its file keeps what it had; the
+ * paused.conf resumes a little before the failure (`rate` × 2 s of probes
+ * earlier: replies to those may have been on their way to the failed file),
+ * so a resumed scan, elsewhere, loses nothing — at worst it finds a few
+ * results again.
+ */
+function outputFailed(
+  config: ScanConfig,
+  summary: EngineSummary,
+  failedAt: number,
+  failure: OutputError,
+): number {
+  const margin = Math.ceil(Math.min(config.rate, 1e9) * 2);
+  const index = Math.max(
+    config.resumeIndex,
+    Math.min(summary.resumeIndex, failedAt) - margin,
+  );
+  writePausedConf(config, index, summary.totalProbes);
+  say(`${failure.message} (the file keeps the results written before)`);
+  return 1;
+}
+
+/** Writes paused.conf for `--resume`; an unwritable cwd is reported, not thrown. */
+function writePausedConf(
+  config: ScanConfig,
+  index: number,
+  total: number,
+): boolean {
+  try {
+    Deno.writeTextFileSync(
+      PAUSED_CONF,
+      `# zon scan resume file: deno run -A examples/scan.ts --resume ${PAUSED_CONF}\n` +
+        formatScanConfig(config, index),
+    );
+  } catch (e) {
+    if (!isIoError(e) && !(e instanceof Error && /os error/.test(e.message))) {
+      throw e;
+    }
+    say(`cannot write ${PAUSED_CONF} in ${Deno.cwd()}: ${e.message}`);
+    return false;
+  }
+  say(`wrote ${PAUSED_CONF} (resume-index ${index} of ${total})`);
+  return true;
 }
 
 function resolveAdapterFor(
@@ -179,18 +242,18 @@ function outputMeta(config: ScanConfig, argv: readonly string[]): ScanMeta {
 }
 
 /** Results and banners to every output, and to the console when there is none. */
-function resultSink(outputs: OutputWriter[], toConsole: boolean): {
+function resultSink(outputs: ScanOutputs, toConsole: boolean): {
   onResult: (r: ScanResult) => void;
   onBanner: (b: FoundBanner) => void;
 } {
   const encoder = new TextEncoder();
   return {
     onResult: (r) => {
-      for (const o of outputs) o.write(r);
+      outputs.write(r);
       if (toConsole) Deno.stdout.writeSync(encoder.encode(describe(r) + "\n"));
     },
     onBanner: (b) => {
-      for (const o of outputs) o.writeBanner(b);
+      outputs.writeBanner(b);
       if (toConsole) {
         Deno.stdout.writeSync(encoder.encode(describeBanner(b) + "\n"));
       }
@@ -283,14 +346,7 @@ function finish(config: ScanConfig, summary: EngineSummary): void {
     console.error(`      ${engineCounters(config, summary).join(", ")}`);
   }
   if (summary.resumeIndex < summary.totalProbes) {
-    Deno.writeTextFileSync(
-      PAUSED_CONF,
-      `# zon scan resume file: deno run -A examples/scan.ts --resume ${PAUSED_CONF}\n` +
-        formatScanConfig(config, summary.resumeIndex),
-    );
-    console.error(
-      `zon scan: wrote ${PAUSED_CONF} (resume-index ${summary.resumeIndex} of ${summary.totalProbes})`,
-    );
+    writePausedConf(config, summary.resumeIndex, summary.totalProbes);
   }
   if (config.stats) {
     const t = summary.transmit;

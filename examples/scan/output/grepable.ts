@@ -92,6 +92,11 @@ export class GrepableWriter implements OutputWriter {
     this.#sink.write(encoder.encode(grepableHeader(meta)));
   }
 
+  /** -oG: the earlier lines stay; new ones follow them. */
+  resume(meta: ScanMeta, existing: string): void {
+    if (existing === "") this.begin(meta);
+  }
+
   /** Writes one line. */
   write(r: ScanResult): void {
     if (this.#ended) return;

@@ -57,6 +57,11 @@ export class ListWriter implements OutputWriter {
     this.#sink.write(encoder.encode("#masscan\n"));
   }
 
+  /** -oL: the earlier lines stay; new ones follow them. */
+  resume(meta: ScanMeta, existing: string): void {
+    if (existing === "") this.begin(meta);
+  }
+
   /** Writes one line. */
   write(r: ScanResult): void {
     if (this.#ended) return;

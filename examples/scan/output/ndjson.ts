@@ -55,6 +55,11 @@ export class NdjsonWriter implements OutputWriter {
   /** NDJSON has no header. */
   begin(_meta: ScanMeta): void {}
 
+  /** -oD: the earlier lines stay; new ones follow them. */
+  resume(meta: ScanMeta, existing: string): void {
+    if (existing === "") this.begin(meta);
+  }
+
   /** Writes one whole line. */
   write(r: ScanResult): void {
     if (this.#ended) return;
