@@ -56,7 +56,7 @@ export function printable(message: string): string {
     /"([^"]*)"/g,
     (_, inner: string) => `"${cut(inner)}"`,
   );
-  const runsCut = quotedCut.replace(/[^\s"]{101,}/g, cut);
+  const runsCut = quotedCut.replace(/[^\s"…]{101,}/g, cut);
   return escapeControls(runsCut);
 }
 
