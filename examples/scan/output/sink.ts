@@ -104,13 +104,27 @@ export function fileSink(path: string, options: FileSinkOptions = {}): Sink {
     file.seekSync(0, Deno.SeekMode.End);
   }
   let closed = false;
+  // A write that fails part way (a disk filling up) is undone, so the file
+  // never ends in half a record: what it held before the write stays whole.
+  const undoable = (at: number, bytes: Uint8Array): void => {
+    try {
+      writeAll(file, bytes);
+    } catch (e) {
+      if (seekable) {
+        file.truncateSync(at);
+        file.seekSync(at, Deno.SeekMode.Start);
+      }
+      throw e;
+    }
+  };
   return {
     seekable,
     existing,
-    write: (bytes) => writeAll(file, bytes),
+    write: (bytes) =>
+      undoable(seekable ? file.seekSync(0, Deno.SeekMode.Current) : 0, bytes),
     writeAt: (offset, bytes) => {
       file.seekSync(offset, Deno.SeekMode.Start);
-      writeAll(file, bytes);
+      undoable(offset, bytes);
     },
     truncate: (length) => {
       file.truncateSync(length);
