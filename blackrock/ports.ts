@@ -145,7 +145,11 @@ export class PortList {
    * ```
    */
   static protocol(encoded: number): PortProtocol {
-    return encoded < 65536 ? "tcp" : encoded < 131072 ? "udp" : "sctp";
+    return encoded < PORT_PROTOCOL_BASE.udp
+      ? "tcp"
+      : encoded < PORT_PROTOCOL_BASE.sctp
+      ? "udp"
+      : "sctp";
   }
 
   /**

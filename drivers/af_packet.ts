@@ -132,18 +132,18 @@ function mapRing(c: Libc, fd: number, size: number): Mapping {
 
 /**
  * AF_PACKET with mmap'd kernel rings as a {@linkcode PacketDriver}. Open it
- * with `openDriver("ring:eth0")` or `RingDriver.open`. Needs CAP_NET_RAW.
+ * with `openDriver("ring:eth0")` or `AfPacketRingDriver.open`. Needs CAP_NET_RAW.
  *
  * @example
  * ```ts ignore
- * import { RingDriver } from "@zon/net/drivers";
- * const driver = RingDriver.open("eth0", { mode: "send" });
+ * import { AfPacketRingDriver } from "@zon/net/drivers";
+ * const driver = AfPacketRingDriver.open("eth0", { mode: "send" });
  * while (!driver.send(frame)) driver.flush();
  * driver.flush();
  * driver.close();
  * ```
  */
-export class RingDriver implements PacketDriver {
+export class AfPacketRingDriver implements PacketDriver {
   /** The adapter name as given. */
   readonly name: string;
   /** Always `"ring"`. */
@@ -205,15 +205,15 @@ export class RingDriver implements PacketDriver {
    *
    * @example
    * ```ts ignore
-   * import { RingDriver } from "@zon/net/drivers";
-   * const rx = RingDriver.open("eth0", { mode: "receive", filter: "tcp[13] == 18" });
+   * import { AfPacketRingDriver } from "@zon/net/drivers";
+   * const rx = AfPacketRingDriver.open("eth0", { mode: "receive", filter: "tcp[13] == 18" });
    * ```
    */
   static open(
     device: string,
     options: DriverOptions = {},
     name = `ring:${device}`,
-  ): RingDriver {
+  ): AfPacketRingDriver {
     const c = loadLibc();
     const ifindex = interfaceIndex("ring", device);
     const mode = options.mode ?? "both";
@@ -353,7 +353,7 @@ export class RingDriver implements PacketDriver {
         }
         rx = { fd, map, ring: new RxBlockRing(map.bytes, g) };
       }
-      return new RingDriver(
+      return new AfPacketRingDriver(
         name,
         device,
         c,

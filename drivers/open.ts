@@ -5,7 +5,7 @@
  * @module
  */
 
-import { RingDriver } from "./af_packet.ts";
+import { AfPacketRingDriver } from "./af_packet.ts";
 import { NullDriver } from "./null.ts";
 import { PcapDriver } from "./pcap.ts";
 import { DriverError, type DriverOptions, type PacketDriver } from "./types.ts";
@@ -100,7 +100,7 @@ export async function openDriver(
     case "pcap":
       return PcapDriver.open(device, options, name);
     case "ring":
-      return RingDriver.open(device, options, name);
+      return AfPacketRingDriver.open(device, options, name);
     case "zc": {
       const { PfRingDriver } = await import("./pfring.ts");
       return PfRingDriver.open(device, options, name);

@@ -4,6 +4,13 @@
  * template straight into the driver's ring — built from zon's modules.
  * Run with `--help` for usage.
  *
+ * Layout of `scan/`, one folder per concern, in the order data flows:
+ * `cli/` (flags, config files, modes, status line) → `adapter/` (interface,
+ * addresses, router MAC) → `engine/` (plan, lifecycle, shared records) →
+ * `transmit/` and `receive/` (the two Workers) → `banners/` → `output/`;
+ * `lab/` builds the namespace lab that `--lab` scans. Frames are written by
+ * the `packet/` module only.
+ *
  * @module
  */
 
@@ -11,34 +18,32 @@ import { ScanOrder, TargetSet } from "../blackrock/mod.ts";
 import {
   formatScanConfig,
   HELP,
+  isInputError,
   parseScanArgs,
   type ScanConfig,
   UsageError,
-} from "./scan/config.ts";
-import { listScan } from "./scan/listscan.ts";
+} from "./scan/cli/config.ts";
+import { listScan } from "./scan/cli/listscan.ts";
+import { reportFailure, say } from "./scan/cli/messages.ts";
 
 /** Prints a usage error the way every mode does, returns exit code 2. */
 function usageFailure(message: string): number {
-  console.error(`zon scan: ${message}\n(run with --help for usage)`);
+  say(message);
+  console.error("(run with --help for usage)");
   return 2;
 }
 
-function runListScan(config: ScanConfig): number {
-  let order: ScanOrder;
-  try {
-    const targets = new TargetSet({
-      include: config.include,
-      exclude: config.exclude,
-      ports: config.ports,
-    });
-    order = new ScanOrder(targets, { seed: config.seed, shard: config.shard });
-  } catch (e) {
-    if (e instanceof SyntaxError || e instanceof RangeError) {
-      console.error(`zon scan: ${e.message}`);
-      return 2;
-    }
-    throw e;
-  }
+/** The targets every mode checks the same way (-sL, --echo, a scan). */
+function targetOrder(config: ScanConfig): ScanOrder {
+  const targets = new TargetSet({
+    include: config.include,
+    exclude: config.exclude,
+    ports: config.ports,
+  });
+  return new ScanOrder(targets, { seed: config.seed, shard: config.shard });
+}
+
+function runListScan(order: ScanOrder): number {
   try {
     listScan(order, Deno.stdout);
   } catch (e) {
@@ -49,11 +54,10 @@ function runListScan(config: ScanConfig): number {
   return 0;
 }
 
-/** Runs the scanner on `argv`; resolves to the process exit code. */
-export async function main(argv: string[]): Promise<number> {
+async function run(argv: string[]): Promise<number> {
   if (argv.includes("--lab")) {
     // The lab parses its own flags (-e ring|pcap, --rate, -p, ...).
-    const { runLabCli } = await import("./scan/lab.ts");
+    const { runLabCli } = await import("./scan/lab/mod.ts");
     return await runLabCli(argv);
   }
   let config: ScanConfig;
@@ -67,15 +71,45 @@ export async function main(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  if (config.echo) {
+  if (config.echo || config.listScan) {
+    let order: ScanOrder;
+    try {
+      order = targetOrder(config);
+    } catch (e) {
+      if (!isInputError(e)) throw e;
+      return usageFailure(e.message);
+    }
+    if (config.listScan) return runListScan(order);
     Deno.stdout.writeSync(new TextEncoder().encode(formatScanConfig(config)));
     return 0;
   }
-  if (config.listScan) return runListScan(config);
-  const { runScanCommand } = await import("./scan/run.ts");
+  const { runScanCommand } = await import("./scan/cli/run.ts");
   return await runScanCommand(config, argv);
 }
 
+/**
+ * Runs the scanner on `argv`; resolves to the process exit code. Nothing
+ * reaches the user as a stack trace: an error no handler meant is an
+ * internal error, one line (the trace with `--debug` or `ZON_DEBUG=1`).
+ */
+export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes("--debug");
+  try {
+    return await run(argv);
+  } catch (e) {
+    return reportFailure(e, debug);
+  }
+}
+
 if (import.meta.main) {
+  // Errors outside main's await (a Worker's, a stray promise's) too.
+  globalThis.addEventListener("unhandledrejection", (e) => {
+    e.preventDefault();
+    Deno.exit(reportFailure(e.reason, Deno.args.includes("--debug")));
+  });
+  globalThis.addEventListener("error", (e) => {
+    e.preventDefault();
+    Deno.exit(reportFailure(e.error, Deno.args.includes("--debug")));
+  });
   Deno.exit(await main(Deno.args));
 }

@@ -1,5 +1,6 @@
-import { EMPTY, type PacketError } from "./error.ts";
+import type { PacketError } from "./error.ts";
 import { get16, get32, set16, set32 } from "./bytes.ts";
+import { PacketView } from "./view.ts";
 
 /** Length of an Ethernet/IPv4 ARP packet. */
 export const ARP_LENGTH = 28;
@@ -27,33 +28,7 @@ export const ArpOperation = { REQUEST: 1, REPLY: 2 } as const;
  * arp.targetIp = 0xc6120002;
  * ```
  */
-export class ArpPacket {
-  /** The buffer viewed. */
-  bytes: Uint8Array;
-  /** Where the ARP packet starts in `bytes`. */
-  offset: number;
-  /** End of the available bytes (exclusive). */
-  end: number;
-
-  /** View `bytes[offset, end)`. Nothing is copied or checked. */
-  constructor(
-    bytes: Uint8Array = EMPTY,
-    offset: number = 0,
-    end: number = bytes.length,
-  ) {
-    this.bytes = bytes;
-    this.offset = offset;
-    this.end = end;
-  }
-
-  /** Re-point the view without allocating; returns `this`. */
-  at(bytes: Uint8Array, offset: number = 0, end: number = bytes.length): this {
-    this.bytes = bytes;
-    this.offset = offset;
-    this.end = end;
-    return this;
-  }
-
+export class ArpPacket extends PacketView {
   /** Null when this is a complete Ethernet/IPv4 ARP packet. */
   check(): PacketError | null {
     if (this.offset + ARP_LENGTH > Math.min(this.end, this.bytes.length)) {

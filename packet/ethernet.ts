@@ -1,5 +1,6 @@
-import { EMPTY, type PacketError } from "./error.ts";
+import type { PacketError } from "./error.ts";
 import { get16, set16 } from "./bytes.ts";
+import { PacketView } from "./view.ts";
 
 /**
  * EtherType values used by zon.
@@ -33,33 +34,7 @@ export const ETHERNET_HEADER_LENGTH = 14;
  * if (frame.check() === null) frame.etherType = 0x0800;
  * ```
  */
-export class EthernetFrame {
-  /** The buffer viewed. */
-  bytes: Uint8Array;
-  /** Where the frame starts in `bytes`. */
-  offset: number;
-  /** Where the frame ends in `bytes` (exclusive). */
-  end: number;
-
-  /** View `bytes[offset, end)`. Nothing is copied or checked. */
-  constructor(
-    bytes: Uint8Array = EMPTY,
-    offset: number = 0,
-    end: number = bytes.length,
-  ) {
-    this.bytes = bytes;
-    this.offset = offset;
-    this.end = end;
-  }
-
-  /** Re-point the view without allocating; returns `this`. */
-  at(bytes: Uint8Array, offset: number = 0, end: number = bytes.length): this {
-    this.bytes = bytes;
-    this.offset = offset;
-    this.end = end;
-    return this;
-  }
-
+export class EthernetFrame extends PacketView {
   /** Null when the header (and every VLAN tag) fits in the buffer. */
   check(): PacketError | null {
     if (this.end > this.bytes.length) return "truncated";

@@ -1,6 +1,7 @@
 import { internetChecksum } from "../checksum/mod.ts";
-import { EMPTY, type PacketError } from "./error.ts";
+import type { PacketError } from "./error.ts";
 import { get16, get32, set16, set32 } from "./bytes.ts";
+import { PacketView } from "./view.ts";
 
 /** Length of the fixed ICMP / ICMPv6 header (type, code, checksum, 4 more). */
 export const ICMP_HEADER_LENGTH = 8;
@@ -58,33 +59,7 @@ export const Icmpv6Type = {
  * icmp.fillChecksum(); // ICMPv4: no pseudo-header
  * ```
  */
-export class IcmpPacket {
-  /** The buffer viewed. */
-  bytes: Uint8Array;
-  /** Where the ICMP header starts in `bytes`. */
-  offset: number;
-  /** End of the message (exclusive), e.g. the IP payload end. */
-  end: number;
-
-  /** View `bytes[offset, end)`. Nothing is copied or checked. */
-  constructor(
-    bytes: Uint8Array = EMPTY,
-    offset: number = 0,
-    end: number = bytes.length,
-  ) {
-    this.bytes = bytes;
-    this.offset = offset;
-    this.end = end;
-  }
-
-  /** Re-point the view without allocating; returns `this`. */
-  at(bytes: Uint8Array, offset: number = 0, end: number = bytes.length): this {
-    this.bytes = bytes;
-    this.offset = offset;
-    this.end = end;
-    return this;
-  }
-
+export class IcmpPacket extends PacketView {
   /** Null when the 8-byte header fits. */
   check(): PacketError | null {
     if (

@@ -1,6 +1,7 @@
 import { internetChecksum } from "../checksum/mod.ts";
-import { EMPTY, type PacketError } from "./error.ts";
+import type { PacketError } from "./error.ts";
 import { get16, get32, set16, set32 } from "./bytes.ts";
+import { PacketView } from "./view.ts";
 
 /** Length of an IPv4 header without options. */
 export const IPV4_HEADER_LENGTH = 20;
@@ -44,33 +45,7 @@ export const IpProtocol = {
  * ip.verifyChecksum(); // true
  * ```
  */
-export class Ipv4Packet {
-  /** The buffer viewed. */
-  bytes: Uint8Array;
-  /** Where the IPv4 header starts in `bytes`. */
-  offset: number;
-  /** End of the available bytes (exclusive). */
-  end: number;
-
-  /** View `bytes[offset, end)`. Nothing is copied or checked. */
-  constructor(
-    bytes: Uint8Array = EMPTY,
-    offset: number = 0,
-    end: number = bytes.length,
-  ) {
-    this.bytes = bytes;
-    this.offset = offset;
-    this.end = end;
-  }
-
-  /** Re-point the view without allocating; returns `this`. */
-  at(bytes: Uint8Array, offset: number = 0, end: number = bytes.length): this {
-    this.bytes = bytes;
-    this.offset = offset;
-    this.end = end;
-    return this;
-  }
-
+export class Ipv4Packet extends PacketView {
   /**
    * Null when version is 4, the header length is at least 20 and fits, and
    * the total length covers the header and fits in the buffer. (Trailing

@@ -1,6 +1,7 @@
-import { EMPTY, type PacketError } from "./error.ts";
+import type { PacketError } from "./error.ts";
 import { get16, get32, set16, set32 } from "./bytes.ts";
 import { IpProtocol } from "./ipv4.ts";
+import { PacketView } from "./view.ts";
 
 /** Length of the fixed IPv6 header. */
 export const IPV6_HEADER_LENGTH = 40;
@@ -20,34 +21,9 @@ export const IPV6_HEADER_LENGTH = 40;
  * ip.upperLayerOffset(); // 40
  * ```
  */
-export class Ipv6Packet {
-  /** The buffer viewed. */
-  bytes: Uint8Array;
-  /** Where the IPv6 header starts in `bytes`. */
-  offset: number;
-  /** End of the available bytes (exclusive). */
-  end: number;
+export class Ipv6Packet extends PacketView {
   /** Upper-layer protocol found by the last {@linkcode upperLayerOffset}. */
   upperLayerProtocol: number = IpProtocol.NO_NEXT;
-
-  /** View `bytes[offset, end)`. Nothing is copied or checked. */
-  constructor(
-    bytes: Uint8Array = EMPTY,
-    offset: number = 0,
-    end: number = bytes.length,
-  ) {
-    this.bytes = bytes;
-    this.offset = offset;
-    this.end = end;
-  }
-
-  /** Re-point the view without allocating; returns `this`. */
-  at(bytes: Uint8Array, offset: number = 0, end: number = bytes.length): this {
-    this.bytes = bytes;
-    this.offset = offset;
-    this.end = end;
-    return this;
-  }
 
   /** Null when version is 6 and the payload length fits in the buffer. */
   check(): PacketError | null {

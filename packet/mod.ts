@@ -15,6 +15,10 @@
  * - **Templates** (`TcpSynTemplate`, `UdpTemplate`, `IcmpEchoTemplate`, their
  *   `…6` IPv6 twins, and `ArpRequestTemplate`) write a probe with
  *   `write(buf, offset, dstIp, dstPort, seq)` and incremental checksums.
+ * - **Reply frames**: `TcpSegmentWriter` (RSTs and a user-mode TCP's
+ *   segments), `ArpReplyTemplate`, `NeighborSolicitationTemplate` and
+ *   `NeighborAdvertisementTemplate`: every field set per frame, nothing
+ *   allocated. Everyone who writes these frames uses them.
  *
  * Addresses: IPv4 as unsigned 32-bit numbers (`0xc6120001` is 198.18.0.1);
  * IPv6 as 16 network-order bytes in a `Uint8Array` (templates read
@@ -46,6 +50,7 @@ export {
   parseMac,
 } from "./address.ts";
 export type { PacketError } from "./error.ts";
+export { PacketView, PortsView } from "./view.ts";
 export type { ChecksumMode } from "../checksum/mod.ts";
 export {
   ETHERNET_HEADER_LENGTH,
@@ -70,6 +75,20 @@ export {
   Icmpv6Type,
 } from "./icmp.ts";
 export { type FrameKind, LinkType, ParsedFrame, parseFrame } from "./parse.ts";
+export {
+  ARP_REPLY_FRAME_LENGTH,
+  ArpReplyTemplate,
+  NEIGHBOR_ADVERTISEMENT_FRAME_LENGTH,
+  NEIGHBOR_SOLICITATION_FRAME_LENGTH,
+  NeighborAdvertisementTemplate,
+  NeighborSolicitationTemplate,
+  solicitedNodeAddress,
+} from "./neighbor.ts";
+export {
+  TCP_SEGMENT4_HEADERS,
+  TCP_SEGMENT6_HEADERS,
+  TcpSegmentWriter,
+} from "./tcp_segment.ts";
 export {
   type ArpRepr,
   emitArp,

@@ -1,5 +1,6 @@
-import { EMPTY, type PacketError } from "./error.ts";
+import type { PacketError } from "./error.ts";
 import { get16, get32, set16, set32 } from "./bytes.ts";
+import { PortsView } from "./view.ts";
 
 /** Length of a TCP header without options. */
 export const TCP_HEADER_LENGTH = 20;
@@ -93,33 +94,7 @@ export class TcpOptions {
  * tcp.check(); // null
  * ```
  */
-export class TcpPacket {
-  /** The buffer viewed. */
-  bytes: Uint8Array;
-  /** Where the TCP header starts in `bytes`. */
-  offset: number;
-  /** End of the segment (exclusive), e.g. the IP payload end. */
-  end: number;
-
-  /** View `bytes[offset, end)`. Nothing is copied or checked. */
-  constructor(
-    bytes: Uint8Array = EMPTY,
-    offset: number = 0,
-    end: number = bytes.length,
-  ) {
-    this.bytes = bytes;
-    this.offset = offset;
-    this.end = end;
-  }
-
-  /** Re-point the view without allocating; returns `this`. */
-  at(bytes: Uint8Array, offset: number = 0, end: number = bytes.length): this {
-    this.bytes = bytes;
-    this.offset = offset;
-    this.end = end;
-    return this;
-  }
-
+export class TcpPacket extends PortsView {
   /** Null when the header, including options, fits in the segment. */
   check(): PacketError | null {
     const limit = Math.min(this.end, this.bytes.length);
@@ -130,20 +105,6 @@ export class TcpPacket {
     return null;
   }
 
-  /** Source port. */
-  get sourcePort(): number {
-    return get16(this.bytes, this.offset);
-  }
-  set sourcePort(value: number) {
-    set16(this.bytes, this.offset, value);
-  }
-  /** Destination port. */
-  get destinationPort(): number {
-    return get16(this.bytes, this.offset + 2);
-  }
-  set destinationPort(value: number) {
-    set16(this.bytes, this.offset + 2, value);
-  }
   /** Sequence number (unsigned 32-bit). */
   get sequence(): number {
     return get32(this.bytes, this.offset + 4);

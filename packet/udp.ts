@@ -1,5 +1,6 @@
-import { EMPTY, type PacketError } from "./error.ts";
+import type { PacketError } from "./error.ts";
 import { get16, set16 } from "./bytes.ts";
+import { PortsView } from "./view.ts";
 
 /** Length of a UDP header. */
 export const UDP_HEADER_LENGTH = 8;
@@ -15,33 +16,7 @@ export const UDP_HEADER_LENGTH = 8;
  * udp.check(); // null
  * ```
  */
-export class UdpPacket {
-  /** The buffer viewed. */
-  bytes: Uint8Array;
-  /** Where the UDP header starts in `bytes`. */
-  offset: number;
-  /** End of the available bytes (exclusive), e.g. the IP payload end. */
-  end: number;
-
-  /** View `bytes[offset, end)`. Nothing is copied or checked. */
-  constructor(
-    bytes: Uint8Array = EMPTY,
-    offset: number = 0,
-    end: number = bytes.length,
-  ) {
-    this.bytes = bytes;
-    this.offset = offset;
-    this.end = end;
-  }
-
-  /** Re-point the view without allocating; returns `this`. */
-  at(bytes: Uint8Array, offset: number = 0, end: number = bytes.length): this {
-    this.bytes = bytes;
-    this.offset = offset;
-    this.end = end;
-    return this;
-  }
-
+export class UdpPacket extends PortsView {
   /** Null when the header fits and the length field is 8..available. */
   check(): PacketError | null {
     const limit = Math.min(this.end, this.bytes.length);
@@ -52,20 +27,6 @@ export class UdpPacket {
     return null;
   }
 
-  /** Source port. */
-  get sourcePort(): number {
-    return get16(this.bytes, this.offset);
-  }
-  set sourcePort(value: number) {
-    set16(this.bytes, this.offset, value);
-  }
-  /** Destination port. */
-  get destinationPort(): number {
-    return get16(this.bytes, this.offset + 2);
-  }
-  set destinationPort(value: number) {
-    set16(this.bytes, this.offset + 2, value);
-  }
   /** Length of header plus payload. */
   get length(): number {
     return get16(this.bytes, this.offset + 4);

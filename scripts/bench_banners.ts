@@ -1,6 +1,6 @@
 /**
  * Banners per second, side by side in one run: zon's `--banners` and Debian's
- * `masscan --banners` against the same lab (examples/scan/lab.ts: 3 hosts,
+ * `masscan --banners` against the same lab (examples/scan/lab/mod.ts: 3 hosts,
  * each with 300 extra random banner listeners on ports 1-20000), both from
  * the lab's source address the scanner's kernel does not own (so neither
  * kernel resets the connections), IPv4, `--rate 100000 --wait 3`, rounds
@@ -8,7 +8,7 @@
  *
  *   deno run -A scripts/bench_banners.ts [--rounds 2]
  */
-import { labScanArgs, withLab } from "../examples/scan/lab.ts";
+import { labScanArgs, withLab } from "../examples/scan/lab/mod.ts";
 
 const SCAN = new URL("../examples/scan.ts", import.meta.url).pathname;
 const i = Deno.args.indexOf("--rounds");

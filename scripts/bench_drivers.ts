@@ -11,6 +11,7 @@
 //
 // Needs root, masscan, libpcap. Numbers are indicative on a shared machine.
 import { openDriver } from "../drivers/mod.ts";
+import { run } from "../tests/helpers/command.ts";
 
 const DENO = new URL("../node_modules/.bin/deno", import.meta.url).pathname;
 const SELF = new URL(import.meta.url).pathname;
@@ -29,19 +30,7 @@ function flag(name: string, fallback: string): string {
   return i >= 0 && i + 1 < Deno.args.length ? Deno.args[i + 1] : fallback;
 }
 
-async function sh(cmd: string[], check = true): Promise<string> {
-  const out = await new Deno.Command(cmd[0], {
-    args: cmd.slice(1),
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (check && !out.success) {
-    throw new Error(
-      `${cmd.join(" ")}: ${new TextDecoder().decode(out.stderr)}`,
-    );
-  }
-  return new TextDecoder().decode(out.stdout);
-}
+const sh = (cmd: string[], check = true) => run(cmd, { check });
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

@@ -12,12 +12,8 @@
  * @module
  */
 
-import {
-  internetChecksum,
-  pseudoHeaderSum4,
-  pseudoHeaderSum6,
-} from "../checksum/mod.ts";
 import type { ParsedFrame } from "../packet/parse.ts";
+import { TcpSegmentWriter } from "../packet/tcp_segment.ts";
 import { ConnectionTable } from "./table.ts";
 import { TimerWheel } from "./timer_wheel.ts";
 import { CloseReason, TcpInput, TcpState } from "./state.ts";
@@ -39,10 +35,6 @@ const SYN = 0x02;
 const RST = 0x04;
 const PSH = 0x08;
 const ACK = 0x10;
-/** Ethernet + IPv4 + TCP headers without options. */
-const HEADERS = 14 + 20 + 20;
-/** Ethernet + IPv6 + TCP headers without options or extension headers. */
-const HEADERS6 = 14 + 40 + 20;
 
 /**
  * What the stack asks of the protocol on top (a banner grabber). Every call
@@ -272,7 +264,6 @@ export class TcpStack {
   readonly #holdFin: Uint8Array;
 
   #now: number;
-  #ipId = 0;
   readonly #stats: TcpStackStats = {
     opened: 0,
     closed: [0, 0, 0, 0, 0, 0],
@@ -291,25 +282,11 @@ export class TcpStack {
     ignored: 0,
   };
 
-  // The segment being written: set by #emit, read by #write. One writer
-  // closure for the stack's life, so sending allocates nothing.
-  #outLocalIp = 0;
-  #outRemoteIp = 0;
-  #outLocalPort = 0;
-  #outRemotePort = 0;
-  #outSeq = 0;
-  #outAck = 0;
-  #outFlags = 0;
-  #outData: Uint8Array = new Uint8Array(0);
-  #outFrom = 0;
-  #outTo = 0;
-  // IPv6 segments: the addresses, read in place (a slot's in the table, or
-  // the received frame's for a table-full RST).
-  #outIp6 = false;
-  #outLocal6: Uint8Array = new Uint8Array(0);
-  #outLocal6At = 0;
-  #outRemote6: Uint8Array = new Uint8Array(0);
-  #outRemote6At = 0;
+  // The segment being written: its fields are set by #emit, and #write
+  // hands it to the driver. One writer and one closure for the stack's
+  // life, so sending allocates nothing. IPv6 addresses are read in place
+  // (a slot's in the table, or the received frame's for a table-full RST).
+  readonly #out: TcpSegmentWriter;
 
   /**
    * Allocates every table, timer and buffer for `options.capacity`
@@ -349,6 +326,12 @@ export class TcpStack {
     this.#reorderBytes = Math.min(options.reorderBytes ?? 2_048, 65_535);
     this.#helloBytes = options.helloBytes ?? 1_024;
     this.#ttl = options.ttl ?? 64;
+    this.#out = new TcpSegmentWriter({
+      sourceMac: this.#sourceMac,
+      destinationMac: this.#routerMac,
+    });
+    this.#out.window = this.#window;
+    this.#out.ttl = this.#ttl;
     this.state = new Uint8Array(capacity);
     this.#helloSeq = new Uint32Array(capacity);
     this.#helloLength = new Uint16Array(capacity);
@@ -515,11 +498,7 @@ export class TcpStack {
     if (fresh < 0) {
       this.#stats.tableFull++;
       this.#setAddresses(0, 0, localPort, remotePort);
-      this.#outIp6 = true;
-      this.#outLocal6 = frame;
-      this.#outLocal6At = localAt;
-      this.#outRemote6 = frame;
-      this.#outRemote6At = remoteAt;
+      this.#setAddresses6(frame, localAt, frame, remoteAt);
       this.#emitRaw(RST, parsed.acknowledgment, 0);
       return TcpInput.TABLE_FULL;
     }
@@ -852,11 +831,29 @@ export class TcpStack {
     localPort: number,
     remotePort: number,
   ): void {
-    this.#outLocalIp = localIp;
-    this.#outRemoteIp = remoteIp;
-    this.#outLocalPort = localPort;
-    this.#outRemotePort = remotePort;
-    this.#outIp6 = false;
+    const s = this.#out;
+    s.version = 4;
+    s.destinationMac = this.#routerMac;
+    s.source4 = localIp;
+    s.destination4 = remoteIp;
+    s.sourcePort = localPort;
+    s.destinationPort = remotePort;
+  }
+
+  /** Makes the next segment IPv6, between the addresses at the offsets given. */
+  #setAddresses6(
+    local: Uint8Array,
+    localAt: number,
+    remote: Uint8Array,
+    remoteAt: number,
+  ): void {
+    const s = this.#out;
+    s.version = 6;
+    s.destinationMac = this.#routerMac6;
+    s.source6 = local;
+    s.source6At = localAt;
+    s.destination6 = remote;
+    s.destination6At = remoteAt;
   }
 
   #emit(
@@ -875,129 +872,36 @@ export class TcpStack {
       table.remotePort[slot],
     );
     if (table.ip6[slot] === 1) {
-      this.#outIp6 = true;
-      this.#outLocal6 = table.localIp6;
-      this.#outRemote6 = table.remoteIp6;
-      this.#outLocal6At = this.#outRemote6At = slot * 16;
+      this.#setAddresses6(
+        table.localIp6,
+        slot * 16,
+        table.remoteIp6,
+        slot * 16,
+      );
     }
+    const s = this.#out;
     if (data !== null) {
-      this.#outData = data;
-      this.#outFrom = from;
-      this.#outTo = to;
+      s.payload = data;
+      s.payloadFrom = from;
+      s.payloadTo = to;
     } else {
-      this.#outFrom = this.#outTo = 0;
+      s.payloadFrom = s.payloadTo = 0;
     }
     this.#emitRaw(flags, seq, this.#rcvNext[slot]);
   }
 
   #emitRaw(flags: number, seq: number, ack: number): void {
-    this.#outFlags = flags;
-    this.#outSeq = seq;
-    this.#outAck = ack;
+    const s = this.#out;
+    s.flags = flags;
+    s.seq = seq;
+    s.ack = ack;
     if (this.#send(this.#write)) this.#stats.framesSent++;
     else this.#stats.sendFailures++;
-    this.#outFrom = this.#outTo = 0;
+    s.payloadFrom = s.payloadTo = 0;
   }
 
-  readonly #write: FrameWriter = (buf, at, capacity) => {
-    if (this.#outIp6) return this.#write6(buf, at, capacity);
-    const payload = this.#outTo - this.#outFrom;
-    const length = HEADERS + payload;
-    if (length > capacity) return 0;
-    buf.set(this.#routerMac, at);
-    buf.set(this.#sourceMac, at + 6);
-    buf[at + 12] = 0x08;
-    buf[at + 13] = 0x00;
-    const ip = at + 14;
-    const source = this.#outLocalIp;
-    const destination = this.#outRemoteIp;
-    put16(buf, ip, 0x4500);
-    put16(buf, ip + 2, 40 + payload);
-    this.#ipId = (this.#ipId + 1) & 0xffff;
-    put16(buf, ip + 4, this.#ipId);
-    put16(buf, ip + 6, 0x4000); // DF
-    buf[ip + 8] = this.#ttl;
-    buf[ip + 9] = 6;
-    put16(buf, ip + 10, 0);
-    put32(buf, ip + 12, source);
-    put32(buf, ip + 16, destination);
-    put16(buf, ip + 10, internetChecksum(buf, ip, ip + 20));
-    const tcp = ip + 20;
-    put16(buf, tcp, this.#outLocalPort);
-    put16(buf, tcp + 2, this.#outRemotePort);
-    put32(buf, tcp + 4, this.#outSeq);
-    put32(buf, tcp + 8, (this.#outFlags & ACK) ? this.#outAck : 0);
-    buf[tcp + 12] = 5 << 4;
-    buf[tcp + 13] = this.#outFlags;
-    put16(buf, tcp + 14, this.#window);
-    put32(buf, tcp + 16, 0); // checksum and urgent pointer
-    if (payload > 0) {
-      copy(this.#outData, this.#outFrom, this.#outTo, buf, tcp + 20);
-    }
-    const pseudo = pseudoHeaderSum4(source, destination, 6, 20 + payload);
-    put16(
-      buf,
-      tcp + 16,
-      internetChecksum(buf, tcp, tcp + 20 + payload, pseudo),
-    );
-    return length;
-  };
-
-  /** `#write` for IPv6: Ethernet, a 40-byte IPv6 header, TCP. */
-  #write6(buf: Uint8Array, at: number, capacity: number): number {
-    const payload = this.#outTo - this.#outFrom;
-    const length = HEADERS6 + payload;
-    if (length > capacity) return 0;
-    buf.set(this.#routerMac6, at);
-    buf.set(this.#sourceMac, at + 6);
-    buf[at + 12] = 0x86;
-    buf[at + 13] = 0xdd;
-    const ip = at + 14;
-    put32(buf, ip, 0x60000000); // version 6, traffic class 0, flow label 0
-    put16(buf, ip + 4, 20 + payload);
-    buf[ip + 6] = 6; // next header: TCP
-    buf[ip + 7] = this.#ttl;
-    const local = this.#outLocal6;
-    const localAt = this.#outLocal6At;
-    const remote = this.#outRemote6;
-    const remoteAt = this.#outRemote6At;
-    for (let i = 0; i < 16; i++) {
-      buf[ip + 8 + i] = local[localAt + i];
-      buf[ip + 24 + i] = remote[remoteAt + i];
-    }
-    const tcp = ip + 40;
-    put16(buf, tcp, this.#outLocalPort);
-    put16(buf, tcp + 2, this.#outRemotePort);
-    put32(buf, tcp + 4, this.#outSeq);
-    put32(buf, tcp + 8, (this.#outFlags & ACK) ? this.#outAck : 0);
-    buf[tcp + 12] = 5 << 4;
-    buf[tcp + 13] = this.#outFlags;
-    put16(buf, tcp + 14, this.#window);
-    put32(buf, tcp + 16, 0); // checksum and urgent pointer
-    if (payload > 0) {
-      copy(this.#outData, this.#outFrom, this.#outTo, buf, tcp + 20);
-    }
-    // The pseudo-header from the frame just written (source, destination).
-    const pseudo = pseudoHeaderSum6(buf, buf, 6, 20 + payload, ip + 8, ip + 24);
-    put16(
-      buf,
-      tcp + 16,
-      internetChecksum(buf, tcp, tcp + 20 + payload, pseudo),
-    );
-    return length;
-  }
-}
-
-function put16(buf: Uint8Array, at: number, value: number): void {
-  buf[at] = value >>> 8;
-  buf[at + 1] = value;
-}
-
-function put32(buf: Uint8Array, at: number, value: number): void {
-  buf[at] = value >>> 24;
-  buf[at + 1] = value >>> 16;
-  buf[at + 2] = value >>> 8;
-  buf[at + 3] = value;
+  readonly #write: FrameWriter = (buf, at, capacity) =>
+    this.#out.write(buf, at, capacity);
 }
 
 /** Byte copy without the view `subarray` would allocate. */

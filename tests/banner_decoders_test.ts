@@ -16,6 +16,7 @@ import {
   HelloTable,
   parseHelloFileFlag,
 } from "../examples/scan/banners/mod.ts";
+import { sh } from "./helpers/command.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -184,17 +185,6 @@ Deno.test("banner decoder: recognises each protocol from its first bytes", () =>
   }
   assert.equal(grab(80)([]), null, "no bytes, no banner");
 });
-
-async function sh(script: string, cwd: string): Promise<string> {
-  const out = await new Deno.Command("bash", {
-    args: ["-euo", "pipefail", "-c", script],
-    cwd,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
-  return new TextDecoder().decode(out.stdout);
-}
 
 Deno.test("banner decoder: a real TLS flight from openssl s_server, any split", async () => {
   const dir = await Deno.makeTempDir({ prefix: "zon-banner-tls-" });

@@ -20,6 +20,10 @@ import assert from "node:assert/strict";
 import { DENO } from "./helpers/drivers_netns.ts";
 import { opensslFacts } from "./helpers/decoders_openssl.ts";
 import { formatName } from "../examples/scan/banners/mod.ts";
+import { testRandom } from "./helpers/random.ts";
+import { run as runCommand } from "./helpers/command.ts";
+
+const random = testRandom("banners_netns_test.ts");
 
 const NET = "198.18.77";
 const TARGET = `${NET}.2`;
@@ -29,19 +33,7 @@ const MAC_S = "02:00:5a:77:00:01";
 const MAC_T = "02:00:5a:77:00:02";
 const here = (path: string) => new URL(path, import.meta.url).pathname;
 
-async function run(cmd: string[], check = true): Promise<string> {
-  const out = await new Deno.Command(cmd[0], {
-    args: cmd.slice(1),
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (check && !out.success) {
-    throw new Error(
-      `${cmd.join(" ")}: ${new TextDecoder().decode(out.stderr)}`,
-    );
-  }
-  return new TextDecoder().decode(out.stdout);
-}
+const run = (cmd: string[], check = true) => runCommand(cmd, { check });
 
 const GREETINGS: Record<string, string> = {
   "21": "220-Zon lab FTP service\r\n220 ready\r\n",
@@ -73,7 +65,7 @@ Deno.test({
   sanitizeResources: false,
 }, async () => {
   const tag = `${Deno.pid.toString(36)}${
-    Math.floor(Math.random() * 1296).toString(36)
+    Math.floor(random() * 1296).toString(36)
   }`;
   const nsS = `zon-bn-${tag}-s`;
   const nsT = `zon-bn-${tag}-t`;

@@ -21,14 +21,20 @@ import {
   UdpTemplate6,
 } from "../packet/mod.ts";
 import { gcCountDuring, ROOT } from "./helpers/alloc_probe.ts";
+import { testRandom } from "./helpers/random.ts";
+
+const random = testRandom("packet_template_test.ts");
 
 const sourceMac = parseMac("02:00:00:00:00:01");
 const routerMac = parseMac("02:00:00:00:00:02");
 const source4 = 0xc6120001;
 const source6 = parseIpv6("2001:2::1");
-const u32 = () => (Math.random() * 2 ** 32) >>> 0;
-const u16 = () => (Math.random() * 65536) | 0;
-const random6 = (out: Uint8Array) => crypto.getRandomValues(out);
+const u32 = () => (random() * 2 ** 32) >>> 0;
+const u16 = () => (random() * 65536) | 0;
+const random6 = (out: Uint8Array) => {
+  for (let i = 0; i < out.length; i++) out[i] = random() * 256;
+  return out;
+};
 const TRIALS = 100_000;
 
 function get16(b: Uint8Array, at: number) {

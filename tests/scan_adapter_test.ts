@@ -1,4 +1,4 @@
-// examples/scan/adapter.ts: the pure parsers on real /proc contents, flag
+// examples/scan/adapter/adapter.ts: the pure parsers on real /proc contents, flag
 // validation, and detection inside two network namespaces the test creates
 // (tests/helpers/packet_netns_helpers.ts: 198.18.0.0/15 and 2001:2::/48, no route
 // out) and deletes. The scanner side gets default routes via the peer, whose
@@ -10,24 +10,24 @@
 // the test runs resolveAdapter inside a namespace.
 import assert from "node:assert/strict";
 import {
+  type Adapter,
   AdapterError,
-  type AdapterInfo,
   type AdapterRequest,
   defaultRoute4,
   defaultRoute6,
   parseIpv6Route,
   parseProcNetRoute,
   resolveAdapter,
-  solicitedNodeAddress,
-  writeNeighborSolicitation,
-} from "../examples/scan/adapter.ts";
+} from "../examples/scan/adapter/mod.ts";
 import {
   formatIpv4,
   formatIpv6,
   formatMac,
+  NeighborSolicitationTemplate,
   parseIpv4,
   parseIpv6,
   parseMac,
+  solicitedNodeAddress,
 } from "../packet/mod.ts";
 import {
   inNamespace,
@@ -39,7 +39,7 @@ const DENO = new URL("../node_modules/.bin/deno", import.meta.url).pathname;
 const SELF = new URL(import.meta.url).pathname;
 const isRoot = Deno.uid() === 0;
 
-/** What the script prints: the AdapterInfo in text form, or the error. */
+/** What the script prints: the Adapter in text form, or the error. */
 interface Outcome {
   ok: boolean;
   driverName?: string;
@@ -59,7 +59,7 @@ interface Outcome {
   message?: string;
 }
 
-function describe(info: AdapterInfo): Outcome {
+function describe(info: Adapter): Outcome {
   return {
     ok: true,
     driverName: info.driverName,
@@ -159,12 +159,13 @@ Deno.test("solicitedNodeAddress and the NS frame layout", () => {
   );
   const buf = new Uint8Array(100);
   const mac = parseMac("02:00:5a:00:00:0a");
-  const n = writeNeighborSolicitation(
+  const n = new NeighborSolicitationTemplate({ sourceMac: mac }).write(
     buf,
     0,
-    mac,
     parseIpv6("fe80::1"),
+    0,
     target,
+    0,
   );
   assert.equal(n, 86);
   assert.equal(formatMac(buf), "33:33:ff:86:fd:61");

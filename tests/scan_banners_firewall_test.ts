@@ -45,9 +45,10 @@ import assert from "node:assert/strict";
 import { PcapReader } from "../drivers/pcap_file.ts";
 import { ParsedFrame, parseFrame } from "../packet/parse.ts";
 import { formatIpv4 } from "../packet/address.ts";
-import { type Lab, scanLab, withLab } from "../examples/scan/lab.ts";
-import { startCapture } from "../examples/scan/lab_capture.ts";
-import { LAB_ADDRESSES } from "../examples/scan/lab_net.ts";
+import { type Lab, scanLab, withLab } from "../examples/scan/lab/mod.ts";
+import { startCapture } from "../examples/scan/lab/capture.ts";
+import { LAB_ADDRESSES } from "../examples/scan/lab/net.ts";
+import { run as runCommand } from "./helpers/command.ts";
 
 const PORTS = "20-30,80,443,6379,8080,8443";
 const FIRST_PORT = 61000, LAST_PORT = 61099;
@@ -62,13 +63,7 @@ interface BannerData {
   tls?: { certificates?: Array<{ subject?: string }> };
 }
 
-async function run(cmd: string, args: string[]): Promise<string> {
-  const out = await new Deno.Command(cmd, { args, stderr: "piped" }).output();
-  if (!out.success) {
-    throw new Error(`${cmd} ${args.join(" ")}: ${DEC.decode(out.stderr)}`);
-  }
-  return DEC.decode(out.stdout);
-}
+const run = (cmd: string, args: string[]) => runCommand([cmd, ...args]);
 
 async function ensureNft(): Promise<void> {
   const found = await Deno.stat("/usr/sbin/nft").then(() => true, () => false);

@@ -28,9 +28,10 @@ import {
   labScanArgs,
   scanLab,
   withLab,
-} from "../examples/scan/lab.ts";
-import { startCapture } from "../examples/scan/lab_capture.ts";
-import { compareWithTruth } from "../examples/scan/lab_results.ts";
+} from "../examples/scan/lab/mod.ts";
+import { startCapture } from "../examples/scan/lab/capture.ts";
+import { compareWithTruth } from "../examples/scan/lab/results.ts";
+import { run as runCommand } from "./helpers/command.ts";
 
 const PORTS = "20-30,80,443,6379,8080,8443";
 const DEC = new TextDecoder();
@@ -54,13 +55,7 @@ interface BannerLine {
   };
 }
 
-async function run(cmd: string, args: string[]): Promise<string> {
-  const out = await new Deno.Command(cmd, { args, stderr: "piped" }).output();
-  if (!out.success) {
-    throw new Error(`${cmd} ${args.join(" ")}: ${DEC.decode(out.stderr)}`);
-  }
-  return DEC.decode(out.stdout);
-}
+const run = (cmd: string, args: string[]) => runCommand([cmd, ...args]);
 
 /** The kernel's TCP OutRsts counter in the scanner namespace (Linux keeps one TCP MIB for both families: IPv6 RSTs count here too; /proc/net/snmp6 has no TCP lines). */
 async function kernelResets(lab: Lab): Promise<number> {

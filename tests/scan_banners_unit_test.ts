@@ -13,7 +13,7 @@ import {
   parseIpv6,
   TcpFlags,
 } from "../packet/mod.ts";
-import { SynAckReset } from "../examples/scan/syn_ack_reset.ts";
+import { SynAckReset } from "../examples/scan/receive/syn_ack_reset.ts";
 import {
   BANNER_SLOT_SIZE,
   BannerSender,
@@ -24,7 +24,7 @@ import {
 import {
   DEFAULT_SOURCE_PORTS,
   randomSourcePort,
-} from "../examples/scan/engine.ts";
+} from "../examples/scan/engine/engine.ts";
 import { jsonBannerRecord } from "../examples/scan/output/json.ts";
 import { ndjsonBannerRecord } from "../examples/scan/output/ndjson.ts";
 import { listBannerRecord } from "../examples/scan/output/list.ts";

@@ -22,24 +22,16 @@ import {
   type ScanLabReport,
   targetKeys,
   withLab,
-} from "../examples/scan/lab.ts";
+} from "../examples/scan/lab/mod.ts";
+import { seededRandom, testRandom } from "./helpers/random.ts";
+
+const random = testRandom("scan_e2e_found_test.ts");
 
 const SEED = Number(Deno.env.get("ZON_LAB_SEED") ?? Date.now() % 1_000_000);
 
-/** mulberry32, so a failing draw can be replayed with ZON_LAB_SEED. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 function services(): LabService[][] {
-  const next = random(SEED);
+  // Replay a failing draw with ZON_LAB_SEED.
+  const next = seededRandom(SEED);
   return LAB_DEFAULT_SERVICES.map((base) => {
     const out = [...base];
     const used = new Set(out.map((s) => s.port));
@@ -56,7 +48,7 @@ function services(): LabService[][] {
   });
 }
 
-let sourcePort = 20000 + Math.floor(Math.random() * 20000);
+let sourcePort = 20000 + Math.floor(random() * 20000);
 function nextSourcePort(): number {
   return sourcePort += 7;
 }

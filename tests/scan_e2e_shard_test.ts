@@ -16,8 +16,11 @@ import {
   scanLab,
   targetKeys,
   withLab,
-} from "../examples/scan/lab.ts";
-import { compareWithTruth } from "../examples/scan/lab_results.ts";
+} from "../examples/scan/lab/mod.ts";
+import { compareWithTruth } from "../examples/scan/lab/results.ts";
+import { testRandom } from "./helpers/random.ts";
+
+const random = testRandom("scan_e2e_shard_test.ts");
 
 Deno.test("scan e2e: shards 1/3, 2/3, 3/3 probe the full target set exactly once", async () => {
   await withLab({
@@ -28,10 +31,10 @@ Deno.test("scan e2e: shards 1/3, 2/3, 3/3 probe the full target set exactly once
     const ports = "1-3000,U:53";
     const scope = { targets: [...lab.targets4, ...lab.targets6], ports };
     const targets = targetKeys(scope);
-    const seed = String(Math.floor(Math.random() * 2 ** 32));
+    const seed = String(Math.floor(random() * 2 ** 32));
     const owner = new Map<string, number>();
     const findings: Finding[] = [];
-    let sourcePort = 20000 + Math.floor(Math.random() * 20000);
+    let sourcePort = 20000 + Math.floor(random() * 20000);
     for (let shard = 1; shard <= 3; shard++) {
       const report = await scanLab(lab, {
         driver: "ring",

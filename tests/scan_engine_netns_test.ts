@@ -12,6 +12,9 @@ import {
   withVethPair,
 } from "./helpers/drivers_netns.ts";
 import { inNamespace, withLab } from "./helpers/packet_netns_helpers.ts";
+import { testRandom } from "./helpers/random.ts";
+
+const random = testRandom("scan_engine_netns_test.ts");
 
 const isRoot = Deno.uid() === 0;
 const RUNNER =
@@ -153,7 +156,7 @@ async function scan(
 
 function randomPorts(n: number, max: number): number[] {
   const set = new Set<number>();
-  while (set.size < n) set.add(1 + Math.floor(Math.random() * max));
+  while (set.size < n) set.add(1 + Math.floor(random() * max));
   return [...set].sort((a, b) => a - b);
 }
 

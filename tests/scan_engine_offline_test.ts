@@ -20,7 +20,10 @@ import {
   ScanEngineError,
   type ScanStatus,
   startScan,
-} from "../examples/scan/engine.ts";
+} from "../examples/scan/engine/engine.ts";
+import { testRandom } from "./helpers/random.ts";
+
+const random = testRandom("scan_engine_offline_test.ts");
 
 const MAC = parseMac("02:00:5a:00:00:0a");
 const ROUTER = parseMac("02:00:5a:00:00:0b");
@@ -119,7 +122,7 @@ Deno.test("engine: interrupt at a random moment, resume: union = full scan, no p
     // Worker start-up (type-checking under `deno test`) varies: count from
     // the first probe, then interrupt anywhere in the ~1 s scan.
     while (first.resumeIndex === 0) await new Promise((r) => setTimeout(r, 5));
-    await new Promise((r) => setTimeout(r, Math.random() * 700));
+    await new Promise((r) => setTimeout(r, random() * 700));
     first.interrupt();
     const a: EngineSummary = await first.done;
     assert.equal(a.interrupted, true);
@@ -254,7 +257,7 @@ import { TargetSet } from "${
     new URL("../blackrock/mod.ts", import.meta.url).href
   }";
 import { runScan } from "${
-    new URL("../examples/scan/engine.ts", import.meta.url).href
+    new URL("../examples/scan/engine/engine.ts", import.meta.url).href
   }";
 const s = await runScan({ targets: new TargetSet({ include: ["10.0.0.0/11", "2001:2::/112"], ports: "80,U:53" }),
   rate: Infinity, offline: true, wait: 0,

@@ -18,35 +18,35 @@ import {
   TcpFlags,
   UdpTemplate,
 } from "../packet/mod.ts";
-import { TokenBucket } from "../examples/scan/token_bucket.ts";
-import { DedupTable } from "../examples/scan/dedup.ts";
-import { ProbeSchedule } from "../examples/scan/probe_schedule.ts";
+import { TokenBucket } from "../examples/scan/transmit/token_bucket.ts";
+import { DedupTable } from "../examples/scan/receive/dedup.ts";
+import { ProbeSchedule } from "../examples/scan/transmit/probe_schedule.ts";
 import {
   DNS_VERSION_BIND_QUERY,
   NTP_CLIENT_REQUEST,
   SNMP_GET_SYSDESCR,
   udpPayload,
-} from "../examples/scan/udp_payloads.ts";
+} from "../examples/scan/transmit/udp_payloads.ts";
 import {
   ARP_REPLY_LENGTH,
-  arpReply,
   NEIGHBOR_ADVERT_LENGTH,
-  neighborAdvert,
-} from "../examples/scan/arp_responder.ts";
+  NeighborResponder,
+  type ResponderIdentity,
+} from "../examples/scan/receive/neighbor_responder.ts";
 import {
   BAD_COOKIE,
   IGNORE,
   Reason,
   ReplyChecker,
   RESULT,
-} from "../examples/scan/reply_check.ts";
+} from "../examples/scan/receive/reply_check.ts";
 import {
   ICMP_ECHO_PORT,
   type LinkConfig,
   rebuildTargets,
   targetSpec,
-} from "../examples/scan/engine_shared.ts";
-import { receiveFilter } from "../examples/scan/engine.ts";
+} from "../examples/scan/engine/shared.ts";
+import { receiveFilter } from "../examples/scan/engine/engine.ts";
 
 // ------------------------------------------------------------ token bucket
 
@@ -294,10 +294,29 @@ function arpRequest(targetIp: number): Uint8Array {
   return frame;
 }
 
+/** The responder's answers, called the way the receive Worker calls them. */
+function arpReply(
+  frame: Uint8Array,
+  parsed: ParsedFrame,
+  me: ResponderIdentity,
+  out: Uint8Array,
+): number {
+  return new NeighborResponder(me).arpReply(frame, parsed, out);
+}
+
+function neighborAdvert(
+  frame: Uint8Array,
+  parsed: ParsedFrame,
+  me: ResponderIdentity,
+  out: Uint8Array,
+): number {
+  return new NeighborResponder(me).neighborAdvert(frame, parsed, out);
+}
+
 Deno.test("arp responder: answers a request for our IPv4 only", () => {
   const parsed = new ParsedFrame();
   const out = new Uint8Array(128);
-  const me = { mac: OUR_MAC, ip4: OUR_IP };
+  const me = { mac: OUR_MAC, ipv4: OUR_IP };
   const request = arpRequest(OUR_IP);
   parseFrame(request, parsed);
   assert.equal(arpReply(request, parsed, me, out), ARP_REPLY_LENGTH);
@@ -338,7 +357,7 @@ function neighborSolicitation(target: Uint8Array, hopLimit = 255): Uint8Array {
 Deno.test("arp responder: neighbor advertisement for our IPv6, valid checksum", () => {
   const parsed = new ParsedFrame();
   const out = new Uint8Array(128);
-  const me = { mac: OUR_MAC, ip6: OUR_IP6 };
+  const me = { mac: OUR_MAC, ipv6: OUR_IP6 };
   const ns = neighborSolicitation(OUR_IP6);
   assert.equal(parseFrame(ns, parsed), "icmpv6");
   assert.equal(neighborAdvert(ns, parsed, me, out), NEIGHBOR_ADVERT_LENGTH);
@@ -381,8 +400,8 @@ function link(count = 1): LinkConfig {
     sourceMac: OUR_MAC,
     routerMac4: THEIR_MAC,
     routerMac6: THEIR_MAC,
-    sourceIp4: OUR_IP,
-    sourceIp6: OUR_IP6,
+    sourceIpv4: OUR_IP,
+    sourceIpv6: OUR_IP6,
     sourcePortFirst: FIRST_PORT,
     sourcePortCount: count,
   };
@@ -435,7 +454,7 @@ Deno.test("reply checker: SYN-ACK with the cookie is open; a wrong ack is a bad 
   assert.equal(checker.check(good, parsed), RESULT);
   assert.equal(checker.open, true);
   assert.equal(checker.reason, Reason.SYN_ACK);
-  assert.equal(checker.ip4, THEIR_IP);
+  assert.equal(checker.ipv4, THEIR_IP);
   assert.equal(checker.port, 80);
   assert.equal(checker.ttl, 61);
   const rst = tcpReply(
@@ -561,7 +580,7 @@ Deno.test("reply checker: UDP replies, ICMP port unreachable, echo replies, IPv6
   assert.equal(checker.check(f, parsed), RESULT);
   assert.equal(checker.reason, Reason.ICMP_PORT_UNREACHABLE);
   assert.equal(checker.open, false);
-  assert.equal(checker.ip4, THEIR_IP);
+  assert.equal(checker.ipv4, THEIR_IP);
   assert.equal(checker.port, 53);
 
   // Echo reply: identifier/sequence are the cookie.
@@ -609,7 +628,7 @@ Deno.test("reply checker: UDP replies, ICMP port unreachable, echo replies, IPv6
   assert.equal(checker.check(f, parsed), RESULT);
   assert.equal(checker.version, 6);
   assert.deepEqual(
-    f.subarray(checker.ip6Offset, checker.ip6Offset + 16),
+    f.subarray(checker.ipv6Offset, checker.ipv6Offset + 16),
     THEIR_IP6,
   );
 });

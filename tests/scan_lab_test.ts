@@ -12,12 +12,12 @@ import {
   createLab,
   type Lab,
   withLab,
-} from "../examples/scan/lab.ts";
-import { listLabNamespaces } from "../examples/scan/lab_core.ts";
-import { listeningSockets } from "../examples/scan/lab_net.ts";
+} from "../examples/scan/lab/mod.ts";
+import { listLabNamespaces } from "../examples/scan/lab/core.ts";
+import { listeningSockets } from "../examples/scan/lab/net.ts";
 
 const DENO = Deno.execPath();
-const LAB_TS = new URL("../examples/scan/lab.ts", import.meta.url).href;
+const LAB_TS = new URL("../examples/scan/lab/mod.ts", import.meta.url).href;
 
 async function pidsIn(lab: Lab): Promise<number[]> {
   const pids: number[] = [];

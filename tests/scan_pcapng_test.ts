@@ -3,7 +3,7 @@
 // zon does, and every open TCP port the scan reports is a SYN-ACK in it.
 
 import assert from "node:assert/strict";
-import { scanLab, withLab } from "../examples/scan/lab.ts";
+import { scanLab, withLab } from "../examples/scan/lab/mod.ts";
 import {
   formatIpv4,
   formatIpv6,

@@ -1,5 +1,5 @@
 /**
- * examples/scan/status.ts with a fake writer and a fake clock: masscan's
+ * examples/scan/cli/status.ts with a fake writer and a fake clock: masscan's
  * line layout, once per interval, smoothed rate, progress clamped at 100%
  * with retries and shards, nothing unless enabled, the final summary.
  */
@@ -11,8 +11,8 @@ import {
   percentDone,
   StatusPrinter,
   type StatusSnapshot,
-} from "../examples/scan/status.ts";
-import type { ScanSummary } from "../examples/scan/result.ts";
+} from "../examples/scan/cli/status.ts";
+import type { ScanSummary } from "../examples/scan/engine/result.ts";
 
 function fake(enabled = true) {
   let clock = 0;
@@ -144,7 +144,7 @@ Deno.test("status: disabled (stderr not a TTY) prints only the summary", () => {
 
 Deno.test("status: default is off when stderr is not a terminal", async () => {
   // A child with stderr piped: not a TTY, so only the summary line appears.
-  const url = new URL("../examples/scan/status.ts", import.meta.url).href;
+  const url = new URL("../examples/scan/cli/status.ts", import.meta.url).href;
   const code = `
     import { StatusPrinter } from "${url}";
     let t = 0;

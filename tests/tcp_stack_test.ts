@@ -26,6 +26,9 @@ import {
   TcpState,
   TimerWheel,
 } from "../tcp/mod.ts";
+import { testRandom } from "./helpers/random.ts";
+
+const random = testRandom("tcp_stack_test.ts");
 
 const SERVER = 0xc6120002;
 const SCANNER = 0xc6120064;
@@ -199,7 +202,7 @@ Deno.test("tcp: random splits, reordering, duplicates and losses deliver the exa
     for (let round = 0; round < 30; round++) {
       const h = new Harness({ reorderBytes });
       h.synAck();
-      const body = new Uint8Array(300 + Math.floor(Math.random() * 700));
+      const body = new Uint8Array(300 + Math.floor(random() * 700));
       for (let i = 0; i < body.length; i++) body[i] = (i * 7 + round) & 0xff;
       // Server: send everything from the last ACK in random pieces, shuffled,
       // some lost, some duplicated, until the stack has ACKed it all.
@@ -207,19 +210,19 @@ Deno.test("tcp: random splits, reordering, duplicates and losses deliver the exa
       for (let flight = 0; acked < body.length && flight < 200; flight++) {
         const pieces: Array<[number, number]> = [];
         for (let at = acked; at < body.length;) {
-          const size = 1 + Math.floor(Math.random() * 40);
+          const size = 1 + Math.floor(random() * 40);
           pieces.push([at, Math.min(at + size, body.length)]);
           at += size;
         }
         for (let i = pieces.length - 1; i > 0; i--) {
-          const j = Math.floor(Math.random() * (i + 1));
-          if (Math.random() < 0.3) {
+          const j = Math.floor(random() * (i + 1));
+          if (random() < 0.3) {
             [pieces[i], pieces[j]] = [pieces[j], pieces[i]];
           }
         }
         for (const [from, to] of pieces) {
-          if (Math.random() < 0.1) continue; // lost
-          const copies = Math.random() < 0.1 ? 2 : 1;
+          if (random() < 0.1) continue; // lost
+          const copies = random() < 0.1 ? 2 : 1;
           for (let c = 0; c < copies; c++) {
             h.segment(ACK, from, body.subarray(from, to));
           }
@@ -355,14 +358,14 @@ Deno.test("tcp: ConnectionTable matches a Map under random inserts and removes",
   const key = (a: number, b: number, c: number, d: number) =>
     `${a}:${b}:${c}:${d}`;
   for (let step = 0; step < 50_000; step++) {
-    const a = 0xc6120000 + Math.floor(Math.random() * 64);
-    const b = Math.floor(Math.random() * 16);
+    const a = 0xc6120000 + Math.floor(random() * 64);
+    const b = Math.floor(random() * 16);
     const c = SCANNER;
-    const d = 40000 + Math.floor(Math.random() * 2);
+    const d = 40000 + Math.floor(random() * 2);
     const k = key(a, b, c, d);
     const found = table.find(a, b, c, d);
     assert.equal(found, model.get(k) ?? -1);
-    if (found >= 0 && Math.random() < 0.5) {
+    if (found >= 0 && random() < 0.5) {
       table.remove(found);
       model.delete(k);
     } else if (found < 0) {
@@ -382,17 +385,17 @@ Deno.test("tcp: TimerWheel fires each timer once, at or after its time, at most 
   const due = new Map<number, number>();
   let now = 0;
   for (let step = 0; step < 5_000; step++) {
-    const slot = Math.floor(Math.random() * 200);
-    const r = Math.random();
+    const slot = Math.floor(random() * 200);
+    const r = random();
     if (r < 0.5) {
-      const at = now + Math.random() * 1_000; // up to 6 wheel turns ahead
+      const at = now + random() * 1_000; // up to 6 wheel turns ahead
       wheel.schedule(slot, at);
       due.set(slot, at);
     } else if (r < 0.6) {
       wheel.cancel(slot);
       due.delete(slot);
     } else {
-      now += Math.random() * 30;
+      now += random() * 30;
       wheel.advance(now, (s) => {
         const at = due.get(s);
         assert.ok(at !== undefined && at <= now, `slot ${s} fired early`);
@@ -707,7 +710,7 @@ Deno.test("tcp IPv6: frames pass tshark's own TCP checksum validation", async ()
 
 Deno.test("tcp IPv6: IPv4 and IPv6 connections share the table without mixing", () => {
   const table = new ConnectionTable(64, 12345);
-  const rnd = (n: number) => Math.floor(Math.random() * n);
+  const rnd = (n: number) => Math.floor(random() * n);
   const model = new Map<string, number>();
   const live: Array<{ key: string; slot: number }> = [];
   const addr = () => new Uint8Array(16).map(() => rnd(4)); // many collisions
@@ -757,7 +760,7 @@ Deno.test("tcp IPv6: the HTTP hello's Host is the RFC 5952 address in brackets",
   const out = new Uint8Array(hellos.maxLength + 8);
   for (let i = 0; i < 2000; i++) {
     const ip = new Uint8Array(16).map(() =>
-      Math.random() < 0.6 ? 0 : Math.floor(Math.random() * 256)
+      random() < 0.6 ? 0 : Math.floor(random() * 256)
     );
     const n = ipv6Text(ip, 0, out, 0);
     assert.equal(new TextDecoder().decode(out.subarray(0, n)), formatIpv6(ip));

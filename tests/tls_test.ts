@@ -11,23 +11,29 @@ import {
   type TlsResult,
 } from "../decoders/mod.ts";
 import { opensslFacts, seededRandom } from "./helpers/decoders_openssl.ts";
+import { sh } from "./helpers/command.ts";
 
-const dir = await Deno.makeTempDir({ prefix: "zon-tls-" });
+// The chain s_server serves: generated per test in a temp directory that
+// the test removes (withChain), so no pass of the suite leaves it behind.
+let dir = "";
+let servedPems: string[] = [];
+let servedDers: Uint8Array[] = [];
+let servedFacts: Awaited<ReturnType<typeof opensslFacts>>[] = [];
 
-async function sh(script: string): Promise<void> {
-  const output = await new Deno.Command("bash", {
-    args: ["-euo", "pipefail", "-c", script],
-    cwd: dir,
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  if (!output.success) {
-    throw new Error(new TextDecoder().decode(output.stderr));
+async function withChain(fn: () => Promise<void>): Promise<void> {
+  dir = await Deno.makeTempDir({ prefix: "zon-tls-" });
+  try {
+    await generateChain();
+    await fn();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 }
 
 // Root (EC P-256) → intermediate (RSA 2048) → leaf (RSA 2048).
-await sh(`
+async function generateChain(): Promise<void> {
+  await sh(
+    `
 openssl req -x509 -nodes -newkey ec -pkeyopt ec_paramgen_curve:P-256 -keyout root.key \
   -subj "/O=Zon Lab/CN=Zon Lab Root" -days 30 -addext "basicConstraints=critical,CA:TRUE" -out root.pem
 openssl req -new -nodes -newkey rsa:2048 -keyout intermediate.key -subj "/O=Zon Lab/CN=Zon Lab Intermediate" -out intermediate.csr
@@ -36,13 +42,16 @@ openssl x509 -req -in intermediate.csr -CA root.pem -CAkey root.key -CAcreateser
 openssl req -new -nodes -newkey rsa:2048 -keyout leaf.key -subj "/CN=leaf.zon.test" -out leaf.csr
 printf 'subjectAltName=DNS:leaf.zon.test,IP:127.0.0.1\\nextendedKeyUsage=serverAuth\\n' > leaf.ext
 openssl x509 -req -in leaf.csr -CA intermediate.pem -CAkey intermediate.key -CAcreateserial -days 30 -extfile leaf.ext -out leaf.pem
-`);
-const servedPems = [
-  await Deno.readTextFile(`${dir}/leaf.pem`),
-  await Deno.readTextFile(`${dir}/intermediate.pem`),
-];
-const servedDers = servedPems.map((pem) => pemToDer(pem)[0]);
-const servedFacts = await Promise.all(servedPems.map(opensslFacts));
+`,
+    dir,
+  );
+  servedPems = [
+    await Deno.readTextFile(`${dir}/leaf.pem`),
+    await Deno.readTextFile(`${dir}/intermediate.pem`),
+  ];
+  servedDers = servedPems.map((pem) => pemToDer(pem)[0]);
+  servedFacts = await Promise.all(servedPems.map(opensslFacts));
+}
 
 function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -198,49 +207,56 @@ function reframe(bytes: Uint8Array, random: () => number): Uint8Array {
   return Uint8Array.from(records);
 }
 
-Deno.test("TLS 1.2 against openssl s_server: chain decoded as served, any fragmentation", async () => {
-  const { chunks, live } = await grab(["-tls1_2"]);
-  assertChainServed(live);
-  assert.equal(live.serverHello?.versionName, "TLS 1.2");
-  assert.equal(live.serverHelloDone, true);
-  assert.equal(live.encrypted, false);
-  assert.match(live.serverHello!.cipherSuiteName, /^TLS_/);
-  const stream = concat(chunks);
-  assert.deepEqual(decodeStream(stream, stream.length), live);
-  assert.deepEqual(decodeStream(stream, 1), live, "byte-at-a-time");
-  const random = seededRandom(1312);
-  for (let round = 0; round < 5; round++) {
-    const reframed = reframe(stream, random);
-    const result = decodeStream(reframed, 1 + Math.floor(random() * 300));
-    assert.deepEqual(result.certificates, live.certificates, `round ${round}`);
-    assert.deepEqual(result.serverHello, live.serverHello);
-    assert.equal(result.serverHelloDone, true);
-  }
-});
+Deno.test("TLS 1.2 against openssl s_server: chain decoded as served, any fragmentation", () =>
+  withChain(async () => {
+    const { chunks, live } = await grab(["-tls1_2"]);
+    assertChainServed(live);
+    assert.equal(live.serverHello?.versionName, "TLS 1.2");
+    assert.equal(live.serverHelloDone, true);
+    assert.equal(live.encrypted, false);
+    assert.match(live.serverHello!.cipherSuiteName, /^TLS_/);
+    const stream = concat(chunks);
+    assert.deepEqual(decodeStream(stream, stream.length), live);
+    assert.deepEqual(decodeStream(stream, 1), live, "byte-at-a-time");
+    const random = seededRandom(1312);
+    for (let round = 0; round < 5; round++) {
+      const reframed = reframe(stream, random);
+      const result = decodeStream(reframed, 1 + Math.floor(random() * 300));
+      assert.deepEqual(
+        result.certificates,
+        live.certificates,
+        `round ${round}`,
+      );
+      assert.deepEqual(result.serverHello, live.serverHello);
+      assert.equal(result.serverHelloDone, true);
+    }
+  }));
 
-Deno.test("TLS 1.0 with a plain-RSA suite decodes the same chain", async () => {
-  const { chunks, live } = await grab(
-    ["-tls1", "-cipher", "AES128-SHA:@SECLEVEL=0"],
-    { maxVersion: 0x0301, cipherSuites: [0x002f] },
-  );
-  assertChainServed(live);
-  assert.equal(live.serverHello?.versionName, "TLS 1.0");
-  assert.equal(
-    live.serverHello?.cipherSuiteName,
-    "TLS_RSA_WITH_AES_128_CBC_SHA",
-  );
-  assert.deepEqual(decodeStream(concat(chunks), 1), live);
-});
+Deno.test("TLS 1.0 with a plain-RSA suite decodes the same chain", () =>
+  withChain(async () => {
+    const { chunks, live } = await grab(
+      ["-tls1", "-cipher", "AES128-SHA:@SECLEVEL=0"],
+      { maxVersion: 0x0301, cipherSuites: [0x002f] },
+    );
+    assertChainServed(live);
+    assert.equal(live.serverHello?.versionName, "TLS 1.0");
+    assert.equal(
+      live.serverHello?.cipherSuiteName,
+      "TLS_RSA_WITH_AES_128_CBC_SHA",
+    );
+    assert.deepEqual(decodeStream(concat(chunks), 1), live);
+  }));
 
-Deno.test("a suite the server refuses brings a handshake_failure alert", async () => {
-  const { live } = await grab(["-tls1_2"], { cipherSuites: [0x0005] });
-  assert.deepEqual(live.alerts, [{
-    level: 2,
-    description: 40,
-    descriptionName: "handshake_failure",
-  }]);
-  assert.equal(live.certificates.length, 0);
-});
+Deno.test("a suite the server refuses brings a handshake_failure alert", () =>
+  withChain(async () => {
+    const { live } = await grab(["-tls1_2"], { cipherSuites: [0x0005] });
+    assert.deepEqual(live.alerts, [{
+      level: 2,
+      description: 40,
+      descriptionName: "handshake_failure",
+    }]);
+    assert.equal(live.certificates.length, 0);
+  }));
 
 Deno.test("buildClientHello: well-formed, SNI only for names, TLS <= 1.2", () => {
   const random = new Uint8Array(32).fill(7);
@@ -270,42 +286,39 @@ Deno.test("buildClientHello: well-formed, SNI only for names, TLS <= 1.2", () =>
   assert.deepEqual(types, [10, 11, 13, 23, 0xff01]);
 });
 
-Deno.test("malformed streams: typed errors, no throw, any fragmentation", async () => {
-  assert.equal(
-    decodeStream(new TextEncoder().encode("HTTP/1.1 400"), 3).error?.code,
-    "NOT_TLS",
-  );
-  assert.equal(
-    decodeStream(Uint8Array.of(22, 3, 3, 0xff, 0xff), 1).error?.code,
-    "RECORD_TOO_LONG",
-  );
-  assert.equal(
-    decodeStream(Uint8Array.of(22, 3, 3, 0, 2, 2), 1).error?.code,
-    "TRUNCATED",
-  );
-  // A ServerHello claiming more body than its message holds.
-  assert.equal(
-    decodeStream(Uint8Array.of(22, 3, 3, 0, 6, 2, 0, 0, 2, 3, 3), 1).error
-      ?.code,
-    "MALFORMED_HANDSHAKE",
-  );
-  const { chunks } = await grab(["-tls1_2"]);
-  const stream = concat(chunks);
-  const random = seededRandom(404);
-  for (let n = 0; n < 3000; n++) {
-    const mutant = stream.slice(0, 1 + Math.floor(random() * stream.length));
-    for (let flips = Math.floor(random() * 4); flips > 0; flips--) {
-      mutant[Math.floor(random() * mutant.length)] ^= 1 <<
-        Math.floor(random() * 8);
-    }
-    const whole = decodeStream(mutant, mutant.length);
-    assert.deepEqual(
-      decodeStream(mutant, 1 + Math.floor(random() * 64)),
-      whole,
+Deno.test("malformed streams: typed errors, no throw, any fragmentation", () =>
+  withChain(async () => {
+    assert.equal(
+      decodeStream(new TextEncoder().encode("HTTP/1.1 400"), 3).error?.code,
+      "NOT_TLS",
     );
-  }
-});
-
-Deno.test("remove the generated chain", async () => {
-  await Deno.remove(dir, { recursive: true });
-});
+    assert.equal(
+      decodeStream(Uint8Array.of(22, 3, 3, 0xff, 0xff), 1).error?.code,
+      "RECORD_TOO_LONG",
+    );
+    assert.equal(
+      decodeStream(Uint8Array.of(22, 3, 3, 0, 2, 2), 1).error?.code,
+      "TRUNCATED",
+    );
+    // A ServerHello claiming more body than its message holds.
+    assert.equal(
+      decodeStream(Uint8Array.of(22, 3, 3, 0, 6, 2, 0, 0, 2, 3, 3), 1).error
+        ?.code,
+      "MALFORMED_HANDSHAKE",
+    );
+    const { chunks } = await grab(["-tls1_2"]);
+    const stream = concat(chunks);
+    const random = seededRandom(404);
+    for (let n = 0; n < 3000; n++) {
+      const mutant = stream.slice(0, 1 + Math.floor(random() * stream.length));
+      for (let flips = Math.floor(random() * 4); flips > 0; flips--) {
+        mutant[Math.floor(random() * mutant.length)] ^= 1 <<
+          Math.floor(random() * 8);
+      }
+      const whole = decodeStream(mutant, mutant.length);
+      assert.deepEqual(
+        decodeStream(mutant, 1 + Math.floor(random() * 64)),
+        whole,
+      );
+    }
+  }));

@@ -1,6 +1,7 @@
 // Test helper: a veth pair between two network namespaces that the test
 // creates and always deletes. Addresses from 198.18.0.0/15, no routes, IPv6
 // off (no neighbour-discovery noise), so the only traffic is the test's own.
+import { run as runCommand } from "./command.ts";
 
 export const DENO =
   new URL("../../node_modules/.bin/deno", import.meta.url).pathname;
@@ -15,20 +16,7 @@ export interface VethPair {
   macB: string;
 }
 
-async function run(cmd: string[], check = true): Promise<string> {
-  const out = await new Deno.Command(cmd[0], {
-    args: cmd.slice(1),
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout);
-  if (check && !out.success) {
-    throw new Error(
-      `${cmd.join(" ")} failed: ${new TextDecoder().decode(out.stderr)}`,
-    );
-  }
-  return text;
-}
+const run = (cmd: string[], check = true) => runCommand(cmd, { check });
 
 /** Creates the pair, runs `fn`, and deletes both namespaces whatever happens. */
 export async function withVethPair<T>(

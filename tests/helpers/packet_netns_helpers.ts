@@ -5,6 +5,7 @@
 // Safety: everything happens inside two network namespaces this helper
 // creates (unique names), joined by one veth pair, with addresses from
 // 198.18.0.0/15 and 2001:2::/48 (benchmarking ranges) and no route out.
+import { run as runCommand } from "./command.ts";
 
 const DENO: string = Deno.execPath();
 
@@ -20,19 +21,8 @@ export interface Lab {
   ip6B: string;
 }
 
-async function run(args: string[], allowFailure = false): Promise<string> {
-  const out = await new Deno.Command(args[0], {
-    args: args.slice(1),
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!out.success && !allowFailure) {
-    throw new Error(
-      `${args.join(" ")} failed: ${new TextDecoder().decode(out.stderr)}`,
-    );
-  }
-  return new TextDecoder().decode(out.stdout);
-}
+const run = (args: string[], allowFailure = false) =>
+  runCommand(args, { check: !allowFailure });
 
 /** Run `ip netns exec ns ...`. */
 export function inNamespace(ns: string, args: string[]): Promise<string> {

@@ -5,7 +5,7 @@
 
 import { TargetSet } from "../../blackrock/mod.ts";
 import { parseIpv4, parseIpv6, parseMac } from "../../packet/mod.ts";
-import { startScan } from "../../examples/scan/engine.ts";
+import { startScan } from "../../examples/scan/engine/engine.ts";
 
 /** What a test asks the runner to scan. */
 export interface RunnerJob {

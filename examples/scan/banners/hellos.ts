@@ -263,8 +263,12 @@ export async function loadHelloFiles(
     try {
       out.push({ port, bytes: await Deno.readFile(path) });
     } catch (error) {
+      if (!Object.values(Deno.errors).some((kind) => error instanceof kind)) {
+        throw error;
+      }
       throw new RangeError(
         `--hello-file: cannot read ${path}: ${(error as Error).message}`,
+        { cause: error },
       );
     }
   }

@@ -7,7 +7,7 @@
 
 import { PORT_PROTOCOL_BASE, PortList } from "../../../blackrock/mod.ts";
 import { formatIpv4, formatIpv6 } from "../../../packet/mod.ts";
-import type { ScanResult } from "../result.ts";
+import type { ScanResult } from "../engine/result.ts";
 import type { FoundBanner } from "../banners/channel.ts";
 
 /** The result's address as text (dotted quad, or RFC 5952 IPv6). */

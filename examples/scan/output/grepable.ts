@@ -20,7 +20,7 @@
  * @module
  */
 
-import type { ScanResult, ScanSummary } from "../result.ts";
+import type { ScanResult, ScanSummary } from "../engine/result.ts";
 import {
   bannerAddress,
   bannerLine,
@@ -90,6 +90,11 @@ export class GrepableWriter implements OutputWriter {
   begin(meta: ScanMeta): void {
     this.#start = meta.startTime;
     this.#sink.write(encoder.encode(grepableHeader(meta)));
+  }
+
+  /** -oG: the earlier lines stay; new ones follow them. */
+  resume(meta: ScanMeta, existing: string): void {
+    if (existing === "") this.begin(meta);
   }
 
   /** Writes one line. */

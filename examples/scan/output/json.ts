@@ -24,7 +24,7 @@
  * @module
  */
 
-import type { ScanResult, ScanSummary } from "../result.ts";
+import type { ScanResult, ScanSummary } from "../engine/result.ts";
 import {
   bannerAddress,
   bannerDetails,
@@ -75,6 +75,30 @@ export class JsonWriter implements OutputWriter {
     this.#begun = true;
     this.#sink.write(encoder.encode(this.#sink.seekable ? "[\n]\n" : "[\n"));
     this.#tail = 2;
+  }
+
+  /**
+   * Goes on with an earlier run's array: its records stay, new ones go
+   * before its closing `]`.
+   */
+  resume(meta: ScanMeta, existing: string): void {
+    const text = existing.trimEnd();
+    if (text === "") return this.begin(meta);
+    const closed = text.endsWith("]");
+    try {
+      JSON.parse(closed ? text : text + "\n]");
+    } catch (e) {
+      throw new RangeError(
+        "-oJ: the file holds no JSON array of results to continue",
+        { cause: e },
+      );
+    }
+    this.#begun = true;
+    this.#first = !text.includes("{");
+    // Overwrite the closing "]" (or append after the last record).
+    this.#tail = closed ? text.length - 1 : text.length + 1;
+    if (!closed) this.#sink.writeAt(text.length, encoder.encode("\n"));
+    this.#sink.writeAt(this.#tail, encoder.encode("]\n"));
   }
 
   /** Adds one result (the comma goes before it, as in masscan). */

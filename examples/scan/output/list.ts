@@ -13,7 +13,7 @@
  * @module
  */
 
-import type { ScanResult, ScanSummary } from "../result.ts";
+import type { ScanResult, ScanSummary } from "../engine/result.ts";
 import {
   bannerAddress,
   bannerLine,
@@ -55,6 +55,11 @@ export class ListWriter implements OutputWriter {
   /** Writes `#masscan` (the header masscan's `--readscan` looks for). */
   begin(_meta: ScanMeta): void {
     this.#sink.write(encoder.encode("#masscan\n"));
+  }
+
+  /** -oL: the earlier lines stay; new ones follow them. */
+  resume(meta: ScanMeta, existing: string): void {
+    if (existing === "") this.begin(meta);
   }
 
   /** Writes one line. */

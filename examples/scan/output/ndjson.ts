@@ -11,7 +11,7 @@
  * @module
  */
 
-import type { ScanResult, ScanSummary } from "../result.ts";
+import type { ScanResult, ScanSummary } from "../engine/result.ts";
 import {
   bannerAddress,
   bannerDetails,
@@ -54,6 +54,11 @@ export class NdjsonWriter implements OutputWriter {
 
   /** NDJSON has no header. */
   begin(_meta: ScanMeta): void {}
+
+  /** -oD: the earlier lines stay; new ones follow them. */
+  resume(meta: ScanMeta, existing: string): void {
+    if (existing === "") this.begin(meta);
+  }
 
   /** Writes one whole line. */
   write(r: ScanResult): void {

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ScanResult, ScanSummary } from "../result.ts";
+import type { ScanResult, ScanSummary } from "../engine/result.ts";
 import type { FoundBanner } from "../banners/channel.ts";
 
 export type { FoundBanner, ScanResult, ScanSummary };
@@ -41,6 +41,14 @@ export interface ScanMeta {
 export interface OutputWriter {
   /** Writes the header. */
   begin(meta: ScanMeta): void;
+  /**
+   * Instead of `begin`: goes on with the document an earlier run of the
+   * same scan wrote (`existing`, the sink's {@linkcode Sink.existing}),
+   * keeping its results, so that the file ends as one valid document with
+   * both runs' results. `existing` "" is `begin`. Throws RangeError when
+   * `existing` is not this format's document.
+   */
+  resume(meta: ScanMeta, existing: string): void;
   /** Writes one result. */
   write(r: ScanResult): void;
   /** Writes one banner (`--banners`), in the format's banner record. */

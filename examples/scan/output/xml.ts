@@ -26,7 +26,11 @@
  * @module
  */
 
-import type { ResultReason, ScanResult, ScanSummary } from "../result.ts";
+import type {
+  ResultReason,
+  ScanResult,
+  ScanSummary,
+} from "../engine/result.ts";
 import {
   bannerAddress,
   bannerFields,
@@ -191,6 +195,28 @@ export class XmlWriter implements OutputWriter {
   begin(meta: ScanMeta): void {
     this.#start = meta.startTime;
     this.#sink.write(encoder.encode(xmlHeader(meta)));
+  }
+
+  /**
+   * Goes on with an earlier run's document: its `<host>` lines stay, its
+   * trailer (or a killed run's cut-off last line) is removed, new hosts
+   * follow, and `end` writes one `<runstats>` counting both runs' hosts.
+   */
+  resume(meta: ScanMeta, existing: string): void {
+    if (existing === "") return this.begin(meta);
+    const open = existing.indexOf("<nmaprun ");
+    if (open < 0) {
+      throw new RangeError(
+        "-oX: the file holds no nmap XML document to continue",
+      );
+    }
+    const stats = existing.indexOf("<runstats>");
+    const cut = stats >= 0 ? stats : existing.lastIndexOf("\n") + 1;
+    const kept = existing.slice(0, cut);
+    this.#hosts = kept.split("<host ").length - 1;
+    const start = /<nmaprun [^>]*\bstart="(\d+)"/.exec(kept);
+    this.#start = start ? Number(start[1]) : meta.startTime;
+    this.#sink.truncate(new TextEncoder().encode(kept).length);
   }
 
   /** Writes one `<host>` line. */

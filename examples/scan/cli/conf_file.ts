@@ -25,7 +25,8 @@ export interface ConfEntry {
  */
 export function parseConf(text: string, source = "config"): ConfEntry[] {
   const entries: ConfEntry[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
+  // A byte-order mark (an editor's) is not part of the first key.
+  text.replace(/^\ufeff/, "").split(/\r?\n/).forEach((raw, i) => {
     const line = raw.replace(/^\s+|\s+$/g, "");
     if (line === "" || line.startsWith("#")) return;
     const eq = line.indexOf("=");

@@ -5,14 +5,19 @@
  * @module
  */
 
-import { Target, TargetSet } from "../../blackrock/mod.ts";
+import {
+  PORT_PROTOCOL_BASE,
+  type PortProtocol,
+  Target,
+  TargetSet,
+} from "../../../blackrock/mod.ts";
 import {
   formatIpv4,
   formatIpv6,
   parseIpv4,
   parseIpv6,
-} from "../../packet/address.ts";
-import type { LabOpenPort } from "./lab_core.ts";
+} from "../../../packet/address.ts";
+import type { LabOpenPort } from "./core.ts";
 
 /** One reported port, from any of the output formats. */
 export interface Finding {
@@ -116,8 +121,6 @@ export interface ScanScope {
   ports: string;
 }
 
-const PROTO_BASE: Record<string, number> = { tcp: 0, udp: 65536, sctp: 131072 };
-
 /** A membership test for ip × proto × port against a scan's scope. */
 export function scopeTest(
   scope: ScanScope,
@@ -131,7 +134,7 @@ export function scopeTest(
   const ports = set.ports.list.ranges();
   const bytes = new Uint8Array(16);
   return (ip, proto, port) => {
-    const base = PROTO_BASE[proto];
+    const base = PORT_PROTOCOL_BASE[proto as PortProtocol];
     if (base === undefined) return false;
     const encoded = base + port;
     if (!ports.some(([b, e]) => encoded >= b && encoded <= e)) return false;
@@ -238,12 +241,12 @@ export function targetKeys(scope: ScanScope): Set<string> {
   for (let i = 0; i < set.count; i++) {
     set.pick(i, t);
     const ip = t.version === 4 ? formatIpv4(t.ipv4) : formatIpv6(t.ipv6, 0);
-    const proto = t.port >= PROTO_BASE.sctp
+    const proto = t.port >= PORT_PROTOCOL_BASE.sctp
       ? "sctp"
-      : t.port >= PROTO_BASE.udp
+      : t.port >= PORT_PROTOCOL_BASE.udp
       ? "udp"
       : "tcp";
-    keys.add(`${ip} ${proto} ${t.port - PROTO_BASE[proto]}`);
+    keys.add(`${ip} ${proto} ${t.port - PORT_PROTOCOL_BASE[proto]}`);
   }
   return keys;
 }

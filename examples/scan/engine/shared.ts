@@ -9,17 +9,18 @@
 
 import {
   NumberRangeList,
+  PORT_PROTOCOL_BASE,
   PortList,
   type Shard,
   TargetSet,
-} from "../../blackrock/mod.ts";
-import type { AddressRange } from "../../blackrock/mod.ts";
+} from "../../../blackrock/mod.ts";
+import type { AddressRange } from "../../../blackrock/mod.ts";
 
 /**
  * The encoded "port" of an ICMP echo probe in a target set: masscan's
  * `Templ_ICMP_echo` (3 × 65536), after TCP, UDP and SCTP.
  */
-export const ICMP_ECHO_PORT = 3 * 65536;
+export const ICMP_ECHO_PORT: number = PORT_PROTOCOL_BASE.sctp + 65536;
 
 /** Int32 flag words of the control block (Atomics). */
 export const Flag = {
@@ -139,9 +140,9 @@ export interface LinkConfig {
   /** Next hop MAC for IPv6 probes. */
   routerMac6: Uint8Array;
   /** Our IPv4 address (unsigned), or -1 when none. */
-  sourceIp4: number;
+  sourceIpv4: number;
   /** Our IPv6 address, or null. */
-  sourceIp6: Uint8Array | null;
+  sourceIpv6: Uint8Array | null;
   /** First source port. */
   sourcePortFirst: number;
   /** Number of source ports (1 for a fixed port). */

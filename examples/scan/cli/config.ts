@@ -9,8 +9,10 @@
  */
 
 import { parseArgs } from "node:util";
-import { parseShard, type Shard } from "../../blackrock/mod.ts";
+import { parseShard, type Shard } from "../../../blackrock/mod.ts";
 import { type ConfEntry, formatConf, parseConf } from "./conf_file.ts";
+import { checkSourcePorts } from "../engine/plan.ts";
+import { ScanEngineError } from "../engine/types.ts";
 
 /** Output formats (`-oJ` ... `-oG`). */
 export type OutputFormat = "json" | "ndjson" | "list" | "xml" | "grepable";
@@ -95,6 +97,12 @@ export interface ScanConfig {
   httpHeaders: string[];
   /** `--lab`: run the built-in lab. */
   lab: boolean;
+  /** `--resume FILE` was given: outputs are continued, not overwritten. */
+  resumed: boolean;
+  /** `--append-output`: keep what existing output files hold. */
+  appendOutput: boolean;
+  /** `--debug`: stack traces for internal errors. */
+  debug: boolean;
   /** `--echo`: print the configuration and exit. */
   echo: boolean;
   /** `--help`. */
@@ -102,10 +110,41 @@ export interface ScanConfig {
 }
 
 /** A bad command line or config file: names the argument and the expectation. */
+/**
+ * True for the errors the parsers of zon's modules throw for bad input
+ * (SyntaxError for malformed text, RangeError for values out of range):
+ * the ones to report as a usage error. Anything else is a bug and must
+ * surface as one.
+ *
+ * @example
+ * ```ts
+ * import { isInputError } from "./config.ts";
+ * isInputError(new RangeError("port 70000")); // true
+ * isInputError(new TypeError("x is undefined")); // false
+ * ```
+ */
+export function isInputError(e: unknown): e is SyntaxError | RangeError {
+  return e instanceof SyntaxError || e instanceof RangeError;
+}
+
+/**
+ * True for the errors Deno's file and network calls throw (`Deno.errors.*`):
+ * reading or writing a path the user named failed.
+ *
+ * @example
+ * ```ts
+ * import { isIoError } from "./config.ts";
+ * isIoError(new Deno.errors.NotFound("x")); // true
+ * ```
+ */
+export function isIoError(e: unknown): e is Error {
+  return Object.values(Deno.errors).some((kind) => e instanceof kind);
+}
+
 export class UsageError extends Error {
   /** @param message what is wrong, naming the argument */
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "UsageError";
   }
 }
@@ -161,8 +200,13 @@ const OPTIONS: Record<string, OptionSpec> = {
   "http-user-agent": { type: "string" },
   "http-header": { type: "string", multiple: true },
   lab: { type: "boolean" },
+  "append-output": { type: "boolean" },
+  debug: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 };
+
+/** Lines a `--resume` file must have: without them it would scan again from the start. */
+const RESUME_REQUIRED = ["resume-index", "seed", "ports", "range"] as const;
 
 /** masscan's two-letter short options, which parseArgs cannot express. */
 const TWO_LETTER: Record<string, string> = {
@@ -252,6 +296,8 @@ output
   -oJ F  -oD F  -oL F  -oX F  -oG F
                           JSON array, NDJSON, masscan list, nmap XML, grepable (F = - for stdout)
       --show closed       also report closed ports
+      --append-output     keep what the output files hold and add to it (the default on
+                          --resume); otherwise an existing file is overwritten, with a warning
       --pcap F            write every received frame to pcap file F (.pcapng: pcapng)
       --status, --no-status
                           force the once-a-second status line on or off (default: on a TTY)
@@ -264,6 +310,7 @@ modes
   -c, --conf F            read options from F (masscan's "key = value" format)
       --echo              print the configuration in that format and exit
       --resume F          continue a scan from the paused.conf written on Ctrl-C
+      --debug             show the stack trace of an internal error (also ZON_DEBUG=1)
   -h, --help              this text
 
 examples:
@@ -289,8 +336,11 @@ function readFileFor(path: string, flag: string): string {
   try {
     return Deno.readTextFileSync(path);
   } catch (e) {
+    // A path that is not valid UTF-8 text reads as TypeError.
+    if (!isIoError(e) && !(e instanceof TypeError)) throw e;
     throw new UsageError(
-      `${flag} ${path}: cannot read file (${(e as Error).message})`,
+      `${flag} ${path}: cannot read file (${e.message})`,
+      { cause: e },
     );
   }
 }
@@ -302,6 +352,9 @@ function confToArgs(entries: ConfEntry[], source: string): string[] {
     const spec = OPTIONS[key];
     if (!spec || key === "conf" || key === "resume") {
       throw new UsageError(`${source}:${line}: unknown option "${key}"`);
+    }
+    if (spec.type === "string" && value === "") {
+      throw new UsageError(`${source}:${line}: ${key} has no value`);
     }
     if (spec.type === "boolean") {
       if (/^(true|yes|1|)$/i.test(value)) args.push(`--${key}`);
@@ -350,16 +403,30 @@ function parseTokens(
     });
     return { values: parsed.values as Values, positionals: parsed.positionals };
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    // node:util parseArgs reports unknown and malformed flags as TypeError
+    // with an ERR_PARSE_ARGS_* code.
+    const code = (e as { code?: unknown }).code;
+    if (
+      !(e instanceof TypeError) || !String(code).startsWith("ERR_PARSE_ARGS")
+    ) {
+      throw e;
+    }
+    throw new UsageError(e.message, { cause: e });
   }
 }
 
+/** The parsed tokens of the command line and the files it names. */
+interface Tokens {
+  values: Values;
+  positionals: string[];
+}
+
 /**
- * Parses masscan-style arguments (and any `-c`/`--resume` files they name;
- * command-line values come after the file's, so they win for single-valued
- * options and add to lists).
+ * The command line's tokens, with masscan's two-letter flags rewritten and
+ * the entries of `-c`/`--resume` files put before the command line's (so
+ * the command line wins for single-valued options and adds to lists).
  */
-export function parseScanArgs(argv: string[]): ScanConfig {
+function readTokens(argv: string[]): Tokens {
   const rewritten: string[] = [];
   for (const a of argv) {
     if (a in TWO_LETTER) {
@@ -369,7 +436,6 @@ export function parseScanArgs(argv: string[]): ScanConfig {
     }
   }
   const first = parseTokens(rewritten);
-  // Configuration files: their entries go before the command line's.
   let fromFiles: string[] = [];
   const files = [
     ...((first.values.conf as string[] | undefined) ?? []).map((
@@ -381,16 +447,112 @@ export function parseScanArgs(argv: string[]): ScanConfig {
   ];
   for (const [flag, path] of files) {
     const text = readFileFor(path, flag);
+    let entries: ConfEntry[];
     try {
-      fromFiles = fromFiles.concat(confToArgs(parseConf(text, path), path));
+      entries = parseConf(text, path);
     } catch (e) {
-      if (e instanceof SyntaxError) throw new UsageError(e.message);
-      throw e;
+      if (!(e instanceof SyntaxError)) throw e;
+      throw new UsageError(e.message, { cause: e });
     }
+    if (flag === "--resume") checkResumeFile(entries, path);
+    fromFiles = fromFiles.concat(confToArgs(entries, path));
   }
-  const { values: v, positionals } = fromFiles.length
+  const tokens = fromFiles.length
     ? parseTokens([...fromFiles, ...rewritten])
     : first;
+  rejectEmptyValues(tokens);
+  return tokens;
+}
+
+/**
+ * A `--resume` file must say where to resume and what the scan was: a
+ * damaged or cut-off paused.conf is refused, naming the line it lacks,
+ * rather than probing every target again from index 0.
+ */
+function checkResumeFile(entries: ConfEntry[], path: string): void {
+  for (const key of RESUME_REQUIRED) {
+    if (!entries.some((e) => e.key === key)) {
+      throw new UsageError(
+        `--resume ${path}: no "${key} = ..." line (a paused.conf written by zon or masscan has one; is the file damaged?)`,
+      );
+    }
+  }
+  const index = entries.filter((e) => e.key === "resume-index").pop()!;
+  if (!/^\d+$/.test(index.value)) {
+    throw new UsageError(
+      `--resume ${path}:${index.line}: resume-index "${index.value}" is not a whole number`,
+    );
+  }
+}
+
+/** An option given with an empty value (`--ports=`) is an error, never a default. */
+function rejectEmptyValues(tokens: Tokens): void {
+  for (const [key, value] of Object.entries(tokens.values)) {
+    const values = Array.isArray(value) ? value : [value];
+    if (values.some((v) => v === "")) {
+      const short = Object.entries(TWO_LETTER).find(([, long]) =>
+        long === `--${key}`
+      )?.[0];
+      throw new UsageError(
+        `${
+          short ? `${short}/` : ""
+        }--${key}: empty value (give a value, or leave the option out)`,
+      );
+    }
+  }
+  if (tokens.positionals.some((p) => p.trim() === "")) {
+    throw new UsageError('an empty target ("") on the command line');
+  }
+}
+
+/** `--seed`: given, or drawn at random (64 bits, as masscan). */
+function parseSeed(text: string | undefined): { seed: bigint; given: boolean } {
+  if (text === undefined) {
+    const w = crypto.getRandomValues(new Uint32Array(2));
+    return { seed: (BigInt(w[0]) << 32n) | BigInt(w[1]), given: false };
+  }
+  if (!/^\d+$/.test(text) || BigInt(text) >= 1n << 64n) {
+    throw new UsageError(`--seed ${text}: expected an integer 0..2^64-1`);
+  }
+  return { seed: BigInt(text), given: true };
+}
+
+function parseShardOption(text: string | undefined): Shard {
+  if (text === undefined) return { one: 1, of: 1 };
+  try {
+    return parseShard(text);
+  } catch (e) {
+    if (!isInputError(e)) throw e;
+    throw new UsageError(`--shard: ${e.message}`, { cause: e });
+  }
+}
+
+/** `--source-port N` or `--source-port A-B`. */
+function parseSourcePort(sp: string | undefined): ScanConfig["sourcePort"] {
+  if (sp === undefined) return undefined;
+  const m = /^(\d+)(?:-(\d+))?$/.exec(sp.trim());
+  const a = m ? Number(m[1]) : NaN, b = m && m[2] ? Number(m[2]) : a;
+  const expected = "expected a port 1..65535 or a range like 40000-40255";
+  if (!m || b < a) throw new UsageError(`--source-port ${sp}: ${expected}`);
+  try {
+    checkSourcePorts(a, b - a + 1); // the engine's own rule, checked here
+  } catch (e) {
+    if (!(e instanceof ScanEngineError)) throw e;
+    throw new UsageError(`--source-port ${sp}: ${expected} (${e.message})`, {
+      cause: e,
+    });
+  }
+  return { first: a, count: b - a + 1 };
+}
+
+/**
+ * Parses masscan-style arguments (and any `-c`/`--resume` files they name;
+ * command-line values come after the file's, so they win for single-valued
+ * options and add to lists). One pass from the flag table to the
+ * {@linkcode ScanConfig} record: it reads as that record, field by field.
+ */
+export function parseScanArgs(argv: string[]): ScanConfig {
+  const { values: v, positionals } = readTokens(argv);
   const str = (k: string): string | undefined => {
     const x = v[k];
     return Array.isArray(x) ? x[x.length - 1] : x as string | undefined;
@@ -411,28 +573,8 @@ export function parseScanArgs(argv: string[]): ScanConfig {
     ),
   ];
 
-  let seed = 0n, seedGiven = false;
-  const seedText = str("seed");
-  if (seedText !== undefined) {
-    if (!/^\d+$/.test(seedText) || BigInt(seedText) >= 1n << 64n) {
-      throw new UsageError(`--seed ${seedText}: expected an integer 0..2^64-1`);
-    }
-    seed = BigInt(seedText);
-    seedGiven = true;
-  } else {
-    const w = crypto.getRandomValues(new Uint32Array(2));
-    seed = (BigInt(w[0]) << 32n) | BigInt(w[1]);
-  }
-
-  let shard: Shard = { one: 1, of: 1 };
-  const shardText = str("shard");
-  if (shardText !== undefined) {
-    try {
-      shard = parseShard(shardText);
-    } catch (e) {
-      throw new UsageError(`--shard: ${(e as Error).message}`);
-    }
-  }
+  const { seed, given: seedGiven } = parseSeed(str("seed"));
+  const shard = parseShardOption(str("shard"));
 
   const positive = (n: number): boolean => n > 0;
   const count = (n: number): boolean => Number.isInteger(n) && n >= 0;
@@ -453,18 +595,7 @@ export function parseScanArgs(argv: string[]): ScanConfig {
   );
   if (maxRate !== undefined && rate > maxRate) rate = maxRate;
 
-  let sourcePort: ScanConfig["sourcePort"];
-  const sp = str("source-port");
-  if (sp !== undefined) {
-    const m = /^(\d+)(?:-(\d+))?$/.exec(sp.trim());
-    const a = m ? Number(m[1]) : NaN, b = m && m[2] ? Number(m[2]) : a;
-    if (!m || a > 65535 || b > 65535 || b < a) {
-      throw new UsageError(
-        `--source-port ${sp}: expected a port 0..65535 or a range like 40000-40255`,
-      );
-    }
-    sourcePort = { first: a, count: b - a + 1 };
-  }
+  const sourcePort = parseSourcePort(str("source-port"));
 
   const outputs: OutputRequest[] = [];
   for (const [key, format] of Object.entries(FORMAT_OF)) {
@@ -548,6 +679,9 @@ export function parseScanArgs(argv: string[]): ScanConfig {
     httpUserAgent: str("http-user-agent"),
     httpHeaders: list("http-header"),
     lab: v.lab === true,
+    appendOutput: v["append-output"] === true,
+    resumed: v.resume !== undefined,
+    debug: v.debug === true,
     echo: v.echo === true,
     help: v.help === true,
   };

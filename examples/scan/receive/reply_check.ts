@@ -20,13 +20,14 @@
  * @module
  */
 
-import { SipKey, synCookie4, synCookie6 } from "../../siphash/mod.ts";
-import type { ParsedFrame } from "../../packet/mod.ts";
+import { PORT_PROTOCOL_BASE } from "../../../blackrock/mod.ts";
+import { SipKey, synCookie4, synCookie6 } from "../../../siphash/mod.ts";
+import type { ParsedFrame } from "../../../packet/mod.ts";
 import {
   ICMP_ECHO_PORT,
   type LinkConfig,
   type TargetSpec,
-} from "./engine_shared.ts";
+} from "../engine/shared.ts";
 
 /** The frame is not for us (or not a reply we report). */
 export const IGNORE = 0;
@@ -35,18 +36,18 @@ export const RESULT = 1;
 /** Looked like a reply to us, but the cookie was wrong. */
 export const BAD_COOKIE = 2;
 
-/** Protocol codes, in the order of the result record (result.ts). */
-export const Proto = { TCP: 0, UDP: 1, SCTP: 2, ICMP: 3 } as const;
-/** Reason codes, in the order of the result record (result.ts). */
-export const Reason = {
-  SYN_ACK: 0,
-  RST: 1,
-  UDP_RESPONSE: 2,
-  ICMP_PORT_UNREACHABLE: 3,
-  ECHO_REPLY: 4,
-} as const;
+// The result record's code tables (engine/result.ts owns them).
+export {
+  ProtocolCode as Proto,
+  ReasonCode as Reason,
+} from "../engine/result.ts";
+import {
+  ProtocolCode as Proto,
+  ReasonCode as Reason,
+  type ResultFields,
+} from "../engine/result.ts";
 
-const UDP_BASE = 65536;
+const UDP_BASE = PORT_PROTOCOL_BASE.udp;
 const SYN = 0x02, RST = 0x04, ACK = 0x10;
 
 /**
@@ -54,13 +55,13 @@ const SYN = 0x02, RST = 0x04, ACK = 0x10;
  * {@link ReplyChecker.check} returns {@link RESULT}, the public fields
  * describe the result. No allocation per frame.
  */
-export class ReplyChecker {
+export class ReplyChecker implements ResultFields {
   /** Result: 4 or 6. */
   version = 4;
   /** Result: the target's IPv4 address (unsigned) when version is 4. */
-  ip4 = 0;
+  ipv4 = 0;
   /** Result: offset of the target's IPv6 address in the frame (version 6). */
-  ip6Offset = 0;
+  ipv6Offset = 0;
   /** Result: port number (0 for ICMP echo). */
   port = 0;
   /** Result: the encoded port (UDP + 65536, echo = ICMP_ECHO_PORT), for dedup. */
@@ -75,8 +76,8 @@ export class ReplyChecker {
   ttl = 0;
 
   readonly #key: SipKey;
-  readonly #me4: number;
-  readonly #me6: Uint8Array | null;
+  readonly #ourIpv4: number;
+  readonly #ourIpv6: Uint8Array | null;
   readonly #first: number;
   readonly #count: number;
   readonly #probedPort: Uint8Array;
@@ -86,8 +87,8 @@ export class ReplyChecker {
   /** Prepares the checks for a scan's link, key and targets. */
   constructor(link: LinkConfig, key: Uint8Array, targets: TargetSpec) {
     this.#key = new SipKey(key);
-    this.#me4 = link.sourceIp4 | 0;
-    this.#me6 = link.sourceIp6;
+    this.#ourIpv4 = link.sourceIpv4 | 0;
+    this.#ourIpv6 = link.sourceIpv6;
     this.#first = link.sourcePortFirst;
     this.#count = link.sourcePortCount;
     this.#probedPort = new Uint8Array(ICMP_ECHO_PORT + 1);
@@ -121,12 +122,18 @@ export class ReplyChecker {
 
   #cookie(frame: Uint8Array, parsed: ParsedFrame, port: number): number {
     return parsed.ipVersion === 4
-      ? synCookie4(parsed.ip4Source, port, this.#me4, this.#first, this.#key)
+      ? synCookie4(
+        parsed.ip4Source,
+        port,
+        this.#ourIpv4,
+        this.#first,
+        this.#key,
+      )
       : synCookie6(
         frame,
         parsed.ip6SourceOffset,
         port,
-        this.#me6!,
+        this.#ourIpv6!,
         0,
         this.#first,
         this.#key,
@@ -135,9 +142,10 @@ export class ReplyChecker {
 
   #toUs(frame: Uint8Array, parsed: ParsedFrame): boolean {
     if (parsed.ipVersion === 4) {
-      return this.#me4 !== -1 && (parsed.ip4Destination | 0) === this.#me4;
+      return this.#ourIpv4 !== -1 &&
+        (parsed.ip4Destination | 0) === this.#ourIpv4;
     }
-    const me = this.#me6;
+    const me = this.#ourIpv6;
     if (me === null) return false;
     const at = parsed.ip6DestinationOffset;
     for (let i = 0; i < 16; i++) if (frame[at + i] !== me[i]) return false;
@@ -146,8 +154,8 @@ export class ReplyChecker {
 
   #setTarget(parsed: ParsedFrame, port: number, encoded: number): void {
     this.version = parsed.ipVersion;
-    this.ip4 = parsed.ip4Source;
-    this.ip6Offset = parsed.ip6SourceOffset;
+    this.ipv4 = parsed.ip4Source;
+    this.ipv6Offset = parsed.ip6SourceOffset;
     this.port = port;
     this.encodedPort = encoded;
     this.ttl = parsed.ttl;
@@ -241,7 +249,7 @@ export class ReplyChecker {
       const quotedSource = (frame[quoted + 12] << 24) |
         (frame[quoted + 13] << 16) | (frame[quoted + 14] << 8) |
         frame[quoted + 15];
-      if (quotedSource !== this.#me4) return IGNORE;
+      if (quotedSource !== this.#ourIpv4) return IGNORE;
       const target = parsed.quotedIp4Destination;
       if (this.#probedPort[UDP_BASE + port] === 0 || !this.#isTarget4(target)) {
         return BAD_COOKIE;
@@ -249,13 +257,13 @@ export class ReplyChecker {
       cookie = synCookie4(
         target,
         UDP_BASE + port,
-        this.#me4,
+        this.#ourIpv4,
         this.#first,
         this.#key,
       );
-      this.ip4 = target;
+      this.ipv4 = target;
     } else {
-      const me = this.#me6!;
+      const me = this.#ourIpv6!;
       for (let i = 0; i < 16; i++) {
         if (frame[quoted + 8 + i] !== me[i]) return IGNORE;
       }
@@ -269,7 +277,7 @@ export class ReplyChecker {
         this.#first,
         this.#key,
       );
-      this.ip6Offset = quoted + 24;
+      this.ipv6Offset = quoted + 24;
     }
     if (srcPort !== this.#expectedPort(cookie)) return BAD_COOKIE;
     this.version = parsed.ipVersion;

@@ -6,8 +6,8 @@
  * @module
  */
 
-import { Daemon, runCommand, sleep } from "./lab_run.ts";
-import { listeningSockets } from "./lab_net.ts";
+import { Daemon, runCommand, sleep } from "./run.ts";
+import { listeningSockets } from "./net.ts";
 
 /** What listens on a port. */
 export type LabServiceKind = "http" | "tls" | "banner" | "dns";

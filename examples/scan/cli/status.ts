@@ -17,7 +17,7 @@
  * @module
  */
 
-import type { ScanSummary } from "./result.ts";
+import type { ScanSummary } from "../engine/result.ts";
 
 /** Progress at one moment: plain counters the scan already keeps. */
 export interface StatusSnapshot {

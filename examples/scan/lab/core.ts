@@ -18,20 +18,20 @@ import {
   labHostIp6,
   type LabNamespaces,
   removeNamespaceConfig,
-} from "./lab_net.ts";
+} from "./net.ts";
 import {
   LAB_DEFAULT_SERVICES,
   type LabService,
   makeCertificate,
   startHostServices,
-} from "./lab_services.ts";
+} from "./services.ts";
 import {
   type CommandOutput,
   type Daemon,
   ip,
   runCommand,
   stopChild,
-} from "./lab_run.ts";
+} from "./run.ts";
 
 /** How to build a lab. Every field is optional. */
 export interface LabSpec {

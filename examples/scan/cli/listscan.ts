@@ -5,8 +5,8 @@
  * @module
  */
 
-import { PortList, type ScanOrder, Target } from "../../blackrock/mod.ts";
-import { formatIpv4, formatIpv6 } from "../../packet/mod.ts";
+import { PortList, type ScanOrder, Target } from "../../../blackrock/mod.ts";
+import { formatIpv4, formatIpv6 } from "../../../packet/mod.ts";
 
 /** Where output goes: anything with a synchronous, possibly partial write. */
 export interface SyncWriter {

@@ -14,7 +14,7 @@
  * @module
  */
 
-import { createLab, type Lab, type LabSpec } from "./lab_core.ts";
+import { createLab, type Lab, type LabSpec } from "./core.ts";
 import {
   compareWithTruth,
   type Finding,
@@ -22,10 +22,10 @@ import {
   type LabComparison,
   parseScanOutput,
   type ScanScope,
-} from "./lab_results.ts";
-import { stopChild } from "./lab_run.ts";
-import { type Probe, readProbes, startCapture } from "./lab_capture.ts";
-import { TargetSet } from "../../blackrock/mod.ts";
+} from "./results.ts";
+import { stopChild } from "./run.ts";
+import { type Probe, readProbes, startCapture } from "./capture.ts";
+import { TargetSet } from "../../../blackrock/mod.ts";
 
 export {
   cleanupStaleLabs,
@@ -35,20 +35,20 @@ export {
   type LabOpenPort,
   type LabSpec,
   withLab,
-} from "./lab_core.ts";
+} from "./core.ts";
 export {
   LAB_DEFAULT_SERVICES,
   type LabService,
   type LabServiceKind,
-} from "./lab_services.ts";
-export { type LabNamespaces } from "./lab_net.ts";
-export { type CommandOutput } from "./lab_run.ts";
+} from "./services.ts";
+export { type LabNamespaces } from "./net.ts";
+export { type CommandOutput } from "./run.ts";
 export {
   auditProbes,
   type Probe,
   type ProbeAudit,
   probeKey,
-} from "./lab_capture.ts";
+} from "./capture.ts";
 export {
   type Finding,
   findingKey,
@@ -56,11 +56,11 @@ export {
   type ScanScope,
   scopeTest,
   targetKeys,
-} from "./lab_results.ts";
+} from "./results.ts";
 
 /** The scanner script, next to this directory. */
 export const SCAN_SCRIPT: string =
-  new URL("../scan.ts", import.meta.url).pathname;
+  new URL("../../scan.ts", import.meta.url).pathname;
 
 /** How {@link runLab} scans. Every field is optional. */
 export interface RunLabOptions {
@@ -376,7 +376,7 @@ export async function runLabCli(argv: string[]): Promise<number> {
       else if (a === "--no-banners") options.banners = false;
       else if (a === "--masscan") options.masscan = true;
       else if (a === "--cleanup") {
-        const { cleanupStaleLabs } = await import("./lab_core.ts");
+        const { cleanupStaleLabs } = await import("./core.ts");
         const removed = await cleanupStaleLabs();
         console.log(`removed ${removed.length} stale lab namespaces`);
         return 0;

@@ -7,11 +7,11 @@
  * @module
  */
 
-import { PcapReader } from "../../drivers/pcap_file.ts";
-import { ParsedFrame, parseFrame } from "../../packet/parse.ts";
-import { formatIpv4, formatIpv6 } from "../../packet/address.ts";
-import type { Lab } from "./lab_core.ts";
-import { stopChild } from "./lab_run.ts";
+import { PcapReader } from "../../../drivers/pcap_file.ts";
+import { ParsedFrame, parseFrame } from "../../../packet/parse.ts";
+import { formatIpv4, formatIpv6 } from "../../../packet/address.ts";
+import type { Lab } from "./core.ts";
+import { stopChild } from "./run.ts";
 
 /** A running capture: see {@link startCapture}. */
 export interface Capture {

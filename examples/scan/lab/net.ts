@@ -21,7 +21,7 @@
  * @module
  */
 
-import { inNs, ip, runCommand, sleep } from "./lab_run.ts";
+import { inNs, ip, runCommand, sleep } from "./run.ts";
 
 /** Fixed addressing of every lab (labs differ only in namespace names). */
 export const LAB_ADDRESSES = {
@@ -103,11 +103,38 @@ export async function removeNamespaceConfig(name: string): Promise<void> {
 }
 
 /**
+ * `ip` with arguments written as in a shell: each part is split on spaces
+ * (names and addresses never contain one), so a lab step reads as the
+ * command it runs.
+ */
+function ipSh(...parts: string[]): Promise<string> {
+  return ip(...parts.flatMap((p) => p.split(" ")));
+}
+
+/**
  * Creates the namespaces, links, addresses and routes of a lab. On failure
  * the caller deletes whatever namespaces exist ({@link allNamespaces}).
  */
 export async function buildLabNetwork(ns: LabNamespaces): Promise<void> {
-  const a = LAB_ADDRESSES;
+  await createNamespaces(ns);
+  const vethEnds = [
+    ...await linkScanner(ns),
+    ...await linkHosts(ns),
+  ];
+  for (const [name, dev] of vethEnds) {
+    // veth leaves TCP/UDP checksums to "hardware" by default: frames would
+    // cross the link with unfinished checksums, which neither a real NIC nor
+    // a capture shows. Software checksums make every frame final.
+    await inNs(name, "ethtool", "-K", dev, "tx", "off");
+    await ip("-n", name, "link", "set", dev, "up");
+  }
+  await ip("-n", ns.router, "link", "set", "br0", "up");
+  await addRoutes(ns);
+  await waitForCarrier(vethEnds);
+}
+
+/** Every namespace, quiet (no DAD, no router solicitations); the router forwards. */
+async function createNamespaces(ns: LabNamespaces): Promise<void> {
   for (const name of allNamespaces(ns)) {
     await ip("netns", "add", name);
     await isolateResolver(name);
@@ -127,174 +154,61 @@ export async function buildLabNetwork(ns: LabNamespaces): Promise<void> {
     "net.ipv4.ip_forward=1",
     "net.ipv6.conf.all.forwarding=1",
   );
+}
 
-  // Scanner link.
-  await ip(
-    "link",
-    "add",
-    LAB_ADAPTER,
-    "netns",
-    ns.scanner,
-    "address",
-    a.adapterMac,
-    "type",
-    "veth",
-    "peer",
-    "name",
-    "up0",
-    "netns",
-    ns.router,
-    "address",
-    a.routerMac,
+/** The scanner's veth to the router; returns its two ends. */
+async function linkScanner(ns: LabNamespaces): Promise<[string, string][]> {
+  const a = LAB_ADDRESSES;
+  await ipSh(
+    `link add ${LAB_ADAPTER} netns ${ns.scanner} address ${a.adapterMac}`,
+    `type veth peer name up0 netns ${ns.router} address ${a.routerMac}`,
   );
-  await ip(
-    "-n",
-    ns.scanner,
-    "addr",
-    "add",
-    "198.18.0.2/24",
-    "dev",
-    LAB_ADAPTER,
-  );
-  await ip(
-    "-n",
-    ns.scanner,
-    "addr",
-    "add",
-    "2001:2::2/64",
-    "dev",
-    LAB_ADAPTER,
-    "nodad",
-  );
-  await ip("-n", ns.router, "addr", "add", "198.18.0.1/24", "dev", "up0");
-  await ip(
-    "-n",
-    ns.router,
-    "addr",
-    "add",
-    "2001:2::1/64",
-    "dev",
-    "up0",
-    "nodad",
-  );
+  await ipSh(`-n ${ns.scanner} addr add 198.18.0.2/24 dev ${LAB_ADAPTER}`);
+  await ipSh(`-n ${ns.scanner} addr add 2001:2::2/64 dev ${LAB_ADAPTER} nodad`);
+  await ipSh(`-n ${ns.router} addr add 198.18.0.1/24 dev up0`);
+  await ipSh(`-n ${ns.router} addr add 2001:2::1/64 dev up0 nodad`);
+  return [[ns.scanner, LAB_ADAPTER], [ns.router, "up0"]];
+}
 
-  // Hosts' bridge.
-  await ip(
-    "-n",
-    ns.router,
-    "link",
-    "add",
-    "br0",
-    "address",
-    "02:00:5a:1a:01:01",
-    "type",
-    "bridge",
-  );
-  await ip("-n", ns.router, "addr", "add", "198.18.1.1/24", "dev", "br0");
-  await ip(
-    "-n",
-    ns.router,
-    "addr",
-    "add",
-    "2001:2:0:1::1/64",
-    "dev",
-    "br0",
-    "nodad",
-  );
-  const vethEnds: [string, string][] = [[ns.scanner, LAB_ADAPTER], [
-    ns.router,
-    "up0",
-  ]];
+/** The router's bridge and one veth per host on it; returns the veth ends. */
+async function linkHosts(ns: LabNamespaces): Promise<[string, string][]> {
+  const r = ns.router;
+  await ipSh(`-n ${r} link add br0 address 02:00:5a:1a:01:01 type bridge`);
+  await ipSh(`-n ${r} addr add 198.18.1.1/24 dev br0`);
+  await ipSh(`-n ${r} addr add 2001:2:0:1::1/64 dev br0 nodad`);
+  const ends: [string, string][] = [];
   for (let i = 0; i < ns.hosts.length; i++) {
-    const port = `h${i + 1}`;
-    await ip(
-      "link",
-      "add",
-      "eth0",
-      "netns",
-      ns.hosts[i],
-      "address",
-      hostMac(i),
-      "type",
-      "veth",
-      "peer",
-      "name",
-      port,
-      "netns",
-      ns.router,
+    const host = ns.hosts[i], port = `h${i + 1}`;
+    await ipSh(
+      `link add eth0 netns ${host} address ${hostMac(i)}`,
+      `type veth peer name ${port} netns ${r}`,
     );
-    await ip("-n", ns.router, "link", "set", port, "master", "br0");
-    await ip(
-      "-n",
-      ns.hosts[i],
-      "addr",
-      "add",
-      `${labHostIp(i)}/24`,
-      "dev",
-      "eth0",
-    );
-    await ip(
-      "-n",
-      ns.hosts[i],
-      "addr",
-      "add",
-      `${labHostIp6(i)}/64`,
-      "dev",
-      "eth0",
-      "nodad",
-    );
-    vethEnds.push([ns.hosts[i], "eth0"], [ns.router, port]);
+    await ipSh(`-n ${r} link set ${port} master br0`);
+    await ipSh(`-n ${host} addr add ${labHostIp(i)}/24 dev eth0`);
+    await ipSh(`-n ${host} addr add ${labHostIp6(i)}/64 dev eth0 nodad`);
+    ends.push([host, "eth0"], [r, port]);
   }
-  for (const [name, dev] of vethEnds) {
-    // veth leaves TCP/UDP checksums to "hardware" by default: frames would
-    // cross the link with unfinished checksums, which neither a real NIC nor
-    // a capture shows. Software checksums make every frame final.
-    await inNs(name, "ethtool", "-K", dev, "tx", "off");
-    await ip("-n", name, "link", "set", dev, "up");
-  }
-  await ip("-n", ns.router, "link", "set", "br0", "up");
+  return ends;
+}
 
-  // Routes: everything via the lab router, which has nowhere else to send.
-  await ip("-n", ns.scanner, "route", "add", "default", "via", a.routerIp);
-  await ip(
-    "-n",
-    ns.scanner,
-    "-6",
-    "route",
-    "add",
-    "default",
-    "via",
-    a.routerIp6,
-  );
+/**
+ * Routes: everything via the lab router, which has nowhere else to send;
+ * the router knows the scanner's (foreign) source addresses statically.
+ */
+async function addRoutes(ns: LabNamespaces): Promise<void> {
+  const a = LAB_ADDRESSES;
+  await ipSh(`-n ${ns.scanner} route add default via ${a.routerIp}`);
+  await ipSh(`-n ${ns.scanner} -6 route add default via ${a.routerIp6}`);
   for (const host of ns.hosts) {
-    await ip("-n", host, "route", "add", "default", "via", a.hostGateway);
-    await ip(
-      "-n",
-      host,
-      "-6",
-      "route",
-      "add",
-      "default",
-      "via",
-      a.hostGateway6,
-    );
+    await ipSh(`-n ${host} route add default via ${a.hostGateway}`);
+    await ipSh(`-n ${host} -6 route add default via ${a.hostGateway6}`);
   }
   for (const adapterIp of [a.adapterIp, a.adapterIp6]) {
-    await ip(
-      "-n",
-      ns.router,
-      "neigh",
-      "replace",
-      adapterIp,
-      "lladdr",
-      a.adapterMac,
-      "dev",
-      "up0",
-      "nud",
-      "permanent",
+    await ipSh(
+      `-n ${ns.router} neigh replace ${adapterIp} lladdr ${a.adapterMac}`,
+      "dev up0 nud permanent",
     );
   }
-  await waitForCarrier(vethEnds);
 }
 
 /** veth carrier comes up asynchronously; frames sent before then are lost. */

@@ -42,6 +42,18 @@ export interface ScanResult {
 /** Bytes per result record in the result ring. */
 export const RESULT_RECORD_SIZE = 48;
 
+/** Protocol codes of the result record; the names are {@linkcode ResultProtocol}'s. */
+export const ProtocolCode = { TCP: 0, UDP: 1, SCTP: 2, ICMP: 3 } as const;
+/** Reason codes of the result record; the names are {@linkcode ResultReason}'s. */
+export const ReasonCode = {
+  SYN_ACK: 0,
+  RST: 1,
+  UDP_RESPONSE: 2,
+  ICMP_PORT_UNREACHABLE: 3,
+  ECHO_REPLY: 4,
+} as const;
+
+// Indexed by code: the one mapping between codes and names.
 const PROTOCOLS: readonly ResultProtocol[] = ["tcp", "udp", "sctp", "icmp"];
 const REASONS: readonly ResultReason[] = [
   "syn-ack",
@@ -52,27 +64,70 @@ const REASONS: readonly ResultReason[] = [
 ];
 
 /**
- * Writes `r` as a record at `bytes[offset..offset+48)`:
- * version u8 | protocol u8 | reason u8 | ttl u8 | port u16 | open u8 | pad u8 |
- * ipv4 u32 | ipv6 16 bytes | timestamp f64 | pad to 48. Little-endian.
+ * A result as the receive Worker has it: codes, and the IPv6 address as an
+ * offset into the reply frame (the reply checker's fields), so that writing
+ * a record allocates nothing.
  */
-export function encodeResult(
-  r: ScanResult,
-  view: DataView,
-  offset: number,
-): void {
-  view.setUint8(offset, r.version);
-  view.setUint8(offset + 1, PROTOCOLS.indexOf(r.protocol));
-  view.setUint8(offset + 2, REASONS.indexOf(r.reason));
-  view.setUint8(offset + 3, r.ttl);
-  view.setUint16(offset + 4, r.port, true);
-  view.setUint8(offset + 6, r.status === "open" ? 1 : 0);
-  view.setUint32(offset + 8, r.ipv4 >>> 0, true);
-  for (let i = 0; i < 16; i++) view.setUint8(offset + 12 + i, r.ipv6[i]);
-  view.setFloat64(offset + 32, r.timestamp, true);
+export interface ResultFields {
+  /** 4 or 6. */
+  version: number;
+  /** A {@linkcode ProtocolCode}. */
+  protocol: number;
+  /** A {@linkcode ReasonCode}. */
+  reason: number;
+  /** TTL / hop limit of the reply. */
+  ttl: number;
+  /** Port number. */
+  port: number;
+  /** True for open. */
+  open: boolean;
+  /** The target's IPv4 address (version 4). */
+  ipv4: number;
+  /** Offset of the target's IPv6 address in the frame (version 6). */
+  ipv6Offset: number;
 }
 
-/** Reads a record written by {@link encodeResult} into `out` (reused). */
+/**
+ * Writes a record at `view[offset..offset+48)`:
+ * version u8 | protocol u8 | reason u8 | ttl u8 | port u16 | open u8 | pad u8 |
+ * ipv4 u32 | ipv6 16 bytes | timestamp f64 | pad to 48. Little-endian. The
+ * IPv6 address is copied from `frame` at `fields.ipv6Offset`.
+ *
+ * @example
+ * ```ts
+ * import { decodeResult, encodeResultRecord, newResult, ProtocolCode, ReasonCode, RESULT_RECORD_SIZE } from "./result.ts";
+ * const view = new DataView(new ArrayBuffer(RESULT_RECORD_SIZE));
+ * encodeResultRecord(view, 0, {
+ *   version: 4, protocol: ProtocolCode.TCP, reason: ReasonCode.SYN_ACK, ttl: 64,
+ *   port: 80, open: true, ipv4: 0xc6120002, ipv6Offset: 0,
+ * }, new Uint8Array(0), 1.5);
+ * decodeResult(view, 0, newResult()).reason; // "syn-ack"
+ * ```
+ */
+export function encodeResultRecord(
+  view: DataView,
+  offset: number,
+  fields: ResultFields,
+  frame: Uint8Array,
+  timestamp: number,
+): void {
+  const v6 = fields.version === 6;
+  view.setUint8(offset, fields.version);
+  view.setUint8(offset + 1, fields.protocol);
+  view.setUint8(offset + 2, fields.reason);
+  view.setUint8(offset + 3, fields.ttl);
+  view.setUint16(offset + 4, fields.port, true);
+  view.setUint8(offset + 6, fields.open ? 1 : 0);
+  view.setUint8(offset + 7, 0);
+  view.setUint32(offset + 8, v6 ? 0 : fields.ipv4 >>> 0, true);
+  const at = fields.ipv6Offset;
+  for (let i = 0; i < 16; i++) {
+    view.setUint8(offset + 12 + i, v6 ? frame[at + i] : 0);
+  }
+  view.setFloat64(offset + 32, timestamp, true);
+}
+
+/** Reads a record written by {@linkcode encodeResultRecord} into `out` (reused). */
 export function decodeResult(
   view: DataView,
   offset: number,

@@ -12,8 +12,13 @@ import {
   type AddressRange,
   parseAddressRange,
   TargetSet,
-} from "../../blackrock/mod.ts";
-import { RESERVED_RANGES, type ScanConfig, UsageError } from "./config.ts";
+} from "../../../blackrock/mod.ts";
+import {
+  isInputError,
+  RESERVED_RANGES,
+  type ScanConfig,
+  UsageError,
+} from "./config.ts";
 
 /** The scan's targets after the safety rules, and what they removed. */
 export interface SafeTargets {
@@ -45,7 +50,8 @@ export function buildSafeTargets(config: ScanConfig): SafeTargets {
     include = config.include.map(parseAddressRange);
     exclude = config.exclude.map(parseAddressRange);
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    if (!isInputError(e)) throw e;
+    throw new UsageError(e.message, { cause: e });
   }
   const notes: string[] = [];
   for (const [cidr, why] of RESERVED_RANGES) {
@@ -65,7 +71,8 @@ export function buildSafeTargets(config: ScanConfig): SafeTargets {
       ports: config.ping ? "0" : config.ports,
     });
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    if (!isInputError(e)) throw e;
+    throw new UsageError(e.message, { cause: e });
   }
   if (
     targets.ipv4Count > LARGE_SCAN_ADDRESSES && !config.excludeGiven &&

@@ -1,0 +1,42 @@
+/**
+ * Running a command from a test or a script: its stdout as text, or an
+ * Error with its stderr when it fails. One helper instead of a copy per
+ * file.
+ *
+ * @module
+ */
+
+const DECODER = new TextDecoder();
+
+/** Options of {@linkcode run}. */
+export interface RunOptions {
+  /** Throw when the command fails (default true). */
+  check?: boolean;
+  /** Working directory. */
+  cwd?: string;
+}
+
+/**
+ * Runs `cmd[0]` with `cmd[1..]`; resolves to its stdout. Throws an Error
+ * naming the command, with its stderr, when it fails and `check` is on.
+ */
+export async function run(
+  cmd: string[],
+  options: RunOptions = {},
+): Promise<string> {
+  const out = await new Deno.Command(cmd[0], {
+    args: cmd.slice(1),
+    cwd: options.cwd,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if ((options.check ?? true) && !out.success) {
+    throw new Error(`${cmd.join(" ")} failed: ${DECODER.decode(out.stderr)}`);
+  }
+  return DECODER.decode(out.stdout);
+}
+
+/** Runs `script` with `bash -euo pipefail -c` in `cwd`; resolves to its stdout. */
+export function sh(script: string, cwd?: string): Promise<string> {
+  return run(["bash", "-euo", "pipefail", "-c", script], { cwd });
+}
