@@ -286,7 +286,7 @@ async function main(args: string[]): Promise<number> {
   const { event, why } = await chooseEvent();
   console.error(`profile: sampling with ${event} (${why})`);
   await Deno.mkdir(o.out, { recursive: true });
-  const cwd = await Deno.makeTempDir({ prefix: "zon-profile-" }); // paused.conf goes here
+  const cwd = await Deno.makeTempDir({ prefix: `zon-profile-${Deno.pid}-` }); // paused.conf goes here
   const kids = new Children();
   const onSignal = () => {
     console.error(

@@ -87,7 +87,7 @@ export function readParanoid(): number {
 /** Turns a failed perf's stderr into what to do about it. */
 export function explainPerfFailure(what: string, stderr: string): string {
   if (
-    /perf_event_paranoid|Permission denied|EACCES|Operation not permitted|EPERM/i
+    /perf_event_paranoid|No permission|Permission denied|Access to performance monitoring|EACCES|Operation not permitted|EPERM/i
       .test(stderr)
   ) {
     return `${what}: no permission to sample (${
