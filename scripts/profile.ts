@@ -38,6 +38,7 @@ import {
   cpuMHz,
   Interrupted,
   linkCounters,
+  linkFacts,
   loadAverage,
   senderCommand,
   SENDERS,
@@ -51,9 +52,11 @@ import {
   checkPerf,
   chooseEvent,
   explainPerfFailure,
+  parseStat,
   ProfileError,
   recordCommand,
   script,
+  statCommand,
 } from "./profile_perf.ts";
 import {
   type SenderResult,
@@ -192,6 +195,7 @@ async function profileSender(
         explainPerfFailure(`perf record -p ${pid} (${driver})`, rec.stderr),
       );
     }
+    const syscalls = await syscallsPerFrame(kids, pid, pair, cwd);
     await stopChild(sender);
     const text = await script(data);
     if (o.keepScript) {
@@ -218,6 +222,7 @@ async function profileSender(
       roles,
       transmit: txTid === undefined ? null : threadProfile(samples, txTid),
       mhz: cpuMHz(),
+      syscalls,
       files: {
         svg: `${driver}.svg`,
         folded: `${driver}.folded`,
@@ -230,6 +235,33 @@ async function profileSender(
     await sender.output.catch(() => {});
     await Deno.remove(map).catch(() => {}); // V8's perf map: ours, never leave it
   }
+}
+
+/**
+ * A second, shorter window after the sampled one (so tracepoints do not
+ * perturb the profile): sendto calls and all syscalls per frame the peer got.
+ */
+async function syscallsPerFrame(
+  kids: Children,
+  pid: number,
+  pair: VethPair,
+  cwd: string,
+): Promise<SenderResult["syscalls"]> {
+  const c0 = await linkCounters(pair.nsB, pair.ifB);
+  const t0 = performance.now();
+  const stat = await kids.spawn(statCommand(pid, 1), cwd).output;
+  const c1 = await linkCounters(pair.nsB, pair.ifB);
+  const seconds = (performance.now() - t0) / 1000;
+  if (kids.aborted) throw new Interrupted();
+  const counts = parseStat(stat.stderr);
+  // perf counts for its `sleep 1` only, not its own start: frames over that
+  // second at the rate of the whole window around it.
+  const frames = (c1.rxPackets - c0.rxPackets) / seconds;
+  if (counts === null || frames <= 0) return null;
+  return {
+    sendto: counts.get("syscalls:sys_enter_sendto")! / frames,
+    all: counts.get("raw_syscalls:sys_enter")! / frames,
+  };
 }
 
 async function writeOutputs(
@@ -286,6 +318,7 @@ async function main(args: string[]): Promise<number> {
   const { event, why } = await chooseEvent();
   console.error(`profile: sampling with ${event} (${why})`);
   await Deno.mkdir(o.out, { recursive: true });
+  o.out = Deno.realPathSync(o.out); // perf runs in a temporary cwd
   const cwd = await Deno.makeTempDir({ prefix: `zon-profile-${Deno.pid}-` }); // paused.conf goes here
   const kids = new Children();
   const onSignal = () => {
@@ -299,8 +332,10 @@ async function main(args: string[]): Promise<number> {
   }
   const folded = new Map<string, Map<string, number>>();
   const results: SenderResult[] = [];
+  let link = "";
   try {
     await withVethPair(async (pair) => {
+      link = await linkFacts(pair);
       for (const driver of o.drivers) {
         console.error(
           `profile: ${driver}: starting, then ${o.seconds} s of perf record`,
@@ -346,6 +381,7 @@ async function main(args: string[]): Promise<number> {
     event,
     frequency: o.frequency,
     seconds: o.seconds,
+    link,
     cpu:
       `${cpuModel()}, ${navigator.hardwareConcurrency} cores, ${cpuMHz()} MHz`,
   });

@@ -225,3 +225,37 @@ export function loadAverage(): string {
     " ",
   );
 }
+
+/**
+ * The sender interface's driver and the offloads that decide what the
+ * kernel does per frame (`ethtool -i`, `ethtool -k` inside the namespace).
+ */
+export async function linkFacts(pair: VethPair): Promise<string> {
+  const ethtool = async (flag: string) => {
+    const o = await new Deno.Command("ip", {
+      args: ["netns", "exec", pair.nsA, "ethtool", flag, pair.ifA],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!o.success) {
+      throw new ProfileError(
+        `ethtool ${flag} ${pair.ifA} failed (${
+          new TextDecoder().decode(o.stderr).trim()
+        }): install Debian's ethtool (\`./run profile\` does)`,
+      );
+    }
+    return new TextDecoder().decode(o.stdout);
+  };
+  const driver = /^driver: (.*)$/m.exec(await ethtool("-i"))?.[1] ?? "?";
+  const features = await ethtool("-k");
+  const wanted = [
+    "tx-checksumming",
+    "scatter-gather",
+    "generic-segmentation-offload",
+    "generic-receive-offload",
+  ];
+  const on = wanted.map((f) =>
+    `${f} ${new RegExp(`^${f}: (\\w+)`, "m").exec(features)?.[1] ?? "?"}`
+  );
+  return `driver ${driver} (\`ethtool -i\`); ${on.join(", ")} (\`ethtool -k\`)`;
+}

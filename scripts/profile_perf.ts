@@ -235,3 +235,48 @@ export async function reportKernelShare(
   }
   return kernel / all * 100;
 }
+
+/** The syscall counters {@link countSyscalls} reads. */
+export const SYSCALL_EVENTS = [
+  "syscalls:sys_enter_sendto",
+  "raw_syscalls:sys_enter",
+];
+
+/** `perf stat -x, -e EVENTS -p PID -- sleep S`: counts syscalls over a window. */
+export function statCommand(pid: number, seconds: number): string[] {
+  return [
+    perfBinary(),
+    "stat",
+    "-x,",
+    "-e",
+    SYSCALL_EVENTS.join(","),
+    "-p",
+    String(pid),
+    "--",
+    "sleep",
+    String(seconds),
+  ];
+}
+
+/**
+ * The count of each of {@link SYSCALL_EVENTS} from `perf stat -x,`'s stderr,
+ * or null when perf could not count them all (no tracefs here).
+ *
+ * @example
+ * ```ts
+ * import { parseStat } from "./profile_perf.ts";
+ * const text = "12,,syscalls:sys_enter_sendto,1000,100.00,,\n" +
+ *   "40,,raw_syscalls:sys_enter,1000,100.00,,\n";
+ * console.log(parseStat(text)?.get("syscalls:sys_enter_sendto")); // 12
+ * ```
+ */
+export function parseStat(stderr: string): Map<string, number> | null {
+  const counts = new Map<string, number>();
+  for (const line of stderr.split("\n")) {
+    const f = line.split(",");
+    if (f.length > 3 && SYSCALL_EVENTS.includes(f[2]) && /^\d+$/.test(f[0])) {
+      counts.set(f[2], Number(f[0]));
+    }
+  }
+  return counts.size === SYSCALL_EVENTS.length ? counts : null;
+}

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Sample } from "./profile_collapse.ts";
+import type { Frame, Sample } from "./profile_collapse.ts";
 import type { ThreadCpu } from "./profile_link.ts";
 
 /** What a thread does. */
@@ -70,7 +70,45 @@ export interface ThreadProfile {
   kernelShare: number;
   topKernel: SelfTime[];
   topUser: SelfTime[];
+  /** % of the thread's samples with each of {@link PATHS} anywhere in the stack. */
+  inclusive: number[];
 }
+
+/**
+ * Where the transmit thread's time goes, inclusive (a sample counts for
+ * every row whose function is anywhere in its stack, so rows overlap): the
+ * article's marked kernel functions and what a veth adds.
+ */
+export const PATHS: [string, (f: Frame) => boolean][] = [
+  [
+    "in a syscall (`entry_SYSCALL_64*`)",
+    (f) => /^entry_SYSCALL_64/.test(f.name),
+  ],
+  ["`packet_sendmsg` (AF_PACKET send)", (f) => f.name === "packet_sendmsg"],
+  [
+    "`sock_alloc_send_pskb` (sk_buff allocation)",
+    (f) => f.name === "sock_alloc_send_pskb",
+  ],
+  [
+    "`dev_queue_xmit_nit` (a copy to each packet tap)",
+    (f) => f.name === "dev_queue_xmit_nit",
+  ],
+  [
+    "`veth_xmit` (the veth hands the frame over)",
+    (f) => f.name === "veth_xmit",
+  ],
+  [
+    "`net_rx_action` (the peer's receive, in softirq on this CPU)",
+    (f) => f.name === "net_rx_action",
+  ],
+  [
+    "`consume_skb`, `kfree_skb*`, `skb_release_*` (freeing sk_buffs)",
+    (f) =>
+      /^(consume_skb|kfree_skb\w*|__kfree_skb|skb_release_\w+|napi_consume_skb|skb_defer_free_flush)$/
+        .test(f.name),
+  ],
+  ["JavaScript (any JIT frame)", (f) => f.kind === "jit"],
+];
 
 /**
  * The kernel share (by period, as `perf report` weighs samples) and the top
@@ -108,6 +146,11 @@ export function threadProfile(
     kernelShare: all ? kernel / all * 100 : 0,
     topKernel: top(selfK),
     topUser: top(selfU),
+    inclusive: PATHS.map(([, match]) => {
+      let n = 0;
+      for (const s of samples) if (s.tid === tid && s.frames.some(match)) n++;
+      return count ? n / count * 100 : 0;
+    }),
   };
 }
 
@@ -125,6 +168,8 @@ export interface SenderResult {
   roles: Map<number, ThreadRole>;
   transmit: ThreadProfile | null;
   mhz: number;
+  /** Syscalls per frame delivered, from `perf stat` over 1 s after the sampled window. */
+  syscalls: { sendto: number; all: number } | null;
   files: { svg: string; folded: string; data: string };
 }
 
@@ -164,6 +209,7 @@ export function summaryMarkdown(
     frequency: number;
     seconds: number;
     cpu: string;
+    link: string;
   },
 ): string {
   const out: string[] = [];
@@ -171,6 +217,8 @@ export function summaryMarkdown(
   out.push(
     `Command: \`${header.command}\`; event ${header.event}, ${header.frequency} Hz, ` +
       `${header.seconds} s per sender after its first frames and a 1 s warm-up; CPU ${header.cpu}.`,
+    "",
+    `Link: a veth pair between two namespaces; sender side: ${header.link}.`,
     "",
   );
   out.push(
@@ -199,6 +247,7 @@ export function summaryMarkdown(
     "Cycles per packet: CPU MHz × busy CPU seconds (/proc, user + system) ÷ frames the peer counted; " +
       "split by the share of the transmit thread's perf samples whose leaf frame is in the kernel.",
   );
+  out.push(...inclusiveTable(results));
   for (const r of results) {
     if (!r.transmit) continue;
     out.push(
@@ -211,10 +260,10 @@ export function summaryMarkdown(
     for (let i = 0; i < 10; i++) {
       const k = r.transmit.topKernel[i], u = r.transmit.topUser[i];
       out.push(
-        `| ${i + 1} | ${k ? `\`${k.name}\`` : ""} | ${
+        `| ${i + 1} | ${k ? `\`${cell(k.name)}\`` : ""} | ${
           k ? `${k.share.toFixed(1)}%` : ""
         } | ` +
-          `${u ? `\`${u.name}\`` : ""} | ${
+          `${u ? `\`${cell(u.name)}\`` : ""} | ${
             u ? `${u.share.toFixed(1)}%` : ""
           } |`,
       );
@@ -222,4 +271,42 @@ export function summaryMarkdown(
     out.push("", `Files: ${r.files.svg}, ${r.files.folded}, ${r.files.data}`);
   }
   return out.join("\n") + "\n";
+}
+
+/** A Markdown table cell: `|` would end it. */
+function cell(s: string): string {
+  return s.replace(/\|/g, "\\|");
+}
+
+/** The transmit threads side by side: inclusive shares and syscalls per frame. */
+function inclusiveTable(results: SenderResult[]): string[] {
+  const withTx = results.filter((r) => r.transmit);
+  if (withTx.length === 0) return [];
+  const out = [
+    "",
+    "Transmit thread, % of its samples with the function anywhere in the stack (rows overlap):",
+    "",
+    `| | ${withTx.map((r) => r.label).join(" | ")} |`,
+    `| --- | ${withTx.map(() => "---:").join(" | ")} |`,
+  ];
+  PATHS.forEach(([label], i) => {
+    out.push(
+      `| ${label} | ${
+        withTx.map((r) => `${r.transmit!.inclusive[i].toFixed(1)}%`).join(" | ")
+      } |`,
+    );
+  });
+  const per = (f: (s: { sendto: number; all: number }) => number) =>
+    withTx.map((r) => r.syscalls ? f(r.syscalls).toFixed(3) : "n/a").join(
+      " | ",
+    );
+  out.push(
+    `| \`sendto\` calls per frame (\`perf stat\`, 1 s after) | ${
+      per((s) => s.sendto)
+    } |`,
+    `| syscalls per frame (\`raw_syscalls:sys_enter\`) | ${
+      per((s) => s.all)
+    } |`,
+  );
+  return out;
 }
