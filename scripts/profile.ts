@@ -65,7 +65,7 @@ import {
   type ThreadRole,
   threadRoles,
 } from "./profile_summary.ts";
-import { flameGraphSvg, MARKED, pathShares } from "./profile_svg.ts";
+import { flameGraphSvg, functionShares, MARKED } from "./profile_svg.ts";
 
 /** Parsed command line. */
 export interface ProfileOptions {
@@ -152,6 +152,13 @@ interface Recorded {
   result: SenderResult;
 }
 
+/** V8 flags for zon: name JIT frames for perf; without `--inline`, one frame per stage. */
+function zonV8Flags(o: ProfileOptions): string {
+  return o.inline
+    ? "--perf-basic-prof"
+    : "--perf-basic-prof,--no-turbo-inlining";
+}
+
 async function profileSender(
   kids: Children,
   driver: string,
@@ -160,9 +167,7 @@ async function profileSender(
   event: string,
   cwd: string,
 ): Promise<Recorded> {
-  const v8Flags = o.inline
-    ? "--perf-basic-prof"
-    : "--perf-basic-prof,--no-turbo-inlining";
+  const v8Flags = zonV8Flags(o);
   const base = (await linkCounters(pair.nsB, pair.ifB)).rxPackets;
   const sender = kids.spawn(senderCommand(driver, pair, o.rate, v8Flags), cwd);
   const pid = sender.child.pid;
@@ -368,11 +373,15 @@ async function main(args: string[]): Promise<number> {
       `${o.out}/pcap-vs-ring.svg`,
       flameGraphSvg(pcap, {
         title:
-          "zon pcap: against ring: (red: more of pcap:'s samples, blue: fewer)",
+          "zon pcap: against ring: (widths: pcap:; colour: the function's share of stacks, pcap: minus ring:)",
         subtitle:
-          "widths: pcap:; colour: share in pcap: minus share in ring:, per frame path",
+          "red: on more of pcap:'s stacks than of ring:'s; blue: on fewer (same run, same veth)",
         marked: MARKED,
-        baseline: pathShares(ring),
+        diff: {
+          mine: functionShares(pcap),
+          other: functionShares(ring),
+          otherName: "ring:",
+        },
       }),
     );
   }
@@ -382,6 +391,7 @@ async function main(args: string[]): Promise<number> {
     frequency: o.frequency,
     seconds: o.seconds,
     link,
+    v8Flags: zonV8Flags(o),
     cpu:
       `${cpuModel()}, ${navigator.hardwareConcurrency} cores, ${cpuMHz()} MHz`,
   });

@@ -210,6 +210,8 @@ export function summaryMarkdown(
     seconds: number;
     cpu: string;
     link: string;
+    /** The V8 flags zon ran with. */
+    v8Flags: string;
   },
 ): string {
   const out: string[] = [];
@@ -219,6 +221,12 @@ export function summaryMarkdown(
       `${header.seconds} s per sender after its first frames and a 1 s warm-up; CPU ${header.cpu}.`,
     "",
     `Link: a veth pair between two namespaces; sender side: ${header.link}.`,
+    "",
+    `zon ran with \`--v8-flags=${header.v8Flags}\`${
+      header.v8Flags.includes("no-turbo-inlining")
+        ? " (every stage its own frame; without inlining zon's user-space code costs more than as shipped: compare `--inline`)"
+        : " (V8's inlining on, as shipped: stages called from `transmit` are part of its frame)"
+    }.`,
     "",
   );
   out.push(

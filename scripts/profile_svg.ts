@@ -61,10 +61,16 @@ export interface FlameGraphOptions {
   /** Frames whose name matches are highlighted (the article's marked functions). */
   marked?: RegExp;
   /**
-   * Differential colouring: share of each frame in the other profile, by
-   * frame path; red where this profile spends more, blue where less.
+   * Differential colouring against another profile: {@link functionShares}
+   * of both; a frame is red where its function is on more of this profile's
+   * stacks than of the other's, blue where on fewer. (By function, not by
+   * path: the two senders enter the kernel through different libc wrappers.)
    */
-  baseline?: Map<string, number>;
+  diff?: {
+    mine: Map<string, number>;
+    other: Map<string, number>;
+    otherName: string;
+  };
 }
 
 /** The functions the article marks, and zon's stage functions. */
@@ -111,12 +117,11 @@ export function flameGraphSvg(
     `<text class="legend" x="${width / 2}" y="36" text-anchor="middle">${
       esc(options.subtitle ?? "")
     }</text>`,
-    legend(height),
+    options.diff ? diffLegend(height, options.diff.otherName) : legend(height),
   );
   const bottom = height - 24 - FRAME_H;
   const emit = (
     node: FlameNode,
-    path: string,
     x: number,
     level: number,
   ): void => {
@@ -124,13 +129,15 @@ export function flameGraphSvg(
     const y = bottom - level * FRAME_H;
     const marked = options.marked?.test(node.name) ?? false;
     const share = root.total ? node.total / root.total * 100 : 0;
-    const fill = options.baseline
-      ? diffColour(share, options.baseline.get(path) ?? 0)
-      : colour(node.name, marked);
-    const diff = options.baseline
-      ? `, ${
-        signed(share - (options.baseline.get(path) ?? 0))
-      } points vs baseline`
+    const delta = options.diff
+      ? (options.diff.mine.get(node.name) ?? 0) -
+        (options.diff.other.get(node.name) ?? 0)
+      : 0;
+    const fill = options.diff ? diffColour(delta) : colour(node.name, marked);
+    const diff = options.diff
+      ? `; on ${
+        signed(delta)
+      } points more of the stacks than in ${options.diff.otherName}`
       : "";
     out.push(
       `<g class="frame${
@@ -148,27 +155,40 @@ export function flameGraphSvg(
     let cx = x;
     for (const child of sortedChildren(node)) {
       if (child.total * scale >= minWidth) {
-        emit(child, `${path};${child.name}`, cx, level + 1);
+        emit(child, cx, level + 1);
       }
       cx += child.total * scale;
     }
     out.push(`</g>`);
   };
-  emit(root, "", 0, 0);
+  emit(root, 0, 0);
   out.push(`<script><![CDATA[${ZOOM_SCRIPT}]]></script>`, `</svg>`, "");
   return out.join("\n");
 }
 
-/** Share (%) of every frame path in a profile, for a differential graph. */
-export function pathShares(folded: Map<string, number>): Map<string, number> {
-  const root = flameTree(folded);
-  const shares = new Map<string, number>();
-  const walk = (node: FlameNode, path: string) => {
-    shares.set(path, root.total ? node.total / root.total * 100 : 0);
-    for (const c of node.children.values()) walk(c, `${path};${c.name}`);
-  };
-  walk(root, "");
-  return shares;
+/**
+ * For each function, the % of samples with it anywhere on the stack (each
+ * stack counted once per function), for a differential graph.
+ *
+ * @example
+ * ```ts
+ * import { functionShares } from "./profile_svg.ts";
+ * const s = functionShares(new Map([["a;b", 1], ["a;c;a", 3]]));
+ * console.log(s.get("a"), s.get("b")); // 100 25
+ * ```
+ */
+export function functionShares(
+  folded: Map<string, number>,
+): Map<string, number> {
+  let total = 0;
+  const on = new Map<string, number>();
+  for (const [stack, n] of folded) {
+    total += n;
+    for (const f of new Set(stack.split(";"))) on.set(f, (on.get(f) ?? 0) + n);
+  }
+  on.set("all", total);
+  for (const [f, n] of on) on.set(f, total ? n / total * 100 : 0);
+  return on;
 }
 
 function sortedChildren(node: FlameNode): FlameNode[] {
@@ -228,8 +248,8 @@ function colour(name: string, marked: boolean): string {
   }
 }
 
-function diffColour(share: number, baseline: number): string {
-  const d = Math.max(-1, Math.min(1, (share - baseline) / 10));
+function diffColour(delta: number): string {
+  const d = Math.max(-1, Math.min(1, delta / 10));
   const k = 230 - Math.round(Math.abs(d) * 170);
   return d >= 0 ? `rgb(230,${k},${k})` : `rgb(${k},${k},230)`;
 }
@@ -256,6 +276,29 @@ function legend(height: number): string {
     x += 24 + text.length * 6.2;
   }
   return parts.join("");
+}
+
+function diffLegend(height: number, otherName: string): string {
+  const items: [string, string][] = [
+    [
+      `on more stacks than in ${otherName} (full red: +10 points or more)`,
+      diffColour(10),
+    ],
+    [`on fewer (full blue: -10 points or fewer)`, diffColour(-10)],
+    ["about the same", diffColour(0)],
+  ];
+  let x = 10;
+  return items.map(([text, fill]) => {
+    const part =
+      `<rect x="${x}" y="${
+        height - 17
+      }" width="12" height="12" fill="${fill}"/>` +
+      `<text class="legend" x="${x + 16}" y="${height - 7}">${
+        esc(text)
+      }</text>`;
+    x += 24 + text.length * 6.2;
+    return part;
+  }).join("");
 }
 
 function signed(v: number): string {

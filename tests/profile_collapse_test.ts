@@ -11,7 +11,11 @@ import {
   parsePerfScript,
   sourceMethodResolver,
 } from "../scripts/profile_collapse.ts";
-import { flameGraphSvg, MARKED } from "../scripts/profile_svg.ts";
+import {
+  flameGraphSvg,
+  functionShares,
+  MARKED,
+} from "../scripts/profile_svg.ts";
 import { threadProfile, threadRoles } from "../scripts/profile_summary.ts";
 import { parseSvgFrames, type SvgFrame } from "./helpers/profile_svg_reader.ts";
 
@@ -236,4 +240,40 @@ Deno.test("svg: kernel, JIT and native frames get different colours", () => {
   assert(Number(k[2]) > Number(k[4]) && Number(k[2]) > 200, k[1]);
   assert(Number(j[3]) > Number(j[2]) && Number(j[3]) > Number(j[4]), j[1]);
   assert(Number(n[4]) > Number(n[2]) && Number(n[4]) > Number(n[3]), n[1]);
+});
+
+Deno.test("svg: differential colours by the function's share of stacks", () => {
+  const shares = functionShares(folded);
+  assert.equal(shares.get("packet_sendmsg_[k]"), 75 / 115 * 100); // hand count above
+  assert.equal(shares.get("all"), 100);
+  // Against itself every frame is "about the same"; against a profile
+  // without the kernel send path, packet_sendmsg is full red.
+  const same = flameGraphSvg(folded, {
+    title: "self",
+    minWidth: 0,
+    diff: { mine: shares, other: shares, otherName: "itself" },
+  });
+  const fills = new Set(
+    [...same.matchAll(
+      /<g class="frame[^>]*><title>[^<]*<\/title><rect [^>]*fill="([^"]+)"/g,
+    )].map((m) => m[1]),
+  );
+  assert.deepEqual([...fills], ["rgb(230,230,230)"]);
+  const userOnly = new Map(
+    [...folded].filter(([s]) => !s.includes("packet_sendmsg")),
+  );
+  const diff = flameGraphSvg(folded, {
+    title: "diff",
+    minWidth: 0,
+    diff: {
+      mine: shares,
+      other: functionShares(userOnly),
+      otherName: "user only",
+    },
+  });
+  assert.match(
+    diff,
+    /<title>packet_sendmsg \(75 samples, 65\.22%; on \+65\.22 points more of the stacks than in user only\)<\/title><rect [^>]*fill="rgb\(230,60,60\)"/,
+  );
+  checkNesting(parseSvgFrames(diff), true);
 });
