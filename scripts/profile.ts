@@ -293,7 +293,7 @@ async function writeOutputs(
   const svg = flameGraphSvg(all, {
     title: `${
       result.label.replace(/`/g, "")
-    }: ${samples.length} samples, every thread`,
+    } — ${samples.length} samples, every thread`,
     subtitle:
       `perf record -e ${event} -F ${o.frequency} -g -p PID, ${o.seconds} s at --rate ${o.rate}; ` +
       `${(result.framesPerSecond / 1000).toFixed(1)} k frames/s at the peer`,

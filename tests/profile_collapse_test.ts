@@ -277,3 +277,10 @@ Deno.test("svg: differential colours by the function's share of stacks", () => {
   );
   checkNesting(parseSvgFrames(diff), true);
 });
+
+Deno.test("svg: the click-to-zoom script parses", () => {
+  const svg = flameGraphSvg(folded, { title: "fixture" });
+  const script = /<script><!\[CDATA\[([\s\S]*)\]\]><\/script>/.exec(svg);
+  assert(script, "no script");
+  new Function(script[1]); // throws SyntaxError if it does not parse
+});
