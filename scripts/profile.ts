@@ -41,6 +41,7 @@ import {
   linkFacts,
   loadAverage,
   senderCommand,
+  senderLabel,
   SENDERS,
   stopChild,
   threadTicks,
@@ -121,10 +122,10 @@ export function parseOptions(args: string[]): ProfileOptions {
     else if (a === "--drivers") {
       o.drivers = value.split(",").map((d) => d.trim()).filter((d) => d !== "");
       for (const d of o.drivers) {
-        if (!(d in SENDERS)) {
+        if (!SENDERS.includes(d)) {
           throw new ProfileError(
             `--drivers: unknown sender ${JSON.stringify(d)}; expected any of ${
-              Object.keys(SENDERS).join(", ")
+              SENDERS.join(", ")
             }`,
           );
         }
@@ -136,12 +137,6 @@ export function parseOptions(args: string[]): ProfileOptions {
   }
   return o;
 }
-
-const LABELS: Record<string, string> = {
-  masscan: "masscan",
-  pcap: "zon `pcap:`",
-  ring: "zon `ring:`",
-};
 
 function threadLabel(role: ThreadRole, comm: string): string {
   return role === "other" ? `other thread: ${comm}` : `${role} thread`;
@@ -217,7 +212,7 @@ async function profileSender(
     const packets = c1.rxPackets - c0.rxPackets;
     const result: SenderResult = {
       driver,
-      label: LABELS[driver],
+      label: senderLabel(driver),
       pid,
       framesPerSecond: packets / windowSeconds,
       packets,

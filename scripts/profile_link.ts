@@ -12,17 +12,28 @@ import {
   type VethPair,
   withVethPair,
 } from "../tests/helpers/drivers_netns.ts";
-import { threadTicks, wireCommand, type WireName } from "./bench_scan.ts";
+import { DRIVER_PREFIXES } from "../drivers/open.ts";
+import { threadTicks, wireCommand } from "./bench_scan.ts";
 import { ProfileError } from "./profile_perf.ts";
 
 export { linkCounters, threadTicks, type VethPair, withVethPair };
 
-/** The senders `--drivers` names, and the benchmark's name for each. */
-export const SENDERS: Record<string, WireName> = {
-  masscan: "masscan",
-  pcap: "zon pcap:",
-  ring: "zon ring:",
-};
+/**
+ * The senders `--drivers` can name: masscan, and each of zon's drivers that
+ * sends on an interface (`DRIVER_PREFIXES` less `file:` and `null`), so a
+ * driver added there can be profiled by its name.
+ */
+export const SENDERS: readonly string[] = [
+  "masscan",
+  ...DRIVER_PREFIXES.filter((p) => p.endsWith(":") && p !== "file:").map((p) =>
+    p.slice(0, -1)
+  ),
+];
+
+/** How a sender is named in tables: `masscan`, ``zon `ring:` ``. */
+export function senderLabel(driver: string): string {
+  return driver === "masscan" ? "masscan" : `zon \`${driver}:\``;
+}
 
 /** Thrown when Ctrl-C (SIGINT) or SIGTERM arrived. */
 export class Interrupted extends Error {
@@ -116,9 +127,12 @@ export function senderCommand(
   rate: string,
   v8Flags: string,
 ): string[] {
-  const cmd = wireCommand(SENDERS[driver], pair, { rate, v8Flags });
+  if (driver === "masscan") return wireCommand("masscan", pair, { rate });
+  // The benchmark's `ring:` command line with this driver's adapter name.
+  const cmd = wireCommand("zon ring:", pair, { rate, v8Flags })
+    .map((a) => a === `ring:${pair.ifA}` ? `${driver}:${pair.ifA}` : a);
   const fake = Deno.env.get("ZON_PROFILE_SCANNER");
-  if (fake && driver !== "masscan") {
+  if (fake) {
     cmd[cmd.findIndex((a) => a.endsWith("examples/scan.ts"))] = fake;
   }
   return cmd;

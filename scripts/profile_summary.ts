@@ -196,6 +196,7 @@ export function cyclesPerPacket(r: SenderResult): {
 }
 
 function roleOf(r: SenderResult, tid: number): string {
+  if (tid === r.pid) return "main";
   const role = r.roles.get(tid);
   return role && role !== "other" ? role : "";
 }
@@ -235,7 +236,10 @@ export function summaryMarkdown(
   );
   for (const r of results) {
     const c = cyclesPerPacket(r);
-    const threads = r.cpu.filter((t) => t.user + t.system >= 0.01).map((t) => {
+    // Every thread perf named, the main thread, and any other busy one.
+    const threads = r.cpu.filter((t) =>
+      roleOf(r, t.tid) !== "" || t.user + t.system >= 0.01
+    ).map((t) => {
       const role = roleOf(r, t.tid);
       return `${role || t.comm} ${(t.user + t.system).toFixed(2)}`;
     }).join(", ");
