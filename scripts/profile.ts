@@ -70,11 +70,17 @@ import { flameGraphSvg, functionShares, MARKED } from "./profile_svg.ts";
 
 /** Parsed command line. */
 export interface ProfileOptions {
+  /** Seconds of `perf record` per sender. */
   seconds: number;
+  /** Senders to profile, in order. */
   drivers: string[];
+  /** Output directory (absolute once `main` has made it). */
   out: string;
+  /** The senders' `--rate`. */
   rate: string;
+  /** Sampling frequency, Hz. */
   frequency: number;
+  /** Keep V8's inlining (the scanner as it ships). */
   inline: boolean;
   /** Also write `perf script`'s text (JIT names resolved: V8's map is deleted after). */
   keepScript: boolean;
@@ -83,7 +89,15 @@ export interface ProfileOptions {
 const USAGE =
   "usage: ./run profile [--seconds N] [--drivers masscan,pcap,ring] [--out DIR] [--rate R] [--frequency HZ] [--inline] [--keep-script]";
 
-/** Parses `args`; throws a ProfileError naming the bad argument. */
+/**
+ * Parses `args`; throws a ProfileError naming the bad argument.
+ *
+ * @example
+ * ```ts
+ * import { parseOptions } from "./profile.ts";
+ * console.log(parseOptions(["--seconds", "2", "--drivers", "ring"]).drivers); // ["ring"]
+ * ```
+ */
 export function parseOptions(args: string[]): ProfileOptions {
   const o: ProfileOptions = {
     seconds: 10,

@@ -24,13 +24,17 @@ export type FrameKind = "kernel" | "jit" | "native" | "unknown";
 export interface Frame {
   /** Display name: symbol (JIT: cleaned, `Class.method`), or `[dso]`. */
   name: string;
+  /** Kernel, JIT, named native, or unnamed. */
   kind: FrameKind;
 }
 
 /** One perf sample. */
 export interface Sample {
+  /** The thread's name. */
   comm: string;
+  /** Process id. */
   pid: number;
+  /** Thread id. */
   tid: number;
   /** The event's period (ns for cpu-clock, cycles for cycles). */
   period: number;
@@ -120,6 +124,15 @@ function toFrame(
  * `+` Maglev, `o` on-stack replacement; `'` a method). This keeps the
  * function name and the file relative to the repository, and asks
  * `resolveMethod` for the class (`TcpSynTemplate.patch`).
+
+ *
+ * @example
+ * ```ts
+ * import { jitName } from "./profile_collapse.ts";
+ * const sym = "JS:*'patch file:///repo/packet/template.ts:152:12";
+ * console.log(jitName(sym, () => "TcpSynTemplate.patch"));
+ * // "TcpSynTemplate.patch packet/template.ts"
+ * ```
  */
 export function jitName(sym: string, resolveMethod: MethodResolver): string {
   const m = /^(?:JS|LazyCompile|Function):[~^+*o']*(\S*)\s+(\S+?)(?::\d+:\d+)?$/
@@ -209,7 +222,19 @@ function classMethods(file: string): Map<string, Set<string>> {
   return out;
 }
 
-/** Samples of one thread or all, as folded stacks: stack (root first) → count. */
+/**
+ * Samples of one thread or all, as folded stacks: stack (root first) → count.
+ *
+ * @example
+ * ```ts
+ * import { collapse } from "./profile_collapse.ts";
+ * const folded = collapse([{
+ *   comm: "worker-2", pid: 1, tid: 2, period: 1,
+ *   frames: [{ name: "packet_sendmsg", kind: "kernel" }, { name: "__send", kind: "native" }],
+ * }], () => "transmit thread");
+ * console.log([...folded]); // [["transmit thread;__send;packet_sendmsg_[k]", 1]]
+ * ```
+ */
 export function collapse(
   samples: Sample[],
   root: (s: Sample) => string | null = () => null,
@@ -252,7 +277,15 @@ export function formatFolded(folded: Map<string, number>): string {
     .join("");
 }
 
-/** Parses folded text back; throws on a malformed line, naming it. */
+/**
+ * Parses folded text back; throws on a malformed line, naming it.
+ *
+ * @example
+ * ```ts
+ * import { parseFolded } from "./profile_collapse.ts";
+ * console.log(parseFolded("a;b 2\na;b 1\n").get("a;b")); // 3
+ * ```
+ */
 export function parseFolded(text: string): Map<string, number> {
   const folded = new Map<string, number>();
   text.split("\n").forEach((line, i) => {
@@ -270,7 +303,15 @@ export function parseFolded(text: string): Map<string, number> {
   return folded;
 }
 
-/** What kind a folded frame is, from its annotation (kernel, JIT, other). */
+/**
+ * What kind a folded frame is, from its annotation (kernel, JIT, other).
+ *
+ * @example
+ * ```ts
+ * import { folderKind } from "./profile_collapse.ts";
+ * console.log(folderKind("veth_xmit_[k]")); // "kernel"
+ * ```
+ */
 export function folderKind(frame: string): "kernel" | "jit" | "user" {
   if (frame.endsWith("_[k]")) return "kernel";
   if (frame.endsWith("_[j]")) return "jit";

@@ -30,7 +30,15 @@ export const SENDERS: readonly string[] = [
   ),
 ];
 
-/** How a sender is named in tables: `masscan`, ``zon `ring:` ``. */
+/**
+ * How a sender is named in tables: `masscan`, ``zon `ring:` ``.
+ *
+ * @example
+ * ```ts
+ * import { senderLabel } from "./profile_link.ts";
+ * console.log(senderLabel("ring")); // "zon `ring:`"
+ * ```
+ */
 export function senderLabel(driver: string): string {
   return driver === "masscan" ? "masscan" : `zon \`${driver}:\``;
 }
@@ -47,6 +55,7 @@ export class Interrupted extends Error {
 export class Children {
   #live = new Set<Deno.ChildProcess>();
   #wakers = new Set<() => void>();
+  /** Set once SIGINT/SIGTERM arrived. */
   aborted = false;
 
   /** Spawns `cmd` (stdout/stderr piped, collected), tracked until it exits. */
@@ -83,6 +92,7 @@ export class Children {
     this.#wakers.clear();
   }
 
+  /** SIGKILL to every child still running. */
   killAll(): void {
     for (const c of this.#live) {
       try {
@@ -110,9 +120,13 @@ export class Children {
 
 /** A spawned child and its collected output. */
 export interface Spawned {
+  /** The process. */
   child: Deno.ChildProcess;
+  /** Its exit code and output, once it exits. */
   output: Promise<{ code: number; stdout: string; stderr: string }>;
+  /** Whether it has exited yet. */
   exited: () => boolean;
+  /** Its command line. */
   command: string[];
 }
 
@@ -195,9 +209,13 @@ export async function stopChild(
 
 /** CPU of one thread over the window, in cores (user + system). */
 export interface ThreadCpu {
+  /** Thread id. */
   tid: number;
+  /** The thread's name. */
   comm: string;
+  /** User-space CPU, cores. */
   user: number;
+  /** Kernel CPU, cores. */
   system: number;
 }
 

@@ -8,6 +8,7 @@
 
 /** An error whose message tells the user what to do; printed without a stack. */
 export class ProfileError extends Error {
+  /** An error with `message` (what to do) and an optional cause. */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "ProfileError";
@@ -84,7 +85,15 @@ export function readParanoid(): number {
   }
 }
 
-/** Turns a failed perf's stderr into what to do about it. */
+/**
+ * Turns a failed perf's stderr into what to do about it.
+ *
+ * @example
+ * ```ts
+ * import { explainPerfFailure } from "./profile_perf.ts";
+ * console.log(explainPerfFailure("perf record", "No permission to enable cpu-clock event."));
+ * ```
+ */
 export function explainPerfFailure(what: string, stderr: string): string {
   if (
     /perf_event_paranoid|No permission|Permission denied|Access to performance monitoring|EACCES|Operation not permitted|EPERM/i
@@ -148,14 +157,28 @@ export async function checkPerf(): Promise<void> {
 
 /** Options of {@link record}. */
 export interface RecordOptions {
+  /** Process to sample, all its threads. */
   pid: number;
+  /** How long. */
   seconds: number;
+  /** Samples per second. */
   frequency: number;
+  /** `cpu-clock` or `cycles`. */
   event: string;
+  /** The `perf.data` file to write. */
   output: string;
 }
 
-/** The `perf record` command line for one sender. */
+/**
+ * The `perf record` command line for one sender.
+ *
+ * @example
+ * ```ts
+ * import { recordCommand } from "./profile_perf.ts";
+ * const cmd = recordCommand({ pid: 42, seconds: 10, frequency: 999, event: "cpu-clock", output: "x.data" });
+ * console.log(cmd.slice(1, 3)); // ["record", "-e"]
+ * ```
+ */
 export function recordCommand(o: RecordOptions): string[] {
   return [
     perfBinary(),
@@ -242,7 +265,15 @@ export const SYSCALL_EVENTS = [
   "raw_syscalls:sys_enter",
 ];
 
-/** `perf stat -x, -e EVENTS -p PID -- sleep S`: counts syscalls over a window. */
+/**
+ * `perf stat -x, -e EVENTS -p PID -- sleep S`: counts syscalls over a window.
+ *
+ * @example
+ * ```ts
+ * import { statCommand } from "./profile_perf.ts";
+ * console.log(statCommand(42, 1).includes("-p")); // true
+ * ```
+ */
 export function statCommand(pid: number, seconds: number): string[] {
   return [
     perfBinary(),

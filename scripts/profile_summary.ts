@@ -56,7 +56,9 @@ export function threadRoles(samples: Sample[]): Map<number, ThreadRole> {
 
 /** One function's self time in a thread. */
 export interface SelfTime {
+  /** Function name as the collapser names it. */
   name: string;
+  /** Samples. */
   samples: number;
   /** % of the thread's samples. */
   share: number;
@@ -64,11 +66,15 @@ export interface SelfTime {
 
 /** One thread's split and top functions. */
 export interface ThreadProfile {
+  /** Thread id. */
   tid: number;
+  /** Samples. */
   samples: number;
   /** % of the thread's sample periods with a kernel leaf frame. */
   kernelShare: number;
+  /** Kernel functions by self samples, most first. */
   topKernel: SelfTime[];
+  /** User-space functions (JIT, native, unnamed) by self samples. */
   topUser: SelfTime[];
   /** % of the thread's samples with each of {@link PATHS} anywhere in the stack. */
   inclusive: number[];
@@ -113,6 +119,17 @@ export const PATHS: [string, (f: Frame) => boolean][] = [
 /**
  * The kernel share (by period, as `perf report` weighs samples) and the top
  * `n` kernel and user functions by self time of the samples of `tid`.
+
+ *
+ * @example
+ * ```ts
+ * import { threadProfile } from "./profile_summary.ts";
+ * const p = threadProfile([{
+ *   comm: "t", pid: 1, tid: 2, period: 1000,
+ *   frames: [{ name: "veth_xmit", kind: "kernel" }],
+ * }], 2);
+ * console.log(p.kernelShare); // 100
+ * ```
  */
 export function threadProfile(
   samples: Sample[],
@@ -156,20 +173,31 @@ export function threadProfile(
 
 /** Everything measured about one sender. */
 export interface SenderResult {
+  /** The `--drivers` name. */
   driver: string;
+  /** Name in tables. */
   label: string;
+  /** The sender's process id. */
   pid: number;
   /** Frames the peer's interface counted over the window, per second. */
   framesPerSecond: number;
+  /** Frames the peer counted over the window. */
   packets: number;
+  /** Length of the sampled window. */
   windowSeconds: number;
+  /** /proc/loadavg before the window. */
   load: string;
+  /** CPU by thread over the window. */
   cpu: ThreadCpu[];
+  /** What each sampled thread does. */
   roles: Map<number, ThreadRole>;
+  /** The transmit thread's profile (null if none was found). */
   transmit: ThreadProfile | null;
+  /** CPU clock, MHz. */
   mhz: number;
   /** Syscalls per frame delivered, from `perf stat` over 1 s after the sampled window. */
   syscalls: { sendto: number; all: number } | null;
+  /** Output files, relative to `--out`. */
   files: { svg: string; folded: string; data: string };
 }
 

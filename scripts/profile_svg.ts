@@ -16,15 +16,26 @@ import { folderKind } from "./profile_collapse.ts";
 
 /** A node of the call tree built from folded stacks. */
 export interface FlameNode {
+  /** Frame name (annotated: `_[k]` kernel, `_[j]` JIT). */
   name: string;
   /** Samples in this frame and its callees. */
   total: number;
   /** Samples with this frame as the leaf. */
   self: number;
+  /** Callees by name. */
   children: Map<string, FlameNode>;
 }
 
-/** Builds the call tree (root: "all") from folded stacks. */
+/**
+ * Builds the call tree (root: "all") from folded stacks.
+ *
+ * @example
+ * ```ts
+ * import { flameTree } from "./profile_svg.ts";
+ * const root = flameTree(new Map([["a;b", 2], ["a", 1]]));
+ * console.log(root.total, root.children.get("a")?.self); // 3 1
+ * ```
+ */
 export function flameTree(folded: Map<string, number>): FlameNode {
   const root: FlameNode = {
     name: "all",
@@ -51,6 +62,7 @@ export function flameTree(folded: Map<string, number>): FlameNode {
 
 /** Options of {@link flameGraphSvg}. */
 export interface FlameGraphOptions {
+  /** Heading of the picture. */
   title: string;
   /** A line under the title (event, frequency, what was sampled). */
   subtitle?: string;
