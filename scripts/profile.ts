@@ -5,10 +5,13 @@
  * scanner with `-e pcap:` and with `-e ring:` — start it at `--rate`, wait
  * for its first frames and a 1 s warm-up, sample the whole process with
  * `perf record -g -p PID` for N s (while counting the frames the peer gets and
- * the CPU of each thread), stop it. Per sender it writes the folded stacks
- * (all threads, and one file per thread), a flame graph SVG and the
- * `perf.data`; then `summary.md` (also printed) and, with both pcap and ring,
- * a differential SVG.
+ * the CPU of each thread), count its syscalls for 1 s more with `perf stat`,
+ * stop it. Per sender it writes the folded stacks (all threads, each rooted at
+ * its role — transmit, receive, main — and one file per role), a flame graph
+ * SVG and the `perf.data` (V8's perf map is deleted with the sender, so
+ * `--keep-script` keeps `perf script`'s text with the JavaScript names); then
+ * `summary.md` (also printed) and, with both pcap and ring, a differential
+ * SVG. Ctrl-C stops the sender and perf and deletes the namespaces.
  *
  *   deno run -A scripts/profile.ts [--seconds 10] [--drivers masscan,pcap,ring]
  *       [--out profile/] [--rate 100000000] [--frequency 999] [--inline]
@@ -21,7 +24,7 @@
  * keeps V8's inlining (the scanner as it ships; fewer, fatter frames).
  *
  * Needs root (namespaces; perf on another process), perf (Debian's
- * linux-perf), masscan, iproute2, libpcap.
+ * linux-perf), masscan, iproute2, ethtool, libpcap.
  *
  * @module
  */
