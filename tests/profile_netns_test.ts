@@ -97,11 +97,14 @@ Deno.test({
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "zon-h14-profile-" });
     try {
+      // 4 kHz: enough samples of the small stages even on a busy machine.
       const child = profile([
         "--seconds",
         "2",
         "--drivers",
         "ring",
+        "--frequency",
+        "3999",
         "--out",
         dir,
       ]);
