@@ -368,7 +368,7 @@ async function main(args: string[]): Promise<number> {
         );
         await kids.sleep(500);
       }
-    });
+    }, "profile");
   } catch (e) {
     if (e instanceof Interrupted || kids.aborted) return 130;
     throw e;

@@ -33,7 +33,7 @@ async function namespacesOf(pid: number): Promise<string[]> {
     args: ["netns", "list"],
     stdout: "piped",
   }).output();
-  const tag = `zon-drv-${pid.toString(36)}`;
+  const tag = `zon-profile-${pid.toString(36)}`;
   return new TextDecoder().decode(out.stdout).split("\n").map((l) =>
     l.split(" ")[0]
   )
