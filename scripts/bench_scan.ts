@@ -36,7 +36,7 @@ import {
 } from "../tests/helpers/drivers_netns.ts";
 
 const SCAN = new URL("../examples/scan.ts", import.meta.url).pathname;
-const SENDER_IP = "198.18.200.1"; // ifA's address in withVethPair
+export const SENDER_IP = "198.18.200.1"; // ifA's address in withVethPair
 // Every sender addresses its frames to this MAC, which is not the peer's
 // (withVethPair gives the peer 02:00:5a:00:00:0b): the peer's kernel counts
 // each frame on the interface (the figure), then drops it at the first check
@@ -44,7 +44,7 @@ const SENDER_IP = "198.18.200.1"; // ifA's address in withVethPair
 // reply for it. That cost would be the same for every sender, would be paid on
 // the same 2 cores as the sender, and would only compress the ratios: this
 // measures senders, not the peer's stack. It also means nothing ever answers.
-const ROUTER_MAC = "02:00:5a:00:00:0c";
+export const ROUTER_MAC = "02:00:5a:00:00:0c";
 const WIRE_TARGETS = ["198.18.0.0/15", "-p", "1-65535"];
 const WIRE_RATE = "100000000";
 const OFFLINE_TARGETS = [
@@ -296,7 +296,7 @@ async function offlineRound(
 
 // --------------------------------------------------------------- (b) wire
 
-type WireName = "masscan" | "zon ring:" | "zon pcap:";
+export type WireName = "masscan" | "zon ring:" | "zon pcap:";
 
 interface WireRun {
   name: WireName;
@@ -317,7 +317,7 @@ interface WireRun {
 const TICKS = 100; // USER_HZ
 
 /** utime and stime ticks of every thread of `pid`, by thread id. */
-function threadTicks(
+export function threadTicks(
   pid: number,
 ): Map<string, { comm: string; user: number; system: number }> {
   const out = new Map<string, { comm: string; user: number; system: number }>();
@@ -361,7 +361,13 @@ function cpuOver(
   };
 }
 
-function wireCommand(name: WireName, pair: VethPair): string[] {
+/** The sender's command line; `scripts/profile.ts` adds a rate and V8 flags. */
+export function wireCommand(
+  name: WireName,
+  pair: VethPair,
+  options: { rate?: string; v8Flags?: string } = {},
+): string[] {
+  const rate = options.rate ?? WIRE_RATE;
   const inNs = ["ip", "netns", "exec", pair.nsA];
   if (name === "masscan") {
     return [
@@ -388,12 +394,13 @@ function wireCommand(name: WireName, pair: VethPair): string[] {
     DENO,
     "run",
     "-A",
+    ...(options.v8Flags ? [`--v8-flags=${options.v8Flags}`] : []),
     SCAN,
     ...WIRE_TARGETS,
     "-e",
     `${driver}:${pair.ifA}`,
     "--rate",
-    WIRE_RATE,
+    rate,
     "--wait",
     "0",
     "--adapter-ip",

@@ -18,16 +18,20 @@ export interface VethPair {
 
 const run = (cmd: string[], check = true) => runCommand(cmd, { check });
 
-/** Creates the pair, runs `fn`, and deletes both namespaces whatever happens. */
+/**
+ * Creates the pair, runs `fn`, and deletes both namespaces whatever happens.
+ * The namespaces are `zon-NAME-<pid><random>-a` and `-b`.
+ */
 export async function withVethPair<T>(
   fn: (pair: VethPair) => Promise<T>,
+  name = "drv",
 ): Promise<T> {
   const tag = `${Deno.pid.toString(36)}${
     Math.floor(Math.random() * 36 ** 4).toString(36)
   }`;
   const pair: VethPair = {
-    nsA: `zon-drv-${tag}-a`,
-    nsB: `zon-drv-${tag}-b`,
+    nsA: `zon-${name}-${tag}-a`,
+    nsB: `zon-${name}-${tag}-b`,
     ifA: `zd${tag}a`.slice(0, 15),
     ifB: `zd${tag}b`.slice(0, 15),
     macA: "02:00:5a:00:00:0a",
