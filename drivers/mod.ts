@@ -10,6 +10,8 @@
  * | `netmap:eth0`      | netmap (`/dev/netmap` and `libnetmap.so`), transmit only          |
  * | `file:out.pcap`    | a pcap savefile (write on send, read on receive)                  |
  * | `null`             | discards everything (`--offline`)                                 |
+ * | `xdp:eth0[@Q]`     | AF_XDP: UMEM + fill/RX/TX/completion rings, its own XDP program   |
+ * | `xdp+zc:eth0[@Q]`  | AF_XDP, zero copy or an error                                     |
  *
  * Open a driver in the thread that uses it (FFI handles are per thread):
  * the scanner's transmit Worker opens one with `mode: "send"`, its receive
@@ -53,3 +55,5 @@ export * from "./pfring.ts";
 export * from "./netmap.ts";
 export * from "./file.ts";
 export * from "./pcap_file.ts";
+export * from "./xdp.ts";
+export * from "./xdp_program.ts";

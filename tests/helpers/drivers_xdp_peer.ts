@@ -1,0 +1,231 @@
+// One end of the xdp: driver tests, run inside a namespace by
+// tests/drivers_xdp_test.ts:
+//   send ADAPTER COUNT DSTMAC [PPS] send COUNT frames of drivers_veth_peer's
+//                                   format (sequence + derived bytes), at most PPS
+//                                   a second (0 or absent: full speed), print JSON
+//   recv ADAPTER MATCH_JSON         open for receiving, print "ready {json}", collect
+//                                   the 4-byte ids that end each received frame
+//                                   until stdin closes, print JSON
+//   hold ADAPTER MATCH_JSON         open, print "ready {json}", wait for stdin to close
+//                                   (or to be killed), close, print "closed"
+//   attach-only IF                  load and attach just the XDP program (no socket),
+//                                   print "ready {json}", wait for stdin to close
+//   inject ADAPTER DSTMAC CASES     send one crafted frame per case (JSON), print JSON
+//   open ADAPTER MATCH_JSON         try to open; print the error's class and message
+import { openDriver, XdpProgram } from "../../drivers/mod.ts";
+import type { XdpDriver } from "../../drivers/xdp.ts";
+import { interfaceIndex } from "../../drivers/_libc.ts";
+import { fillFrame } from "./drivers_veth_peer.ts";
+
+/** One crafted frame of the receive test. */
+export interface InjectCase {
+  id: number;
+  /** Ethernet payload kind. */
+  kind: "tcp4" | "udp4" | "icmp4" | "arp" | "tcp6" | "ns6" | "other";
+  /** Destination (or ARP/NS target) address. */
+  dst: string;
+  /** Destination port (TCP/UDP). */
+  port?: number;
+  /** IPv4 header length in 32-bit words (default 5). */
+  ihl?: number;
+}
+
+function mac(text: string): Uint8Array {
+  return new Uint8Array(text.split(":").map((h) => Number.parseInt(h, 16)));
+}
+
+function ipv4(text: string): number[] {
+  return text.split(".").map(Number);
+}
+
+function ipv6(text: string): number[] {
+  const [head, tail = ""] = text.split("::");
+  const h = head ? head.split(":") : [];
+  const t = tail ? tail.split(":") : [];
+  const groups = [...h, ...Array(8 - h.length - t.length).fill("0"), ...t];
+  return groups.flatMap((g) => {
+    const v = Number.parseInt(g, 16);
+    return [v >> 8, v & 0xff];
+  });
+}
+
+/** Builds one case's frame: Ethernet + payload, padded, ending with the id. */
+export function buildCase(
+  c: InjectCase,
+  dst: Uint8Array,
+  src: Uint8Array,
+): Uint8Array {
+  const b: number[] = [...dst, ...src];
+  const port = c.port ?? 0;
+  const ports = [0, 80, port >> 8, port & 0xff];
+  switch (c.kind) {
+    case "tcp4":
+    case "udp4":
+    case "icmp4": {
+      const ihl = c.ihl ?? 5;
+      const proto = c.kind === "tcp4" ? 6 : c.kind === "udp4" ? 17 : 1;
+      b.push(0x08, 0x00, 0x40 | ihl, 0, 0, 60, 0, 0, 0, 0, 64, proto, 0, 0);
+      b.push(...ipv4("198.18.200.2"), ...ipv4(c.dst));
+      for (let i = 5; i < ihl; i++) b.push(1, 1, 1, 1); // NOP options
+      if (c.kind === "icmp4") b.push(0, 0, 0, 0);
+      else b.push(...ports, 0, 0, 0, 0, 0, 0, 0, 0, 0x50, 0x12, 0, 0);
+      break;
+    }
+    case "arp":
+      b.push(
+        0x08,
+        0x06,
+        0,
+        1,
+        8,
+        0,
+        6,
+        4,
+        0,
+        1,
+        ...src,
+        ...ipv4("198.18.200.2"),
+      );
+      b.push(0, 0, 0, 0, 0, 0, ...ipv4(c.dst));
+      break;
+    case "tcp6":
+    case "ns6": {
+      const nh = c.kind === "tcp6" ? 6 : 58;
+      const to = c.kind === "tcp6" ? ipv6(c.dst) : ipv6("ff02::1:ff00:9");
+      b.push(
+        0x86,
+        0xdd,
+        0x60,
+        0,
+        0,
+        0,
+        0,
+        32,
+        nh,
+        255,
+        ...ipv6("2001:2::2"),
+        ...to,
+      );
+      if (c.kind === "tcp6") {
+        b.push(...ports, 0, 0, 0, 0, 0, 0, 0, 0, 0x50, 0x12, 0, 0);
+      } else b.push(135, 0, 0, 0, 0, 0, 0, 0, ...ipv6(c.dst));
+      break;
+    }
+    case "other":
+      b.push(0x88, 0xb6);
+      break;
+  }
+  while (b.length < 60) b.push(0);
+  b.push(c.id >>> 24, (c.id >>> 16) & 0xff, (c.id >>> 8) & 0xff, c.id & 0xff);
+  return new Uint8Array(b);
+}
+
+async function stdinClosed(): Promise<void> {
+  for await (const _ of Deno.stdin.readable) { /* until EOF */ }
+}
+
+function report(d: XdpDriver): string {
+  return JSON.stringify({
+    programId: d.programId,
+    attachMode: d.attachMode,
+    zeroCopy: d.zeroCopy,
+  });
+}
+
+async function main(): Promise<void> {
+  const [cmd, adapter, arg, arg2, arg3] = Deno.args;
+  const src = mac("02:00:5a:00:00:0b");
+  if (cmd === "send") {
+    const count = Number(arg);
+    const dst = mac(arg2);
+    const d = await openDriver(adapter, { mode: "send" }) as XdpDriver;
+    let seq = 0;
+    const write = (buf: Uint8Array, at: number): number =>
+      fillFrame(buf, at, seq, dst, mac("02:00:5a:00:00:0a"));
+    const pps = Number(arg3 ?? 0);
+    const started = performance.now();
+    for (; seq < count; seq++) {
+      while (!d.sendWith(write)) d.flush();
+      if ((seq & 63) === 63) {
+        d.flush();
+        // Paced: wait until this batch is due.
+        while (pps > 0 && performance.now() - started < (seq / pps) * 1000) {
+          await new Promise((r) => setTimeout(r, 1));
+        }
+      }
+    }
+    d.flush();
+    while (d.pending > 0 && performance.now() - started < 10_000) d.flush();
+    const stats = d.stats();
+    console.log(JSON.stringify({
+      ...stats,
+      zeroCopy: d.zeroCopy,
+      seconds: (performance.now() - started) / 1000,
+    }));
+    d.close();
+  } else if (cmd === "recv" || cmd === "hold") {
+    const d = await openDriver(adapter, {
+      mode: "both",
+      xdpMatch: JSON.parse(arg),
+    }) as XdpDriver;
+    console.log(`ready ${report(d)}`);
+    let stop = false;
+    stdinClosed().then(() => stop = true);
+    const ids: number[] = [];
+    const read = (buf: Uint8Array, at: number, len: number) => {
+      const e = at + len;
+      ids.push(
+        ((buf[e - 4] << 24) | (buf[e - 3] << 16) | (buf[e - 2] << 8) |
+          buf[e - 1]) >>> 0,
+      );
+    };
+    while (!stop) {
+      if (cmd === "recv") {
+        d.recvBatch(read);
+        d.wait(10);
+      }
+      await new Promise((r) => setTimeout(r, cmd === "recv" ? 0 : 20));
+    }
+    d.recvBatch(read);
+    const stats = d.stats();
+    d.close();
+    console.log(cmd === "recv" ? JSON.stringify({ ids, stats }) : "closed");
+  } else if (cmd === "attach-only") {
+    const program = XdpProgram.load({ ipv4: "198.18.200.99" }, 1);
+    const mode = program.attach(interfaceIndex("xdp", adapter), adapter);
+    console.log(
+      `ready ${JSON.stringify({ programId: program.id, attachMode: mode })}`,
+    );
+    await stdinClosed();
+    program.close();
+  } else if (cmd === "inject") {
+    const cases = JSON.parse(arg2) as InjectCase[];
+    const d = await openDriver(adapter, { mode: "send" });
+    for (const c of cases) {
+      while (!d.send(buildCase(c, mac(arg), src))) d.flush();
+    }
+    d.flush();
+    console.log(JSON.stringify({ sent: cases.length }));
+    d.close();
+  } else if (cmd === "open") {
+    try {
+      const d = await openDriver(adapter, {
+        mode: arg === "send" ? "send" : "both",
+        xdpMatch: arg === "send" ? undefined : JSON.parse(arg),
+      });
+      console.log(JSON.stringify({ opened: true }));
+      d.close();
+    } catch (e) {
+      console.log(
+        JSON.stringify({
+          name: (e as Error).name,
+          message: (e as Error).message,
+        }),
+      );
+    }
+  } else {
+    throw new Error(`unknown command ${cmd}`);
+  }
+}
+
+if (import.meta.main) await main();
