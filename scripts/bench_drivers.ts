@@ -1,5 +1,5 @@
 // Side-by-side transmit benchmark, one run: Debian's masscan (libpcap) and
-// zon's pcap: and ring: drivers, each sending 60-byte TCP SYN frames (zon's
+// zon's pcap:, ring: and xdp: (AF_XDP) drivers, each sending 60-byte TCP SYN frames (zon's
 // with valid IPv4 and TCP checksums computed per frame) for N
 // seconds out of one end of a veth pair between two namespaces this script
 // creates (198.18.0.0/15, no route out) and deletes. The figure is frames/s
@@ -170,7 +170,10 @@ async function child(
   }
   const stats = driver.stats();
   driver.close();
-  console.log(JSON.stringify({ ...stats, flushes, flushNs, full, batch }));
+  const zeroCopy = (driver as { zeroCopy?: boolean }).zeroCopy;
+  console.log(
+    JSON.stringify({ ...stats, flushes, flushNs, full, batch, zeroCopy }),
+  );
 }
 
 // ----------------------------------------------------------------- parent
@@ -338,7 +341,7 @@ async function main(): Promise<void> {
     stopAll();
     await sleep(500);
 
-    for (const driver of ["pcap", "ring"]) {
+    for (const driver of ["pcap", "ring", "xdp"]) {
       let stdout: ReadableStreamDefaultReader<string> | null = null;
       const m = await measure(
         `zon ${driver}:`,
@@ -390,6 +393,7 @@ async function main(): Promise<void> {
           report.flushNs / report.flushes / report.batch,
         ),
         ringFull: report.full,
+        ...(driver === "xdp" ? { zeroCopy: report.zeroCopy ? 1 : 0 } : {}),
       };
       results.push(m);
     }
@@ -402,7 +406,7 @@ async function main(): Promise<void> {
   }
 
   const ffi = ffiOverheadNs();
-  const [masscan, pcap, ring] = results;
+  const [masscan, pcap, ring, xdp] = results;
   const summary = {
     seconds,
     batch,
@@ -415,6 +419,12 @@ async function main(): Promise<void> {
     ffiNsPerCall: +ffi.toFixed(1),
     ringFlush: ring.detail,
     pcapFlush: pcap.detail,
+    // xdp: (AF_XDP), copy mode on veth
+    xdpKpps: +xdp.kpps.toFixed(1),
+    xdpVsMasscan: +(xdp.kpps / masscan.kpps).toFixed(2),
+    xdpVsRing: +(xdp.kpps / ring.kpps).toFixed(2),
+    xdpFlush: xdp.detail,
+    loadavg: Deno.readTextFileSync("/proc/loadavg").trim(),
   };
   if (json) {
     console.log(JSON.stringify(summary));
@@ -432,6 +442,11 @@ async function main(): Promise<void> {
     );
   }
   console.log(`  ring: vs pcap: ${summary.ringVsPcap}x`);
+  console.log(
+    `  xdp: vs ring: ${summary.xdpVsRing}x (${
+      xdp.detail?.zeroCopy ? "zero copy" : "copy mode"
+    }); loadavg ${summary.loadavg}`,
+  );
   console.log(
     `  FFI overhead per call (libc abs, minus the JS loop): ${summary.ffiNsPerCall} ns`,
   );
