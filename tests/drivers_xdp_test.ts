@@ -536,3 +536,61 @@ Deno.test({
       assert.match(String(down.message), /is down \(bring it up/);
     }),
 });
+
+Deno.test({
+  name:
+    "drivers: xdp: sendWith + flush allocate nothing per frame (GCs counted over 10^6 frames on the veth)",
+  ignore: !isRoot,
+  sanitizeResources: false,
+  fn: () =>
+    withVethPair(async (pair) => {
+      const root = new URL("..", import.meta.url).href;
+      const code = `
+import { openDriver } from "${root}drivers/mod.ts";
+const d = await openDriver("xdp:${pair.ifA}", { mode: "send" });
+const frame = new Uint8Array(60).fill(0xff, 0, 6);
+frame[12] = 0x88; frame[13] = 0xb5;
+let seq = 0;
+const write = (buf, at) => { buf.set(frame, at); buf[at + 14] = seq & 0xff; return 60; };
+function run(n) {
+  for (let i = 0; i < n; i++) {
+    seq = i;
+    while (!d.sendWith(write)) d.flush();
+    if ((i & 63) === 63) d.flush();
+  }
+  d.flush();
+}
+run(200000);
+console.log("@@start");
+run(1000000);
+console.log("@@end");
+d.close();
+`;
+      const out = await new Deno.Command("ip", {
+        args: [
+          "netns",
+          "exec",
+          pair.nsA,
+          DENO,
+          "eval",
+          "--v8-flags=--trace-gc",
+          code,
+        ],
+        stdout: "piped",
+        stderr: "inherit",
+      }).output();
+      const text = new TextDecoder().decode(out.stdout);
+      assert.ok(out.success, text);
+      const during = text.slice(text.indexOf("@@start"), text.indexOf("@@end"));
+      assert.ok(during.startsWith("@@start"), text);
+      const gcs =
+        (during.match(/Scavenge|Mark-Compact|Minor Mark/g) ?? []).length;
+      assert.equal(
+        gcs,
+        0,
+        `garbage collections while sending 10^6 frames:\n${
+          during.slice(0, 500)
+        }`,
+      );
+    }),
+});

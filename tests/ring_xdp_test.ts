@@ -189,3 +189,35 @@ Deno.test("XdpRing: fill and completion rings carry 8-byte addresses; the flags 
   assert.equal(compMem.words[o.consumer >> 2], 1);
   assert.equal(comp.peek(8), 0);
 });
+
+Deno.test("XdpRing: the per-frame path (reserve, write, submit, kernel side, completion) allocates nothing", async () => {
+  const { gcCountDuring, ROOT } = await import("./helpers/alloc_probe.ts");
+  const { gcs } = await gcCountDuring(
+    `
+import { simulatedXdpOffsets, XdpConsumerRing, XdpProducerRing, xdpRingBytes } from "${ROOT}ring/mod.ts";
+const o = simulatedXdpOffsets();
+const txMem = new Uint8Array(xdpRingBytes(o, 64, 16));
+const cqMem = new Uint8Array(xdpRingBytes(o, 64, 8));
+const tx = new XdpProducerRing(txMem, o, 64, 16);
+const cq = new XdpConsumerRing(cqMem, o, 64, 8);
+const txw = new Uint32Array(txMem.buffer), cqw = new Uint32Array(cqMem.buffer);
+function step(i) {
+  if (tx.reserve(1) === 0) return -1;
+  tx.setDescriptor(0, (i & 63) * 2048, 60);
+  tx.submit(1);
+  // The kernel: take the descriptor, complete its address.
+  const k = txw[o.consumer >> 2];
+  const slot = o.desc / 4 + (k & 63) * 4;
+  const p = cqw[o.producer >> 2];
+  cqw[o.desc / 4 + (p & 63) * 2] = txw[slot];
+  Atomics.store(cqw, o.producer >> 2, (p + 1) >>> 0);
+  Atomics.store(txw, o.consumer >> 2, (k + 1) >>> 0);
+  const n = cq.peek(64);
+  const a = n > 0 ? cq.address(0) : 0;
+  cq.release(n);
+  return a;
+}`,
+    2_000_000,
+  );
+  assert.equal(gcs, 0, "garbage collections during 2e6 frames");
+});
