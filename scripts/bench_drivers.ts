@@ -7,7 +7,7 @@
 // measurement window (after a warm-up), so every sender is measured the same
 // way. Also: the ns of FFI overhead per call, and the cost of a batch flush.
 //
-//   deno run -A scripts/bench_drivers.ts [--seconds 10] [--batch 256] [--json]
+//   deno run -A scripts/bench_drivers.ts [--seconds 10] [--batch 256] [--rounds 1] [--json]
 //
 // Needs root, masscan, libpcap. Numbers are indicative on a shared machine.
 import { openDriver } from "../drivers/mod.ts";
@@ -238,6 +238,7 @@ function ffiOverheadNs(): number {
 async function main(): Promise<void> {
   const seconds = Number(flag("seconds", "10"));
   const batch = Number(flag("batch", "256"));
+  const rounds = Number(flag("rounds", "1"));
   const json = Deno.args.includes("--json");
   const tag = `${Deno.pid.toString(36)}`;
   const nsA = `zon-bench-${tag}-a`;
@@ -297,105 +298,110 @@ async function main(): Promise<void> {
     await sh(["ip", "-n", nsB, "link", "set", ifB, "up"]);
     const peer = { ns: nsB, dev: ifB };
 
-    // masscan: a scan of 198.18.0.0/15 x all ports (longer than the window), as fast as it goes.
-    const masscanVersion =
-      (await sh(["masscan", "--version"], false)).match(/version ([\d.]+)/)
-        ?.[1] ?? "?";
-    results.push(
-      await measure(
-        "masscan " + masscanVersion,
-        () => {
-          const p = new Deno.Command("ip", {
-            args: [
-              "netns",
-              "exec",
-              nsA,
-              "masscan",
-              "198.18.0.0/15",
-              "-p1-65535",
-              "--rate",
-              "100000000",
-              "--wait",
-              "0",
-              "--adapter",
-              ifA,
-              "--adapter-ip",
-              SENDER_IP,
-              "--adapter-mac",
-              SENDER_MAC,
-              "--router-mac",
-              ROUTER_MAC,
-            ],
-            cwd: workDir,
-            stdout: "null",
-            stderr: "null",
-          }).spawn();
-          children.push(p);
-          return p;
-        },
-        async () => await sleep(1000),
-        peer,
-        seconds,
-      ),
-    );
-    stopAll();
-    await sleep(500);
-
-    for (const driver of ["pcap", "ring", "xdp"]) {
-      let stdout: ReadableStreamDefaultReader<string> | null = null;
-      const m = await measure(
-        `zon ${driver}:`,
-        () => {
-          const p = new Deno.Command("ip", {
-            args: [
-              "netns",
-              "exec",
-              nsA,
-              DENO,
-              "run",
-              "-A",
-              SELF,
-              "--child",
-              `${driver}:${ifA}`,
-              String(seconds + 2),
-              String(batch),
-            ],
-            stdout: "piped",
-            stderr: "inherit",
-          }).spawn();
-          children.push(p);
-          stdout = p.stdout.pipeThrough(new TextDecoderStream()).getReader();
-          return p;
-        },
-        async () => {
-          let text = "";
-          while (!text.includes("ready")) {
-            const r = await stdout!.read();
-            if (r.done) throw new Error(`zon ${driver}: child exited: ${text}`);
-            text += r.value;
-          }
-        },
-        peer,
-        seconds,
-      );
-      let text = "";
-      for (;;) {
-        const r = await stdout!.read();
-        if (r.done) break;
-        text += r.value;
-      }
-      const report = JSON.parse(text.trim().split("\n").pop()!);
-      m.detail = {
-        sent: report.sent,
-        flushes: report.flushes,
-        nsPerFlush: Math.round(report.flushNs / report.flushes),
-        nsPerFrameInFlush: Math.round(
-          report.flushNs / report.flushes / report.batch,
+    // Rounds alternate the senders, so a change in the machine's load hits all of them.
+    for (let round = 0; round < rounds; round++) {
+      // masscan: a scan of 198.18.0.0/15 x all ports (longer than the window), as fast as it goes.
+      const masscanVersion =
+        (await sh(["masscan", "--version"], false)).match(/version ([\d.]+)/)
+          ?.[1] ?? "?";
+      results.push(
+        await measure(
+          "masscan " + masscanVersion,
+          () => {
+            const p = new Deno.Command("ip", {
+              args: [
+                "netns",
+                "exec",
+                nsA,
+                "masscan",
+                "198.18.0.0/15",
+                "-p1-65535",
+                "--rate",
+                "100000000",
+                "--wait",
+                "0",
+                "--adapter",
+                ifA,
+                "--adapter-ip",
+                SENDER_IP,
+                "--adapter-mac",
+                SENDER_MAC,
+                "--router-mac",
+                ROUTER_MAC,
+              ],
+              cwd: workDir,
+              stdout: "null",
+              stderr: "null",
+            }).spawn();
+            children.push(p);
+            return p;
+          },
+          async () => await sleep(1000),
+          peer,
+          seconds,
         ),
-        ringFull: report.full,
-        ...(driver === "xdp" ? { zeroCopy: report.zeroCopy ? 1 : 0 } : {}),
-      };
-      results.push(m);
+      );
+      stopAll();
+      await sleep(500);
+
+      for (const driver of ["pcap", "ring", "xdp"]) {
+        let stdout: ReadableStreamDefaultReader<string> | null = null;
+        const m = await measure(
+          `zon ${driver}:`,
+          () => {
+            const p = new Deno.Command("ip", {
+              args: [
+                "netns",
+                "exec",
+                nsA,
+                DENO,
+                "run",
+                "-A",
+                SELF,
+                "--child",
+                `${driver}:${ifA}`,
+                String(seconds + 2),
+                String(batch),
+              ],
+              stdout: "piped",
+              stderr: "inherit",
+            }).spawn();
+            children.push(p);
+            stdout = p.stdout.pipeThrough(new TextDecoderStream()).getReader();
+            return p;
+          },
+          async () => {
+            let text = "";
+            while (!text.includes("ready")) {
+              const r = await stdout!.read();
+              if (r.done) {
+                throw new Error(`zon ${driver}: child exited: ${text}`);
+              }
+              text += r.value;
+            }
+          },
+          peer,
+          seconds,
+        );
+        let text = "";
+        for (;;) {
+          const r = await stdout!.read();
+          if (r.done) break;
+          text += r.value;
+        }
+        const report = JSON.parse(text.trim().split("\n").pop()!);
+        m.detail = {
+          sent: report.sent,
+          flushes: report.flushes,
+          nsPerFlush: Math.round(report.flushNs / report.flushes),
+          nsPerFrameInFlush: Math.round(
+            report.flushNs / report.flushes / report.batch,
+          ),
+          ringFull: report.full,
+          ...(driver === "xdp" ? { zeroCopy: report.zeroCopy ? 1 : 0 } : {}),
+        };
+        results.push(m);
+      }
     }
   } finally {
     stopAll();
@@ -406,7 +412,20 @@ async function main(): Promise<void> {
   }
 
   const ffi = ffiOverheadNs();
-  const [masscan, pcap, ring, xdp] = results;
+  // Per sender, the round with the median rate; and xdp:/ring: per round.
+  const perRound = results.length / rounds;
+  const median = (k: number): Measured => {
+    const all = results.filter((_, i) => i % perRound === k);
+    return all.sort((a, b) => a.kpps - b.kpps)[Math.floor(all.length / 2)];
+  };
+  const medians = Array.from({ length: perRound }, (_, k) => median(k));
+  const xdpVsRingPerRound = Array.from(
+    { length: rounds },
+    (_, r) =>
+      +(results[r * perRound + 3].kpps / results[r * perRound + 2].kpps)
+        .toFixed(2),
+  );
+  const [masscan, pcap, ring, xdp] = medians;
   const summary = {
     seconds,
     batch,
@@ -424,6 +443,8 @@ async function main(): Promise<void> {
     xdpVsMasscan: +(xdp.kpps / masscan.kpps).toFixed(2),
     xdpVsRing: +(xdp.kpps / ring.kpps).toFixed(2),
     xdpFlush: xdp.detail,
+    rounds,
+    xdpVsRingPerRound,
     loadavg: Deno.readTextFileSync("/proc/loadavg").trim(),
   };
   if (json) {
@@ -431,10 +452,10 @@ async function main(): Promise<void> {
     return;
   }
   console.log(
-    `veth pair, 60-byte TCP SYN frames, ${seconds} s each, peer rx counter after 1 s warm-up`,
+    `veth pair, 60-byte TCP SYN frames, ${seconds} s each, peer rx counter after 1 s warm-up, median of ${rounds} alternating round(s)`,
   );
   console.log(`  ${"sender".padEnd(16)} ${"kpps".padStart(8)}  vs masscan`);
-  for (const r of results) {
+  for (const r of medians) {
     console.log(
       `  ${r.name.padEnd(16)} ${r.kpps.toFixed(1).padStart(8)}  ${
         (r.kpps / masscan.kpps).toFixed(2)
@@ -445,7 +466,7 @@ async function main(): Promise<void> {
   console.log(
     `  xdp: vs ring: ${summary.xdpVsRing}x (${
       xdp.detail?.zeroCopy ? "zero copy" : "copy mode"
-    }); loadavg ${summary.loadavg}`,
+    }), per round ${xdpVsRingPerRound.join(" ")}; loadavg ${summary.loadavg}`,
   );
   console.log(
     `  FFI overhead per call (libc abs, minus the JS loop): ${summary.ffiNsPerCall} ns`,

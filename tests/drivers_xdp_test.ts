@@ -503,6 +503,18 @@ Deno.test({
         String(nocaps.message),
         /missing privileges: AF_XDP needs root or CAP_NET_RAW/,
       );
+      // CAP_NET_RAW kept (the socket opens), CAP_BPF/CAP_NET_ADMIN/CAP_SYS_ADMIN dropped: the maps fail.
+      const nobpf = await open(`xdp:${pair.ifA}`, [
+        "setpriv",
+        "--inh-caps=-all",
+        "--bounding-set=-bpf,-net_admin,-sys_admin,-perfmon",
+        "--",
+      ]);
+      assert.match(
+        String(nobpf.message),
+        /bpf\(BPF_MAP_CREATE zon_xsks\) failed: missing privileges: loading XDP programs needs root, or CAP_BPF and CAP_NET_ADMIN/,
+      );
+      assert.equal(await attachedProgram(pair.nsA, pair.ifA), 0);
       const memlock = await open(`xdp:${pair.ifA}`, [
         "prlimit",
         "--memlock=1048576",
@@ -592,5 +604,73 @@ d.close();
           during.slice(0, 500)
         }`,
       );
+    }),
+});
+
+Deno.test({
+  name:
+    "drivers: xdp: xdp:IF@Q binds queue Q of a two-queue veth and sends from it; queue 2 is out of range",
+  ignore: !isRoot,
+  sanitizeResources: false,
+  fn: () =>
+    withVethPair(async (pair) => {
+      // A second pair with two queues per side, in the same namespaces.
+      const ifA = `${pair.ifA.slice(0, 13)}qa`,
+        ifB = `${pair.ifB.slice(0, 13)}qb`;
+      await sh([
+        "ip",
+        "link",
+        "add",
+        ifA,
+        "netns",
+        pair.nsA,
+        "numtxqueues",
+        "2",
+        "numrxqueues",
+        "2",
+        "type",
+        "veth",
+        "peer",
+        "name",
+        ifB,
+        "netns",
+        pair.nsB,
+        "numtxqueues",
+        "2",
+        "numrxqueues",
+        "2",
+      ]);
+      await sh(["ip", "-n", pair.nsA, "link", "set", ifA, "up"]);
+      await sh(["ip", "-n", pair.nsB, "link", "set", ifB, "up"]);
+      const out = await runPeer(pair.nsA, ["open", `xdp:${ifA}@2`, "send"]);
+      assert.match(
+        String(out.message),
+        /queue 2 is out of range: \S+ has 2 receive queues \(0\.\.1\)/,
+      );
+      const before = await linkCounters(pair.nsB, ifB);
+      const sent = await runPeer(pair.nsA, [
+        "send",
+        `xdp:${ifA}@1`,
+        "5000",
+        pair.macB,
+      ]);
+      assert.equal(sent.sent, 5000);
+      await until("the peer counted every frame", async () =>
+        (await linkCounters(pair.nsB, ifB)).rxPackets - before.rxPackets ===
+          5000);
+      const [tx1] = JSON.parse(
+        await sh([
+          "ip",
+          "-j",
+          "-n",
+          pair.nsA,
+          "-s",
+          "link",
+          "show",
+          "dev",
+          ifA,
+        ]),
+      );
+      assert.ok(tx1.stats64.tx.packets >= 5000);
     }),
 });
