@@ -184,12 +184,7 @@ function checkInterface(ifname: string, queue: number): number {
       `xdp: interface ${ifname} is down (bring it up: ip link set dev ${ifname} up)`,
     );
   }
-  let queues = 0;
-  try {
-    for (const e of Deno.readDirSync(`/sys/class/net/${ifname}/queues`)) {
-      if (e.name.startsWith("rx-")) queues++;
-    }
-  } catch { /* unknown: let bind decide */ }
+  const queues = rxQueueCount(ifname); // 0: unknown, bind decides
   if (queues > 0 && queue >= queues) {
     throw new DriverError(
       "xdp",
@@ -457,12 +452,7 @@ export class XdpDriver implements PacketDriver {
     device: string,
     queue: number,
     r: Resources,
-    rings: {
-      tx: XdpProducerRing | null;
-      cq: XdpConsumerRing | null;
-      rx: XdpConsumerRing | null;
-      fq: XdpProducerRing;
-    },
+    rings: Rings,
     txFrames: number,
     zeroCopy: boolean,
     mtu: number,
@@ -530,61 +520,7 @@ export class XdpDriver implements PacketDriver {
       r.fd = c.socket(AF_XDP, SOCK_RAW, 0);
       if (r.fd < 0) socketError();
       registerUmem(c, r, txFrames + rxFrames);
-      // Fill and completion rings are required even when unused.
-      const fillSize = Math.max(rxFrames, 16);
-      const compSize = Math.max(txFrames, 16);
-      setRingSize(c, r.fd, XDP_UMEM_FILL_RING, fillSize, "XDP_UMEM_FILL_RING");
-      setRingSize(
-        c,
-        r.fd,
-        XDP_UMEM_COMPLETION_RING,
-        compSize,
-        "XDP_UMEM_COMPLETION_RING",
-      );
-      if (receive) setRingSize(c, r.fd, XDP_RX_RING, rxFrames, "XDP_RX_RING");
-      if (transmit) setRingSize(c, r.fd, XDP_TX_RING, txFrames, "XDP_TX_RING");
-      const [rxO, txO, fqO, cqO] = mmapOffsets(c, r.fd);
-      const fq = new XdpProducerRing(
-        mapRing(c, r, fqO, fillSize, XDP_ADDR_SIZE, PGOFF_FILL_RING, "fill"),
-        fqO,
-        fillSize,
-        XDP_ADDR_SIZE,
-      );
-      const cq = new XdpConsumerRing(
-        mapRing(
-          c,
-          r,
-          cqO,
-          compSize,
-          XDP_ADDR_SIZE,
-          PGOFF_COMPLETION_RING,
-          "completion",
-        ),
-        cqO,
-        compSize,
-        XDP_ADDR_SIZE,
-      );
-      const rx = receive
-        ? new XdpConsumerRing(
-          mapRing(c, r, rxO, rxFrames, XDP_DESC_SIZE, PGOFF_RX_RING, "RX"),
-          rxO,
-          rxFrames,
-          XDP_DESC_SIZE,
-        )
-        : null;
-      const tx = transmit
-        ? new XdpProducerRing(
-          mapRing(c, r, txO, txFrames, XDP_DESC_SIZE, PGOFF_TX_RING, "TX"),
-          txO,
-          txFrames,
-          XDP_DESC_SIZE,
-        )
-        : null;
-      // Every RX frame starts in the fill ring, owned by the kernel.
-      for (let i = 0; i < rxFrames; i++) {
-        fq.setAddress(i, (txFrames + i) * FRAME_SIZE);
-      }
-      fq.submit(rxFrames);
+      const rings = createRings(c, r, txFrames, rxFrames);
       const zeroCopy = bindSocket(
         c,
         r.fd,
@@ -604,7 +540,7 @@ export class XdpDriver implements PacketDriver {
         ifname,
         queue,
         r,
-        { tx, cq: transmit ? cq : null, rx, fq },
+        rings,
         txFrames,
         zeroCopy,
         interfaceMtu(ifname),
@@ -890,14 +826,86 @@ export class XdpDriver implements PacketDriver {
   }
 }
 
+/** The driver's four ring views (absent directions null). */
+interface Rings {
+  tx: XdpProducerRing | null;
+  cq: XdpConsumerRing | null;
+  rx: XdpConsumerRing | null;
+  fq: XdpProducerRing;
+}
+
+/**
+ * Sizes, maps and wraps the rings: TX + completion of `txFrames` entries when
+ * sending, RX + fill of `rxFrames` when receiving (the kernel wants fill and
+ * completion rings even when unused), and gives every RX frame to the kernel.
+ */
+function createRings(
+  c: Libc,
+  r: Resources,
+  txFrames: number,
+  rxFrames: number,
+): Rings {
+  const fd = r.fd;
+  const fillSize = Math.max(rxFrames, 16);
+  const compSize = Math.max(txFrames, 16);
+  setRingSize(c, fd, XDP_UMEM_FILL_RING, fillSize, "XDP_UMEM_FILL_RING");
+  setRingSize(
+    c,
+    fd,
+    XDP_UMEM_COMPLETION_RING,
+    compSize,
+    "XDP_UMEM_COMPLETION_RING",
+  );
+  if (rxFrames > 0) setRingSize(c, fd, XDP_RX_RING, rxFrames, "XDP_RX_RING");
+  if (txFrames > 0) setRingSize(c, fd, XDP_TX_RING, txFrames, "XDP_TX_RING");
+  const [rxO, txO, fqO, cqO] = mmapOffsets(c, fd);
+  const producer = (
+    o: XdpRingOffsets,
+    n: number,
+    entry: number,
+    pgoff: bigint,
+    name: string,
+  ) =>
+    new XdpProducerRing(mapRing(c, r, o, n, entry, pgoff, name), o, n, entry);
+  const consumer = (
+    o: XdpRingOffsets,
+    n: number,
+    entry: number,
+    pgoff: bigint,
+    name: string,
+  ) =>
+    new XdpConsumerRing(mapRing(c, r, o, n, entry, pgoff, name), o, n, entry);
+  const fq = producer(fqO, fillSize, XDP_ADDR_SIZE, PGOFF_FILL_RING, "fill");
+  const cq = consumer(
+    cqO,
+    compSize,
+    XDP_ADDR_SIZE,
+    PGOFF_COMPLETION_RING,
+    "completion",
+  );
+  const rx = rxFrames > 0
+    ? consumer(rxO, rxFrames, XDP_DESC_SIZE, PGOFF_RX_RING, "RX")
+    : null;
+  const tx = txFrames > 0
+    ? producer(txO, txFrames, XDP_DESC_SIZE, PGOFF_TX_RING, "TX")
+    : null;
+  // Every RX frame (after the TX frames in the UMEM) starts in the fill ring.
+  for (let i = 0; i < rxFrames; i++) {
+    fq.setAddress(i, (txFrames + i) * FRAME_SIZE);
+  }
+  fq.submit(rxFrames);
+  return { tx, cq: tx === null ? null : cq, rx, fq };
+}
+
+/** Receive queues of `ifname` per sysfs (0 when unknown). */
 function rxQueueCount(ifname: string): number {
   let n = 0;
   try {
     for (const e of Deno.readDirSync(`/sys/class/net/${ifname}/queues`)) {
       if (e.name.startsWith("rx-")) n++;
     }
-  } catch { /* none */ }
-  return Math.max(n, 1);
+  } catch { /* no sysfs entry */ }
+  return n;
 }
 
 /** Binds zero copy first, copy mode after; returns whether zero copy is in use. */

@@ -349,7 +349,7 @@ export function assembleProgram(
   // Look the parameters up first: the call clobbers r1-r5.
   a.mov(R6, R1) // r6 = ctx (struct xdp_md *), kept across calls
     .storeImm("w", R10, -4, 0) // *(u32 *)(fp - 4) = 0: the map key
-    .mov(R2, R10)
+    .mov(R2, R10) // r2 = frame pointer
     .addImm(R2, -4) // r2 = &key
     .loadMap(R1, paramsFd) // r1 = &params map
     .call(HELPER_MAP_LOOKUP_ELEM) // r0 = &params[0] or NULL
@@ -357,69 +357,69 @@ export function assembleProgram(
     .mov(R7, R0) // r7 = params
     .load("w", R2, R6, MD_DATA) // r2 = frame start
     .load("w", R3, R6, MD_DATA_END) // r3 = frame end
-    .mov(R4, R2)
-    .addImm(R4, ETH_LEN)
+    .mov(R4, R2) // r4 = frame start
+    .addImm(R4, ETH_LEN) // r4 = end of the bytes read next
     .jgt(R4, R3, "pass") // shorter than an Ethernet header
     .load("h", R5, R2, ETH_TYPE) // r5 = ethertype
-    .jeqImm(R5, LE_IPV4, "ipv4")
-    .jeqImm(R5, LE_ARP, "arp")
-    .jeqImm(R5, LE_IPV6, "ipv6")
+    .jeqImm(R5, LE_IPV4, "ipv4") // 0x0800
+    .jeqImm(R5, LE_ARP, "arp") // 0x0806
+    .jeqImm(R5, LE_IPV6, "ipv6") // 0x86dd
     .jmp("pass"); // any other ethertype belongs to the host
 
   // IPv4: destination must be our address.
   a.label("ipv4")
-    .mov(R4, R2)
-    .addImm(R4, ETH_LEN + 20)
+    .mov(R4, R2) // r4 = frame start
+    .addImm(R4, ETH_LEN + 20) // r4 = end of the bytes read next
     .jgt(R4, R3, "pass") // shorter than a minimal IPv4 header
     .load("w", R5, R2, ETH_LEN + 16) // r5 = destination address
     .load("w", R8, R7, P_IPV4) // r8 = ours
-    .jne(R5, R8, "pass")
+    .jne(R5, R8, "pass") // not to us: the host's
     .load("b", R5, R2, ETH_LEN + 9) // r5 = protocol
     .jeqImm(R5, 6, "ipv4_ports") // TCP
     .jeqImm(R5, 17, "ipv4_ports") // UDP
     .jneImm(R5, 1, "pass") // neither ICMP: the host's
-    .load("w", R5, R7, P_FLAGS)
+    .load("w", R5, R7, P_FLAGS) // r5 = match flags
     .jsetImm(R5, MATCH_ICMP4, "redirect") // ICMP to us, if asked for
-    .jmp("pass");
+    .jmp("pass"); // not asked for: the host's
   a.label("ipv4_ports")
     .load("b", R5, R2, ETH_LEN) // r5 = version | IHL
-    .andImm(R5, 15)
+    .andImm(R5, 15) // r5 = IHL (32-bit words)
     .lshImm(R5, 2) // r5 = IPv4 header length, 0..60
-    .mov(R4, R2)
-    .add(R4, R5) // r4 = frame + IP header length
-    .mov(R5, R4)
-    .addImm(R5, ETH_LEN + 4)
+    .mov(R4, R2) // r4 = frame start
+    .add(R4, R5) // r4 = frame + IP header length (a bounded variable offset)
+    .mov(R5, R4) // r5 = frame + IP header length
+    .addImm(R5, ETH_LEN + 4) // r5 = end of the bytes read next
     .jgt(R5, R3, "pass") // no room for the two ports
     .load("h", R5, R4, ETH_LEN + 2) // r5 = destination port (network order)
     .jmp("ports");
 
   // ARP: the target protocol address must be ours.
   a.label("arp")
-    .mov(R4, R2)
-    .addImm(R4, ETH_LEN + 28)
+    .mov(R4, R2) // r4 = frame start
+    .addImm(R4, ETH_LEN + 28) // r4 = end of the bytes read next
     .jgt(R4, R3, "pass") // shorter than an Ethernet/IPv4 ARP packet
     .load("w", R5, R2, ETH_LEN + 24) // r5 = target protocol address
-    .load("w", R8, R7, P_IPV4)
-    .jne(R5, R8, "pass")
-    .jmp("redirect");
+    .load("w", R8, R7, P_IPV4) // r8 = ours
+    .jne(R5, R8, "pass") // about another address: the host's
+    .jmp("redirect"); // ARP for our address
 
   // IPv6 (no extension headers: the scanner's replies carry none).
   a.label("ipv6")
-    .mov(R4, R2)
-    .addImm(R4, ETH_LEN + 40 + 4)
+    .mov(R4, R2) // r4 = frame start
+    .addImm(R4, ETH_LEN + 40 + 4) // r4 = end of the bytes read next
     .jgt(R4, R3, "pass") // no room for a header and two ports
     .load("b", R5, R2, ETH_LEN + 6) // r5 = next header
-    .jeqImm(R5, 58, "icmp6")
+    .jeqImm(R5, 58, "icmp6") // ICMPv6
     .jeqImm(R5, 6, "ipv6_ports") // TCP
     .jeqImm(R5, 17, "ipv6_ports") // UDP
-    .jmp("pass");
+    .jmp("pass"); // anything else: the host's
   a.label("ipv6_ports");
   sameIpv6(a, ETH_LEN + 24, "pass"); // destination must be ours
   a.load("h", R5, R2, ETH_LEN + 40 + 2) // r5 = destination port (network order)
     .jmp("ports");
   a.label("icmp6")
-    .mov(R4, R2)
-    .addImm(R4, ETH_LEN + 40 + 24)
+    .mov(R4, R2) // r4 = frame start
+    .addImm(R4, ETH_LEN + 40 + 24) // r4 = end of the bytes read next
     .jgt(R4, R3, "icmp6_other") // too short for NDP
     .load("b", R5, R2, ETH_LEN + 40) // r5 = ICMPv6 type
     .jeqImm(R5, 135, "ndp") // neighbour solicitation
@@ -427,21 +427,21 @@ export function assembleProgram(
     .jmp("icmp6_other");
   a.label("ndp");
   sameIpv6(a, ETH_LEN + 40 + 8, "pass"); // the target address must be ours
-  a.jmp("redirect");
+  a.jmp("redirect"); // NDP about our address
   a.label("icmp6_other")
-    .load("w", R5, R7, P_FLAGS)
+    .load("w", R5, R7, P_FLAGS) // r5 = match flags
     .jsetImm(R5, MATCH_ICMP6, "icmp6_ours") // other ICMPv6 only if asked for
-    .jmp("pass");
+    .jmp("pass"); // not asked for: the host's
   a.label("icmp6_ours");
-  sameIpv6(a, ETH_LEN + 24, "pass");
-  a.jmp("redirect");
+  sameIpv6(a, ETH_LEN + 24, "pass"); // destination must be ours
+  a.jmp("redirect"); // ICMPv6 to us
 
   // Ports: the destination port (r5) must be in our source-port range.
   a.label("ports")
     .be16(R5) // network → host order
-    .load("h", R8, R7, P_PORT_LOW)
+    .load("h", R8, R7, P_PORT_LOW) // r8 = first port of ours
     .jlt(R5, R8, "pass") // below the range
-    .load("h", R8, R7, P_PORT_HIGH)
+    .load("h", R8, R7, P_PORT_HIGH) // r8 = last port of ours
     .jgt(R5, R8, "pass"); // above the range
 
   // Ours: to the AF_XDP socket of the queue that received it.
@@ -581,6 +581,7 @@ export class XdpProgram {
   readonly paramsFd: number;
   #linkFd = -1;
   #attachMode: XdpAttachMode | null = null;
+  #closed = false;
 
   private constructor(
     fd: number,
@@ -745,15 +746,12 @@ export class XdpProgram {
    * ```
    */
   close(): void {
-    if (this.#linkFd >= 0) closeFd(this.#linkFd);
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#linkFd >= 0) closeFd(this.#linkFd); // detaches the program
     this.#linkFd = -1;
     this.#attachMode = null;
-    for (const fd of [this.fd, this.xsksFd, this.paramsFd]) {
-      if (fd >= 0) closeFd(fd);
-    }
-    (this as { fd: number }).fd = -1;
-    (this as { xsksFd: number }).xsksFd = -1;
-    (this as { paramsFd: number }).paramsFd = -1;
+    for (const fd of [this.fd, this.xsksFd, this.paramsFd]) closeFd(fd);
   }
 }
 
