@@ -674,3 +674,55 @@ Deno.test({
       assert.ok(tx1.stats64.tx.packets >= 5000);
     }),
 });
+
+Deno.test({
+  name:
+    "drivers: xdp: 50000 frames from the peer: each received once and in order, or counted as dropped (the fill ring recycles every frame a dozen times)",
+  ignore: !isRoot,
+  sanitizeResources: false,
+  fn: () =>
+    withVethPair(async (pair) => {
+      const count = 50_000;
+      const rx = await startPeer(pair.nsA, [
+        "recv",
+        `xdp:${pair.ifA}`,
+        JSON.stringify(MATCH),
+        "check",
+      ]);
+      let result: {
+        ids: number[];
+        bad: number;
+        stats: { received: number; dropped: number };
+      };
+      try {
+        await runPeer(pair.nsB, [
+          "flood",
+          `ring:${pair.ifB}`,
+          pair.macA,
+          String(count),
+          "50000",
+        ]);
+        await new Promise((r) => setTimeout(r, 500));
+      } finally {
+        result = JSON.parse((await rx.finish()).split("\n").pop()!);
+      }
+      const { ids, stats, bad } = result;
+      console.log(`received ${ids.length}, dropped ${stats.dropped}`);
+      assert.equal(bad, 0, "frames that differ from what the peer sent");
+      let ordered = true;
+      for (let i = 1; i < ids.length; i++) {
+        if (ids[i] <= ids[i - 1]) ordered = false;
+      }
+      assert.ok(ordered, "each frame once, in the order sent");
+      assert.ok(ids.every((id) => id >= 0 && id < count));
+      assert.equal(
+        ids.length + stats.dropped,
+        count,
+        "received + dropped = sent",
+      );
+      assert.ok(
+        ids.length > 4 * 4096,
+        `more than 4 turns of the 4096 RX frames (${ids.length})`,
+      );
+    }),
+});

@@ -3,15 +3,18 @@
 //   send ADAPTER COUNT DSTMAC [PPS] send COUNT frames of drivers_veth_peer's
 //                                   format (sequence + derived bytes), at most PPS
 //                                   a second (0 or absent: full speed), print JSON
-//   recv ADAPTER MATCH_JSON         open for receiving, print "ready {json}", collect
+//   recv ADAPTER MATCH_JSON [check] open for receiving, print "ready {json}", collect
 //                                   the 4-byte ids that end each received frame
-//                                   until stdin closes, print JSON
+//                                   until stdin closes (with "check": compare each
+//                                   with the flood's frame), print JSON
 //   hold ADAPTER MATCH_JSON         open, print "ready {json}", wait for stdin to close
 //                                   (or to be killed), close, print "closed"
 //   attach-only IF                  load and attach just the XDP program (no socket),
 //                                   print "ready {json}", wait for stdin to close
 //   inject ADAPTER DSTMAC CASES     send one crafted frame per case (JSON), print JSON
 //   open ADAPTER MATCH_JSON         try to open; print the error's class and message
+//   flood ADAPTER DSTMAC COUNT PPS  send COUNT TCP frames to 198.18.200.9, ports
+//                                   40000-40009, ids 0..COUNT-1, paced, print JSON
 import { openDriver, XdpProgram } from "../../drivers/mod.ts";
 import type { XdpDriver } from "../../drivers/xdp.ts";
 import { interfaceIndex } from "../../drivers/_libc.ts";
@@ -172,12 +175,26 @@ async function main(): Promise<void> {
     let stop = false;
     stdinClosed().then(() => stop = true);
     const ids: number[] = [];
+    // "check": every frame must be the flood's frame for its id, byte for byte.
+    const check = arg2 === "check";
+    const flood: InjectCase = { id: 0, kind: "tcp4", dst: "198.18.200.9" };
+    const peerMac = mac("02:00:5a:00:00:0b");
+    const ourMac = mac("02:00:5a:00:00:0a");
+    let bad = 0;
     const read = (buf: Uint8Array, at: number, len: number) => {
       const e = at + len;
-      ids.push(
-        ((buf[e - 4] << 24) | (buf[e - 3] << 16) | (buf[e - 2] << 8) |
-          buf[e - 1]) >>> 0,
-      );
+      const id = ((buf[e - 4] << 24) | (buf[e - 3] << 16) |
+        (buf[e - 2] << 8) | buf[e - 1]) >>> 0;
+      ids.push(id);
+      if (check) {
+        flood.id = id;
+        flood.port = 40000 + (id % 10);
+        const want = buildCase(flood, ourMac, peerMac);
+        const got = buf.subarray(at, e);
+        if (got.length !== want.length || got.some((b, i) => b !== want[i])) {
+          bad++;
+        }
+      }
     };
     while (!stop) {
       if (cmd === "recv") {
@@ -189,7 +206,9 @@ async function main(): Promise<void> {
     d.recvBatch(read);
     const stats = d.stats();
     d.close();
-    console.log(cmd === "recv" ? JSON.stringify({ ids, stats }) : "closed");
+    console.log(
+      cmd === "recv" ? JSON.stringify({ ids, stats, bad }) : "closed",
+    );
   } else if (cmd === "attach-only") {
     const program = XdpProgram.load({ ipv4: "198.18.200.99" }, 1);
     const mode = program.attach(interfaceIndex("xdp", adapter), adapter);
@@ -206,6 +225,26 @@ async function main(): Promise<void> {
     }
     d.flush();
     console.log(JSON.stringify({ sent: cases.length }));
+    d.close();
+  } else if (cmd === "flood") {
+    const count = Number(arg2);
+    const pps = Number(arg3);
+    const d = await openDriver(adapter, { mode: "send" });
+    const c: InjectCase = { id: 0, kind: "tcp4", dst: "198.18.200.9", port: 0 };
+    const sleeper = new Int32Array(new SharedArrayBuffer(4));
+    const started = performance.now();
+    for (let i = 0; i < count; i++) {
+      c.id = i;
+      c.port = 40000 + (i % 10);
+      while (!d.send(buildCase(c, mac(arg), src))) d.flush();
+      if ((i & 63) === 63) {
+        d.flush();
+        const ahead = (i / pps) * 1000 - (performance.now() - started);
+        if (ahead > 1) Atomics.wait(sleeper, 0, 0, ahead);
+      }
+    }
+    d.flush();
+    console.log(JSON.stringify({ sent: count }));
     d.close();
   } else if (cmd === "open") {
     try {
