@@ -381,7 +381,7 @@ Deno.test({
           rx.ready.programId,
           "ip link shows our program",
         );
-        const injected = await runPeer(pair.nsB, [
+        await runPeer(pair.nsB, [
           "inject",
           `ring:${pair.ifB}`,
           pair.macA,
@@ -390,8 +390,7 @@ Deno.test({
           await rx.finish();
           throw e;
         });
-        void injected;
-        // Twice more for the redirected frames, interleaved with the kernel's traffic.
+        // The kernel's own traffic on the same interface, with the program attached.
         const ping = await sh([
           "ip",
           "netns",
@@ -723,6 +722,55 @@ Deno.test({
       assert.ok(
         ids.length > 4 * 4096,
         `more than 4 turns of the 4096 RX frames (${ids.length})`,
+      );
+    }),
+});
+
+Deno.test({
+  name:
+    "drivers: xdp: generic mode (forced) redirects the same frames, and ICMP too when the match asks for it",
+  ignore: !isRoot,
+  sanitizeResources: false,
+  fn: () =>
+    withVethPair(async (pair) => {
+      const rx = await startPeer(pair.nsA, [
+        "recv",
+        `xdp:${pair.ifA}`,
+        JSON.stringify({ ...MATCH, icmp: true, attach: "generic" }),
+      ]);
+      let result: { ids: number[] };
+      try {
+        assert.equal(rx.ready.attachMode, "generic");
+        const [link] = JSON.parse(
+          await sh([
+            "ip",
+            "-j",
+            "-n",
+            pair.nsA,
+            "link",
+            "show",
+            "dev",
+            pair.ifA,
+          ]),
+        );
+        assert.equal(
+          link.xdp?.mode,
+          2,
+          "ip link: XDP_ATTACHED_SKB (xdpgeneric)",
+        );
+        await runPeer(pair.nsB, [
+          "inject",
+          `ring:${pair.ifB}`,
+          pair.macA,
+          JSON.stringify(CASES),
+        ]);
+        await new Promise((r) => setTimeout(r, 300));
+      } finally {
+        result = JSON.parse((await rx.finish()).split("\n").pop()!);
+      }
+      assert.deepEqual(
+        [...result.ids].sort((a, b) => a - b),
+        CASES.filter((c) => c.ours || c.kind === "icmp4").map((c) => c.id),
       );
     }),
 });

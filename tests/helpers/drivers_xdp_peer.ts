@@ -167,9 +167,12 @@ async function main(): Promise<void> {
     }));
     d.close();
   } else if (cmd === "recv" || cmd === "hold") {
+    // The match JSON may carry "attach": "native" | "generic" for the driver.
+    const { attach, ...xdpMatch } = JSON.parse(arg);
     const d = await openDriver(adapter, {
       mode: "both",
-      xdpMatch: JSON.parse(arg),
+      xdpMatch,
+      xdpAttach: attach,
     }) as XdpDriver;
     console.log(`ready ${report(d)}`);
     let stop = false;
