@@ -3,7 +3,8 @@
 // subprocess under `ip netns exec` (tests/helpers/drivers_xdp_peer.ts); the
 // oracles are the peer's tcpdump + tshark (what went out), the interface
 // counters, `ip link` (which XDP program is attached), ping and a kernel TCP
-// connection (what the program must leave to the kernel).
+// connection (what the program must leave to the kernel). Missing kernel
+// features are simulated with a seccomp filter in the helper process.
 import assert from "node:assert/strict";
 import { DriverError, openDriver, parseAdapterName } from "../drivers/mod.ts";
 import {
@@ -772,5 +773,47 @@ Deno.test({
         [...result.ids].sort((a, b) => a - b),
         CASES.filter((c) => c.ours || c.kind === "icmp4").map((c) => c.id),
       );
+    }),
+});
+
+Deno.test({
+  name:
+    "drivers: xdp: a kernel without AF_XDP or without bpf(2) (simulated with seccomp) is a DriverUnavailableError saying what is missing",
+  ignore: !isRoot || Deno.build.arch !== "x86_64",
+  sanitizeResources: false,
+  fn: () =>
+    withVethPair(async (pair) => {
+      const match = JSON.stringify(MATCH);
+      const noXdp = await runPeer(pair.nsA, [
+        "open-without",
+        "af_xdp",
+        `xdp:${pair.ifA}`,
+        "send",
+      ]);
+      assert.equal(noXdp.name, "DriverUnavailableError");
+      assert.match(
+        String(noXdp.message),
+        /this kernel has no AF_XDP sockets \(CONFIG_XDP_SOCKETS/,
+      );
+      const noBpf = await runPeer(pair.nsA, [
+        "open-without",
+        "bpf",
+        `xdp:${pair.ifA}`,
+        match,
+      ]);
+      assert.equal(noBpf.name, "DriverUnavailableError");
+      assert.match(
+        String(noBpf.message),
+        /this kernel has no bpf\(2\) \(CONFIG_BPF_SYSCALL\)/,
+      );
+      // Sending needs no program, so it still works without bpf(2).
+      const sendOnly = await runPeer(pair.nsA, [
+        "open-without",
+        "bpf",
+        `xdp:${pair.ifA}`,
+        "send",
+      ]);
+      assert.deepEqual(sendOnly, { opened: true });
+      assert.equal(await attachedProgram(pair.nsA, pair.ifA), 0);
     }),
 });

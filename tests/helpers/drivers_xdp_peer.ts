@@ -13,6 +13,10 @@
 //                                   print "ready {json}", wait for stdin to close
 //   inject ADAPTER DSTMAC CASES     send one crafted frame per case (JSON), print JSON
 //   open ADAPTER MATCH_JSON         try to open; print the error's class and message
+//   open-without WHAT ADAPTER MATCH first installs a seccomp filter on this thread
+//                                   that makes the kernel look older: WHAT "af_xdp"
+//                                   fails socket(AF_XDP) with EAFNOSUPPORT, "bpf"
+//                                   fails bpf(2) with ENOSYS; then as "open"
 //   flood ADAPTER DSTMAC COUNT PPS  send COUNT TCP frames to 198.18.200.9, ports
 //                                   40000-40009, ids 0..COUNT-1, paced, print JSON
 import { openDriver, XdpProgram } from "../../drivers/mod.ts";
@@ -121,6 +125,75 @@ export function buildCase(
   while (b.length < 60) b.push(0);
   b.push(c.id >>> 24, (c.id >>> 16) & 0xff, (c.id >>> 8) & 0xff, c.id & 0xff);
   return new Uint8Array(b);
+}
+
+/**
+ * A seccomp filter (classic BPF over struct seccomp_data) for this thread:
+ * one syscall fails with `errno`, everything else is allowed. x86-64 only.
+ */
+function pretendMissing(what: "af_xdp" | "bpf"): void {
+  const SECCOMP_RET_ALLOW = 0x7fff0000, SECCOMP_RET_ERRNO = 0x00050000;
+  const LD_ABS_W = 0x20, JEQ_K = 0x15, RET_K = 0x06;
+  const AUDIT_ARCH_X86_64 = 0xc000003e;
+  const insns: [number, number, number, number][] = what === "bpf"
+    ? [
+      [LD_ABS_W, 0, 0, 4], // A = arch
+      [JEQ_K, 0, 3, AUDIT_ARCH_X86_64], // other arch: allow
+      [LD_ABS_W, 0, 0, 0], // A = syscall number
+      [JEQ_K, 0, 1, 321], // bpf(2)?
+      [RET_K, 0, 0, SECCOMP_RET_ERRNO | 38], // ENOSYS
+      [RET_K, 0, 0, SECCOMP_RET_ALLOW],
+    ]
+    : [
+      [LD_ABS_W, 0, 0, 4], // A = arch
+      [JEQ_K, 0, 5, AUDIT_ARCH_X86_64], // other arch: allow
+      [LD_ABS_W, 0, 0, 0], // A = syscall number
+      [JEQ_K, 0, 3, 41], // socket(2)?
+      [LD_ABS_W, 0, 0, 16], // A = its first argument (the family)
+      [JEQ_K, 0, 1, 44], // AF_XDP?
+      [RET_K, 0, 0, SECCOMP_RET_ERRNO | 97], // EAFNOSUPPORT
+      [RET_K, 0, 0, SECCOMP_RET_ALLOW],
+    ];
+  const filter = new Uint8Array(insns.length * 8);
+  const fv = new DataView(filter.buffer);
+  insns.forEach(([code, jt, jf, k], i) => {
+    fv.setUint16(i * 8, code, true);
+    fv.setUint8(i * 8 + 2, jt);
+    fv.setUint8(i * 8 + 3, jf);
+    fv.setUint32(i * 8 + 4, k, true);
+  });
+  const fprog = new Uint8Array(16); // struct sock_fprog { u16 len; struct sock_filter *filter; }
+  const pv = new DataView(fprog.buffer);
+  pv.setUint16(0, insns.length, true);
+  pv.setBigUint64(
+    8,
+    BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(filter))),
+    true,
+  );
+  const libc = Deno.dlopen(
+    "libc.so.6",
+    {
+      prctl: {
+        parameters: ["i32", "u64", "buffer", "u64", "u64"],
+        result: "i32",
+      },
+    } as const,
+  );
+  const PR_SET_NO_NEW_PRIVS = 38, PR_SET_SECCOMP = 22, SECCOMP_MODE_FILTER = 2;
+  if (libc.symbols.prctl(PR_SET_NO_NEW_PRIVS, 1n, null, 0n, 0n) !== 0) {
+    throw new Error("prctl(PR_SET_NO_NEW_PRIVS) failed");
+  }
+  if (
+    libc.symbols.prctl(
+      PR_SET_SECCOMP,
+      BigInt(SECCOMP_MODE_FILTER),
+      fprog,
+      0n,
+      0n,
+    ) !== 0
+  ) {
+    throw new Error("prctl(PR_SET_SECCOMP) failed");
+  }
 }
 
 async function stdinClosed(): Promise<void> {
@@ -249,11 +322,14 @@ async function main(): Promise<void> {
     d.flush();
     console.log(JSON.stringify({ sent: count }));
     d.close();
-  } else if (cmd === "open") {
+  } else if (cmd === "open" || cmd === "open-without") {
+    const without = cmd === "open-without";
+    const [name, match] = without ? [arg, arg2] : [adapter, arg];
+    if (without) pretendMissing(adapter as "af_xdp" | "bpf");
     try {
-      const d = await openDriver(adapter, {
-        mode: arg === "send" ? "send" : "both",
-        xdpMatch: arg === "send" ? undefined : JSON.parse(arg),
+      const d = await openDriver(name, {
+        mode: match === "send" ? "send" : "both",
+        xdpMatch: match === "send" ? undefined : JSON.parse(match),
       });
       console.log(JSON.stringify({ opened: true }));
       d.close();
