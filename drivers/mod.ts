@@ -55,5 +55,11 @@ export * from "./pfring.ts";
 export * from "./netmap.ts";
 export * from "./file.ts";
 export * from "./pcap_file.ts";
+export type {
+  XdpConsumerRing,
+  XdpProducerRing,
+  XdpRing,
+  XdpRingOffsets,
+} from "../ring/xdp.ts";
 export * from "./xdp.ts";
 export * from "./xdp_program.ts";

@@ -6,6 +6,7 @@
  */
 
 import type { XdpAttachMode, XdpMatch } from "./xdp_program.ts";
+import type { XdpShareHandle } from "./xdp.ts";
 
 /**
  * Writes one frame straight into a driver's transmit slot: `buffer[offset]`
@@ -111,6 +112,10 @@ export interface DriverOptions {
   xdpAttach?: XdpAttachMode;
   /** `xdp:`: UMEM frames for receiving (default 4096; a power of two). */
   rxFrames?: number;
+  /** `xdp:` with mode `"receive"`: also reserve `txFrames` UMEM frames and the completion ring for one send-only driver in another thread (see `XdpDriver.shareHandle`). */
+  xdpShareable?: boolean;
+  /** `xdp:` with mode `"send"`: transmit through another driver's UMEM on the same queue (`XDP_SHARED_UMEM`). */
+  xdpShare?: XdpShareHandle;
 }
 
 /**

@@ -69,6 +69,7 @@ const XDP_UMEM_REG = 4;
 const XDP_UMEM_FILL_RING = 5;
 const XDP_UMEM_COMPLETION_RING = 6;
 const XDP_STATISTICS = 7;
+const XDP_SHARED_UMEM = 1 << 0;
 const XDP_COPY = 1 << 1;
 const XDP_ZEROCOPY = 1 << 2;
 const XDP_USE_NEED_WAKEUP = 1 << 3;
@@ -108,6 +109,32 @@ const KICK_RETRIES = 64;
  * ```
  */
 export type XdpDriverOptions = DriverOptions;
+
+/**
+ * What {@linkcode XdpDriver.shareHandle} hands to a send-only driver in
+ * another thread: the owner's socket, its UMEM, and the frames lent out.
+ *
+ * @example
+ * ```ts ignore
+ * const handle: XdpShareHandle = rx.shareHandle();
+ * ```
+ */
+export interface XdpShareHandle {
+  /** The owning AF_XDP socket. */
+  fd: number;
+  /** Address of the UMEM in this process. */
+  umemAddress: bigint;
+  /** UMEM bytes. */
+  umemSize: number;
+  /** The first `txFrames` UMEM frames (and the completion ring) are the sharer's. */
+  txFrames: number;
+  /** Interface and queue both sockets are bound to. */
+  ifname: string;
+  /** The queue. */
+  queue: number;
+  /** Whether the owner is bound in zero-copy mode (the sharer inherits it). */
+  zeroCopy: boolean;
+}
 
 interface Mapping {
   pointer: Deno.PointerObject;
@@ -221,11 +248,15 @@ class Resources {
   umem: Mapping | null = null;
   maps: Mapping[] = [];
   program: XdpProgram | null = null;
+  /** False when the UMEM belongs to another driver (`xdpShare`), or was lent to one. */
+  unmapUmem = true;
   constructor(readonly c: Libc) {}
   release(): void {
     this.program?.close();
     for (const m of this.maps) this.c.munmap(m.pointer, BigInt(m.size));
-    if (this.umem) this.c.munmap(this.umem.pointer, BigInt(this.umem.size));
+    if (this.umem && this.unmapUmem) {
+      this.c.munmap(this.umem.pointer, BigInt(this.umem.size));
+    }
     if (this.fd >= 0) this.c.close(this.fd);
     this.fd = -1;
     this.maps = [];
@@ -340,6 +371,7 @@ function mapRing(
   entry: number,
   pgoff: bigint,
   name: string,
+  fd = r.fd,
 ): Uint8Array {
   const bytes = xdpRingBytes(offsets, size, entry);
   const p = c.mmap(
@@ -347,7 +379,7 @@ function mapRing(
     BigInt(bytes),
     PROT_READ | PROT_WRITE,
     MAP_SHARED | MAP_POPULATE,
-    r.fd,
+    fd,
     pgoff,
   );
   if (isMapFailed(p)) {
@@ -375,6 +407,7 @@ function bindXsk(
   ifindex: number,
   queue: number,
   flags: number,
+  sharedUmemFd = 0,
 ): number {
   // struct sockaddr_xdp { u16 family; u16 flags; u32 ifindex; u32 queue_id; u32 shared_umem_fd; }
   const sa = new Uint8Array(16);
@@ -383,6 +416,7 @@ function bindXsk(
   v.setUint16(2, flags, true);
   v.setUint32(4, ifindex, true);
   v.setUint32(8, queue, true);
+  v.setUint32(12, sharedUmemFd, true);
   return c.bind(fd, sa, 16) === 0 ? 0 : errno();
 }
 
@@ -431,8 +465,8 @@ export class XdpDriver implements PacketDriver {
   readonly completionRing: XdpConsumerRing | null;
   /** The RX ring (null when send-only). */
   readonly rxRing: XdpConsumerRing | null;
-  /** The fill ring. */
-  readonly fillRing: XdpProducerRing;
+  /** The fill ring (null for a driver on another's UMEM, `xdpShare`). */
+  readonly fillRing: XdpProducerRing | null;
 
   readonly #c: Libc;
   readonly #r: Resources;
@@ -446,6 +480,7 @@ export class XdpDriver implements PacketDriver {
   #closed = false;
   readonly #stats = new Uint8Array(48);
   readonly #statsLen = new Uint8Array(4);
+  #lentFrames = 0; // UMEM frames reserved for a driver in another thread (xdpShareable)
 
   private constructor(
     name: string,
@@ -498,6 +533,9 @@ export class XdpDriver implements PacketDriver {
     zeroCopyRequired = false,
   ): XdpDriver {
     const { ifname, queue } = parseXdpDevice(device);
+    if (options.xdpShare) {
+      return XdpDriver.#openShared(ifname, queue, options, name);
+    }
     const mode = options.mode ?? "both";
     const receive = mode !== "send";
     const transmit = mode !== "receive";
@@ -513,14 +551,23 @@ export class XdpDriver implements PacketDriver {
     const rxFrames = receive
       ? powerOfTwo("rxFrames", options.rxFrames ?? 4096)
       : 0;
+    if (options.xdpShareable && mode !== "receive") {
+      throw new DriverError(
+        "xdp",
+        `xdp: xdpShareable needs mode "receive" (the completion ring is the sharer's alone)`,
+      );
+    }
+    const lent = options.xdpShareable
+      ? powerOfTwo("txFrames", options.txFrames ?? 4096)
+      : 0;
     const c = loadLibc();
     const ifindex = checkInterface(ifname, queue);
     const r = new Resources(c);
     try {
       r.fd = c.socket(AF_XDP, SOCK_RAW, 0);
       if (r.fd < 0) socketError();
-      registerUmem(c, r, txFrames + rxFrames);
-      const rings = createRings(c, r, txFrames, rxFrames);
+      registerUmem(c, r, txFrames + lent + rxFrames);
+      const rings = createRings(c, r, txFrames, rxFrames, lent);
       const zeroCopy = bindSocket(
         c,
         r.fd,
@@ -535,7 +582,7 @@ export class XdpDriver implements PacketDriver {
         r.program.bindSocket(queue, r.fd);
         r.program.attach(ifindex, ifname, options.xdpAttach);
       }
-      return new XdpDriver(
+      const driver = new XdpDriver(
         name,
         ifname,
         queue,
@@ -543,6 +590,126 @@ export class XdpDriver implements PacketDriver {
         rings,
         txFrames,
         zeroCopy,
+        interfaceMtu(ifname),
+      );
+      driver.#lentFrames = lent;
+      return driver;
+    } catch (e) {
+      r.release();
+      throw e;
+    }
+  }
+
+  /**
+   * What a send-only driver in another thread (a Worker) needs to transmit
+   * through this driver's UMEM on the same queue (`XDP_SHARED_UMEM`): pass
+   * it as `xdpShare`. Only for drivers opened with `xdpShareable`. Plain
+   * data, so it can be posted to a Worker. Close the sharer first; this
+   * driver then leaves the UMEM mapped until the process exits, so a sharer
+   * that outlives it cannot touch unmapped memory.
+   *
+   * @example
+   * ```ts ignore
+   * const rx = XdpDriver.open("eth0", { mode: "receive", xdpShareable: true, xdpMatch });
+   * worker.postMessage(rx.shareHandle()); // the Worker: openDriver("xdp:eth0", { mode: "send", xdpShare })
+   * ```
+   */
+  shareHandle(): XdpShareHandle {
+    if (this.#lentFrames === 0 || this.#closed) {
+      throw new DriverError(
+        "xdp",
+        "xdp: shareHandle() needs a driver opened with xdpShareable (and not closed)",
+      );
+    }
+    this.#r.unmapUmem = false;
+    return {
+      fd: this.fd,
+      umemAddress: Deno.UnsafePointer.value(this.#r.umem!.pointer),
+      umemSize: this.#r.umem!.size,
+      txFrames: this.#lentFrames,
+      ifname: this.device,
+      queue: this.queue,
+      zeroCopy: this.zeroCopy,
+    };
+  }
+
+  /** A send-only driver on another driver's UMEM and completion ring (`xdpShare`). */
+  static #openShared(
+    ifname: string,
+    queue: number,
+    options: XdpDriverOptions,
+    name: string,
+  ): XdpDriver {
+    const h = options.xdpShare!;
+    if ((options.mode ?? "both") !== "send") {
+      throw new DriverError(
+        "xdp",
+        `xdp: a driver on another's UMEM (xdpShare) is send-only: open it with mode "send"`,
+      );
+    }
+    if (ifname !== h.ifname || queue !== h.queue) {
+      throw new DriverError(
+        "xdp",
+        `xdp: xdpShare is for ${h.ifname}@${h.queue}, not ${ifname}@${queue}`,
+      );
+    }
+    const c = loadLibc();
+    const ifindex = checkInterface(ifname, queue);
+    const r = new Resources(c);
+    r.unmapUmem = false;
+    try {
+      r.fd = c.socket(AF_XDP, SOCK_RAW, 0);
+      if (r.fd < 0) socketError();
+      const p = Deno.UnsafePointer.create(BigInt(h.umemAddress))!;
+      r.umem = {
+        pointer: p,
+        size: h.umemSize,
+        bytes: new Uint8Array(
+          Deno.UnsafePointerView.getArrayBuffer(p, h.umemSize),
+        ),
+      };
+      setRingSize(c, r.fd, XDP_TX_RING, h.txFrames, "XDP_TX_RING");
+      const txO = mmapOffsets(c, r.fd)[1];
+      const cqO = mmapOffsets(c, h.fd)[3];
+      const tx = new XdpProducerRing(
+        mapRing(c, r, txO, h.txFrames, XDP_DESC_SIZE, PGOFF_TX_RING, "TX"),
+        txO,
+        h.txFrames,
+        XDP_DESC_SIZE,
+      );
+      // The owner's completion ring, sized for these frames, consumed only here.
+      const cq = new XdpConsumerRing(
+        mapRing(
+          c,
+          r,
+          cqO,
+          h.txFrames,
+          XDP_ADDR_SIZE,
+          PGOFF_COMPLETION_RING,
+          "completion",
+          h.fd,
+        ),
+        cqO,
+        h.txFrames,
+        XDP_ADDR_SIZE,
+      );
+      const code = bindXsk(c, r.fd, ifindex, queue, XDP_SHARED_UMEM, h.fd);
+      if (code !== 0) {
+        throw new DriverSyscallError(
+          "xdp",
+          `bind(${ifname} queue ${queue}, XDP_SHARED_UMEM)`,
+          code,
+          strerror(code),
+        );
+      }
+      return new XdpDriver(
+        name,
+        ifname,
+        queue,
+        r,
+        { tx, cq, rx: null, fq: null },
+        h.txFrames,
+        h.zeroCopy,
         interfaceMtu(ifname),
       );
     } catch (e) {
@@ -724,7 +891,7 @@ export class XdpDriver implements PacketDriver {
   /** Returns the first `n` RX entries' frames to the fill ring and releases them. */
   #refill(n: number): void {
     const rx = this.rxRing!;
-    const fq = this.fillRing;
+    const fq = this.fillRing!; // a receiving driver always has one
     // The fill ring holds every RX frame, so there is always room.
     const mask = -FRAME_SIZE;
     for (let i = 0; i < n; i++) fq.setAddress(i, rx.address(i) & mask);
@@ -831,7 +998,7 @@ interface Rings {
   tx: XdpProducerRing | null;
   cq: XdpConsumerRing | null;
   rx: XdpConsumerRing | null;
-  fq: XdpProducerRing;
+  fq: XdpProducerRing | null;
 }
 
 /**
@@ -844,10 +1011,11 @@ function createRings(
   r: Resources,
   txFrames: number,
   rxFrames: number,
+  lentFrames = 0,
 ): Rings {
   const fd = r.fd;
   const fillSize = Math.max(rxFrames, 16);
-  const compSize = Math.max(txFrames, 16);
+  const compSize = Math.max(txFrames, lentFrames, 16);
   setRingSize(c, fd, XDP_UMEM_FILL_RING, fillSize, "XDP_UMEM_FILL_RING");
   setRingSize(
     c,
@@ -889,9 +1057,9 @@ function createRings(
   const tx = txFrames > 0
     ? producer(txO, txFrames, XDP_DESC_SIZE, PGOFF_TX_RING, "TX")
     : null;
-  // Every RX frame (after the TX frames in the UMEM) starts in the fill ring.
+  // Every RX frame (after the TX and lent frames in the UMEM) starts in the fill ring.
   for (let i = 0; i < rxFrames; i++) {
-    fq.setAddress(i, (txFrames + i) * FRAME_SIZE);
+    fq.setAddress(i, (txFrames + lentFrames + i) * FRAME_SIZE);
   }
   fq.submit(rxFrames);
   return { tx, cq: tx === null ? null : cq, rx, fq };

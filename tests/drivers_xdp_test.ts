@@ -817,3 +817,64 @@ Deno.test({
       assert.equal(await attachedProgram(pair.nsA, pair.ifA), 0);
     }),
 });
+
+Deno.test({
+  name:
+    "drivers: xdp: a send-only driver in a Worker shares the receiving driver's UMEM and queue (XDP_SHARED_UMEM): both directions at once",
+  ignore: !isRoot,
+  sanitizeResources: false,
+  fn: () =>
+    withVethPair(async (pair) => {
+      const sendCount = 30_000, floodCount = 20_000;
+      const before = await linkCounters(pair.nsB, pair.ifB);
+      const owner = await startPeer(pair.nsA, [
+        "shared",
+        `xdp:${pair.ifA}`,
+        JSON.stringify(MATCH),
+        String(sendCount),
+        pair.macB,
+      ]);
+      let result: {
+        ids: number[];
+        bad: number;
+        stats: { dropped: number };
+        sender: { sent: number };
+      };
+      try {
+        await runPeer(pair.nsB, [
+          "flood",
+          `ring:${pair.ifB}`,
+          pair.macA,
+          String(floodCount),
+          "50000",
+        ]);
+        await until("the Worker's frames at the peer", async () =>
+          (await linkCounters(pair.nsB, pair.ifB)).rxPackets -
+              before.rxPackets >= sendCount);
+      } finally {
+        result = JSON.parse((await owner.finish()).split("\n").pop()!);
+      }
+      const after = await linkCounters(pair.nsB, pair.ifB);
+      console.log(
+        `shared: worker sent ${result.sender.sent}, owner received ${result.ids.length}, dropped ${result.stats.dropped}`,
+      );
+      assert.equal(result.sender.sent, sendCount, "the Worker's completions");
+      assert.equal(
+        after.rxPackets - before.rxPackets,
+        sendCount,
+        "the peer's rx_packets",
+      );
+      assert.equal(result.bad, 0);
+      assert.ok(
+        result.ids.every((id, i) =>
+          i === 0 || id > result.ids[i - 1]
+        ),
+        "once each, in order",
+      );
+      assert.equal(
+        result.ids.length + result.stats.dropped,
+        floodCount,
+        "received + dropped = sent",
+      );
+    }),
+});

@@ -17,6 +17,10 @@
 //                                   that makes the kernel look older: WHAT "af_xdp"
 //                                   fails socket(AF_XDP) with EAFNOSUPPORT, "bpf"
 //                                   fails bpf(2) with ENOSYS; then as "open"
+//   shared ADAPTER MATCH COUNT DSTMAC  open for receiving with xdpShareable, print
+//                                   "ready {json}", let a Worker send COUNT frames
+//                                   through the same UMEM and queue, receive (checked)
+//                                   until stdin closes, print JSON incl. the Worker's stats
 //   flood ADAPTER DSTMAC COUNT PPS  send COUNT TCP frames to 198.18.200.9, ports
 //                                   40000-40009, ids 0..COUNT-1, paced, print JSON
 import { openDriver, XdpProgram } from "../../drivers/mod.ts";
@@ -285,6 +289,51 @@ async function main(): Promise<void> {
     console.log(
       cmd === "recv" ? JSON.stringify({ ids, stats, bad }) : "closed",
     );
+  } else if (cmd === "shared") {
+    const d = await openDriver(adapter, {
+      mode: "receive",
+      xdpMatch: JSON.parse(arg),
+      xdpShareable: true,
+    }) as XdpDriver;
+    console.log(`ready ${report(d)}`);
+    const worker = new Worker(
+      new URL("./drivers_xdp_share_worker.ts", import.meta.url),
+      { type: "module" },
+    );
+    const workerStats = new Promise((resolve) =>
+      worker.onmessage = (e) => resolve(e.data)
+    );
+    worker.postMessage({
+      adapter,
+      share: d.shareHandle(),
+      count: Number(arg2),
+      dst: Array.from(mac(arg3)),
+    });
+    let stop = false;
+    stdinClosed().then(() => stop = true);
+    const ids: number[] = [];
+    let bad = 0;
+    const flood: InjectCase = { id: 0, kind: "tcp4", dst: "198.18.200.9" };
+    const read = (buf: Uint8Array, at: number, len: number) => {
+      const e = at + len;
+      const id = ((buf[e - 4] << 24) | (buf[e - 3] << 16) |
+        (buf[e - 2] << 8) | buf[e - 1]) >>> 0;
+      ids.push(id);
+      flood.id = id;
+      flood.port = 40000 + (id % 10);
+      const want = buildCase(flood, mac("02:00:5a:00:00:0a"), src);
+      if (want.some((b, i) => buf[at + i] !== b) || len !== want.length) bad++;
+    };
+    while (!stop) {
+      d.recvBatch(read);
+      d.wait(10);
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    d.recvBatch(read);
+    const sender = await workerStats;
+    const stats = d.stats();
+    d.close();
+    console.log(JSON.stringify({ ids, bad, stats, sender }));
   } else if (cmd === "attach-only") {
     const program = XdpProgram.load({ ipv4: "198.18.200.99" }, 1);
     const mode = program.attach(interfaceIndex("xdp", adapter), adapter);
