@@ -1,8 +1,8 @@
 /**
- * The `xdp:` driver's receive program, built and loaded without libbpf: a
- * small eBPF assembler, the program itself (documented instruction by
- * instruction), and the `bpf(2)` calls that create its two maps, load it and
- * attach it to an interface through a BPF link.
+ * The `xdp:` driver's receive program, built and loaded without libbpf: the
+ * program itself (documented instruction by instruction, assembled by
+ * `_ebpf.ts`), and the `bpf(2)` calls (`_bpf.ts`) that create its two maps,
+ * load it and attach it to an interface through a BPF link.
  *
  * The program redirects to the AF_XDP socket of the receiving queue only
  * what the scan wants (IPv4/IPv6 TCP and UDP to the scan's source address
@@ -17,273 +17,31 @@
  * @module
  */
 
-import { cString, errno, loadLibc, strerror } from "./_libc.ts";
+import { errno, strerror } from "./_libc.ts";
 import {
-  DriverError,
-  DriverSyscallError,
-  DriverUnavailableError,
-} from "./types.ts";
-
-// ---------------------------------------------------------------- bpf(2)
-
-const BPF_MAP_CREATE = 0;
-const BPF_MAP_LOOKUP_ELEM = 1;
-const BPF_MAP_UPDATE_ELEM = 2;
-const BPF_PROG_LOAD = 5;
-const BPF_OBJ_GET_INFO_BY_FD = 15;
-const BPF_LINK_CREATE = 28;
-const BPF_MAP_TYPE_ARRAY = 2;
-const BPF_MAP_TYPE_XSKMAP = 17;
-const BPF_PROG_TYPE_XDP = 6;
-const BPF_XDP = 37; // enum bpf_attach_type
-/** `XDP_FLAGS_SKB_MODE`: generic XDP, run on the skb after the driver. */
-const XDP_FLAGS_SKB_MODE = 2;
-/** `XDP_FLAGS_DRV_MODE`: native XDP, run by the driver before any skb. */
-const XDP_FLAGS_DRV_MODE = 4;
-const ATTR_SIZE = 128; // a prefix of union bpf_attr; the kernel zero-extends it
-
-const EPERM = 1;
-const ENOENT = 2;
-const EBUSY = 16;
-const EEXIST = 17;
-const EINVAL = 22;
-const ENOSYS = 38;
-const EOPNOTSUPP = 95;
-const ENOTSUPP = 524; // kernel-internal, leaks out of some drivers' ndo_bpf
-
-/** syscall(2) numbers of bpf(2). */
-const SYS_BPF: Record<string, number> = { x86_64: 321, aarch64: 280 };
-
-const SYSCALL_SYMBOLS = {
-  // long syscall(long nr, ...): three integer arguments fit the registers of any call.
-  syscall: { parameters: ["i64", "i64", "buffer", "u64"], result: "i64" },
-} as const;
-
-let sys: Deno.DynamicLibrary<typeof SYSCALL_SYMBOLS>["symbols"] | null = null;
-
-/** bpf(cmd, attr, size): the result (an fd or 0), or -1 with errno set. */
-function bpf(cmd: number, attr: Uint8Array<ArrayBuffer>): number {
-  const nr = SYS_BPF[Deno.build.arch];
-  if (nr === undefined) {
-    throw new DriverUnavailableError(
-      "xdp",
-      `xdp: bpf(2) syscall number unknown on ${Deno.build.arch}`,
-    );
-  }
-  sys ??= Deno.dlopen("libc.so.6", SYSCALL_SYMBOLS).symbols;
-  return Number(
-    sys.syscall(BigInt(nr), BigInt(cmd), attr, BigInt(attr.byteLength)),
-  );
-}
-
-function bpfFail(call: string, hint = ""): never {
-  const code = errno();
-  if (code === ENOSYS) {
-    throw new DriverUnavailableError(
-      "xdp",
-      `xdp: ${call}: this kernel has no bpf(2) (CONFIG_BPF_SYSCALL)`,
-    );
-  }
-  if (code === EPERM) {
-    throw new DriverSyscallError(
-      "xdp",
-      call,
-      code,
-      "missing privileges: loading XDP programs needs root, or CAP_BPF and CAP_NET_ADMIN",
-    );
-  }
-  throw new DriverSyscallError("xdp", call, code, strerror(code) + hint);
-}
-
-function attr(): { bytes: Uint8Array<ArrayBuffer>; view: DataView } {
-  const bytes = new Uint8Array(ATTR_SIZE);
-  return { bytes, view: new DataView(bytes.buffer) };
-}
-
-function pointerOf(buffer: Uint8Array<ArrayBuffer>): bigint {
-  return BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer)));
-}
-
-function createMap(
-  type: number,
-  keySize: number,
-  valueSize: number,
-  entries: number,
-  name: string,
-): number {
-  const { bytes, view } = attr();
-  view.setUint32(0, type, true);
-  view.setUint32(4, keySize, true);
-  view.setUint32(8, valueSize, true);
-  view.setUint32(12, entries, true);
-  bytes.set(cString(name).subarray(0, 15), 28); // map_name[16]
-  const fd = bpf(BPF_MAP_CREATE, bytes);
-  if (fd < 0) bpfFail(`bpf(BPF_MAP_CREATE ${name})`);
-  return fd;
-}
-
-function updateElement(
-  mapFd: number,
-  key: Uint8Array<ArrayBuffer>,
-  value: Uint8Array<ArrayBuffer>,
-  call: string,
-): void {
-  const { bytes, view } = attr();
-  view.setUint32(0, mapFd, true);
-  view.setBigUint64(8, pointerOf(key), true);
-  view.setBigUint64(16, pointerOf(value), true);
-  view.setBigUint64(24, 0n, true); // BPF_ANY
-  if (bpf(BPF_MAP_UPDATE_ELEM, bytes) < 0) bpfFail(call);
-}
-
-function lookupElement(
-  mapFd: number,
-  key: Uint8Array<ArrayBuffer>,
-  value: Uint8Array<ArrayBuffer>,
-): boolean {
-  const { bytes, view } = attr();
-  view.setUint32(0, mapFd, true);
-  view.setBigUint64(8, pointerOf(key), true);
-  view.setBigUint64(16, pointerOf(value), true);
-  if (bpf(BPF_MAP_LOOKUP_ELEM, bytes) < 0) {
-    if (errno() === ENOENT) return false;
-    bpfFail("bpf(BPF_MAP_LOOKUP_ELEM)");
-  }
-  return true;
-}
-
-// ------------------------------------------------------------ assembler
-
-/** One eBPF instruction before label resolution. */
-interface Insn {
-  code: number;
-  dst: number;
-  src: number;
-  off: number | string; // a label for jumps
-  imm: number;
-}
-
-// Instruction classes, sizes, modes and operations (linux/bpf_common.h, bpf.h).
-const LDX = 0x01, ST = 0x02, ALU = 0x04, JMP = 0x05, ALU64 = 0x07, LD = 0x00;
-const W = 0x00, H = 0x08, B = 0x10, DW = 0x18;
-const MEM = 0x60, IMM = 0x00;
-const K = 0x00, X = 0x08;
-const ADD = 0x00, AND = 0x50, LSH = 0x60, MOV = 0xb0, END = 0xd0;
-const JA = 0x00, JEQ = 0x10, JGT = 0x20, JNE = 0x50, JLT = 0xa0, JSET = 0x40;
-const CALL = 0x80, EXIT = 0x90;
-const TO_BE = 0x08;
-const PSEUDO_MAP_FD = 1;
-const SIZE = { w: W, h: H, b: B } as const;
-
-/**
- * A tiny eBPF assembler: each method appends one instruction (two for
- * `loadMap`); jumps name a label placed later with `label`. `assemble`
- * resolves labels and encodes `struct bpf_insn` (8 bytes: opcode, dst/src
- * registers, 16-bit offset, 32-bit immediate).
- */
-class Assembler {
-  readonly #insns: Insn[] = [];
-  readonly #labels = new Map<string, number>();
-
-  #emit(
-    code: number,
-    dst: number,
-    src: number,
-    off: number | string,
-    imm: number,
-  ): this {
-    this.#insns.push({ code, dst, src, off, imm });
-    return this;
-  }
-  label(name: string): this {
-    this.#labels.set(name, this.#insns.length);
-    return this;
-  }
-  mov(dst: number, src: number): this {
-    return this.#emit(ALU64 | MOV | X, dst, src, 0, 0);
-  }
-  movImm(dst: number, imm: number): this {
-    return this.#emit(ALU64 | MOV | K, dst, 0, 0, imm);
-  }
-  addImm(dst: number, imm: number): this {
-    return this.#emit(ALU64 | ADD | K, dst, 0, 0, imm);
-  }
-  add(dst: number, src: number): this {
-    return this.#emit(ALU64 | ADD | X, dst, src, 0, 0);
-  }
-  andImm(dst: number, imm: number): this {
-    return this.#emit(ALU64 | AND | K, dst, 0, 0, imm);
-  }
-  lshImm(dst: number, imm: number): this {
-    return this.#emit(ALU64 | LSH | K, dst, 0, 0, imm);
-  }
-  /** Byte-swap the low 16 bits to host order from network order (`be16`). */
-  be16(dst: number): this {
-    return this.#emit(ALU | END | TO_BE, dst, 0, 0, 16);
-  }
-  load(size: keyof typeof SIZE, dst: number, src: number, off: number): this {
-    return this.#emit(LDX | MEM | SIZE[size], dst, src, off, 0);
-  }
-  storeImm(
-    size: keyof typeof SIZE,
-    dst: number,
-    off: number,
-    imm: number,
-  ): this {
-    return this.#emit(ST | MEM | SIZE[size], dst, 0, off, imm);
-  }
-  /** `ld_imm64 dst, map_fd`: the verifier replaces the fd by the map's address. */
-  loadMap(dst: number, fd: number): this {
-    this.#emit(LD | IMM | DW, dst, PSEUDO_MAP_FD, 0, fd);
-    return this.#emit(0, 0, 0, 0, 0);
-  }
-  jmp(label: string): this {
-    return this.#emit(JMP | JA, 0, 0, label, 0);
-  }
-  jeqImm(dst: number, imm: number, label: string): this {
-    return this.#emit(JMP | JEQ | K, dst, 0, label, imm);
-  }
-  jneImm(dst: number, imm: number, label: string): this {
-    return this.#emit(JMP | JNE | K, dst, 0, label, imm);
-  }
-  jsetImm(dst: number, imm: number, label: string): this {
-    return this.#emit(JMP | JSET | K, dst, 0, label, imm);
-  }
-  jne(dst: number, src: number, label: string): this {
-    return this.#emit(JMP | JNE | X, dst, src, label, 0);
-  }
-  jgt(dst: number, src: number, label: string): this {
-    return this.#emit(JMP | JGT | X, dst, src, label, 0);
-  }
-  jlt(dst: number, src: number, label: string): this {
-    return this.#emit(JMP | JLT | X, dst, src, label, 0);
-  }
-  call(helper: number): this {
-    return this.#emit(JMP | CALL, 0, 0, 0, helper);
-  }
-  exit(): this {
-    return this.#emit(JMP | EXIT, 0, 0, 0, 0);
-  }
-  assemble(): Uint8Array<ArrayBuffer> {
-    const out = new Uint8Array(this.#insns.length * 8);
-    const view = new DataView(out.buffer);
-    this.#insns.forEach((insn, pc) => {
-      let off = insn.off;
-      if (typeof off === "string") {
-        const target = this.#labels.get(off);
-        if (target === undefined) {
-          throw new Error(`eBPF label ${off} undefined`);
-        }
-        off = target - (pc + 1);
-      }
-      view.setUint8(pc * 8, insn.code);
-      view.setUint8(pc * 8 + 1, (insn.src << 4) | insn.dst);
-      view.setInt16(pc * 8 + 2, off, true);
-      view.setInt32(pc * 8 + 4, insn.imm, true);
-    });
-    return out;
-  }
-}
+  attr,
+  bpf,
+  BPF_LINK_CREATE,
+  BPF_MAP_TYPE_ARRAY,
+  BPF_MAP_TYPE_XSKMAP,
+  BPF_XDP,
+  bpfFail,
+  closeFd,
+  createMap,
+  EBUSY,
+  EEXIST,
+  EINVAL,
+  ENOTSUPP,
+  EOPNOTSUPP,
+  loadProgram,
+  lookupElement,
+  programId,
+  updateElement,
+  XDP_FLAGS_DRV_MODE,
+  XDP_FLAGS_SKB_MODE,
+} from "./_bpf.ts";
+import { Assembler } from "./_ebpf.ts";
+import { DriverError } from "./types.ts";
 
 // -------------------------------------------------------------- program
 
@@ -753,54 +511,4 @@ export class XdpProgram {
     this.#attachMode = null;
     for (const fd of [this.fd, this.xsksFd, this.paramsFd]) closeFd(fd);
   }
-}
-
-const LICENSE = cString("Dual MIT/GPL");
-
-function loadProgram(insns: Uint8Array<ArrayBuffer>): number {
-  const load = (log: Uint8Array<ArrayBuffer> | null): number => {
-    const { bytes, view } = attr();
-    view.setUint32(0, BPF_PROG_TYPE_XDP, true);
-    view.setUint32(4, insns.length / 8, true);
-    view.setBigUint64(8, pointerOf(insns), true);
-    view.setBigUint64(16, pointerOf(LICENSE), true);
-    if (log !== null) {
-      view.setUint32(24, 1, true); // log_level
-      view.setUint32(28, log.byteLength, true);
-      view.setBigUint64(32, pointerOf(log), true);
-    }
-    bytes.set(cString("zon_xdp").subarray(0, 15), 48); // prog_name[16]
-    view.setUint32(68, BPF_XDP, true); // expected_attach_type
-    return bpf(BPF_PROG_LOAD, bytes);
-  };
-  const fd = load(null);
-  if (fd >= 0) return fd;
-  if (errno() !== EINVAL && errno() !== 13) bpfFail("bpf(BPF_PROG_LOAD)");
-  // Rejected: load again with the verifier's log, to say why.
-  const log = new Uint8Array(1 << 16);
-  const again = load(log);
-  if (again >= 0) return again;
-  const text = new TextDecoder().decode(
-    log.subarray(0, Math.max(0, log.indexOf(0))),
-  );
-  bpfFail(
-    "bpf(BPF_PROG_LOAD)",
-    `; verifier: ${text.trim().split("\n").slice(-6).join(" | ")}`,
-  );
-}
-
-function programId(fd: number): number {
-  const info = new Uint8Array(256); // struct bpf_prog_info prefix: type, id, ...
-  const { bytes, view } = attr();
-  view.setUint32(0, fd, true);
-  view.setUint32(4, info.byteLength, true);
-  view.setBigUint64(8, pointerOf(info), true);
-  if (bpf(BPF_OBJ_GET_INFO_BY_FD, bytes) < 0) {
-    bpfFail("bpf(BPF_OBJ_GET_INFO_BY_FD)");
-  }
-  return new DataView(info.buffer).getUint32(4, true);
-}
-
-function closeFd(fd: number): void {
-  loadLibc().close(fd);
 }
