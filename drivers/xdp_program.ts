@@ -50,10 +50,11 @@ const P_IPV4 = 0; // be32: the scan's IPv4 source address (0: none)
 const P_PORT_LOW = 4; // u16 host order: first source port
 const P_PORT_HIGH = 6; // u16 host order: last source port
 const P_IPV6 = 8; // 16 bytes: the scan's IPv6 source address (:: = none)
-const P_FLAGS = 24; // u32: MATCH_ICMP4 | MATCH_ICMP6
+const P_FLAGS = 24; // u32: MATCH_ICMP4 | MATCH_ICMP6 | MATCH_NEIGHBORS
 const PARAMS_SIZE = 28;
 const MATCH_ICMP4 = 1;
 const MATCH_ICMP6 = 2;
+const MATCH_NEIGHBORS = 4;
 
 // Helper ids (enum bpf_func_id) and XDP verdicts.
 const HELPER_MAP_LOOKUP_ELEM = 1;
@@ -159,7 +160,9 @@ export function assembleProgram(
     .load("w", R5, R2, ETH_LEN + 24) // r5 = target protocol address
     .load("w", R8, R7, P_IPV4) // r8 = ours
     .jne(R5, R8, "pass") // about another address: the host's
-    .jmp("redirect"); // ARP for our address
+    .load("w", R5, R7, P_FLAGS) // r5 = match flags
+    .jsetImm(R5, MATCH_NEIGHBORS, "redirect") // ARP for our address, if asked for
+    .jmp("pass"); // not asked for (the host owns the address): the host's
 
   // IPv6 (no extension headers: the scanner's replies carry none).
   a.label("ipv6")
@@ -185,7 +188,9 @@ export function assembleProgram(
     .jmp("icmp6_other");
   a.label("ndp");
   sameIpv6(a, ETH_LEN + 40 + 8, "pass"); // the target address must be ours
-  a.jmp("redirect"); // NDP about our address
+  a.load("w", R5, R7, P_FLAGS) // r5 = match flags
+    .jsetImm(R5, MATCH_NEIGHBORS, "redirect") // NDP about our address, if asked for
+    .jmp("pass"); // not asked for (the host owns the address): the host's
   a.label("icmp6_other")
     .load("w", R5, R7, P_FLAGS) // r5 = match flags
     .jsetImm(R5, MATCH_ICMP6, "icmp6_ours") // other ICMPv6 only if asked for
@@ -238,6 +243,13 @@ export interface XdpMatch {
   portHigh?: number;
   /** Also redirect ICMPv4 to the IPv4 address and non-NDP ICMPv6 to the IPv6 address (default false). */
   icmp?: boolean;
+  /**
+   * Redirect ARP and NDP about the addresses (default true): for a scan
+   * from an address the host does not own, whose neighbour requests the
+   * program's owner answers. Set false when the host owns the address, or it
+   * stops answering ARP/NDP for it while the program runs.
+   */
+  neighbors?: boolean;
 }
 
 function ipv4Bytes(text: string): Uint8Array {
@@ -306,7 +318,9 @@ export function encodeXdpMatch(match: XdpMatch): Uint8Array<ArrayBuffer> {
   }
   view.setUint16(P_PORT_LOW, low, true);
   view.setUint16(P_PORT_HIGH, high, true);
-  view.setUint32(P_FLAGS, match.icmp ? MATCH_ICMP4 | MATCH_ICMP6 : 0, true);
+  const flags = (match.icmp ? MATCH_ICMP4 | MATCH_ICMP6 : 0) |
+    (match.neighbors ?? true ? MATCH_NEIGHBORS : 0);
+  view.setUint32(P_FLAGS, flags, true);
   return value;
 }
 
