@@ -181,7 +181,20 @@ async function child(
 interface Measured {
   name: string;
   kpps: number;
+  /** k frames delivered per CPU-second of the sender (all its threads, user + sys), robust to a busy machine. */
+  kppsPerCore?: number;
   detail?: Record<string, number>;
+}
+
+/** utime + stime of a process (all threads), in seconds; NaN when unreadable. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) / 100; // fields 14, 15 in USER_HZ
+  } catch {
+    return NaN;
+  }
 }
 
 async function peerRx(ns: string, dev: string): Promise<number> {
@@ -201,14 +214,18 @@ async function measure(
   const proc = start();
   await ready(proc);
   await sleep(1000); // warm-up
+  // `ip netns exec` execs the sender: the pid is the sender's own.
+  const cpu0 = cpuSeconds(proc.pid);
   const c0 = await peerRx(peer.ns, peer.dev);
   const t0 = performance.now();
   await sleep(seconds * 1000);
   const c1 = await peerRx(peer.ns, peer.dev);
   const t1 = performance.now();
+  const cpu1 = cpuSeconds(proc.pid);
   return {
     name,
     kpps: (c1 - c0) / ((t1 - t0) / 1000) / 1000,
+    kppsPerCore: (c1 - c0) / (cpu1 - cpu0) / 1000,
     detail: { process: proc.pid },
   };
 }
@@ -426,6 +443,18 @@ async function main(): Promise<void> {
         .toFixed(2),
   );
   const [masscan, pcap, ring, xdp] = medians;
+  // Frames per CPU-second: what each sender costs, whatever CPU it was given.
+  const perCore = Array.from({ length: perRound }, (_, k) => {
+    const all = results.filter((_, i) => i % perRound === k)
+      .map((m) => m.kppsPerCore ?? NaN).sort((a, b) => a - b);
+    return +all[Math.floor(all.length / 2)].toFixed(1);
+  });
+  const xdpVsRingPerCorePerRound = Array.from(
+    { length: rounds },
+    (_, r) =>
+      +((results[r * perRound + 3].kppsPerCore ?? NaN) /
+        (results[r * perRound + 2].kppsPerCore ?? NaN)).toFixed(2),
+  );
   const summary = {
     seconds,
     batch,
@@ -445,6 +474,13 @@ async function main(): Promise<void> {
     xdpFlush: xdp.detail,
     rounds,
     xdpVsRingPerRound,
+    kppsPerCore: {
+      masscan: perCore[0],
+      pcap: perCore[1],
+      ring: perCore[2],
+      xdp: perCore[3],
+    },
+    xdpVsRingPerCorePerRound,
     loadavg: Deno.readTextFileSync("/proc/loadavg").trim(),
   };
   if (json) {
@@ -454,19 +490,29 @@ async function main(): Promise<void> {
   console.log(
     `veth pair, 60-byte TCP SYN frames, ${seconds} s each, peer rx counter after 1 s warm-up, median of ${rounds} alternating round(s)`,
   );
-  console.log(`  ${"sender".padEnd(16)} ${"kpps".padStart(8)}  vs masscan`);
-  for (const r of medians) {
+  console.log(
+    `  ${"sender".padEnd(16)} ${"kpps".padStart(8)}  vs masscan  ${
+      "k/CPU-s".padStart(8)
+    }  vs masscan`,
+  );
+  medians.forEach((r, k) => {
     console.log(
       `  ${r.name.padEnd(16)} ${r.kpps.toFixed(1).padStart(8)}  ${
-        (r.kpps / masscan.kpps).toFixed(2)
+        (r.kpps / masscan.kpps).toFixed(2).padStart(8)
+      }x  ${perCore[k].toFixed(1).padStart(8)}  ${
+        (perCore[k] / perCore[0]).toFixed(2).padStart(8)
       }x`,
     );
-  }
+  });
   console.log(`  ring: vs pcap: ${summary.ringVsPcap}x`);
   console.log(
     `  xdp: vs ring: ${summary.xdpVsRing}x (${
       xdp.detail?.zeroCopy ? "zero copy" : "copy mode"
-    }), per round ${xdpVsRingPerRound.join(" ")}; loadavg ${summary.loadavg}`,
+    }), per round ${xdpVsRingPerRound.join(" ")}; per CPU-second ${
+      (perCore[3] / perCore[2]).toFixed(2)
+    }x, per round ${
+      xdpVsRingPerCorePerRound.join(" ")
+    }; loadavg ${summary.loadavg}`,
   );
   console.log(
     `  FFI overhead per call (libc abs, minus the JS loop): ${summary.ffiNsPerCall} ns`,
