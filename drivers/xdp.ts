@@ -568,6 +568,9 @@ export class XdpDriver implements PacketDriver {
     fq.submit(n);
     rx.release(n);
     this.#rxHeld = 0;
+    // Zero copy with XDP_USE_NEED_WAKEUP: a driver that ran out of fill
+    // entries sleeps until a syscall; a poll that does not wait wakes it.
+    if (fq.needsWakeup) pollOne(this.fd, POLLIN, 0);
   }
 
   /**
