@@ -11,6 +11,8 @@
  * | `file:out.pcap`    | a pcap savefile (write on send, read on receive)                  |
  * | `file:out.pcapng`  | a pcapng savefile; receive reads pcap or pcapng by magic number   |
  * | `null`             | discards everything (`--offline`)                                 |
+ * | `xdp:eth0[@Q]`     | AF_XDP: UMEM + fill/RX/TX/completion rings, its own XDP program   |
+ * | `xdp+zc:eth0[@Q]`  | AF_XDP, zero copy or an error                                     |
  *
  * Open a driver in the thread that uses it (FFI handles are per thread):
  * the scanner's transmit Worker opens one with `mode: "send"`, its receive
@@ -57,3 +59,11 @@ export * from "./pcap_file.ts";
 export * from "./pcapng_file.ts";
 export * from "./pcapng_writer.ts";
 export * from "./capture.ts";
+export type {
+  XdpConsumerRing,
+  XdpProducerRing,
+  XdpRing,
+  XdpRingOffsets,
+} from "../ring/xdp.ts";
+export * from "./xdp.ts";
+export * from "./xdp_program.ts";

@@ -18,13 +18,17 @@ export const DRIVER_PREFIXES: readonly string[] = [
   "netmap:",
   "file:",
   "null",
+  "xdp:",
+  "xdp+zc:",
 ];
 
 /**
  * Splits an adapter name into driver kind and device:
  * `"eth0"` → pcap, `"ring:eth0"` → ring, `"zc:eth0"` → PF_RING (device
  * `zc:eth0`, PF_RING's own syntax), `"netmap:eth0"` → netmap, `"file:x.pcap"`
- * → savefile, `"null"` → discard.
+ * → savefile, `"null"` → discard, `"xdp:eth0"`/`"xdp:eth0@Q"` → AF_XDP
+ * (device `eth0`/`eth0@Q`), `"xdp+zc:eth0"` → AF_XDP zero copy only (device
+ * `xdp+zc:eth0`).
  *
  * @example
  * ```ts
@@ -63,6 +67,10 @@ export function parseAdapterName(
       return need("netmap", name);
     case "file":
       return need("file", rest);
+    case "xdp":
+      return need("xdp", rest);
+    case "xdp+zc":
+      return need("xdp", name);
     default:
       throw new DriverError(
         "open",
@@ -76,7 +84,8 @@ export function parseAdapterName(
 /**
  * Opens a packet driver by adapter name; the prefix picks the driver:
  * none or `pcap:` (libpcap), `ring:` (AF_PACKET mmap rings), `zc:`
- * (PF_RING), `netmap:`, `file:PATH.pcap` (a savefile), `null` (discard).
+ * (PF_RING), `netmap:`, `file:PATH.pcap` (a savefile), `null` (discard),
+ * `xdp:IF[@Q]` / `xdp+zc:IF[@Q]` (AF_XDP).
  * Libraries are loaded only when their driver is asked for.
  *
  * @example
@@ -112,6 +121,11 @@ export async function openDriver(
     case "file": {
       const { FileDriver } = await import("./file.ts");
       return await FileDriver.open(device, options, name);
+    }
+    case "xdp": {
+      const { XdpDriver } = await import("./xdp.ts");
+      const zc = device.startsWith("xdp+zc:");
+      return XdpDriver.open(zc ? device.slice(7) : device, options, name, zc);
     }
   }
 }

@@ -5,6 +5,9 @@
  * @module
  */
 
+import type { XdpAttachMode, XdpMatch } from "./xdp_program.ts";
+import type { XdpShareHandle } from "./xdp.ts";
+
 /**
  * Writes one frame straight into a driver's transmit slot: `buffer[offset]`
  * is where the Ethernet header goes, at most `capacity` bytes fit. Returns the
@@ -101,6 +104,18 @@ export interface DriverOptions {
   library?: string;
   /** `netmap:`: the netmap control device (default `/dev/netmap`). */
   netmapDevice?: string;
+
+  // --- xdp: (AF_XDP) ---
+  /** `xdp:`: what the receive program redirects to the socket (required unless `mode` is `"send"`); `filter` is not used. */
+  xdpMatch?: XdpMatch;
+  /** `xdp:`: force native or generic XDP (default: native, generic when the driver has none). */
+  xdpAttach?: XdpAttachMode;
+  /** `xdp:`: UMEM frames for receiving (default 4096; a power of two). */
+  rxFrames?: number;
+  /** `xdp:` with mode `"receive"`: also reserve `txFrames` UMEM frames and the completion ring for one send-only driver in another thread (see `XdpDriver.shareHandle`). */
+  xdpShareable?: boolean;
+  /** `xdp:` with mode `"send"`: transmit through another driver's UMEM on the same queue (`XDP_SHARED_UMEM`). */
+  xdpShare?: XdpShareHandle;
 }
 
 /**
@@ -133,7 +148,14 @@ export interface PacketDriver {
   /** The adapter name as given to `openDriver` (with its prefix). */
   readonly name: string;
   /** Which driver this is. */
-  readonly kind: "pcap" | "ring" | "zc" | "netmap" | "file" | "null";
+  readonly kind:
+    | "pcap"
+    | "ring"
+    | "zc"
+    | "netmap"
+    | "file"
+    | "null"
+    | "xdp";
   /** The network interface (or file path) underneath. */
   readonly device: string;
   /** Largest frame `send` accepts, in bytes (Ethernet header included, no FCS). */

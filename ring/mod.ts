@@ -9,6 +9,9 @@
  *   AF_PACKET rings (TPACKET_V2 transmit, TPACKET_V3 receive) that the kernel
  *   shares through mmap, so frames are written and read in place. The `ring:`
  *   driver of `@zon/net/drivers` maps them.
+ * - {@linkcode XdpProducerRing} and {@linkcode XdpConsumerRing}: views over
+ *   the four AF_XDP rings (fill, TX; RX, completion) with their producer and
+ *   consumer indices; the `xdp:` driver maps them.
  *
  * @example
  * ```ts
@@ -23,3 +26,4 @@
  */
 export * from "./spsc_ring.ts";
 export * from "./tpacket.ts";
+export * from "./xdp.ts";

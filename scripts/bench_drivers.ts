@@ -1,5 +1,5 @@
 // Side-by-side transmit benchmark, one run: Debian's masscan (libpcap) and
-// zon's pcap: and ring: drivers, each sending 60-byte TCP SYN frames (zon's
+// zon's pcap:, ring: and xdp: (AF_XDP) drivers, each sending 60-byte TCP SYN frames (zon's
 // with valid IPv4 and TCP checksums computed per frame) for N
 // seconds out of one end of a veth pair between two namespaces this script
 // creates (198.18.0.0/15, no route out) and deletes. The figure is frames/s
@@ -7,7 +7,7 @@
 // measurement window (after a warm-up), so every sender is measured the same
 // way. Also: the ns of FFI overhead per call, and the cost of a batch flush.
 //
-//   deno run -A scripts/bench_drivers.ts [--seconds 10] [--batch 256] [--json]
+//   deno run -A scripts/bench_drivers.ts [--seconds 10] [--batch 256] [--rounds 1] [--json]
 //
 // Needs root, masscan, libpcap. Numbers are indicative on a shared machine.
 import { openDriver } from "../drivers/mod.ts";
@@ -159,7 +159,10 @@ async function child(
   }
   const stats = driver.stats();
   driver.close();
-  console.log(JSON.stringify({ ...stats, flushes, flushNs, full, batch }));
+  const zeroCopy = (driver as { zeroCopy?: boolean }).zeroCopy;
+  console.log(
+    JSON.stringify({ ...stats, flushes, flushNs, full, batch, zeroCopy }),
+  );
 }
 
 // ----------------------------------------------------------------- parent
@@ -167,7 +170,20 @@ async function child(
 interface Measured {
   name: string;
   kpps: number;
+  /** k frames delivered per CPU-second of the sender (all its threads, user + sys), robust to a busy machine. */
+  kppsPerCore?: number;
   detail?: Record<string, number>;
+}
+
+/** utime + stime of a process (all threads), in seconds; NaN when unreadable. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) / 100; // fields 14, 15 in USER_HZ
+  } catch {
+    return NaN;
+  }
 }
 
 async function peerRx(ns: string, dev: string): Promise<number> {
@@ -187,14 +203,18 @@ async function measure(
   const proc = start();
   await ready(proc);
   await sleep(1000); // warm-up
+  // `ip netns exec` execs the sender: the pid is the sender's own.
+  const cpu0 = cpuSeconds(proc.pid);
   const c0 = await peerRx(peer.ns, peer.dev);
   const t0 = performance.now();
   await sleep(seconds * 1000);
   const c1 = await peerRx(peer.ns, peer.dev);
   const t1 = performance.now();
+  const cpu1 = cpuSeconds(proc.pid);
   return {
     name,
     kpps: (c1 - c0) / ((t1 - t0) / 1000) / 1000,
+    kppsPerCore: (c1 - c0) / (cpu1 - cpu0) / 1000,
     detail: { process: proc.pid },
   };
 }
@@ -224,6 +244,7 @@ function ffiOverheadNs(): number {
 async function main(): Promise<void> {
   const seconds = Number(flag("seconds", "10"));
   const batch = Number(flag("batch", "256"));
+  const rounds = Number(flag("rounds", "1"));
   const json = Deno.args.includes("--json");
   const tag = `${Deno.pid.toString(36)}`;
   const nsA = `zon-bench-${tag}-a`;
@@ -283,104 +304,110 @@ async function main(): Promise<void> {
     await sh(["ip", "-n", nsB, "link", "set", ifB, "up"]);
     const peer = { ns: nsB, dev: ifB };
 
-    // masscan: a scan of 198.18.0.0/15 x all ports (longer than the window), as fast as it goes.
-    const masscanVersion =
-      (await sh(["masscan", "--version"], false)).match(/version ([\d.]+)/)
-        ?.[1] ?? "?";
-    results.push(
-      await measure(
-        "masscan " + masscanVersion,
-        () => {
-          const p = new Deno.Command("ip", {
-            args: [
-              "netns",
-              "exec",
-              nsA,
-              "masscan",
-              "198.18.0.0/15",
-              "-p1-65535",
-              "--rate",
-              "100000000",
-              "--wait",
-              "0",
-              "--adapter",
-              ifA,
-              "--adapter-ip",
-              SENDER_IP,
-              "--adapter-mac",
-              SENDER_MAC,
-              "--router-mac",
-              ROUTER_MAC,
-            ],
-            cwd: workDir,
-            stdout: "null",
-            stderr: "null",
-          }).spawn();
-          children.push(p);
-          return p;
-        },
-        async () => await sleep(1000),
-        peer,
-        seconds,
-      ),
-    );
-    stopAll();
-    await sleep(500);
-
-    for (const driver of ["pcap", "ring"]) {
-      let stdout: ReadableStreamDefaultReader<string> | null = null;
-      const m = await measure(
-        `zon ${driver}:`,
-        () => {
-          const p = new Deno.Command("ip", {
-            args: [
-              "netns",
-              "exec",
-              nsA,
-              DENO,
-              "run",
-              "-A",
-              SELF,
-              "--child",
-              `${driver}:${ifA}`,
-              String(seconds + 2),
-              String(batch),
-            ],
-            stdout: "piped",
-            stderr: "inherit",
-          }).spawn();
-          children.push(p);
-          stdout = p.stdout.pipeThrough(new TextDecoderStream()).getReader();
-          return p;
-        },
-        async () => {
-          let text = "";
-          while (!text.includes("ready")) {
-            const r = await stdout!.read();
-            if (r.done) throw new Error(`zon ${driver}: child exited: ${text}`);
-            text += r.value;
-          }
-        },
-        peer,
-        seconds,
-      );
-      let text = "";
-      for (;;) {
-        const r = await stdout!.read();
-        if (r.done) break;
-        text += r.value;
-      }
-      const report = JSON.parse(text.trim().split("\n").pop()!);
-      m.detail = {
-        sent: report.sent,
-        flushes: report.flushes,
-        nsPerFlush: Math.round(report.flushNs / report.flushes),
-        nsPerFrameInFlush: Math.round(
-          report.flushNs / report.flushes / report.batch,
+    // Rounds alternate the senders, so a change in the machine's load hits all of them.
+    for (let round = 0; round < rounds; round++) {
+      // masscan: a scan of 198.18.0.0/15 x all ports (longer than the window), as fast as it goes.
+      const masscanVersion =
+        (await sh(["masscan", "--version"], false)).match(/version ([\d.]+)/)
+          ?.[1] ?? "?";
+      results.push(
+        await measure(
+          "masscan " + masscanVersion,
+          () => {
+            const p = new Deno.Command("ip", {
+              args: [
+                "netns",
+                "exec",
+                nsA,
+                "masscan",
+                "198.18.0.0/15",
+                "-p1-65535",
+                "--rate",
+                "100000000",
+                "--wait",
+                "0",
+                "--adapter",
+                ifA,
+                "--adapter-ip",
+                SENDER_IP,
+                "--adapter-mac",
+                SENDER_MAC,
+                "--router-mac",
+                ROUTER_MAC,
+              ],
+              cwd: workDir,
+              stdout: "null",
+              stderr: "null",
+            }).spawn();
+            children.push(p);
+            return p;
+          },
+          async () => await sleep(1000),
+          peer,
+          seconds,
         ),
-        ringFull: report.full,
-      };
-      results.push(m);
+      );
+      stopAll();
+      await sleep(500);
+
+      for (const driver of ["pcap", "ring", "xdp"]) {
+        let stdout: ReadableStreamDefaultReader<string> | null = null;
+        const m = await measure(
+          `zon ${driver}:`,
+          () => {
+            const p = new Deno.Command("ip", {
+              args: [
+                "netns",
+                "exec",
+                nsA,
+                DENO,
+                "run",
+                "-A",
+                SELF,
+                "--child",
+                `${driver}:${ifA}`,
+                String(seconds + 2),
+                String(batch),
+              ],
+              stdout: "piped",
+              stderr: "inherit",
+            }).spawn();
+            children.push(p);
+            stdout = p.stdout.pipeThrough(new TextDecoderStream()).getReader();
+            return p;
+          },
+          async () => {
+            let text = "";
+            while (!text.includes("ready")) {
+              const r = await stdout!.read();
+              if (r.done) {
+                throw new Error(`zon ${driver}: child exited: ${text}`);
+              }
+              text += r.value;
+            }
+          },
+          peer,
+          seconds,
+        );
+        let text = "";
+        for (;;) {
+          const r = await stdout!.read();
+          if (r.done) break;
+          text += r.value;
+        }
+        const report = JSON.parse(text.trim().split("\n").pop()!);
+        m.detail = {
+          sent: report.sent,
+          flushes: report.flushes,
+          nsPerFlush: Math.round(report.flushNs / report.flushes),
+          nsPerFrameInFlush: Math.round(
+            report.flushNs / report.flushes / report.batch,
+          ),
+          ringFull: report.full,
+          ...(driver === "xdp" ? { zeroCopy: report.zeroCopy ? 1 : 0 } : {}),
+        };
+        results.push(m);
+      }
     }
   } finally {
     stopAll();
@@ -391,7 +418,32 @@ async function main(): Promise<void> {
   }
 
   const ffi = ffiOverheadNs();
-  const [masscan, pcap, ring] = results;
+  // Per sender, the round with the median rate; and xdp:/ring: per round.
+  const perRound = results.length / rounds;
+  const median = (k: number): Measured => {
+    const all = results.filter((_, i) => i % perRound === k);
+    return all.sort((a, b) => a.kpps - b.kpps)[Math.floor(all.length / 2)];
+  };
+  const medians = Array.from({ length: perRound }, (_, k) => median(k));
+  const xdpVsRingPerRound = Array.from(
+    { length: rounds },
+    (_, r) =>
+      +(results[r * perRound + 3].kpps / results[r * perRound + 2].kpps)
+        .toFixed(2),
+  );
+  const [masscan, pcap, ring, xdp] = medians;
+  // Frames per CPU-second: what each sender costs, whatever CPU it was given.
+  const perCore = Array.from({ length: perRound }, (_, k) => {
+    const all = results.filter((_, i) => i % perRound === k)
+      .map((m) => m.kppsPerCore ?? NaN).sort((a, b) => a - b);
+    return +all[Math.floor(all.length / 2)].toFixed(1);
+  });
+  const xdpVsRingPerCorePerRound = Array.from(
+    { length: rounds },
+    (_, r) =>
+      +((results[r * perRound + 3].kppsPerCore ?? NaN) /
+        (results[r * perRound + 2].kppsPerCore ?? NaN)).toFixed(2),
+  );
   const summary = {
     seconds,
     batch,
@@ -404,23 +456,53 @@ async function main(): Promise<void> {
     ffiNsPerCall: +ffi.toFixed(1),
     ringFlush: ring.detail,
     pcapFlush: pcap.detail,
+    // xdp: (AF_XDP), copy mode on veth
+    xdpKpps: +xdp.kpps.toFixed(1),
+    xdpVsMasscan: +(xdp.kpps / masscan.kpps).toFixed(2),
+    xdpVsRing: +(xdp.kpps / ring.kpps).toFixed(2),
+    xdpFlush: xdp.detail,
+    rounds,
+    xdpVsRingPerRound,
+    kppsPerCore: {
+      masscan: perCore[0],
+      pcap: perCore[1],
+      ring: perCore[2],
+      xdp: perCore[3],
+    },
+    xdpVsRingPerCorePerRound,
+    loadavg: Deno.readTextFileSync("/proc/loadavg").trim(),
   };
   if (json) {
     console.log(JSON.stringify(summary));
     return;
   }
   console.log(
-    `veth pair, 60-byte TCP SYN frames, ${seconds} s each, peer rx counter after 1 s warm-up`,
+    `veth pair, 60-byte TCP SYN frames, ${seconds} s each, peer rx counter after 1 s warm-up, median of ${rounds} alternating round(s)`,
   );
-  console.log(`  ${"sender".padEnd(16)} ${"kpps".padStart(8)}  vs masscan`);
-  for (const r of results) {
+  console.log(
+    `  ${"sender".padEnd(16)} ${"kpps".padStart(8)}  vs masscan  ${
+      "k/CPU-s".padStart(8)
+    }  vs masscan`,
+  );
+  medians.forEach((r, k) => {
     console.log(
       `  ${r.name.padEnd(16)} ${r.kpps.toFixed(1).padStart(8)}  ${
-        (r.kpps / masscan.kpps).toFixed(2)
+        (r.kpps / masscan.kpps).toFixed(2).padStart(8)
+      }x  ${perCore[k].toFixed(1).padStart(8)}  ${
+        (perCore[k] / perCore[0]).toFixed(2).padStart(8)
       }x`,
     );
-  }
+  });
   console.log(`  ring: vs pcap: ${summary.ringVsPcap}x`);
+  console.log(
+    `  xdp: vs ring: ${summary.xdpVsRing}x (${
+      xdp.detail?.zeroCopy ? "zero copy" : "copy mode"
+    }), per round ${xdpVsRingPerRound.join(" ")}; per CPU-second ${
+      (perCore[3] / perCore[2]).toFixed(2)
+    }x, per round ${
+      xdpVsRingPerCorePerRound.join(" ")
+    }; loadavg ${summary.loadavg}`,
+  );
   console.log(
     `  FFI overhead per call (libc abs, minus the JS loop): ${summary.ffiNsPerCall} ns`,
   );
