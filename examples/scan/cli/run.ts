@@ -381,5 +381,8 @@ function engineCounters(config: ScanConfig, summary: EngineSummary): string[] {
     ...(summary.neighborReplies
       ? [`arp/nd-replies=${summary.neighborReplies}`]
       : []),
+    // Frames dropped, and why (bad cookies and duplicates: masscan's line).
+    ...(summary.malformed ? [`malformed=${summary.malformed}`] : []),
+    ...(summary.ignored ? [`not-ours=${summary.ignored}`] : []),
   ];
 }

@@ -293,6 +293,8 @@ class ScanRun {
       connections: c[Counter.CONNECTIONS],
       banners: c[Counter.BANNERS],
       bannersDropped: c[Counter.BANNERS_DROPPED],
+      malformed: c[Counter.MALFORMED],
+      ignored: c[Counter.IGNORED],
       sourcePort: this.#plan.link.sourcePortFirst,
       transmit: {
         packets: tx.sent,

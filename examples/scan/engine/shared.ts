@@ -60,6 +60,10 @@ export const Counter = {
   BANNERS: 12,
   /** --banners: banners lost because the main thread did not keep up. */
   BANNERS_DROPPED: 13,
+  /** Frames dropped unread: too short or inconsistent headers (parseFrame "malformed"). */
+  MALFORMED: 14,
+  /** Frames dropped as not ours: other protocols, other addresses, not a reply. */
+  IGNORED: 15,
 } as const;
 
 const FLAG_WORDS = 16;

@@ -159,6 +159,10 @@ export interface EngineSummary extends ScanSummary {
   banners: number;
   /** `--banners`: banners lost because the main thread lagged (should be 0). */
   bannersDropped: number;
+  /** Frames dropped as malformed (truncated or inconsistent headers). */
+  malformed: number;
+  /** Frames dropped as not ours (other protocols or addresses, not a reply). */
+  ignored: number;
   /** The source port (first of the range) this scan used. */
   sourcePort: number;
 }

@@ -54,6 +54,8 @@ class Receiver {
   answered = 0;
   resets = 0;
   connections = 0;
+  malformed = 0;
+  ignored = 0;
   readonly #parsed = new ParsedFrame();
   readonly #answer = new Uint8Array(128);
   readonly #checker: ReplyChecker;
@@ -101,7 +103,14 @@ class Receiver {
     this.pcap?.write(buf, undefined, offset, offset + length);
     const parsed = this.#parsed;
     const kind = parseFrame(buf, parsed, offset, offset + length);
-    if (kind === "malformed" || kind === "other") return;
+    if (kind === "malformed") {
+      this.malformed++;
+      return;
+    }
+    if (kind === "other") {
+      this.ignored++;
+      return;
+    }
     const asksForUs = kind === "arp" ||
       (kind === "icmpv6" && parsed.icmpType === 135);
     if (this.#neighbors !== null && asksForUs) {
@@ -157,7 +166,10 @@ class Receiver {
       this.bad++;
       return;
     }
-    if (verdict !== RESULT) return;
+    if (verdict !== RESULT) {
+      this.ignored++;
+      return;
+    }
     this.valid++;
     const dup = checker.version === 4
       ? this.#dedup.seen4(checker.ipv4, checker.encodedPort, checker.reason)
@@ -215,6 +227,8 @@ class Receiver {
     counters[Counter.NEIGHBOR_REPLIES] = this.answered;
     counters[Counter.RESETS] = this.resets;
     counters[Counter.CONNECTIONS] = this.connections;
+    counters[Counter.MALFORMED] = this.malformed;
+    counters[Counter.IGNORED] = this.ignored;
     if (bannerOut !== null) {
       counters[Counter.BANNERS] = bannerOut.sent;
       counters[Counter.BANNERS_DROPPED] = bannerOut.dropped;
