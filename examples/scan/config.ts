@@ -9,7 +9,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { parseShard, type Shard } from "../../blackrock/mod.ts";
+import { parseShard, type Shard, TargetText } from "../../blackrock/mod.ts";
 import { type ConfEntry, formatConf, parseConf } from "./conf_file.ts";
 
 /** Output formats (`-oJ` ... `-oG`). */
@@ -27,10 +27,13 @@ export interface OutputRequest {
 export interface ScanConfig {
   /** `-sL`: print the targets in scan order and send nothing. */
   listScan: boolean;
-  /** Target items (positional, `--range`, `-iL` file). */
-  include: string[];
-  /** Excluded items (`--exclude`, `--excludefile`). */
-  exclude: string[];
+  /**
+   * Target items (positional, `--range`); an `-iL` file as one TargetText
+   * (read in place by TargetSet: no string per line for huge lists).
+   */
+  include: Array<string | TargetText>;
+  /** Excluded items (`--exclude`); an `--excludefile` as one TargetText. */
+  exclude: Array<string | TargetText>;
   /** Whether the user gave any exclude (needed to scan more than a /8). */
   excludeGiven: boolean;
   /** Port specification (`-p`), masscan syntax. */
@@ -400,14 +403,14 @@ export function parseScanArgs(argv: string[]): ScanConfig {
   const include = [
     ...positionals.flatMap(splitItems),
     ...list("range").flatMap(splitItems),
-    ...list("includefile").flatMap((f) =>
-      splitItems(readFileFor(f, "--includefile"))
+    ...list("includefile").map((f) =>
+      new TargetText(readFileFor(f, "--includefile"), `--includefile ${f}`)
     ),
   ];
   const exclude = [
     ...list("exclude").flatMap(splitItems),
-    ...list("excludefile").flatMap((f) =>
-      splitItems(readFileFor(f, "--excludefile"))
+    ...list("excludefile").map((f) =>
+      new TargetText(readFileFor(f, "--excludefile"), `--excludefile ${f}`)
     ),
   ];
 
@@ -571,8 +574,10 @@ export function formatScanConfig(c: ScanConfig, resumeIndex?: number): string {
   push("shard", `${c.shard.one}/${c.shard.of}`);
   push("ports", c.ports);
   if (c.ping) push("ping", "true");
-  for (const r of c.include) push("range", r);
-  for (const x of c.exclude) push("exclude", x);
+  const items = (x: string | TargetText) =>
+    typeof x === "string" ? [x] : x.items();
+  for (const r of c.include) for (const i of items(r)) push("range", i);
+  for (const x of c.exclude) for (const i of items(x)) push("exclude", i);
   if (c.sourcePort) {
     const { first, count } = c.sourcePort;
     push(
