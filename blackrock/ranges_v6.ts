@@ -10,6 +10,7 @@ import {
   addNumberAt,
   bigintToWords,
   bytesToWords,
+  decrementAt,
   differenceAt,
   equalAt,
   incrementAt,
@@ -60,10 +61,10 @@ class PendingValues {
   }
 }
 
-/** Where a sweep writes: range k's first value and the cumulative counts. */
-interface SweepOutput {
-  bases: Uint32Array;
-  cumulative: Float64Array;
+/** What a sweep hands each merged range to. */
+interface SweepSink {
+  /** A range from `start` to just before `next` (`null`: to 2^128−1). */
+  range(start: Uint32Array, next: Uint32Array | null): void;
 }
 
 function tooLarge(): never {
@@ -76,33 +77,35 @@ function tooLarge(): never {
  * (∪ includes) \ (∪ excludes) as merged ranges, from bounds sorted by
  * {@link PendingValues.sortForSweep}: a sweep over the points where
  * coverage changes, applying every change at a point before judging it (so
- * touching ranges merge). Returns the number of ranges written to `out`.
+ * touching ranges merge). Hands each range to `sink`, ascending.
  */
 function sweep(
   include: PendingValues,
   includeEnds: number,
   exclude: PendingValues,
   excludeEnds: number,
-  out: SweepOutput,
-): number {
+  sink: SweepSink,
+): void {
   const ib = include.begins, ie = include.ends, ni = include.length;
   const xb = exclude.begins, xe = exclude.ends, nx = exclude.length;
   const at = new Uint32Array(4), start = new Uint32Array(4);
-  let i1 = 0, i2 = 0, x1 = 0, x2 = 0, covered = 0, excluded = 0, k = 0;
+  let i1 = 0, i2 = 0, x1 = 0, x2 = 0, covered = 0, excluded = 0;
   let inside = false;
-  const emit = (size: number): void => {
-    const total = out.cumulative[k];
-    if (size > TWO_53 - total) tooLarge();
-    out.bases.set(start, 4 * k);
-    out.cumulative[++k] = total + size;
-  };
-  while (i1 < ni || i2 < includeEnds) {
-    let from = i1 < ni ? ib : ie, fo = i1 < ni ? 4 * i1 : 4 * i2;
-    if (i2 < includeEnds && lessAt(ie, 4 * i2, from, fo)) {
+  // An include that reaches 2^128−1 has no end event: after the finite
+  // ones, exclude events still matter while it covers.
+  while (
+    i1 < ni || i2 < includeEnds ||
+    (covered > 0 && (x1 < nx || x2 < excludeEnds))
+  ) {
+    let from = ib, fo = -1;
+    if (i1 < ni) fo = 4 * i1;
+    if (i2 < includeEnds && (fo < 0 || lessAt(ie, 4 * i2, from, fo))) {
       from = ie, fo = 4 * i2;
     }
-    if (x1 < nx && lessAt(xb, 4 * x1, from, fo)) from = xb, fo = 4 * x1;
-    if (x2 < excludeEnds && lessAt(xe, 4 * x2, from, fo)) {
+    if (x1 < nx && (fo < 0 || lessAt(xb, 4 * x1, from, fo))) {
+      from = xb, fo = 4 * x1;
+    }
+    if (x2 < excludeEnds && (fo < 0 || lessAt(xe, 4 * x2, from, fo))) {
       from = xe, fo = 4 * x2;
     }
     at[0] = from[fo], at[1] = from[fo + 1];
@@ -115,15 +118,48 @@ function sweep(
     if (now === inside) continue;
     inside = now;
     if (now) start.set(at);
-    else emit(differenceAt(at, 0, start, 0));
+    else sink.range(start, at);
   }
   // Still inside: an include reaches 2^128−1 and nothing excludes the tail.
-  if (inside) {
-    at.fill(0xffffffff);
-    const last = differenceAt(at, 0, start, 0);
-    emit(last === Infinity ? Infinity : last + 1);
+  if (inside) sink.range(start, null);
+}
+
+/** Collects sealed ranges: first addresses and cumulative counts. */
+class SealedSink implements SweepSink {
+  bases: Uint32Array;
+  cumulative: Float64Array;
+  k = 0;
+  #top = new Uint32Array(4).fill(0xffffffff);
+
+  constructor(capacity: number) {
+    this.bases = new Uint32Array(4 * capacity);
+    this.cumulative = new Float64Array(capacity + 1);
   }
-  return k;
+
+  range(start: Uint32Array, next: Uint32Array | null): void {
+    let size = next
+      ? differenceAt(next, 0, start, 0)
+      : differenceAt(this.#top, 0, start, 0);
+    if (!next && size !== Infinity) size++;
+    const total = this.cumulative[this.k];
+    if (size > TWO_53 - total) tooLarge();
+    this.bases.set(start, 4 * this.k);
+    this.cumulative[++this.k] = total + size;
+  }
+}
+
+/** Collects ranges as pending begin/end pairs (any size). */
+class PendingSink implements SweepSink {
+  readonly out: PendingValues = new PendingValues();
+  #last = new Uint32Array(4);
+
+  range(start: Uint32Array, next: Uint32Array | null): void {
+    if (next) {
+      this.#last.set(next);
+      decrementAt(this.#last, 0);
+    } else this.#last.fill(0xffffffff);
+    this.out.push(start, 0, this.#last, 0);
+  }
 }
 
 /**
@@ -237,7 +273,9 @@ export class Ipv6RangeList {
    */
   seal(): this {
     if (this.#adds === null) return this;
-    const { bases, cumulative, k } = this.#merge();
+    // Each result range starts at an include begin or an exclude end.
+    const capacity = this.#adds.length + this.#removes!.length;
+    const { bases, cumulative, k } = this.#merge(new SealedSink(capacity));
     const wasteful = 2 * k < cumulative.length;
     this.#bases = wasteful ? bases.slice(0, 4 * k) : bases.subarray(0, 4 * k);
     this.#cumulative = wasteful
@@ -319,29 +357,18 @@ export class Ipv6RangeList {
     }
   }
 
-  #merge(): { bases: Uint32Array; cumulative: Float64Array; k: number } {
+  /** Sorts the pending bounds and sweeps them into `sink`. */
+  #merge<S extends SweepSink>(sink: S): S {
     const adds = this.#adds!, removes = this.#removes!;
     const includeEnds = adds.sortForSweep();
     const excludeEnds = removes.sortForSweep();
-    // Each result range starts at an include begin or an exclude end.
-    const capacity = adds.length + removes.length;
-    const out = {
-      bases: new Uint32Array(4 * capacity),
-      cumulative: new Float64Array(capacity + 1),
-    };
-    const k = sweep(adds, includeEnds, removes, excludeEnds, out);
-    return { ...out, k };
+    sweep(adds, includeEnds, removes, excludeEnds, sink);
+    return sink;
   }
 
   /** An add after removes: the removes apply to what came before. */
   #applyRemoves(): void {
-    const { bases, cumulative, k } = this.#merge();
-    const merged = new PendingValues(), last = this.#scratch;
-    for (let r = 0; r < k; r++) {
-      addNumberAt(bases, 4 * r, cumulative[r + 1] - cumulative[r] - 1, last, 4);
-      merged.push(bases, 4 * r, last, 4);
-    }
-    this.#adds = merged;
+    this.#adds = this.#merge(new PendingSink()).out;
     this.#removes = new PendingValues();
   }
 

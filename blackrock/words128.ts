@@ -44,6 +44,15 @@ export function incrementAt(a: Uint32Array, ao: number): boolean {
   return true;
 }
 
+/** Subtracts one in place (the value must not be 0). */
+export function decrementAt(a: Uint32Array, ao: number): void {
+  for (let w = 3; w >= 0; w--) {
+    const was = a[ao + w];
+    a[ao + w] = was - 1;
+    if (was !== 0) return;
+  }
+}
+
 /**
  * `a − b` (with a ≥ b) as a number when it is at most 2^53, else Infinity:
  * a count of addresses must be an exact double.
