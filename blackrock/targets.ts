@@ -40,6 +40,14 @@ export class Target {
 
 const SCANNED = new ScannedItem();
 
+function lineCount(text: string): number {
+  let lines = 1;
+  for (let at = text.indexOf("\n"); at >= 0; at = text.indexOf("\n", at + 1)) {
+    lines++;
+  }
+  return lines;
+}
+
 /** What a {@link TargetSet} is made of. */
 export interface TargetSetOptions {
   /**
@@ -147,6 +155,12 @@ export class TargetSet {
 
   #applyText(list: TargetText, adding: boolean): void {
     const text = list.text, cursor = new ItemCursor(text);
+    // About one item a line: whichever family the list turns out to hold
+    // grows once to that size (the other never reaches its first growth).
+    const lines = lineCount(text);
+    const what = adding ? "add" : "remove";
+    this.ipv4.expect(lines, what);
+    this.ipv6.expect(lines, what);
     while (cursor.next()) {
       if (scanTargetText(text, cursor.start, cursor.end, SCANNED)) {
         this.#applyScanned(adding);

@@ -144,9 +144,14 @@ function insertionSort(keys: Uint32Array, n: number): void {
 /**
  * Sorts the first `n` values of `keys` ascending: LSD radix sort on bytes,
  * one counting pass for all 16 digits, and no pass for a digit every value
- * shares (the top bytes of addresses from one prefix).
+ * shares (the top bytes of addresses from one prefix). `scratch` holds at
+ * least `4n` words.
  */
-export function sortValues(keys: Uint32Array, n: number): void {
+export function sortValues(
+  keys: Uint32Array,
+  n: number,
+  scratch: Uint32Array = new Uint32Array(4 * n),
+): void {
   if (n <= 32) return insertionSort(keys, n);
   const counts = new Uint32Array(16 * 256);
   for (let i = 0; i < 4 * n; i += 4) {
@@ -158,7 +163,7 @@ export function sortValues(keys: Uint32Array, n: number): void {
       counts[(digit + 3) * 256 + (v >>> 24)]++;
     }
   }
-  let from: Uint32Array = keys, to: Uint32Array = new Uint32Array(4 * n);
+  let from: Uint32Array = keys, to: Uint32Array = scratch;
   for (let digit = 0; digit < 16; digit++) {
     const w = 3 - (digit >> 2), shift = 8 * (digit & 3), base = digit * 256;
     if (counts[base + ((from[w] >>> shift) & 255)] === n) continue;
