@@ -6,7 +6,8 @@
  * reported), plus a baseline without the file for each tool, so "extra" is
  * what the list costs. The first line printed must be the same for both.
  *
- *   deno run -A scripts/bench_targets.ts [--rounds 3] [--sizes 100000,1000000] [--json]
+ *   deno run -A scripts/bench_targets.ts [--rounds 3] [--sizes 100000,1000000]
+ *     [--families 4,6] [--masscan-timeout 60] [--seed 13] [--json]
  */
 import { parseArgs } from "node:util";
 
@@ -177,6 +178,7 @@ if (import.meta.main) {
       sizes: { type: "string", default: "100000,1000000" },
       seed: { type: "string", default: "13" },
       "masscan-timeout": { type: "string", default: "60" },
+      families: { type: "string", default: "4,6" },
       json: { type: "boolean", default: false },
     },
   });
@@ -197,7 +199,8 @@ if (import.meta.main) {
         rounds,
       ),
     };
-    for (const family of [4, 6] as const) {
+    const families = values.families.split(",").map(Number) as Array<4 | 6>;
+    for (const family of families) {
       for (const size of sizes) {
         for (const mode of ["exclude", "include"] as const) {
           const file = `${dir}/${mode}${family}-${size}`;
