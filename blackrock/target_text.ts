@@ -1,9 +1,9 @@
 /**
  * The fast path for target text, for lists of millions of items: reads the
  * common forms — `a.b.c.d`, `a.b.c.d/n`, `a.b.c.d-e.f.g.h` and the same
- * with IPv6 hex groups (`::` allowed, no dotted tail) — from character
- * codes into a reused {@link ScannedItem}, with no regex, no substrings and
- * no bigints. Anything else (spaces, a dotted IPv6 tail, any error) makes
+ * with IPv6 hex groups (`::` allowed, no dotted tail) — from UTF-8 bytes
+ * into a reused {@link ScannedItem}, with no regex, no substrings and no
+ * bigints. Anything else (spaces, a dotted IPv6 tail, any error) makes
  * it answer `false`, and the caller falls back to `parseAddressRange`,
  * which then decides — so this path can only be faster, never different.
  *
@@ -26,17 +26,17 @@ export class ScannedItem {
 
 const DOT = 46, COLON = 58, SLASH = 47, DASH = 45;
 
-/** Digits at `text[at..]` up to `maxDigits`: value, and where they end. */
+/** Digits at `bytes[at..]` up to `maxDigits`: value, and where they end. */
 let numberEnd = 0;
 function decimalAt(
-  text: string,
+  bytes: Uint8Array,
   at: number,
   end: number,
   maxDigits: number,
 ): number {
   let value = 0, i = at;
   for (; i < end && i - at < maxDigits; i++) {
-    const c = text.charCodeAt(i) - 48;
+    const c = bytes[i] - 48;
     if (c < 0 || c > 9) break;
     value = value * 10 + c;
   }
@@ -44,15 +44,15 @@ function decimalAt(
   return i === at ? -1 : value;
 }
 
-/** An IPv4 address at `text[at..end)`, or -1. */
-function ipv4At(text: string, at: number, end: number): number {
+/** An IPv4 address at `bytes[at..end)`, or -1. */
+function ipv4At(bytes: Uint8Array, at: number, end: number): number {
   let value = 0, i = at;
   for (let part = 0; part < 4; part++) {
     if (part > 0) {
-      if (i >= end || text.charCodeAt(i) !== DOT) return -1;
+      if (i >= end || bytes[i] !== DOT) return -1;
       i++;
     }
-    const octet = decimalAt(text, i, end, 3);
+    const octet = decimalAt(bytes, i, end, 3);
     if (octet < 0 || octet > 255) return -1;
     value = value * 256 + octet;
     i = numberEnd;
@@ -67,31 +67,31 @@ function hexDigit(c: number): number {
 }
 
 const groups = new Uint16Array(8);
-/** IPv6 hex groups at `text[at..end)` into `out` (16 bytes); success. */
+/** IPv6 hex groups at `bytes[at..end)` into `out` (16 bytes); success. */
 function ipv6At(
-  text: string,
+  bytes: Uint8Array,
   at: number,
   end: number,
   out: Uint8Array,
 ): boolean {
   let count = 0, gap = -1, i = at;
-  if (end - at >= 2 && text.charCodeAt(at) === COLON) {
-    if (text.charCodeAt(at + 1) !== COLON) return false;
+  if (end - at >= 2 && bytes[at] === COLON) {
+    if (bytes[at + 1] !== COLON) return false;
     gap = 0, i = at + 2;
   }
   while (i < end) {
     let value = 0, digits = 0;
     for (; i < end && digits < 5; i++, digits++) {
-      const h = hexDigit(text.charCodeAt(i));
+      const h = hexDigit(bytes[i]);
       if (h < 0) break;
       value = value * 16 + h;
     }
     if (digits === 0 || digits > 4 || count === 8) return false;
     groups[count++] = value;
     if (i === end) break;
-    if (text.charCodeAt(i) !== COLON) return false;
+    if (bytes[i] !== COLON) return false;
     i++;
-    if (i < end && text.charCodeAt(i) === COLON) {
+    if (i < end && bytes[i] === COLON) {
       if (gap >= 0) return false;
       gap = count, i++;
     } else if (i === end) return false;
@@ -123,28 +123,28 @@ function notAfter(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /**
- * Reads `text[start..end)` into `out` when it is one of the fast forms and
+ * Reads `bytes[start..end)` into `out` when it is one of the fast forms and
  * valid; returns false otherwise (the caller then uses `parseAddressRange`).
  */
 export function scanTargetText(
-  text: string,
+  bytes: Uint8Array,
   start: number,
   end: number,
   out: ScannedItem,
 ): boolean {
   let slash = -1, dash = -1, colon = false;
   for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
+    const c = bytes[i];
     if (c === SLASH) slash = slash < 0 ? i : end;
     else if (c === DASH) dash = dash < 0 ? i : end;
     else if (c === COLON) colon = true;
   }
   if (slash >= end || dash >= end || (slash >= 0 && dash >= 0)) return false;
   const stop = slash >= 0 ? slash : dash >= 0 ? dash : end;
-  const bits = slash < 0 ? -1 : decimalAt(text, slash + 1, end, 3);
+  const bits = slash < 0 ? -1 : decimalAt(bytes, slash + 1, end, 3);
   if (slash >= 0 && (bits < 0 || numberEnd !== end)) return false;
   if (!colon) {
-    const first = ipv4At(text, start, stop);
+    const first = ipv4At(bytes, start, stop);
     if (first < 0 || bits > 32) return false;
     out.version = 4;
     if (slash >= 0) {
@@ -153,13 +153,13 @@ export function scanTargetText(
       out.end4 = out.begin4 + size - 1;
       return true;
     }
-    const last = dash >= 0 ? ipv4At(text, dash + 1, end) : first;
+    const last = dash >= 0 ? ipv4At(bytes, dash + 1, end) : first;
     if (last < first) return false;
     out.begin4 = first, out.end4 = last;
     return true;
   }
   out.version = 6;
-  if (!ipv6At(text, start, stop, out.begin6) || bits > 128) return false;
+  if (!ipv6At(bytes, start, stop, out.begin6) || bits > 128) return false;
   if (slash >= 0) {
     applyPrefix(out.begin6, out.end6, bits);
     return true;
@@ -168,6 +168,6 @@ export function scanTargetText(
     out.end6.set(out.begin6);
     return true;
   }
-  return ipv6At(text, dash + 1, end, out.end6) &&
+  return ipv6At(bytes, dash + 1, end, out.end6) &&
     notAfter(out.begin6, out.end6);
 }

@@ -40,13 +40,8 @@ export class Target {
 
 const SCANNED = new ScannedItem();
 
-function lineCount(text: string): number {
-  let lines = 1;
-  for (let at = text.indexOf("\n"); at >= 0; at = text.indexOf("\n", at + 1)) {
-    lines++;
-  }
-  return lines;
-}
+const ENCODER = new TextEncoder();
+const ITEM_BYTES = new Uint8Array(256);
 
 /** What a {@link TargetSet} is made of. */
 export interface TargetSetOptions {
@@ -148,25 +143,29 @@ export class TargetSet {
   #apply(item: string | AddressRange | TargetText, adding: boolean): void {
     if (item instanceof TargetText) return this.#applyText(item, adding);
     if (typeof item !== "string") return this.#applyRange(item, adding);
-    if (scanTargetText(item, 0, item.length, SCANNED)) {
+    // The fast path reads bytes: short items are encoded into a scratch.
+    const { read, written } = ENCODER.encodeInto(item, ITEM_BYTES);
+    if (
+      read === item.length && scanTargetText(ITEM_BYTES, 0, written, SCANNED)
+    ) {
       this.#applyScanned(adding);
     } else this.#applyRange(parseAddressRange(item), adding);
   }
 
   #applyText(list: TargetText, adding: boolean): void {
-    const text = list.text, cursor = new ItemCursor(text);
     // About one item a line: whichever family the list turns out to hold
     // grows once to that size (the other never reaches its first growth).
-    const lines = lineCount(text);
-    const what = adding ? "add" : "remove";
+    const lines = list.lineCount(), what = adding ? "add" : "remove";
     this.ipv4.expect(lines, what);
     this.ipv6.expect(lines, what);
-    while (cursor.next()) {
-      if (scanTargetText(text, cursor.start, cursor.end, SCANNED)) {
-        this.#applyScanned(adding);
-        continue;
+    const cursor = new ItemCursor(new Uint8Array(0));
+    for (const piece of list.pieces()) {
+      cursor.reset(piece);
+      while (cursor.next()) {
+        if (scanTargetText(piece, cursor.start, cursor.end, SCANNED)) {
+          this.#applyScanned(adding);
+        } else this.#applyRange(parseItemAt(list, piece, cursor), adding);
       }
-      this.#applyRange(parseItemAt(list, cursor), adding);
     }
   }
 

@@ -415,7 +415,8 @@ Deno.test("item fast path: wherever it answers, it equals parseAddressRange (10^
     } catch (e) {
       assert.ok(e instanceof SyntaxError, String(e));
     }
-    if (!scanTargetText(text, 0, text.length, scanned)) continue;
+    const bytes = new TextEncoder().encode(text);
+    if (!scanTargetText(bytes, 0, bytes.length, scanned)) continue;
     answered++;
     assert.ok(
       reference,
@@ -450,7 +451,8 @@ Deno.test("item fast path: wherever it answers, it equals parseAddressRange (10^
       "1:2:3:4:5:6:7:8/128",
     ]
   ) {
-    assert.ok(scanTargetText(common, 0, common.length, scanned), common);
+    const bytes = new TextEncoder().encode(common);
+    assert.ok(scanTargetText(bytes, 0, bytes.length, scanned), common);
   }
 });
 
@@ -485,11 +487,31 @@ Deno.test("TargetText items: the same as splitting lines, dropping # comments an
       { length: rand(30) },
       () => pieces[rand(pieces.length)],
     ).join(rand(2) ? "" : " ");
+    const want = reference(text);
     assert.deepEqual(
       [...new TargetText(text).items()],
-      reference(text),
+      want,
       JSON.stringify(text),
     );
+    // Streamed in random chunks (cut anywhere, even inside a UTF-8
+    // sequence): the same items, the same line numbers.
+    const bytes = new TextEncoder().encode(text);
+    const cuts = [
+      0,
+      ...Array.from({ length: rand(5) }, () => rand(bytes.length + 1)).sort((
+        x,
+        y,
+      ) => x - y),
+      bytes.length,
+    ];
+    const chunks = () => cuts.slice(1).map((c, k) => bytes.slice(cuts[k], c));
+    const streamed = new TargetText(chunks);
+    assert.deepEqual(
+      [...streamed.items()],
+      want,
+      `chunks ${cuts} of ${JSON.stringify(text)}`,
+    );
+    assert.equal(streamed.lineCount(), text.split("\n").length);
   }
 });
 
