@@ -28,6 +28,7 @@
 export { Blackrock } from "./blackrock.ts";
 export { BLACKROCK_SBOX } from "./sbox.ts";
 export { Ipv6RangeList, NumberRangeList } from "./ranges.ts";
+export { type ByteChunks, TargetText } from "./target_list.ts";
 export { PORT_PROTOCOL_BASE, PortList, type PortProtocol } from "./ports.ts";
 export {
   type AddressRange,

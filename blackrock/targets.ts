@@ -7,103 +7,13 @@
  */
 
 import { Blackrock } from "./blackrock.ts";
-import { parseIpv4, parseIpv6 } from "../packet/address.ts";
+import { type AddressRange, parseAddressRange } from "./address_range.ts";
 import { Ipv6RangeList, NumberRangeList } from "./ranges.ts";
 import { PortList } from "./ports.ts";
+import { ScannedItem, scanTargetText } from "./target_text.ts";
+import { ItemCursor, parseItemAt, TargetText } from "./target_list.ts";
 
-/** One parsed target item: an inclusive range of IPv4 or IPv6 addresses. */
-export type AddressRange =
-  | { version: 4; begin: number; end: number }
-  | { version: 6; begin: bigint; end: bigint };
-
-const V6_MAX = (1n << 128n) - 1n;
-const scratch16 = new Uint8Array(16);
-
-/** IPv4 text, or `undefined` when the text is not dotted-quad shaped. */
-function ipv4Of(text: string): number | undefined {
-  return /^\d+\.\d+\.\d+\.\d+$/.test(text) ? parseIpv4(text) : undefined;
-}
-
-/** IPv6 text as a 128-bit bigint, or `undefined` when it has no colon. */
-function ipv6Of(text: string): bigint | undefined {
-  if (!text.includes(":")) return undefined;
-  parseIpv6(text, scratch16, 0);
-  let value = 0n;
-  for (const byte of scratch16) value = (value << 8n) | BigInt(byte);
-  return value;
-}
-
-/**
- * Parses one target item as masscan accepts it: a single address, an
- * inclusive `first-last` range, or CIDR `address/prefix` (host bits are
- * ignored: `10.0.0.5/30` is 10.0.0.4–10.0.0.7). IPv4 or IPv6. Throws a
- * `SyntaxError` that quotes the item and says what was expected.
- *
- * @example
- * ```ts
- * import { parseAddressRange } from "@zon/net/blackrock";
- * console.log(parseAddressRange("198.18.0.0/30")); // { version: 4, begin: 3323068416, end: 3323068419 }
- * console.log(parseAddressRange("2001:db8::1-2001:db8::9").version); // 6
- * ```
- */
-export function parseAddressRange(item: string): AddressRange {
-  const text = item.trim();
-  const fail = (why: string): never => {
-    throw new SyntaxError(`bad target "${item}": ${why}`);
-  };
-  try {
-    const slash = text.indexOf("/");
-    if (slash >= 0) {
-      const addr = text.slice(0, slash), bitsText = text.slice(slash + 1);
-      if (!/^\d{1,3}$/.test(bitsText)) {
-        fail("expected a prefix length after '/'");
-      }
-      const bits = Number(bitsText);
-      const v4 = ipv4Of(addr);
-      if (v4 !== undefined) {
-        if (bits > 32) fail(`IPv4 prefix length ${bits} is more than 32`);
-        const size = 2 ** (32 - bits);
-        const begin = Math.floor(v4 / size) * size;
-        return { version: 4, begin, end: begin + size - 1 };
-      }
-      const v6 = ipv6Of(addr);
-      if (v6 === undefined) fail("expected an IPv4 or IPv6 address before '/'");
-      if (bits > 128) fail(`IPv6 prefix length ${bits} is more than 128`);
-      const hostMask = (1n << BigInt(128 - bits)) - 1n;
-      const begin = v6! & (V6_MAX ^ hostMask);
-      return { version: 6, begin, end: begin | hostMask };
-    }
-    const dash = text.indexOf("-");
-    if (dash >= 0) {
-      const first = text.slice(0, dash).trim();
-      const last = text.slice(dash + 1).trim();
-      const a4 = ipv4Of(first), b4 = ipv4Of(last);
-      if (a4 !== undefined && b4 !== undefined) {
-        if (a4 > b4) fail(`the first address is after the last`);
-        return { version: 4, begin: a4, end: b4 };
-      }
-      const a6 = ipv6Of(first), b6 = ipv6Of(last);
-      if (a6 !== undefined && b6 !== undefined) {
-        if (a6 > b6) fail(`the first address is after the last`);
-        return { version: 6, begin: a6, end: b6 };
-      }
-      fail(
-        "expected a range of two addresses of the same family, like 198.18.0.1-198.18.0.9",
-      );
-    }
-    const v4 = ipv4Of(text);
-    if (v4 !== undefined) return { version: 4, begin: v4, end: v4 };
-    const v6 = ipv6Of(text);
-    if (v6 !== undefined) return { version: 6, begin: v6, end: v6 };
-  } catch (e) {
-    if (e instanceof SyntaxError) throw e;
-    // packet/address.ts says which text is not an address.
-    fail((e as Error).message);
-  }
-  return fail(
-    "expected an IPv4/IPv6 address, a first-last range, or a CIDR block",
-  );
-}
+export { type AddressRange, parseAddressRange };
 
 /**
  * One target, filled in place by {@link TargetSet.pick} (reuse one object
@@ -128,12 +38,20 @@ export class Target {
   port = 0;
 }
 
+const SCANNED = new ScannedItem();
+
+const ENCODER = new TextEncoder();
+const ITEM_BYTES = new Uint8Array(256);
+
 /** What a {@link TargetSet} is made of. */
 export interface TargetSetOptions {
-  /** Target items (see {@link parseAddressRange}). */
-  include: Iterable<string | AddressRange>;
-  /** Items to remove from the targets (masscan's `--exclude`). */
-  exclude?: Iterable<string | AddressRange>;
+  /**
+   * Target items (see {@link parseAddressRange}), or whole lists as
+   * {@link TargetText} (read in place: no string per item).
+   */
+  include: Iterable<string | AddressRange | TargetText>;
+  /** Items to remove from the targets (masscan's `--exclude`, `--excludefile`). */
+  exclude?: Iterable<string | AddressRange | TargetText>;
   /** Ports, as a `-p` specification or a parsed list. Default `"80"`. */
   ports?: string | PortList;
 }
@@ -174,6 +92,8 @@ export class TargetSet {
   readonly portCount: number;
   /** Number of (address, port) targets: the scan's index range. */
   readonly count: number;
+  /** How many include items were read (to tell "none" from "all excluded"). */
+  #added = 0;
 
   /**
    * Parses and merges the include and exclude items. Throws a `SyntaxError`
@@ -193,20 +113,8 @@ export class TargetSet {
   constructor(options: TargetSetOptions) {
     this.ipv4 = new NumberRangeList();
     this.ipv6 = new Ipv6RangeList();
-    const asRange = (item: string | AddressRange): AddressRange =>
-      typeof item === "string" ? parseAddressRange(item) : item;
-    let included = 0;
-    for (const item of options.include) {
-      const r = asRange(item);
-      if (r.version === 4) this.ipv4.add(r.begin, r.end);
-      else this.ipv6.add(r.begin, r.end);
-      included++;
-    }
-    for (const item of options.exclude ?? []) {
-      const r = asRange(item);
-      if (r.version === 4) this.ipv4.remove(r.begin, r.end);
-      else this.ipv6.remove(r.begin, r.end);
-    }
+    for (const item of options.include) this.#apply(item, true);
+    for (const item of options.exclude ?? []) this.#apply(item, false);
     this.ipv4.seal();
     this.ipv6.seal();
     this.ports = typeof options.ports === "string"
@@ -218,7 +126,7 @@ export class TargetSet {
     this.portCount = this.ports.count;
     if (this.ipCount === 0) {
       throw new RangeError(
-        included === 0
+        this.#added === 0
           ? "no targets: give addresses, ranges or CIDR blocks (e.g. 198.18.0.0/24)"
           : "no targets left: the excludes remove every target address",
       );
@@ -229,6 +137,55 @@ export class TargetSet {
         `${this.ipCount} addresses × ${this.portCount} ports is more than 2^53 targets`,
       );
     }
+  }
+
+  /** Adds (or removes) one item or list: text through the fast path first. */
+  #apply(item: string | AddressRange | TargetText, adding: boolean): void {
+    if (item instanceof TargetText) return this.#applyText(item, adding);
+    if (typeof item !== "string") return this.#applyRange(item, adding);
+    // The fast path reads bytes: short items are encoded into a scratch.
+    const { read, written } = ENCODER.encodeInto(item, ITEM_BYTES);
+    if (
+      read === item.length && scanTargetText(ITEM_BYTES, 0, written, SCANNED)
+    ) {
+      this.#applyScanned(adding);
+    } else this.#applyRange(parseAddressRange(item), adding);
+  }
+
+  #applyText(list: TargetText, adding: boolean): void {
+    // About one item a line: whichever family the list turns out to hold
+    // grows once to that size (the other never reaches its first growth).
+    const lines = list.lineCount(), what = adding ? "add" : "remove";
+    this.ipv4.expect(lines, what);
+    this.ipv6.expect(lines, what);
+    const cursor = new ItemCursor(new Uint8Array(0));
+    for (const piece of list.pieces()) {
+      cursor.reset(piece);
+      while (cursor.next()) {
+        if (scanTargetText(piece, cursor.start, cursor.end, SCANNED)) {
+          this.#applyScanned(adding);
+        } else this.#applyRange(parseItemAt(list, piece, cursor), adding);
+      }
+    }
+  }
+
+  #applyScanned(adding: boolean): void {
+    const s = SCANNED;
+    if (adding) this.#added++;
+    if (s.version === 4) {
+      if (adding) this.ipv4.add(s.begin4, s.end4);
+      else this.ipv4.remove(s.begin4, s.end4);
+    } else if (adding) this.ipv6.addBytes(s.begin6, s.end6);
+    else this.ipv6.removeBytes(s.begin6, s.end6);
+  }
+
+  #applyRange(r: AddressRange, adding: boolean): void {
+    if (adding) this.#added++;
+    if (r.version === 4) {
+      if (adding) this.ipv4.add(r.begin, r.end);
+      else this.ipv4.remove(r.begin, r.end);
+    } else if (adding) this.ipv6.add(r.begin, r.end);
+    else this.ipv6.remove(r.begin, r.end);
   }
 
   /**

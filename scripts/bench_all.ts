@@ -30,6 +30,13 @@ const steps: Array<[string, string[]]> = [
     "--seconds",
     quick ? "3" : "10",
   ]],
+  ["target lists at scale: -sL with 10^5/10^6 list lines vs masscan", [
+    `${here}bench_targets.ts`,
+    "--rounds",
+    quick ? "1" : "3",
+    "--masscan-timeout",
+    quick ? "20" : "60",
+  ]],
   ["banners vs masscan --banners", [
     `${here}bench_banners.ts`,
     "--rounds",

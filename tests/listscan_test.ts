@@ -138,10 +138,13 @@ function argsOf(c: Case): string[] {
 }
 
 async function compare(c: Case): Promise<number> {
-  const args = argsOf(c);
+  return await compareArgs(argsOf(c));
+}
+
+async function compareArgs(args: string[], max = MAX_LINES): Promise<number> {
   const [ours, theirs] = await Promise.all([
-    firstLines(Deno.execPath(), ["run", "-A", SCAN, ...args], MAX_LINES),
-    firstLines("masscan", args, MAX_LINES),
+    firstLines(Deno.execPath(), ["run", "-A", SCAN, ...args], max),
+    firstLines("masscan", args, max),
   ]);
   assert.equal(ours.length, theirs.length, `line count for ${args.join(" ")}`);
   for (let i = 0; i < ours.length; i++) {
@@ -301,6 +304,236 @@ Deno.test("--excludefile and -iL read lists with comments; --help has examples",
     assert.equal(help.code, 0);
     assert.match(help.stdout, /examples:/);
     assert.match(help.stdout, /-sL 198\.18\.0\.0\/24 -p 80,443 --seed 7/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+// ---- Lists at scale (issue 13): thousands of random --excludefile / -iL
+// lines, seeded (the seed is printed; replay with ZON_LISTSCAN_SEED).
+
+/** mulberry32: `rand(n)` in [0, n). */
+function seeded(seed: number): (n: number) => number {
+  let state = seed >>> 0;
+  return (n: number): number => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
+}
+
+const LIST_SEED = Number(
+  Deno.env.get("ZON_LISTSCAN_SEED") ?? Date.now() % 1e9,
+);
+
+/** A random item inside [base, base + size): single, range or CIDR. */
+function itemIn(
+  rand: (n: number) => number,
+  base: number,
+  size: number,
+  format: (n: number) => string,
+): string {
+  const at = base + rand(size);
+  switch (rand(4)) {
+    case 0:
+    case 1:
+      return format(at);
+    case 2:
+      return `${format(at)}-${
+        format(Math.min(base + size - 1, at + rand(40)))
+      }`;
+    default: {
+      const bits = rand(5);
+      const width = format === v6In ? 128 : 32;
+      return `${format(at - (at % 2 ** bits))}/${width - bits}`;
+    }
+  }
+}
+
+const v6In = (n: number): string =>
+  `2001:db8::${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
+
+/** `count` lines of items, with comments and blank lines mixed in. */
+function listText(count: number, item: () => string): string {
+  const rand = seeded(count);
+  const lines: string[] = ["# generated list"];
+  for (let k = 0; k < count; k++) {
+    lines.push(item());
+    if (rand(50) === 0) lines.push("");
+    if (rand(50) === 0) lines.push("# a comment line");
+  }
+  return lines.join("\n") + "\n";
+}
+
+Deno.test("-sL with thousands of random --excludefile and -iL lines prints masscan's order (IPv4 and IPv6)", async () => {
+  console.log(
+    `listscan seed ${LIST_SEED} (replay: ZON_LISTSCAN_SEED=${LIST_SEED})`,
+  );
+  const rand = seeded(LIST_SEED);
+  const dir = await Deno.makeTempDir({ prefix: "zon-h13r-listscan-" });
+  try {
+    const ex = `${dir}/ex`, inc = `${dir}/in`;
+    const seed = () => String(rand(2 ** 31));
+    const shard = () => {
+      const of = 1 + rand(3);
+      return `${1 + rand(of)}/${of}`;
+    };
+    let lines = 0;
+    for (let round = 0; round < 3; round++) {
+      // 1. The whole IPv4 space minus 5,000 random items: the first lines.
+      await Deno.writeTextFile(
+        ex,
+        listText(5000, () => itemIn(rand, 0, 2 ** 32 - 64, v4)),
+      );
+      lines += await compareArgs([
+        "-sL",
+        "0.0.0.0/0",
+        "-p",
+        "80",
+        "--excludefile",
+        ex,
+        "--seed",
+        seed(),
+        "--shard",
+        shard(),
+      ], 20_000);
+      // 2. Two /16s minus 3,000 items mostly inside them: every line.
+      const a = rand(2 ** 16) * 65536, b = rand(2 ** 16) * 65536;
+      await Deno.writeTextFile(
+        ex,
+        listText(
+          3000,
+          () =>
+            itemIn(
+              rand,
+              rand(10) ? (rand(2) ? a : b) : 0,
+              rand(10) ? 65536 : 2 ** 32 - 64,
+              v4,
+            ),
+        ),
+      );
+      lines += await compareArgs([
+        "-sL",
+        `${v4(a)}/16`,
+        `${v4(b)}/16`,
+        "-p",
+        "80",
+        "--excludefile",
+        ex,
+        "--seed",
+        seed(),
+      ]);
+      // 3. An IPv6 /100 minus 3,000 IPv6 items: the first lines, two ports.
+      await Deno.writeTextFile(
+        ex,
+        listText(3000, () => itemIn(rand, 0, 2 ** 28, v6In)),
+      );
+      lines += await compareArgs([
+        "-sL",
+        "--range",
+        "2001:db8::/100",
+        "-p",
+        "80,U:53",
+        "--excludefile",
+        ex,
+        "--seed",
+        seed(),
+        "--shard",
+        shard(),
+      ], 20_000);
+      // 4. -iL with 4,000 random IPv4 and IPv6 items, 500 excludes: every line.
+      await Deno.writeTextFile(
+        inc,
+        listText(
+          4000,
+          () =>
+            rand(3)
+              ? itemIn(rand, 0, 2 ** 32 - 64, v4)
+              : itemIn(rand, 0, 2 ** 28, v6In),
+        ),
+      );
+      await Deno.writeTextFile(
+        ex,
+        listText(
+          500,
+          () =>
+            rand(3)
+              ? itemIn(rand, 0, 2 ** 32 - 64, v4)
+              : itemIn(rand, 0, 2 ** 28, v6In),
+        ),
+      );
+      lines += await compareArgs([
+        "-sL",
+        "-iL",
+        inc,
+        "--excludefile",
+        ex,
+        "-p",
+        "22,443",
+        "--seed",
+        seed(),
+        "--shard",
+        shard(),
+      ]);
+      // 5. -iL with 20,000 single addresses in a /12: every line.
+      const c = rand(2 ** 12) * 2 ** 20;
+      await Deno.writeTextFile(
+        inc,
+        listText(20_000, () => v4(c + rand(2 ** 20))),
+      );
+      lines += await compareArgs([
+        "-sL",
+        "-iL",
+        inc,
+        "-p",
+        "80",
+        "--seed",
+        seed(),
+      ]);
+    }
+    console.log(`${lines} lines compared`);
+    assert.ok(lines > 300_000, `${lines} lines`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("bad lines in --excludefile / -iL: exit 2, one short line naming file and line, control characters escaped", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "zon-h13r-badlist-" });
+  try {
+    const cases: Array<[string, string, RegExp]> = [
+      [
+        "huge",
+        `198.18.0.0/24\n${"7".repeat(10 << 20)}\n`,
+        /huge:2: bad target "7{100}…" \(10485760 characters\)/,
+      ],
+      [
+        "escape",
+        "# ok\n198.18.0.1\u001b[31m\n",
+        /escape:2: bad target "198\.18\.0\.1\\u001b\[31m"/,
+      ],
+      [
+        "crlf",
+        "198.18.0.1\r\n198.18.0.400\r\n",
+        /crlf:2: bad target "198\.18\.0\.400"/,
+      ],
+    ];
+    for (const [name, text, pattern] of cases) {
+      await Deno.writeTextFile(`${dir}/${name}`, text);
+      for (const flag of ["--excludefile", "-iL"]) {
+        const args = flag === "-iL"
+          ? ["-sL", "-iL", `${dir}/${name}`]
+          : ["-sL", "198.18.0.0/16", "--excludefile", `${dir}/${name}`];
+        const r = await runScan(args);
+        assert.equal(r.code, 2, `${flag} ${name}: ${r.stderr.slice(0, 300)}`);
+        assert.match(r.stderr, pattern, `${flag} ${name}`);
+        assert.ok(r.stderr.length < 400, `${r.stderr.length} characters`);
+        assert.ok(!r.stderr.includes("\u001b"), "raw escape in stderr");
+        assert.equal(r.stdout, "");
+      }
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

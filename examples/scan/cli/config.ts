@@ -9,7 +9,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { parseShard, type Shard } from "../../../blackrock/mod.ts";
+import { parseShard, type Shard, TargetText } from "../../../blackrock/mod.ts";
 import { type ConfEntry, formatConf, parseConf } from "./conf_file.ts";
 import { checkSourcePorts } from "../engine/plan.ts";
 import { ScanEngineError } from "../engine/types.ts";
@@ -29,10 +29,13 @@ export interface OutputRequest {
 export interface ScanConfig {
   /** `-sL`: print the targets in scan order and send nothing. */
   listScan: boolean;
-  /** Target items (positional, `--range`, `-iL` file). */
-  include: string[];
-  /** Excluded items (`--exclude`, `--excludefile`). */
-  exclude: string[];
+  /**
+   * Target items (positional, `--range`); an `-iL` file as one TargetText
+   * (read in place by TargetSet: no string per line for huge lists).
+   */
+  include: Array<string | TargetText>;
+  /** Excluded items (`--exclude`); an `--excludefile` as one TargetText. */
+  exclude: Array<string | TargetText>;
   /** Whether the user gave any exclude (needed to scan more than a /8). */
   excludeGiven: boolean;
   /** Port specification (`-p`), masscan syntax. */
@@ -345,6 +348,41 @@ function readFileFor(path: string, flag: string): string {
   }
 }
 
+/**
+ * An `-iL`/`--excludefile` list, streamed in 1 MiB chunks when read (a
+ * million-line file is never held whole); checked readable now.
+ */
+function listFile(path: string, flag: string): TargetText {
+  try {
+    const file = Deno.openSync(path);
+    try {
+      file.readSync(new Uint8Array(1));
+    } finally {
+      file.close();
+    }
+  } catch (e) {
+    if (!isIoError(e)) throw e;
+    throw new UsageError(`${flag} ${path}: cannot read file (${e.message})`, {
+      cause: e,
+    });
+  }
+  function* chunks(): Generator<Uint8Array> {
+    const file = Deno.openSync(path), buffer = new Uint8Array(1 << 20);
+    try {
+      for (
+        let n = file.readSync(buffer);
+        n !== null;
+        n = file.readSync(buffer)
+      ) {
+        yield buffer.subarray(0, n);
+      }
+    } finally {
+      file.close();
+    }
+  }
+  return new TargetText(chunks, `${flag} ${path}`);
+}
+
 /** Turns configuration entries into `--key=value` arguments. */
 function confToArgs(entries: ConfEntry[], source: string): string[] {
   const args: string[] = [];
@@ -562,15 +600,11 @@ export function parseScanArgs(argv: string[]): ScanConfig {
   const include = [
     ...positionals.flatMap(splitItems),
     ...list("range").flatMap(splitItems),
-    ...list("includefile").flatMap((f) =>
-      splitItems(readFileFor(f, "--includefile"))
-    ),
+    ...list("includefile").map((f) => listFile(f, "--includefile")),
   ];
   const exclude = [
     ...list("exclude").flatMap(splitItems),
-    ...list("excludefile").flatMap((f) =>
-      splitItems(readFileFor(f, "--excludefile"))
-    ),
+    ...list("excludefile").map((f) => listFile(f, "--excludefile")),
   ];
 
   const { seed, given: seedGiven } = parseSeed(str("seed"));
@@ -705,8 +739,10 @@ export function formatScanConfig(c: ScanConfig, resumeIndex?: number): string {
   push("shard", `${c.shard.one}/${c.shard.of}`);
   push("ports", c.ports);
   if (c.ping) push("ping", "true");
-  for (const r of c.include) push("range", r);
-  for (const x of c.exclude) push("exclude", x);
+  const items = (x: string | TargetText) =>
+    typeof x === "string" ? [x] : x.items();
+  for (const r of c.include) for (const i of items(r)) push("range", i);
+  for (const x of c.exclude) for (const i of items(x)) push("exclude", i);
   if (c.sourcePort) {
     const { first, count } = c.sourcePort;
     push(

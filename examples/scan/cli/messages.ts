@@ -33,7 +33,8 @@ function escapeControls(text: string): string {
 }
 
 function cut(run: string): string {
-  if (run.length <= MAX_QUOTED) return run;
+  // One character more: a value already cut upstream ends in "…".
+  if (run.length <= MAX_QUOTED + 1) return run;
   return `${run.slice(0, MAX_QUOTED)}… (${
     run.length - MAX_QUOTED
   } more characters)`;

@@ -12,6 +12,7 @@ import {
   type AddressRange,
   parseAddressRange,
   TargetSet,
+  type TargetText,
 } from "../../../blackrock/mod.ts";
 import {
   isInputError,
@@ -45,10 +46,15 @@ export const LARGE_SCAN_ADDRESSES = 2 ** 24;
  * for bad items and for a large scan without confirmation.
  */
 export function buildSafeTargets(config: ScanConfig): SafeTargets {
-  let include: AddressRange[], exclude: AddressRange[];
+  let include: AddressRange[];
+  // Excludes go to TargetSet as given (an --excludefile is read in place).
+  const exclude: Array<string | AddressRange | TargetText> = [
+    ...config.exclude,
+  ];
   try {
-    include = config.include.map(parseAddressRange);
-    exclude = config.exclude.map(parseAddressRange);
+    include = config.include.flatMap((x) =>
+      typeof x === "string" ? [parseAddressRange(x)] : x.ranges()
+    );
   } catch (e) {
     if (!isInputError(e)) throw e;
     throw new UsageError(e.message, { cause: e });
