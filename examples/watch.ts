@@ -128,6 +128,7 @@ function watch(
     worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
       const m = e.data;
       if (m.type === "ready") {
+        console.error(`zon watch: reading ${config.driver}`);
         if (config.seconds > 0) {
           timers.push(setTimeout(requestStop, config.seconds * 1000));
         }

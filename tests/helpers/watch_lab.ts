@@ -14,6 +14,8 @@ export interface WatchLab {
   nsServer: string;
   ifClient: string;
   ifServer: string;
+  /** A SPAN port: every frame in or out of ifServer arrives here (tc mirred). */
+  ifMonitor: string;
   server4: string;
   server6: string;
   /** The file the HTTP server serves as /big.bin (signatures inside). */
@@ -93,6 +95,7 @@ export async function withWatchLab<T>(
     nsServer: `zon-h20-${tag}-s`,
     ifClient: `zw${tag}c`.slice(0, 15),
     ifServer: `zw${tag}s`.slice(0, 15),
+    ifMonitor: `zw${tag}m`.slice(0, 15),
     server4: "198.18.210.2",
     server6: "2001:2:0:210::2",
     content: labContent(200_000, 0x5eed),
@@ -152,6 +155,7 @@ export async function withWatchLab<T>(
         "off",
       ], false);
     }
+    await mirror(lab);
     await sh([
       "openssl",
       "req",
@@ -228,6 +232,51 @@ export async function withWatchLab<T>(
     await sh(["ip", "netns", "del", lab.nsClient], false);
     await sh(["ip", "netns", "del", lab.nsServer], false);
     await Deno.remove(lab.dir, { recursive: true });
+  }
+}
+
+/** Mirrors both directions of ifServer onto a veth whose peer is ifMonitor. */
+async function mirror(lab: WatchLab): Promise<void> {
+  const ns = ["ip", "netns", "exec", lab.nsServer];
+  const tap = `${lab.ifMonitor.slice(0, 14)}t`;
+  await sh([
+    "ip",
+    "-n",
+    lab.nsServer,
+    "link",
+    "add",
+    tap,
+    "type",
+    "veth",
+    "peer",
+    "name",
+    lab.ifMonitor,
+  ]);
+  for (const dev of [tap, lab.ifMonitor]) {
+    await sh(["ip", "-n", lab.nsServer, "link", "set", dev, "up"]);
+  }
+  await sh([...ns, "tc", "qdisc", "add", "dev", lab.ifServer, "clsact"]);
+  for (const hook of ["ingress", "egress"]) {
+    await sh([
+      ...ns,
+      "tc",
+      "filter",
+      "add",
+      "dev",
+      lab.ifServer,
+      hook,
+      "u32",
+      "match",
+      "u32",
+      "0",
+      "0",
+      "action",
+      "mirred",
+      "egress",
+      "mirror",
+      "dev",
+      tap,
+    ]);
   }
 }
 
