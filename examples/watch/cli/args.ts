@@ -30,6 +30,8 @@ export interface WatchConfig {
   flows: number;
   /** Idle timeout in seconds (`--idle`). */
   idleSeconds: number;
+  /** Live drivers' kernel receive buffer in MiB (`--buffer`). */
+  bufferMiB: number;
   /** Decoders at once (`--decoders`). */
   maxDecoders: number;
   /** Replay a `file:` capture this many times (`--repeat`, benchmarks). */
@@ -65,6 +67,7 @@ usage: zon watch -e DRIVER --rules FILE [options]
                          is evicted when full, and evictions are counted
   --idle SECONDS         a flow silent this long ends (default 60)
   --decoders N           protocol decoders running at once (default 4096)
+  --buffer MIB           live drivers: kernel receive ring/buffer (default 64)
   --seconds N            live drivers: stop after N seconds (default: Ctrl-C)
   --repeat N             file: replay the capture N times (benchmarks)
   --status, --no-status  status line every second on stderr (default: when
@@ -111,6 +114,7 @@ export function parseWatchArgs(argv: readonly string[]): WatchConfig {
         flows: { type: "string" },
         idle: { type: "string" },
         decoders: { type: "string" },
+        buffer: { type: "string" },
         seconds: { type: "string" },
         repeat: { type: "string" },
         status: { type: "boolean" },
@@ -136,6 +140,7 @@ export function parseWatchArgs(argv: readonly string[]): WatchConfig {
     flows: positiveInteger("--flows", values.flows, 65536),
     idleSeconds: positiveInteger("--idle", values.idle, 60),
     maxDecoders: positiveInteger("--decoders", values.decoders, 4096),
+    bufferMiB: positiveInteger("--buffer", values.buffer, 64),
     seconds: values.seconds === undefined
       ? 0
       : positiveInteger("--seconds", values.seconds, 0),

@@ -20,10 +20,14 @@ export interface WatchJob {
   flows: number;
   /** Idle timeout, ms. */
   idleMs: number;
+  /** Kernel receive buffer of live drivers, bytes. */
+  bufferBytes: number;
   /** Decoders at once. */
   maxDecoders: number;
   /** Frames of a file read, replayed this many times (benchmarks). */
   repeat: number;
+  /** Whether the main thread wants records (false: counted only). */
+  records: boolean;
   /** Shared counters (Float64Array over it). */
   counters: SharedArrayBuffer;
   /** Shared control word: 1 asks the Worker to stop. */

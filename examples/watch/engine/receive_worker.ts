@@ -35,9 +35,11 @@ export async function receive(
   };
   const watcher = new Watcher({
     rules,
-    sink: (record) => {
-      pending.push(record);
-    },
+    sink: job.records
+      ? (record) => {
+        pending.push(record);
+      }
+      : () => {},
     flows: job.flows,
     idleMs: job.idleMs,
     maxDecoders: job.maxDecoders,
@@ -86,6 +88,7 @@ function open(job: WatchJob): Promise<PacketDriver> {
     mode: "receive",
     filter: job.filter === "" ? undefined : job.filter,
     promiscuous: true,
+    bufferSize: job.bufferBytes,
   });
 }
 

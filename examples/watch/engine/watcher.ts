@@ -97,6 +97,7 @@ export class Watcher {
   readonly #tail: Uint8Array;
   readonly #packets: Float64Array;
   readonly #bytes: Float64Array;
+  readonly #keys: (FlowKey | null)[];
   #nextFlowId = 1;
   // The half-stream being scanned, for the match handlers.
   #curFlow = 0;
@@ -119,6 +120,7 @@ export class Watcher {
     this.#exact = [m[0].exact, m[1].exact];
     this.#folded = [m[0].folded, m[1].folded];
     this.#flowId = new Float64Array(capacity);
+    this.#keys = new Array(capacity).fill(null);
     this.#flowBits = new Uint8Array(capacity);
     this.#started = new Float64Array(capacity);
     this.#gaps = new Int32Array(capacity);
@@ -445,8 +447,11 @@ export class Watcher {
   }
 
   #key(flow: number): FlowKey {
+    // Formatted once per flow: alerts of a busy flow reuse it.
+    const cached = this.#keys[flow];
+    if (cached !== null && cached.flow === this.#flowId[flow]) return cached;
     const t = this.table;
-    return {
+    return this.#keys[flow] = {
       flow: this.#flowId[flow],
       transport: t.protocol[flow] === 6 ? "tcp" : "udp",
       client: t.address(flow, 0),
