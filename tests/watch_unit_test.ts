@@ -23,6 +23,9 @@ import {
 import { seededRandom } from "./helpers/watch_resegment.ts";
 import { naiveFind } from "./helpers/watch_oracle.ts";
 import { gcCountDuring, ROOT } from "./helpers/alloc_probe.ts";
+import { buildClientHello } from "../decoders/mod.ts";
+import { ClientHelloDecoder } from "../examples/watch/protocols/client_hello.ts";
+import { HttpRequestDecoder } from "../examples/watch/protocols/http_request.ts";
 
 const SEED = Number(Deno.env.get("ZON_SEED") ?? Date.now() % 1e9);
 console.log(`watch unit tests: seed ${SEED} (ZON_SEED=${SEED} repeats it)`);
@@ -461,5 +464,45 @@ Deno.test("watch CLI: --help with examples; clear errors, no stack traces", asyn
     assert.doesNotMatch(missing.stderr, /\n\s+at /);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("watch decoders: ClientHello (SNI) and HTTP request heads, whole, byte-at-a-time and at random splits", () => {
+  const rand = seededRandom(SEED + 2);
+  const splits = (n: number): number[][] => {
+    const random: number[] = [0];
+    while (random[random.length - 1] < n) {
+      random.push(Math.min(n, random[random.length - 1] + rand(1, 50)));
+    }
+    return [[0, n], Array.from({ length: n + 1 }, (_, i) => i), random];
+  };
+  for (const name of ["watch.example", "a.b.c.example.org"]) {
+    const hello = buildClientHello(name);
+    for (const cuts of splits(hello.length)) {
+      const d = new ClientHelloDecoder();
+      for (let i = 1; i < cuts.length; i++) d.push(hello, cuts[i - 1], cuts[i]);
+      assert.equal(d.done, true);
+      assert.equal(d.result()?.sni, name);
+      assert.equal(d.result()?.version, 0x0303);
+    }
+  }
+  const notTls = new ClientHelloDecoder();
+  notTls.push(new TextEncoder().encode("GET / HTTP/1.1\r\n"));
+  assert.equal(notTls.done, true);
+  assert.equal(notTls.result(), null);
+  const request = new TextEncoder().encode(
+    "POST /a/b?c=d HTTP/1.1\r\nhost: h.example:8080\r\nUser-Agent: zon/1\r\nX: y\r\n\r\nbody",
+  );
+  for (const cuts of splits(request.length)) {
+    const d = new HttpRequestDecoder();
+    for (let i = 1; i < cuts.length; i++) d.push(request, cuts[i - 1], cuts[i]);
+    assert.equal(d.done, true);
+    assert.deepEqual(d.result(), {
+      method: "POST",
+      path: "/a/b?c=d",
+      version: "HTTP/1.1",
+      host: "h.example:8080",
+      userAgent: "zon/1",
+    });
   }
 });

@@ -98,7 +98,15 @@ function positiveInteger(
   return value;
 }
 
-/** Parses `argv` (without the program name). */
+/**
+ * Parses `argv` (without the program name).
+ *
+ * @example
+ * ```ts
+ * import { parseWatchArgs } from "./args.ts";
+ * parseWatchArgs(["-e", "file:x.pcap", "--rules", "r.txt", "-oD", "-"]).ndjsonPath; // "-"
+ * ```
+ */
 export function parseWatchArgs(argv: readonly string[]): WatchConfig {
   // node:util parseArgs has no two-letter short options: -oD becomes --oD.
   const args = argv.map((a) => a === "-oD" ? "--oD" : a);

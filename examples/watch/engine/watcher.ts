@@ -65,7 +65,20 @@ const FlowBit = {
   FIN_TO_CLIENT: 2,
 } as const;
 
-/** Composes table, automata and decoders over a stream of frames. */
+/**
+ * Composes table, automata and decoders over a stream of frames.
+ *
+ * @example
+ * ```ts
+ * import { Watcher } from "./watcher.ts";
+ * import { RuleSet } from "../rules/compile.ts";
+ * import { parseRules } from "../rules/parse.ts";
+ * const rules = RuleSet.compile(parseRules('alert tcp any any <> any any (content:"needle"; sid:1;)'));
+ * const watcher = new Watcher({ rules, sink: (record) => console.log(record), flows: 4096 });
+ * const onFrame = (frame: Uint8Array) => watcher.frame(frame, 0, frame.length, performance.now());
+ * // ... feed frames, call watcher.expire(now) now and then, watcher.finish(now) at the end
+ * ```
+ */
 export class Watcher {
   /** The counters (see {@linkcode Counter}). */
   readonly counters: Float64Array;

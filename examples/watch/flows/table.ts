@@ -18,7 +18,26 @@ const ADDRESS_WORDS = 4;
 /** Key words per flow: client address, server address, ports. */
 const KEY_WORDS = 2 * ADDRESS_WORDS + 1;
 
-/** Flow entries by 5-tuple; indexes are 0 .. capacity-1. */
+/**
+ * Flow entries by 5-tuple; indexes are 0 .. capacity-1.
+ *
+ * @example
+ * ```ts
+ * import { FlowTable } from "./table.ts";
+ * import { ParsedFrame, parseFrame } from "../../../packet/mod.ts";
+ * const table = new FlowTable(1024);
+ * const parsed = new ParsedFrame();
+ * function onFrame(frame: Uint8Array, now: number): void {
+ *   if (parseFrame(frame, parsed) !== "tcp") return;
+ *   let flow = table.lookup(frame, parsed);
+ *   if (flow < 0) {
+ *     if (table.size === table.capacity) table.remove(table.oldest);
+ *     flow = table.insert(true, now);
+ *   } else table.touch(flow, now);
+ *   // table.direction: 0 client to server, 1 back
+ * }
+ * ```
+ */
 export class FlowTable {
   /** Most entries held at once. */
   readonly capacity: number;

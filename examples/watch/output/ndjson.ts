@@ -8,7 +8,17 @@ import type { WatchRecord } from "../engine/records.ts";
 
 const FLUSH_BYTES = 1 << 16;
 
-/** Buffered writer of records as NDJSON lines. */
+/**
+ * Buffered writer of records as NDJSON lines.
+ *
+ * @example
+ * ```ts
+ * import { NdjsonWriter } from "./ndjson.ts";
+ * const out = NdjsonWriter.open("-");
+ * out.write({ type: "gap", flow: 1, direction: "to_server", from: 10, to: 20 });
+ * out.close();
+ * ```
+ */
 export class NdjsonWriter {
   readonly #file: Deno.FsFile | typeof Deno.stdout;
   readonly #closeFile: boolean;

@@ -35,7 +35,19 @@ const MAX_HELLO = 4096;
 const EXTENSION_SERVER_NAME = 0;
 const EXTENSION_SUPPORTED_VERSIONS = 43;
 
-/** Streaming ClientHello reader, reusable with `reset`. */
+/**
+ * Streaming ClientHello reader, reusable with `reset`.
+ *
+ * @example
+ * ```ts
+ * import { ClientHelloDecoder } from "./client_hello.ts";
+ * import { buildClientHello } from "../../../decoders/mod.ts";
+ * const hello = buildClientHello("example.com");
+ * const decoder = new ClientHelloDecoder();
+ * for (let i = 0; i < hello.length; i++) decoder.push(hello, i, i + 1);
+ * decoder.result()?.sni; // "example.com"
+ * ```
+ */
 export class ClientHelloDecoder {
   #state: ClientHelloState = ClientHelloState.RECORD_HEADER;
   readonly #header = new Uint8Array(RECORD_HEADER_LENGTH);

@@ -18,7 +18,16 @@ export interface DnsInfo {
 const HEADER_LENGTH = 12;
 const MAX_NAME = 255;
 
-/** Reads `bytes[start, end)` as a DNS message; null when it is not one. */
+/**
+ * Reads `bytes[start, end)` as a DNS message; null when it is not one.
+ *
+ * @example
+ * ```ts
+ * import { readDns } from "./dns.ts";
+ * const query = new Uint8Array([0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0x61, 0, 0, 1, 0, 1]);
+ * readDns(query, 0, query.length); // { query: "a", type: 1, response: false }
+ * ```
+ */
 export function readDns(
   bytes: Uint8Array,
   start: number,

@@ -48,7 +48,17 @@ export const HTTP_METHODS: readonly string[] = [
   "TRAC",
 ];
 
-/** Streaming request-head reader, reusable with `reset`. */
+/**
+ * Streaming request-head reader, reusable with `reset`.
+ *
+ * @example
+ * ```ts
+ * import { HttpRequestDecoder } from "./http_request.ts";
+ * const decoder = new HttpRequestDecoder();
+ * decoder.push(new TextEncoder().encode("GET /x HTTP/1.1\r\nHost: h\r\n\r\n"));
+ * decoder.result(); // { method: "GET", path: "/x", version: "HTTP/1.1", host: "h" }
+ * ```
+ */
 export class HttpRequestDecoder {
   #state: RequestState = RequestState.REQUEST_LINE;
   readonly #line = new Uint8Array(MAX_LINE);

@@ -91,7 +91,19 @@ const LABEL: Record<SniffResult, string> = {
 /** A half-stream's sniffing phase. */
 const SniffState = { COLLECTING: 0, DECODING: 1, FINISHED: 2 } as const;
 
-/** Per-flow protocol state, indexed like the flow table. */
+/**
+ * Per-flow protocol state, indexed like the flow table.
+ *
+ * @example
+ * ```ts
+ * import { Identifier } from "./identify.ts";
+ * const id = new Identifier(16, 8);
+ * id.open(0);
+ * const request = new TextEncoder().encode("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+ * id.data(0, 0, 80, request, 0, request.length);
+ * id.close(0); // { protocol: "http", http: { method: "GET", path: "/", host: "a", ... } }
+ * ```
+ */
 export class Identifier {
   /** Each flow's label ("" while unknown). */
   readonly labels: string[];

@@ -29,7 +29,18 @@ export const RuleProtocol = {
   APP: 3,
 } as const;
 
-/** Rules compiled for matching. */
+/**
+ * Rules compiled for matching.
+ *
+ * @example
+ * ```ts
+ * import { RuleSet } from "./compile.ts";
+ * import { parseRules } from "./parse.ts";
+ * const set = RuleSet.compile(parseRules('alert tcp any any -> any 80 (content:"x"; sid:1;)'));
+ * set.applies(0, "tcp", "", 40000, 80); // true
+ * set.applies(0, "tcp", "", 80, 40000); // false: bytes from the server
+ * ```
+ */
 export class RuleSet {
   /** The rules, in file order; automata values index this. */
   readonly rules: readonly Rule[];

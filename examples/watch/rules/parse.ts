@@ -87,7 +87,16 @@ export class RuleSyntaxError extends Error {
 const HEADER =
   /^alert\s+(\S+)\s+(\S+)\s+(\S+)\s+(->|<>)\s+(\S+)\s+(\S+)\s*\((.*)\)\s*$/;
 
-/** Parses a whole rules file; `source` names it in errors. */
+/**
+ * Parses a whole rules file; `source` names it in errors.
+ *
+ * @example
+ * ```ts
+ * import { parseRules } from "./parse.ts";
+ * const [rule] = parseRules('alert tcp any any -> any 80 (msg:"get"; content:"GET |2f|"; sid:1;)');
+ * // rule.content is the bytes of "GET /", rule.destinationPorts is [[80, 80]]
+ * ```
+ */
 export function parseRules(text: string, source = "rules"): Rule[] {
   const rules: Rule[] = [];
   const ids = new Map<number, number>();
@@ -113,7 +122,15 @@ export function parseRules(text: string, source = "rules"): Rule[] {
   return rules;
 }
 
-/** Parses one rule line. */
+/**
+ * Parses one rule line (`line` and `source` only label errors).
+ *
+ * @example
+ * ```ts
+ * import { parseRule } from "./parse.ts";
+ * parseRule('alert tls any any <> any any (content:"|16 03|"; flow:to_client; sid:9;)').direction; // 1
+ * ```
+ */
 export function parseRule(text: string, line = 1, source = "rules"): Rule {
   const fail = (message: string): never => {
     throw new RuleSyntaxError(source, line, message);
