@@ -506,3 +506,22 @@ Deno.test("watch decoders: ClientHello (SNI) and HTTP request heads, whole, byte
     });
   }
 });
+
+Deno.test("watch: a new SYN on a known tuple ends the old flow (reused) and starts a new one", () => {
+  const client = { ip: 0xc6120001, port: 40000 };
+  const server = { ip: 0xc6120002, port: 80 };
+  const data = new TextEncoder().encode("needle");
+  const { records } = watch([
+    tcpFrame(client, server, 100, TcpFlags.SYN),
+    tcpFrame(client, server, 101, TcpFlags.ACK, data),
+    tcpFrame(client, server, 100, TcpFlags.SYN), // a retransmitted SYN: same flow
+    tcpFrame(client, server, 5000, TcpFlags.SYN),
+    tcpFrame(client, server, 5001, TcpFlags.ACK, data),
+  ]);
+  const flows = records.filter((r) => r.type === "flow");
+  assert.deepEqual(flows.map((f) => f.type === "flow" && f.reason), [
+    "reused",
+    "end",
+  ]);
+  assert.deepEqual(alertsOf(records), ["1 to_server 0 1", "2 to_server 0 1"]);
+});

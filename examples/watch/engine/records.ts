@@ -39,7 +39,7 @@ export interface AlertRecord extends FlowKey {
 }
 
 /** Why a flow ended. */
-export type EndReason = "fin" | "rst" | "idle" | "evicted" | "end";
+export type EndReason = "fin" | "rst" | "idle" | "evicted" | "reused" | "end";
 
 /** A flow that ended. */
 export interface FlowRecord extends FlowKey {

@@ -103,6 +103,7 @@ export class Watcher {
   // Per half-stream (flow * 2 + direction).
   readonly #seqKnown: Uint8Array;
   readonly #nextSeq: Int32Array;
+  readonly #firstSeq: Int32Array;
   readonly #offset: Float64Array;
   readonly #resumedAt: Float64Array;
   readonly #exactState: Int32Array;
@@ -143,6 +144,7 @@ export class Watcher {
     const halves = capacity * 2;
     this.#seqKnown = new Uint8Array(halves);
     this.#nextSeq = new Int32Array(halves);
+    this.#firstSeq = new Int32Array(halves);
     this.#offset = new Float64Array(halves);
     this.#resumedAt = new Float64Array(halves);
     this.#exactState = new Int32Array(halves);
@@ -201,6 +203,10 @@ export class Watcher {
         ? (flags & TcpFlags.ACK) === 0
         : p.sourcePort >= p.destinationPort;
       flow = this.#create(fromClient, now);
+    } else if (this.#reused(flow, flags)) {
+      this.#end(flow, "reused", now);
+      table.lookup(bytes, p);
+      flow = this.#create(true, now);
     } else table.touch(flow, now);
     const dir = table.direction;
     const h = flow * 2 + dir;
@@ -223,6 +229,17 @@ export class Watcher {
         this.#end(flow, "fin", now);
       }
     }
+  }
+
+  /**
+   * A client SYN for a known flow at another sequence number: the tuple
+   * was reused for a new connection (the old one's end was not seen).
+   */
+  #reused(flow: number, flags: number): boolean {
+    if ((flags & (TcpFlags.SYN | TcpFlags.ACK)) !== TcpFlags.SYN) return false;
+    const h = flow * 2 + this.table.direction;
+    return this.table.direction === 0 && this.#seqKnown[h] === 1 &&
+      this.#firstSeq[h] !== ((this.#parsed.sequence + 1) | 0);
   }
 
   #udp(bytes: Uint8Array, now: number): void {
@@ -289,6 +306,7 @@ export class Watcher {
   #startHalf(h: number, seq: number): void {
     this.#seqKnown[h] = 1;
     this.#nextSeq[h] = seq;
+    this.#firstSeq[h] = seq;
     this.#offset[h] = 0;
     this.#resumedAt[h] = 0;
   }
@@ -450,7 +468,7 @@ export class Watcher {
     const r = this.#rules.rules[rule];
     const alert: AlertRecord = {
       type: "alert",
-      ...this.#key(flow),
+      ...this.#alertKey(flow),
       direction: DIRECTION_NAMES[dir],
       offset: end - ac.patternLength(pattern)!,
       rule: r.id,
@@ -459,12 +477,16 @@ export class Watcher {
     this.#sink(alert);
   }
 
-  #key(flow: number): FlowKey {
-    // Formatted once per flow: alerts of a busy flow reuse it.
+  /** The flow's endpoints, formatted at its first alert and kept for the rest. */
+  #alertKey(flow: number): FlowKey {
     const cached = this.#keys[flow];
     if (cached !== null && cached.flow === this.#flowId[flow]) return cached;
+    return this.#keys[flow] = this.#key(flow);
+  }
+
+  #key(flow: number): FlowKey {
     const t = this.table;
-    return this.#keys[flow] = {
+    return {
       flow: this.#flowId[flow],
       transport: t.protocol[flow] === 6 ? "tcp" : "udp",
       client: t.address(flow, 0),
@@ -476,10 +498,12 @@ export class Watcher {
 
   #end(flow: number, reason: EndReason, now: number): void {
     const info = this.#identifier.close(flow);
+    const key = this.#keys[flow] ?? this.#key(flow);
+    this.#keys[flow] = null;
     const h = flow * 2;
     this.#sink({
       type: "flow",
-      ...this.#key(flow),
+      ...key,
       reason,
       protocol: info?.protocol ?? "",
       info,
