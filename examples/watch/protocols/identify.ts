@@ -54,8 +54,10 @@ export interface FlowInfo {
 export const DECODE_LIMIT = 65536;
 const SNIFF_BYTES = 4;
 
-/** A decoder bound to one half-stream. */
+/** A decoder bound to one half-stream at a time (pooled, reused). */
 interface HalfDecoder {
+  /** Starts over for a new half-stream. */
+  start(serverPort: number, dir: number): void;
   push(chunk: Uint8Array, start: number, end: number): void;
   readonly done: boolean;
   /** Writes what was decoded into `info`. */
@@ -118,6 +120,9 @@ export class Identifier {
   readonly #prefix: Uint8Array;
   readonly #prefixFill: Uint8Array;
   readonly #fed: Float64Array;
+  readonly #kinds: Uint8Array;
+  /** Idle decoders by kind: a flow's decoder goes back when it is done. */
+  readonly #pools: HalfDecoder[][] = Array.from({ length: 9 }, () => []);
 
   /** State for `capacity` flows, at most `maxDecoders` decoding at once. */
   constructor(capacity: number, maxDecoders: number) {
@@ -129,6 +134,7 @@ export class Identifier {
     this.#prefix = new Uint8Array(capacity * 2 * SNIFF_BYTES);
     this.#prefixFill = new Uint8Array(capacity * 2);
     this.#fed = new Float64Array(capacity * 2);
+    this.#kinds = new Uint8Array(capacity * 2);
   }
 
   /** Starts a new flow in slot `flow`. */
@@ -225,8 +231,10 @@ export class Identifier {
       this.#state[h] = SniffState.FINISHED;
       return;
     }
-    const decoder = makeDecoder(kind, serverPort, dir);
+    const decoder = this.#pools[kind].pop() ?? makeDecoder(kind);
+    decoder.start(serverPort, dir);
     this.#decoders[h] = decoder;
+    this.#kinds[h] = kind;
     this.#state[h] = SniffState.DECODING;
     this.active++;
     decoder.push(p, 0, SNIFF_BYTES);
@@ -245,6 +253,7 @@ export class Identifier {
       this.#info[flow] = info;
     }
     decoder.finish(info);
+    this.#pools[this.#kinds[h]].push(decoder);
     if (info.protocol === "") info.protocol = this.labels[flow];
     this.labels[flow] = info.protocol;
   }
@@ -275,11 +284,7 @@ function sniff(p: Uint8Array, dir: number): SniffResult {
   return SniffResult.NONE;
 }
 
-function makeDecoder(
-  kind: SniffResult,
-  serverPort: number,
-  dir: number,
-): HalfDecoder {
+function makeDecoder(kind: SniffResult): HalfDecoder {
   switch (kind) {
     case SniffResult.HTTP_REQUEST:
       return httpRequest();
@@ -290,19 +295,20 @@ function makeDecoder(
     case SniffResult.TLS_SERVER:
       return tlsServer();
     case SniffResult.SSH:
-      return greeting("ssh", serverPort, dir);
+      return greeting("ssh");
     case SniffResult.REPLY:
-      return greeting("reply", serverPort, dir);
+      return greeting("reply");
     case SniffResult.POP3:
-      return greeting("pop3", serverPort, dir);
+      return greeting("pop3");
     default:
-      return greeting("imap", serverPort, dir);
+      return greeting("imap");
   }
 }
 
 function httpRequest(): HalfDecoder {
   const d = new HttpRequestDecoder();
   return {
+    start: () => d.reset(),
     push: (c, s, e) => d.push(c, s, e),
     get done() {
       return d.done;
@@ -325,6 +331,7 @@ function httpRequest(): HalfDecoder {
 function httpResponse(): HalfDecoder {
   const d = new HttpBannerDecoder({ maxBodyScan: 0 });
   return {
+    start: () => d.reset(),
     push: (c, s, e) => d.push(c, s, e),
     get done() {
       return d.done;
@@ -341,6 +348,7 @@ function httpResponse(): HalfDecoder {
 function tlsClient(): HalfDecoder {
   const d = new ClientHelloDecoder();
   return {
+    start: () => d.reset(),
     push: (c, s, e) => d.push(c, s, e),
     get done() {
       return d.done;
@@ -355,8 +363,12 @@ function tlsClient(): HalfDecoder {
 }
 
 function tlsServer(): HalfDecoder {
-  const d = new TlsDecoder();
+  // TlsDecoder has no reset: a new one per half-stream.
+  let d = new TlsDecoder();
   return {
+    start: () => {
+      d = new TlsDecoder();
+    },
     push: (c, s, e) => d.push(c.subarray(s, e)),
     get done() {
       return d.done;
@@ -384,9 +396,14 @@ function tlsServer(): HalfDecoder {
 }
 
 /** A greeting decoder; the server's greeting wins over an SSH client's. */
-function greeting(kind: GreetingKind, port: number, dir: number): HalfDecoder {
-  const d = new GreetingDecoder(kind, { port });
+function greeting(kind: GreetingKind): HalfDecoder {
+  const d = new GreetingDecoder(kind);
+  let side = 1;
   return {
+    start: (port, dir) => {
+      d.reset(kind, port);
+      side = dir;
+    },
     push: (c, s, e) => d.push(c, s, e),
     get done() {
       return d.done;
@@ -396,7 +413,7 @@ function greeting(kind: GreetingKind, port: number, dir: number): HalfDecoder {
       if (r.lines.length === 0) return;
       info.protocol = r.protocol;
       const text = { text: r.lines[0], software: r.ssh?.software };
-      if (dir === 1) info.greeting = text;
+      if (side === 1) info.greeting = text;
       else info.clientGreeting = text;
     },
   };
