@@ -47,8 +47,10 @@ export async function main(argv: string[]): Promise<number> {
       console.log(HELP);
       return 0;
     }
-    rulesText = readRules(config);
-    RuleSet.compile(parseRules(rulesText, config.rulesPath));
+    rulesText = config.rulesPath === "" ? "" : readRules(config);
+    if (rulesText !== "") {
+      RuleSet.compile(parseRules(rulesText, config.rulesPath));
+    }
   } catch (e) {
     if (e instanceof UsageError || e instanceof RuleSyntaxError) {
       return fail(e.message);

@@ -425,7 +425,10 @@ Deno.test("watch CLI: --help with examples; clear errors, no stack traces", asyn
     );
     const cases: [string[], RegExp][] = [
       [["--rules", `${dir}/good.rules`], /-e DRIVER is required/],
-      [["-e", "file:/nonexistent.pcap"], /--rules FILE is required/],
+      [
+        ["-e", "file:x", "--idle", "1.5"],
+        /--idle "1.5": expected a positive integer/,
+      ],
       [
         ["-e", "file:x", "--rules", `${dir}/missing`],
         /--rules .*missing: cannot read it/,

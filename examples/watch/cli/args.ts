@@ -20,7 +20,7 @@ export class UsageError extends Error {
 export interface WatchConfig {
   /** Driver name (`-e`). */
   driver: string;
-  /** Rules file path (`--rules`). */
+  /** Rules file path (`--rules`), "" for none (classification only). */
   rulesPath: string;
   /** NDJSON output path (`-oD`), "-" for stdout, or null. */
   ndjsonPath: string | null;
@@ -53,12 +53,13 @@ export const HELP =
   `zon watch: a passive monitor. Matches content signatures across TCP
 segments without reassembly, names each flow's protocol, and reports flows.
 
-usage: zon watch -e DRIVER --rules FILE [options]
-       ./run watch -e DRIVER --rules FILE [options]
+usage: zon watch -e DRIVER [--rules FILE] [options]
+       ./run watch -e DRIVER [--rules FILE] [options]
 
   -e, --adapter DRIVER   where frames come from: file:CAPTURE.pcap (replay),
                          ring:IF (AF_PACKET ring), pcap:IF (libpcap)
-  --rules FILE           rules, one per line, Snort-like content rules:
+  --rules FILE           rules (without: classify flows only), one per line,
+                         Snort-like content rules:
       alert tcp any any -> any 80 (msg:"curl"; content:"curl/"; nocase; sid:1;)
       alert tls any any <> any any (msg:"hex"; content:"|16 03 03|"; flow:to_client; sid:2;)
   -oD FILE               alerts, gaps, overlaps and flows as NDJSON ("-": stdout)
@@ -164,7 +165,6 @@ export function parseWatchArgs(argv: readonly string[]): WatchConfig {
       "-e DRIVER is required (file:CAPTURE, ring:IF or pcap:IF)",
     );
   }
-  if (config.rulesPath === "") throw new UsageError("--rules FILE is required");
   if (config.flows > 1 << 26) {
     throw new UsageError(`--flows ${config.flows}: at most ${1 << 26}`);
   }

@@ -26,7 +26,10 @@ export async function receive(
   post: (message: WorkerMessage) => void,
 ): Promise<void> {
   const control = new Int32Array(job.control);
-  const rules = RuleSet.compile(parseRules(job.rulesText, job.rulesSource));
+  // No rules file: classification only.
+  const rules = RuleSet.compile(
+    job.rulesSource === "" ? [] : parseRules(job.rulesText, job.rulesSource),
+  );
   let pending: WatchRecord[] = [];
   const flush = (): void => {
     if (pending.length === 0) return;
@@ -39,7 +42,7 @@ export async function receive(
       ? (record) => {
         pending.push(record);
       }
-      : () => {},
+      : null,
     flows: job.flows,
     idleMs: job.idleMs,
     maxDecoders: job.maxDecoders,

@@ -23,7 +23,7 @@
 import type { AhoCorasick } from "../../../aho_corasick/mod.ts";
 import { ParsedFrame, parseFrame, TcpFlags } from "../../../packet/mod.ts";
 import { FlowTable } from "../flows/table.ts";
-import { Identifier } from "../protocols/identify.ts";
+import { type FlowInfo, Identifier } from "../protocols/identify.ts";
 import type { RuleSet } from "../rules/compile.ts";
 import {
   type AlertRecord,
@@ -39,8 +39,8 @@ import {
 export interface WatcherOptions {
   /** Compiled rules. */
   rules: RuleSet;
-  /** Where records go. */
-  sink: RecordSink;
+  /** Where records go; null: only count (no record is built). */
+  sink: RecordSink | null;
   /** Flow table capacity (default 65,536). */
   flows?: number;
   /** Idle time after which a flow ends, ms (default 60,000). */
@@ -86,6 +86,7 @@ export class Watcher {
   readonly table: FlowTable;
   readonly #rules: RuleSet;
   readonly #sink: RecordSink;
+  readonly #wantRecords: boolean;
   readonly #idleMs: number;
   readonly #linkType: number;
   readonly #parsed = new ParsedFrame();
@@ -125,7 +126,8 @@ export class Watcher {
     const capacity = options.flows ?? 65536;
     this.table = new FlowTable(capacity);
     this.#rules = options.rules;
-    this.#sink = options.sink;
+    this.#sink = options.sink ?? (() => {});
+    this.#wantRecords = options.sink !== null;
     this.#idleMs = options.idleMs ?? 60_000;
     this.#linkType = options.linkType ?? 1;
     this.counters = options.counters ?? new Float64Array(COUNTER_COUNT);
@@ -371,6 +373,7 @@ export class Watcher {
     this.#gapBytes[flow] += ahead;
     this.counters[Counter.GAPS]++;
     this.counters[Counter.GAP_BYTES] += ahead;
+    if (!this.#wantRecords) return;
     this.#sink({
       type: "gap",
       flow: this.#flowId[flow],
@@ -401,6 +404,7 @@ export class Watcher {
       if (bytes[start + o - first] !== this.#tail[tail + (o & TAIL_MASK)]) {
         this.#conflicts[flow]++;
         this.counters[Counter.CONFLICTS]++;
+        if (!this.#wantRecords) return;
         this.#sink({
           type: "overlap",
           flow: this.#flowId[flow],
@@ -465,6 +469,7 @@ export class Watcher {
       )
     ) return;
     this.counters[Counter.ALERTS]++;
+    if (!this.#wantRecords) return;
     const r = this.#rules.rules[rule];
     const alert: AlertRecord = {
       type: "alert",
@@ -498,12 +503,27 @@ export class Watcher {
 
   #end(flow: number, reason: EndReason, now: number): void {
     const info = this.#identifier.close(flow);
-    const key = this.#keys[flow] ?? this.#key(flow);
+    const key = this.#keys[flow];
     this.#keys[flow] = null;
+    if (this.#wantRecords) this.#record(flow, key, info, reason, now);
+    this.table.remove(flow);
+    const c = this.counters;
+    c[Counter.FLOWS_ENDED]++;
+    c[Counter.FLOWS_LIVE] = this.table.size;
+    c[Counter.DECODERS_SKIPPED] = this.#identifier.skipped;
+  }
+
+  #record(
+    flow: number,
+    key: FlowKey | null,
+    info: FlowInfo | null,
+    reason: EndReason,
+    now: number,
+  ): void {
     const h = flow * 2;
     this.#sink({
       type: "flow",
-      ...key,
+      ...(key ?? this.#key(flow)),
       reason,
       protocol: info?.protocol ?? "",
       info,
@@ -515,10 +535,5 @@ export class Watcher {
       conflicts: this.#conflicts[flow],
       durationMs: Math.round(now - this.#started[flow]),
     });
-    this.table.remove(flow);
-    const c = this.counters;
-    c[Counter.FLOWS_ENDED]++;
-    c[Counter.FLOWS_LIVE] = this.table.size;
-    c[Counter.DECODERS_SKIPPED] = this.#identifier.skipped;
   }
 }
