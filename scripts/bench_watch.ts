@@ -124,59 +124,66 @@ async function throughput(
     const times: Record<string, number[]> = {
       zon: [],
       ngrep: [],
+      zonClassify: [],
       ndpiReader: [],
     };
     let zonAlerts = 0;
     let ngrepPackets = 0;
-    for (let round = 0; round < ROUNDS; round++) {
+    const zonArgs = [DENO, "run", "-A", WATCH, "-e", `file:${big}`];
+    const zonRun = async (extra: string[]) => {
       const z = await timed([
-        DENO,
-        "run",
-        "-A",
-        WATCH,
-        "-e",
-        `file:${big}`,
-        "--rules",
-        `${dir}/rules-${count}.txt`,
+        ...zonArgs,
+        ...extra,
         "--quiet",
         "--summary-json",
-        "--flows",
-        "65536",
       ]);
+      const line = z.stderr.split("\n").find((l) => l.includes('"summary"'));
+      if (line === undefined) throw new Error(`zon watch failed:\n${z.stderr}`);
+      return { seconds: z.seconds, summary: JSON.parse(line) };
+    };
+    for (let round = 0; round < ROUNDS; round++) {
+      const z = await zonRun(["--rules", `${dir}/rules-${count}.txt`]);
       times.zon.push(z.seconds);
-      const summary = JSON.parse(
-        z.stderr.split("\n").find((l) => l.includes('"summary"'))!,
-      );
-      zonAlerts = summary.alerts;
+      zonAlerts = z.summary.alerts;
       const n = await timed(["ngrep", "-q", "-I", big, "-t", regex, "tcp"]);
       times.ngrep.push(n.seconds);
       ngrepPackets = n.stdout.split("\n").filter((l) =>
         l.startsWith("T ")
       ).length;
       if (count === 100) {
+        times.zonClassify.push((await zonRun([])).seconds);
         const d = await timed(["ndpiReader", "-i", big, "-q"]);
         times.ndpiReader.push(d.seconds);
       }
     }
-    for (const [tool, ts] of Object.entries(times)) {
-      if (ts.length === 0) continue;
-      const s = median(ts);
+    const row = (name: string, ts: number[], zonTs: number[]) => {
+      const t = median(ts);
       rows.push(
-        `| ${
-          tool === "ndpiReader"
-            ? "ndpiReader (classification, no rules)"
-            : `${tool}, ${count} rules`
-        } | ${s.toFixed(2)} | ${(frameBytes * 8 / s / 1e9).toFixed(2)} | ${
-          (packets / s / 1e6).toFixed(2)
-        } | ${(median(times.zon) / s).toFixed(2)} |`,
+        `| ${name} | ${t.toFixed(2)} | ${
+          (frameBytes * 8 / t / 1e9).toFixed(2)
+        } | ${(packets / t / 1e6).toFixed(3)} | ${
+          (t / median(zonTs)).toFixed(2)
+        }× |`,
       );
+    };
+    row(`zon watch, ${count} rules`, times.zon, times.zon);
+    row(`ngrep, the same ${count} strings`, times.ngrep, times.zon);
+    if (count === 100) {
+      row(
+        "zon watch, no rules (classify)",
+        times.zonClassify,
+        times.zonClassify,
+      );
+      row("ndpiReader (classify)", times.ndpiReader, times.zonClassify);
     }
     console.log(
       `${count} rules: zon ${zonAlerts} alerts; ngrep ${ngrepPackets} matching packets`,
     );
   }
   console.log(`loadavg after: ${loadavg()}`);
-  console.log("\n| run | seconds | Gbit/s | Mpackets/s | zon time / this |");
+  console.log(
+    "\n| run | seconds (wall, median) | Gbit/s | Mpackets/s | time / zon's |",
+  );
   console.log("|---|---|---|---|---|");
   for (const r of rows) console.log(r);
 }
