@@ -105,51 +105,75 @@ function keys(alerts: AlertRecord[]): string[] {
   return alerts.map(alertKey).sort();
 }
 
+/** zon watch on a live driver inside the server namespace, until `stop`. */
+function startLive(
+  lab: WatchLab,
+  driver: string,
+  out: string,
+): { ready: Promise<void>; stop: () => Promise<string> } {
+  const child = new Deno.Command("ip", {
+    args: [
+      "netns",
+      "exec",
+      lab.nsServer,
+      DENO,
+      "run",
+      "-A",
+      WATCH,
+      "-e",
+      driver,
+      "--rules",
+      `${lab.dir}/rules.txt`,
+      "-oD",
+      out,
+      "--quiet",
+      "--summary-json",
+      "--status",
+    ],
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stderr.getReader();
+  let said = "";
+  const ready = (async () => {
+    while (!said.includes("zon watch: reading")) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`${driver}: watch ended early:\n${said}`);
+      said += new TextDecoder().decode(value);
+    }
+  })();
+  const stop = async () => {
+    child.kill("SIGINT"); // the clean Ctrl-C path
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      said += new TextDecoder().decode(value);
+    }
+    assert.equal((await child.status).code, 0, said);
+    return said;
+  };
+  return { ready, stop };
+}
+
 Deno.test("watch: lab traffic, file: and ring: vs tshark reassembly, re-segmented, ngrep, ndpiReader", async (t) => {
   await withWatchLab(async (lab) => {
     const rules = parseRules(RULES, "lab rules");
     await Deno.writeTextFile(`${lab.dir}/rules.txt`, RULES);
     const pcap = `${lab.dir}/lab.pcap`;
-    const liveOut = `${lab.dir}/live.ndjson`;
-    const live = new Deno.Command("ip", {
-      args: [
-        "netns",
-        "exec",
-        lab.nsServer,
-        DENO,
-        "run",
-        "-A",
-        WATCH,
-        "-e",
-        `ring:${lab.ifMonitor}`,
-        "--rules",
-        `${lab.dir}/rules.txt`,
-        "-oD",
-        liveOut,
-        "--quiet",
-        "--summary-json",
-      ],
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
-    const liveErr = live.stderr.getReader();
-    let said = "";
+    const liveOut = (driver: string) => `${lab.dir}/live-${driver}.ndjson`;
+    const live = ["ring", "pcap"].map((driver) =>
+      startLive(lab, `${driver}:${lab.ifMonitor}`, liveOut(driver))
+    );
+    const said: Record<string, string> = {};
     try {
-      while (!said.includes("zon watch: reading")) {
-        const { value, done } = await liveErr.read();
-        if (done) throw new Error(`live watch ended early:\n${said}`);
-        said += new TextDecoder().decode(value);
-      }
+      for (const l of live) await l.ready;
       await captureTraffic(lab, pcap, () => labTraffic(lab));
-      await new Promise((r) => setTimeout(r, 300));
+      // At least one status line (once a second) before Ctrl-C.
+      await new Promise((r) => setTimeout(r, 1100));
     } finally {
-      live.kill("SIGINT"); // the clean Ctrl-C path
-      for (;;) {
-        const { value, done } = await liveErr.read();
-        if (done) break;
-        said += new TextDecoder().decode(value);
+      for (const [i, l] of live.entries()) {
+        said[["ring", "pcap"][i]] = await l.stop();
       }
-      assert.equal((await live.status).code, 0, said);
     }
 
     const flows = await followFlows(pcap);
@@ -176,14 +200,24 @@ Deno.test("watch: lab traffic, file: and ring: vs tshark reassembly, re-segmente
       },
     );
 
-    await t.step("ring: on a mirror port, live, the same alerts", async () => {
-      const summary = parseSummary(said);
-      const liveAlerts = (await readRecords(liveOut)).filter((
-        r,
-      ): r is AlertRecord => r.type === "alert");
-      assert.equal(summary.ringDrops, 0);
-      assert.deepEqual(keys(liveAlerts), expectedKeys);
-    });
+    for (const driver of ["ring", "pcap"]) {
+      await t.step(
+        `${driver}: on a mirror port, live, the same alerts; status line; Ctrl-C ends cleanly`,
+        async () => {
+          const summary = parseSummary(said[driver]);
+          const liveAlerts = (await readRecords(liveOut(driver))).filter((
+            r,
+          ): r is AlertRecord => r.type === "alert");
+          console.log(driver, JSON.stringify(summary));
+        assert.equal(summary.ringDrops, 0);
+          assert.deepEqual(keys(liveAlerts), expectedKeys);
+          assert.match(
+            said[driver],
+            /pkt\/s .*bit\/s, flows \d+ live, alerts \d+, drops: ring 0, evicted 0/,
+          );
+        },
+      );
+    }
 
     await t.step("flow records: protocols and decoder fields", () => {
       const ended = original.records.filter((r): r is FlowRecord =>

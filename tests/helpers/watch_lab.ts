@@ -254,6 +254,19 @@ async function mirror(lab: WatchLab): Promise<void> {
   ]);
   for (const dev of [tap, lab.ifMonitor]) {
     await sh(["ip", "-n", lab.nsServer, "link", "set", dev, "up"]);
+    // No GRO: the monitor sees the wire's segments, not merged ones.
+    await sh([
+      ...ns,
+      "ethtool",
+      "-K",
+      dev,
+      "gro",
+      "off",
+      "gso",
+      "off",
+      "tso",
+      "off",
+    ], false);
   }
   await sh([...ns, "tc", "qdisc", "add", "dev", lab.ifServer, "clsact"]);
   for (const hook of ["ingress", "egress"]) {
