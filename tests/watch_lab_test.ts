@@ -209,7 +209,7 @@ Deno.test("watch: lab traffic, file: and ring: vs tshark reassembly, re-segmente
             r,
           ): r is AlertRecord => r.type === "alert");
           console.log(driver, JSON.stringify(summary));
-        assert.equal(summary.ringDrops, 0);
+          assert.equal(summary.ringDrops, 0);
           assert.deepEqual(keys(liveAlerts), expectedKeys);
           assert.match(
             said[driver],
@@ -277,6 +277,9 @@ Deno.test("watch: lab traffic, file: and ring: vs tshark reassembly, re-segmente
           const run = await watchFile(lab, path);
           runs.set(mode, run);
           const s = run.summary;
+          console.log(
+            `| ${mode} | ${s.packets} | ${s.alerts} | ${s.gaps} | ${s.gapBytes} | ${s.retransmissions} | ${s.conflicts} |`,
+          );
           if (mode !== "reorder") {
             assert.deepEqual(keys(run.alerts), expectedKeys);
             assert.equal(s.gaps, 0);

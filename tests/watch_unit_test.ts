@@ -24,6 +24,7 @@ import { seededRandom } from "./helpers/watch_resegment.ts";
 import { naiveFind } from "./helpers/watch_oracle.ts";
 import { gcCountDuring, ROOT } from "./helpers/alloc_probe.ts";
 import { buildClientHello } from "../decoders/mod.ts";
+import { PcapWriter } from "../drivers/mod.ts";
 import { ClientHelloDecoder } from "../examples/watch/protocols/client_hello.ts";
 import { HttpRequestDecoder } from "../examples/watch/protocols/http_request.ts";
 
@@ -527,4 +528,57 @@ Deno.test("watch: a new SYN on a known tuple ends the old flow (reused) and star
     "end",
   ]);
   assert.deepEqual(alertsOf(records), ["1 to_server 0 1", "2 to_server 0 1"]);
+});
+
+Deno.test("watch CLI: raw-IP captures are read, Linux cooked ones refused with advice", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "zon-h20-link-" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/r.rules`,
+      'alert tcp any any <> any any (msg:"n"; content:"needle"; sid:1;)\n',
+    );
+    const data = new TextEncoder().encode("a needle, a nee");
+    const frames = connection(
+      { ip: 0xc6120001, port: 40000 },
+      { ip: 0xc6120002, port: 80 },
+      data,
+      data,
+      (n) => [5, n - 5],
+    );
+    for (const [linkType, name] of [[101, "raw"], [113, "cooked"]] as const) {
+      const file = await Deno.open(`${dir}/${name}.pcap`, {
+        write: true,
+        create: true,
+      });
+      const writer = new PcapWriter(file, { linkType });
+      for (const f of frames) writer.write(f.subarray(14), 0);
+      writer.flush();
+      file.close();
+    }
+    const raw = await cli([
+      "-e",
+      `file:${dir}/raw.pcap`,
+      "--rules",
+      `${dir}/r.rules`,
+      "-oD",
+      "-",
+    ]);
+    assert.equal(raw.code, 0, raw.stderr);
+    const offsets = raw.stdout.split("\n").filter((l) => l.includes('"alert"'))
+      .map((l) => JSON.parse(l).offset);
+    assert.deepEqual(offsets, [2, 2]);
+    const cooked = await cli([
+      "-e",
+      `file:${dir}/cooked.pcap`,
+      "--rules",
+      `${dir}/r.rules`,
+    ]);
+    assert.equal(cooked.code, 1);
+    assert.match(
+      cooked.stderr,
+      /link type 113 \(Linux cooked, from tcpdump -i any\) is not supported; capture Ethernet frames/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -9,7 +9,9 @@
  */
 
 import { openDriver, type PacketDriver } from "../../../drivers/mod.ts";
+import { LinkType } from "../../../packet/mod.ts";
 import { RuleSet } from "../rules/compile.ts";
+import { captureLinkType } from "./link_type.ts";
 import { parseRules } from "../rules/parse.ts";
 import type { WatchJob, WorkerMessage } from "./job.ts";
 import { Counter, type WatchRecord } from "./records.ts";
@@ -36,6 +38,10 @@ export async function receive(
     post({ type: "records", records: pending });
     pending = [];
   };
+  const isFile = job.driver.startsWith("file:");
+  const linkType = isFile
+    ? captureLinkType(job.driver.slice("file:".length))
+    : LinkType.ETHERNET;
   const watcher = new Watcher({
     rules,
     sink: job.records
@@ -47,10 +53,10 @@ export async function receive(
     idleMs: job.idleMs,
     maxDecoders: job.maxDecoders,
     counters: new Float64Array(job.counters),
+    linkType,
   });
-  const isFile = job.driver.startsWith("file:");
   let driver = await open(job);
-  post({ type: "ready", linkType: 1 });
+  post({ type: "ready", linkType });
   const began = performance.now();
   let now = began;
   let housekeeping = now + HOUSEKEEPING_MS;
