@@ -100,7 +100,8 @@ function watch(
     new URL("./watch/engine/receive_worker.ts", import.meta.url).href,
     { type: "module" },
   );
-  const showStatus = config.status ?? Deno.stderr.isTerminal();
+  const tty = Deno.stderr.isTerminal();
+  const showStatus = config.status ?? tty;
   const printAlerts = !config.quiet && config.ndjsonPath !== "-";
   const encoder = new TextEncoder();
   let before = counters.slice();
@@ -125,7 +126,10 @@ function watch(
       timers.push(setInterval(() => {
         const now = performance.now();
         const line = statusLine(counters, before, (now - last) / 1000);
-        Deno.stderr.writeSync(encoder.encode(`\r\x1b[K${line}`));
+        // A terminal gets one line redrawn; a file or pipe one line a second.
+        Deno.stderr.writeSync(
+          encoder.encode(tty ? `\r\x1b[K${line}` : `${line}\n`),
+        );
         before = counters.slice();
         last = now;
       }, 1000));
@@ -145,7 +149,7 @@ function watch(
           }
         }
       } else if (m.type === "done") {
-        if (showStatus) Deno.stderr.writeSync(encoder.encode("\n"));
+        if (showStatus && tty) Deno.stderr.writeSync(encoder.encode("\n"));
         const s = summary(counters, m.elapsedMs);
         console.error(
           config.summaryJson
