@@ -43,8 +43,14 @@ export function captureLinkType(path: string): number {
     } finally {
       file.close();
     }
-  } catch {
-    return LinkType.ETHERNET; // the driver reports the open error itself
+  } catch (e) {
+    // The driver reports a capture it cannot open, in its own words.
+    if (
+      e instanceof Deno.errors.NotFound ||
+      e instanceof Deno.errors.PermissionDenied ||
+      e instanceof Deno.errors.IsADirectory
+    ) return LinkType.ETHERNET;
+    throw e;
   }
   const view = new DataView(header.buffer);
   const little = view.getUint32(0, true);
