@@ -582,3 +582,32 @@ Deno.test("watch CLI: raw-IP captures are read, Linux cooked ones refused with a
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("watch: idle flows end after the idle time, busy ones stay; the oldest is evicted first", () => {
+  const records: WatchRecord[] = [];
+  const w = new Watcher({
+    rules: RuleSet.compile(RULES),
+    sink: (r) => records.push(r),
+    flows: 2,
+    idleMs: 1000,
+  });
+  const server = { ip: 0xc6120002, port: 80 };
+  const syn = (port: number) =>
+    tcpFrame({ ip: 0xc6120001, port }, server, 1, TcpFlags.SYN);
+  const feed = (f: Uint8Array, now: number) => w.frame(f, 0, f.length, now);
+  feed(syn(1001), 0);
+  feed(syn(1002), 100);
+  feed(syn(1001), 900); // a retransmitted SYN: flow 1 is busy again
+  w.expire(1050); // flow 2 idle since 100 (950 ms): not yet
+  assert.equal(w.table.size, 2);
+  w.expire(1200); // flow 2: 1,100 ms idle
+  assert.equal(w.table.size, 1);
+  feed(syn(1003), 1300);
+  feed(syn(1004), 1400); // full: the oldest (flow 1, seen at 900) goes
+  const ends = records.filter((r) => r.type === "flow").map((r) =>
+    r.type === "flow" && `${r.clientPort} ${r.reason}`
+  );
+  assert.deepEqual(ends, ["1002 idle", "1001 evicted"]);
+  assert.equal(w.counters[Counter.EVICTIONS], 1);
+  assert.equal(w.counters[Counter.IDLE_ENDS], 1);
+});
