@@ -75,6 +75,7 @@ export async function main(argv: string[]): Promise<number> {
     flows: config.flows,
     idleMs: config.idleSeconds * 1000,
     maxDecoders: config.maxDecoders,
+    prefilter: config.prefilter,
     bufferBytes: config.bufferMiB * 1024 * 1024,
     repeat: config.repeat,
     // Alerts are printed unless --quiet; -oD wants every record.

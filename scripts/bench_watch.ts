@@ -123,6 +123,7 @@ async function throughput(
     await Deno.writeTextFile(`${dir}/rules-${count}.txt`, rules);
     const times: Record<string, number[]> = {
       zon: [],
+      zonNoPrefilter: [],
       ngrep: [],
       zonClassify: [],
       ndpiReader: [],
@@ -145,6 +146,13 @@ async function throughput(
       const z = await zonRun(["--rules", `${dir}/rules-${count}.txt`]);
       times.zon.push(z.seconds);
       zonAlerts = z.summary.alerts;
+      const off = await zonRun([
+        "--rules",
+        `${dir}/rules-${count}.txt`,
+        "--prefilter",
+        "off",
+      ]);
+      times.zonNoPrefilter.push(off.seconds);
       const n = await timed(["ngrep", "-q", "-I", big, "-t", regex, "tcp"]);
       times.ngrep.push(n.seconds);
       ngrepPackets = n.stdout.split("\n").filter((l) =>
@@ -167,6 +175,11 @@ async function throughput(
       );
     };
     row(`zon watch, ${count} rules`, times.zon, times.zon);
+    row(
+      `zon watch, ${count} rules, --prefilter off`,
+      times.zonNoPrefilter,
+      times.zon,
+    );
     row(`ngrep, the same ${count} strings`, times.ngrep, times.zon);
     if (count === 100) {
       row(

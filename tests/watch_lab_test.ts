@@ -78,6 +78,7 @@ async function watchFile(
   lab: WatchLab,
   pcap: string,
   rules = true,
+  extra: string[] = [],
 ): Promise<WatchRun> {
   const out = `${pcap}.${rules ? "" : "norules."}ndjson`;
   const run = await sh([
@@ -92,6 +93,7 @@ async function watchFile(
     out,
     "--quiet",
     "--summary-json",
+    ...extra,
   ]);
   const records = await readRecords(out);
   return {
@@ -189,6 +191,7 @@ Deno.test("watch: lab traffic, file: and ring: vs tshark reassembly, re-segmente
     const expected = expectedAlerts(flows, rules, labelOf);
     const expectedKeys = expected.map((e) => e.key).sort();
     const original = await watchFile(lab, pcap);
+    const unfiltered = await watchFile(lab, pcap, true, ["--prefilter", "off"]);
 
     await t.step(
       "file: every occurrence tshark's streams hold, once, at its offset, nothing else",
@@ -202,6 +205,7 @@ Deno.test("watch: lab traffic, file: and ring: vs tshark reassembly, re-segmente
         }
         assert.ok(expected.length > 100, `${expected.length} expected alerts`);
         assert.deepEqual(keys(original.alerts), expectedKeys);
+        assert.deepEqual(keys(unfiltered.alerts), expectedKeys); // --prefilter off
         assert.equal(original.summary.alerts, expected.length);
         assert.equal(original.summary.gaps, 0);
         assert.equal(original.summary.conflicts, 0);

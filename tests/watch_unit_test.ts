@@ -431,6 +431,10 @@ Deno.test("watch CLI: --help with examples; clear errors, no stack traces", asyn
         /--idle "1.5": expected a positive integer/,
       ],
       [
+        ["-e", "file:x", "--prefilter", "maybe"],
+        /--prefilter "maybe": expected auto, on or off/,
+      ],
+      [
         ["-e", "file:x", "--rules", `${dir}/missing`],
         /--rules .*missing: cannot read it/,
       ],

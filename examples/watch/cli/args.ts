@@ -44,6 +44,8 @@ export interface WatchConfig {
   quiet: boolean;
   /** Print the final summary as one JSON line (`--summary-json`). */
   summaryJson: boolean;
+  /** The matcher's skip prefilter (`--prefilter auto|on|off`). */
+  prefilter: "auto" | boolean;
   /** `--help`. */
   help: boolean;
 }
@@ -69,6 +71,7 @@ usage: zon watch -e DRIVER [--rules FILE] [options]
   --idle SECONDS         a flow silent this long ends (default 60)
   --decoders N           protocol decoders running at once (default 4096)
   --buffer MIB           live drivers: kernel receive ring/buffer (default 64)
+  --prefilter MODE       the matcher's skip prefilter: auto (default), on, off
   --seconds N            live drivers: stop after N seconds (default: Ctrl-C)
   --repeat N             file: replay the capture N times (benchmarks)
   --status, --no-status  status line every second on stderr (default: when
@@ -99,6 +102,13 @@ function positiveInteger(
   return value;
 }
 
+function parsePrefilter(text: string | undefined): "auto" | boolean {
+  if (text === undefined || text === "auto") return "auto";
+  if (text === "on") return true;
+  if (text === "off") return false;
+  throw new UsageError(`--prefilter "${text}": expected auto, on or off`);
+}
+
 /**
  * Parses `argv` (without the program name).
  *
@@ -124,6 +134,7 @@ export function parseWatchArgs(argv: readonly string[]): WatchConfig {
         idle: { type: "string" },
         decoders: { type: "string" },
         buffer: { type: "string" },
+        prefilter: { type: "string" },
         seconds: { type: "string" },
         repeat: { type: "string" },
         status: { type: "boolean" },
@@ -154,6 +165,7 @@ export function parseWatchArgs(argv: readonly string[]): WatchConfig {
       ? 0
       : positiveInteger("--seconds", values.seconds, 0),
     repeat: positiveInteger("--repeat", values.repeat, 1),
+    prefilter: parsePrefilter(values.prefilter),
     status: values.status ? true : values["no-status"] ? false : null,
     quiet: values.quiet === true,
     summaryJson: values["summary-json"] === true,

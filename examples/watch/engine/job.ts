@@ -22,6 +22,8 @@ export interface WatchJob {
   idleMs: number;
   /** Kernel receive buffer of live drivers, bytes. */
   bufferBytes: number;
+  /** The matcher's skip prefilter. */
+  prefilter: "auto" | boolean;
   /** Decoders at once. */
   maxDecoders: number;
   /** Frames of a file read, replayed this many times (benchmarks). */

@@ -31,6 +31,7 @@ export async function receive(
   // No rules file: classification only.
   const rules = RuleSet.compile(
     job.rulesSource === "" ? [] : parseRules(job.rulesText, job.rulesSource),
+    job.prefilter,
   );
   let pending: WatchRecord[] = [];
   const flush = (): void => {

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { AhoCorasick } from "../../../aho_corasick/mod.ts";
+import { AhoCorasick, type BuildOptions } from "../../../aho_corasick/mod.ts";
 import { type PortSet, type Rule, RuleDirection } from "./parse.ts";
 
 /** The automata of one direction: case-sensitive and nocase. */
@@ -21,13 +21,8 @@ export interface DirectionMatchers {
   folded: AhoCorasick<number> | null;
 }
 
-/** Protocol codes of a rule's header, checked against the flow's. */
-export const RuleProtocol = {
-  IP: 0,
-  TCP: 1,
-  UDP: 2,
-  APP: 3,
-} as const;
+/** The matcher's skip prefilter: its own choice, or forced on or off. */
+export type Prefilter = NonNullable<BuildOptions["prefilter"]>;
 
 /**
  * Rules compiled for matching.
@@ -47,17 +42,23 @@ export class RuleSet {
   /** Index 0: to server, 1: to client. */
   readonly matchers: readonly [DirectionMatchers, DirectionMatchers];
 
-  private constructor(rules: readonly Rule[]) {
+  private constructor(rules: readonly Rule[], prefilter: Prefilter) {
     this.rules = rules;
     this.matchers = [
-      build(rules, RuleDirection.TO_SERVER),
-      build(rules, RuleDirection.TO_CLIENT),
+      build(rules, RuleDirection.TO_SERVER, prefilter),
+      build(rules, RuleDirection.TO_CLIENT, prefilter),
     ];
   }
 
-  /** Compiles `rules`. */
-  static compile(rules: readonly Rule[]): RuleSet {
-    return new RuleSet(rules);
+  /**
+   * Compiles `rules`; `prefilter` is passed to the matcher (default its
+   * own "auto" choice).
+   */
+  static compile(
+    rules: readonly Rule[],
+    prefilter: Prefilter = "auto",
+  ): RuleSet {
+    return new RuleSet(rules, prefilter);
   }
 
   /**
@@ -94,6 +95,7 @@ function inPorts(set: PortSet, port: number): boolean {
 function build(
   rules: readonly Rule[],
   direction: RuleDirection,
+  prefilter: Prefilter,
 ): DirectionMatchers {
   const exact: { pattern: Uint8Array; value: number }[] = [];
   const folded: { pattern: Uint8Array; value: number }[] = [];
@@ -107,9 +109,9 @@ function build(
     });
   });
   return {
-    exact: exact.length === 0 ? null : AhoCorasick.build(exact),
+    exact: exact.length === 0 ? null : AhoCorasick.build(exact, { prefilter }),
     folded: folded.length === 0
       ? null
-      : AhoCorasick.build(folded, { caseInsensitive: true }),
+      : AhoCorasick.build(folded, { caseInsensitive: true, prefilter }),
   };
 }
