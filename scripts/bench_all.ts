@@ -42,6 +42,17 @@ const steps: Array<[string, string[]]> = [
     "--rounds",
     quick ? "1" : "2",
   ]],
+  ["zon watch vs ngrep, ndpiReader and tcpdump", [
+    `${here}bench_watch.ts`,
+    "--megabytes",
+    quick ? "64" : "256",
+    "--rounds",
+    quick ? "1" : "3",
+    "--seconds",
+    quick ? "3" : "5",
+    "--buffer",
+    "256",
+  ]],
 ];
 
 let failed = 0;
