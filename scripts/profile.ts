@@ -325,6 +325,19 @@ function cpuModel(): string {
 }
 
 async function main(args: string[]): Promise<number> {
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(`${USAGE}
+
+Profiles each sender in turn on a two-namespace veth link (198.18.0.0/15, no
+route out): perf record -g of its process for --seconds after a warm-up,
+then folded stacks, a flame graph SVG per sender, pcap-vs-ring.svg and
+summary.md (cycles per packet, kernel vs user) in --out (default profile/).
+
+examples:
+  ./run profile                                  # masscan, pcap:, ring:, 10 s each
+  ./run profile --seconds 2 --drivers ring --out /tmp/p`);
+    return 0;
+  }
   const o = parseOptions(args);
   await checkPerf();
   if (Deno.uid() !== 0) {

@@ -132,3 +132,112 @@ Deno.test("the reduced PATH really is reduced: a program outside it is not found
     await path.remove();
   }
 });
+
+Deno.test({
+  name:
+    "./run profile (ring:, 1 s) runs with PATH reduced to PROFILE_DEBS + essentials",
+  ignore: Deno.uid() !== 0,
+  sanitizeResources: false,
+  async fn() {
+    const path = await reducedPath("profile");
+    const out = await Deno.makeTempDir({ prefix: "zon-path-profile-" });
+    try {
+      const { code, text } = await runWithPath(path.dir, [
+        "profile",
+        "--seconds",
+        "1",
+        "--drivers",
+        "ring",
+        "--out",
+        out,
+      ]);
+      const missing = missingPrograms(text);
+      assert.deepEqual(
+        missing,
+        [],
+        `outside PROFILE_DEBS:\n${missing.join("\n")}`,
+      );
+      assert.equal(code, 0, text.slice(-3000));
+      await Deno.stat(`${out}/summary.md`);
+    } finally {
+      await path.remove();
+      await Deno.remove(out, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "./run watch (a capture file, one rule) runs with PATH reduced to WATCH_DEBS + essentials",
+  sanitizeResources: false,
+  async fn() {
+    const { emitPacket, parseIpv4, parseMac, TcpFlags } = await import(
+      "../packet/mod.ts"
+    );
+    const { PcapWriter } = await import("../drivers/mod.ts");
+    const path = await reducedPath("watch");
+    const dir = await Deno.makeTempDir({ prefix: "zon-path-watch-" });
+    try {
+      // One TCP segment carrying "GET / HTTP/1.1" to port 80.
+      const frame = new Uint8Array(256);
+      const n = emitPacket({
+        ethernet: {
+          destination: parseMac("02:00:00:00:00:02"),
+          source: parseMac("02:00:00:00:00:01"),
+        },
+        ip: {
+          version: 4,
+          source: parseIpv4("198.18.0.1"),
+          destination: parseIpv4("198.18.0.2"),
+        },
+        transport: {
+          protocol: "tcp",
+          sourcePort: 40000,
+          destinationPort: 80,
+          sequence: 1,
+          acknowledgment: 1,
+          flags: TcpFlags.ACK | TcpFlags.PSH,
+          payload: new TextEncoder().encode("GET / HTTP/1.1\r\n\r\n"),
+        },
+        checksums: "compute",
+      }, frame);
+      {
+        using file = await Deno.open(`${dir}/c.pcap`, {
+          write: true,
+          create: true,
+        });
+        const writer = new PcapWriter(file);
+        writer.write(frame.subarray(0, n), 1_700_000_000_000_000n);
+        writer.flush();
+      }
+      await Deno.writeTextFile(
+        `${dir}/rules.txt`,
+        'alert tcp any any -> any 80 (msg:"get"; content:"GET /"; sid:1;)\n',
+      );
+      const { code, text } = await runWithPath(path.dir, [
+        "watch",
+        "-e",
+        `file:${dir}/c.pcap`,
+        "--rules",
+        `${dir}/rules.txt`,
+        "-oD",
+        "-",
+      ]);
+      const missing = missingPrograms(text);
+      assert.deepEqual(
+        missing,
+        [],
+        `outside WATCH_DEBS:\n${missing.join("\n")}`,
+      );
+      assert.equal(code, 0, text.slice(-3000));
+      assert.match(
+        text,
+        /"type":"alert".*"rule":1,"message":"get"/,
+        text.slice(-2000),
+      );
+    } finally {
+      await path.remove();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
