@@ -77,3 +77,53 @@ export function stageWritten(
   }
   return length;
 }
+
+/**
+ * The send path of a copying driver: `send` and `sendWith` staged as above,
+ * then handed to the driver's `transmit(bytes, length)` (which returns false
+ * when its queue is full). One per driver, built with its scratch buffer.
+ */
+export class CopyStage {
+  readonly #driver: string;
+  readonly #scratch: Uint8Array;
+  readonly #maxFrameLength: number;
+  readonly #transmit: (bytes: Uint8Array, length: number) => boolean;
+
+  constructor(
+    driver: string,
+    scratch: Uint8Array,
+    maxFrameLength: number,
+    transmit: (bytes: Uint8Array, length: number) => boolean,
+  ) {
+    this.#driver = driver;
+    this.#scratch = scratch;
+    this.#maxFrameLength = maxFrameLength;
+    this.#transmit = transmit;
+  }
+
+  /** `PacketDriver.send`: the frame (or a checksum-completed copy) to `transmit`. */
+  send(frame: Uint8Array, csumStart: number, csumOffset: number): boolean {
+    const bytes = stageFrame(
+      this.#driver,
+      frame,
+      this.#scratch,
+      this.#maxFrameLength,
+      csumStart,
+      csumOffset,
+    );
+    return this.#transmit(bytes, frame.length);
+  }
+
+  /** `PacketDriver.sendWith`: written into the scratch buffer, then to `transmit`. */
+  sendWith(write: FrameWriter, csumStart: number, csumOffset: number): boolean {
+    const length = stageWritten(
+      this.#driver,
+      write,
+      this.#scratch,
+      this.#maxFrameLength,
+      csumStart,
+      csumOffset,
+    );
+    return length === 0 || this.#transmit(this.#scratch, length);
+  }
+}

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { stageFrame, stageWritten } from "./_csum.ts";
+import { CopyStage } from "./_csum.ts";
 import {
   captureFormatFor,
   type CaptureReader,
@@ -60,7 +60,7 @@ export class FileDriver implements PacketDriver {
   readonly #writer: CaptureWriter | null;
   readonly #reader: CaptureReader | null;
   #linkType = 1;
-  readonly #scratch: Uint8Array;
+  readonly #stage: CopyStage;
   #sent = 0;
   #received = 0;
 
@@ -78,7 +78,15 @@ export class FileDriver implements PacketDriver {
     this.#writer = writer;
     this.#reader = reader;
     this.maxFrameLength = snaplen;
-    this.#scratch = new Uint8Array(snaplen);
+    this.#stage = new CopyStage(
+      "file",
+      new Uint8Array(snaplen),
+      this.maxFrameLength,
+      (bytes, length) => {
+        this.#write(bytes, length);
+        return true;
+      },
+    );
   }
 
   /**
@@ -162,16 +170,7 @@ export class FileDriver implements PacketDriver {
    * ```
    */
   send(frame: Uint8Array, csumStart = -1, csumOffset = 0): boolean {
-    const bytes = stageFrame(
-      "file",
-      frame,
-      this.#scratch,
-      this.maxFrameLength,
-      csumStart,
-      csumOffset,
-    );
-    this.#write(bytes, frame.length);
-    return true;
+    return this.#stage.send(frame, csumStart, csumOffset);
   }
 
   /**
@@ -183,16 +182,7 @@ export class FileDriver implements PacketDriver {
    * ```
    */
   sendWith(write: FrameWriter, csumStart = -1, csumOffset = 0): boolean {
-    const length = stageWritten(
-      "file",
-      write,
-      this.#scratch,
-      this.maxFrameLength,
-      csumStart,
-      csumOffset,
-    );
-    if (length > 0) this.#write(this.#scratch, length);
-    return true;
+    return this.#stage.sendWith(write, csumStart, csumOffset);
   }
 
   /**

@@ -13,7 +13,7 @@
  */
 
 import { cString, errno, type Libc, loadLibc, strerror } from "./_libc.ts";
-import { stageFrame, stageWritten } from "./_csum.ts";
+import { CopyStage } from "./_csum.ts";
 import {
   DriverError,
   type DriverOptions,
@@ -126,7 +126,7 @@ export class NetmapDriver implements PacketDriver {
   readonly #lib: Netmap;
   readonly #c: Libc;
   #port: Deno.PointerObject | null;
-  readonly #scratch: Uint8Array<ArrayBuffer>;
+  readonly #stage: CopyStage;
   #sent = 0;
 
   private constructor(
@@ -144,7 +144,12 @@ export class NetmapDriver implements PacketDriver {
     this.#port = port;
     this.fd = fd;
     this.maxFrameLength = max;
-    this.#scratch = new Uint8Array(max);
+    this.#stage = new CopyStage(
+      "netmap",
+      new Uint8Array(max),
+      this.maxFrameLength,
+      (bytes, length) => this.#inject(bytes, length),
+    );
   }
 
   /**
@@ -223,15 +228,7 @@ export class NetmapDriver implements PacketDriver {
    * ```
    */
   send(frame: Uint8Array, csumStart = -1, csumOffset = 0): boolean {
-    const bytes = stageFrame(
-      "netmap",
-      frame,
-      this.#scratch,
-      this.maxFrameLength,
-      csumStart,
-      csumOffset,
-    );
-    return this.#inject(bytes, frame.length);
+    return this.#stage.send(frame, csumStart, csumOffset);
   }
 
   /**
@@ -243,15 +240,7 @@ export class NetmapDriver implements PacketDriver {
    * ```
    */
   sendWith(write: FrameWriter, csumStart = -1, csumOffset = 0): boolean {
-    const length = stageWritten(
-      "netmap",
-      write,
-      this.#scratch,
-      this.maxFrameLength,
-      csumStart,
-      csumOffset,
-    );
-    return length === 0 || this.#inject(this.#scratch, length);
+    return this.#stage.sendWith(write, csumStart, csumOffset);
   }
 
   /**

@@ -8,7 +8,7 @@
  */
 
 import { cString, fromCString, POLLIN, pollOne, pollTimeout } from "./_libc.ts";
-import { stageFrame, stageWritten } from "./_csum.ts";
+import { CopyStage } from "./_csum.ts";
 import { AddressWindow, PointerSlot } from "./_window.ts";
 import {
   DriverError,
@@ -193,7 +193,7 @@ export class PcapDriver implements PacketDriver {
 
   readonly #pcap: Pcap;
   #handle: Deno.PointerObject | null;
-  readonly #scratch: Uint8Array<ArrayBuffer>;
+  readonly #stage: CopyStage;
   readonly #hdrSlot = new PointerSlot();
   readonly #dataSlot = new PointerSlot();
   readonly #hdrWindow = new AddressWindow();
@@ -221,7 +221,12 @@ export class PcapDriver implements PacketDriver {
     this.#canSend = canSend;
     this.#canReceive = canReceive;
     this.maxFrameLength = maxFrameLength;
-    this.#scratch = new Uint8Array(Math.max(maxFrameLength, 65536));
+    this.#stage = new CopyStage(
+      "pcap",
+      new Uint8Array(Math.max(maxFrameLength, 65536)),
+      this.maxFrameLength,
+      (bytes, length) => this.#inject(bytes, length),
+    );
     this.fd = pcap.pcap_get_selectable_fd(handle);
   }
 
@@ -347,15 +352,7 @@ export class PcapDriver implements PacketDriver {
    * ```
    */
   send(frame: Uint8Array, csumStart = -1, csumOffset = 0): boolean {
-    const bytes = stageFrame(
-      "pcap",
-      frame,
-      this.#scratch,
-      this.maxFrameLength,
-      csumStart,
-      csumOffset,
-    );
-    return this.#inject(bytes, frame.length);
+    return this.#stage.send(frame, csumStart, csumOffset);
   }
 
   /**
@@ -367,15 +364,7 @@ export class PcapDriver implements PacketDriver {
    * ```
    */
   sendWith(write: FrameWriter, csumStart = -1, csumOffset = 0): boolean {
-    const length = stageWritten(
-      "pcap",
-      write,
-      this.#scratch,
-      this.maxFrameLength,
-      csumStart,
-      csumOffset,
-    );
-    return length === 0 || this.#inject(this.#scratch, length);
+    return this.#stage.sendWith(write, csumStart, csumOffset);
   }
 
   #inject(buf: Uint8Array, length: number): boolean {

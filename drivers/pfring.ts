@@ -12,7 +12,7 @@
  */
 
 import { cString } from "./_libc.ts";
-import { stageFrame, stageWritten } from "./_csum.ts";
+import { CopyStage } from "./_csum.ts";
 import { AddressWindow, PointerSlot } from "./_window.ts";
 import {
   DriverError,
@@ -115,7 +115,7 @@ export class PfRingDriver implements PacketDriver {
 
   readonly #lib: PfRing;
   #ring: Deno.PointerObject | null;
-  readonly #scratch: Uint8Array<ArrayBuffer>;
+  readonly #stage: CopyStage;
   readonly #bufSlot = new PointerSlot();
   readonly #hdr = new Uint8Array(1024); // struct pfring_pkthdr (timeval, caplen, len, extended header)
   readonly #hdrView = new DataView(this.#hdr.buffer);
@@ -137,7 +137,12 @@ export class PfRingDriver implements PacketDriver {
     this.#lib = lib;
     this.#ring = ring;
     this.maxFrameLength = snaplen;
-    this.#scratch = new Uint8Array(snaplen);
+    this.#stage = new CopyStage(
+      "zc",
+      new Uint8Array(snaplen),
+      this.maxFrameLength,
+      (bytes, length) => this.#send(bytes, length),
+    );
     this.fd = lib.pfring_get_selectable_fd(ring);
   }
 
@@ -221,15 +226,7 @@ export class PfRingDriver implements PacketDriver {
    * ```
    */
   send(frame: Uint8Array, csumStart = -1, csumOffset = 0): boolean {
-    const bytes = stageFrame(
-      "zc",
-      frame,
-      this.#scratch,
-      this.maxFrameLength,
-      csumStart,
-      csumOffset,
-    );
-    return this.#send(bytes, frame.length);
+    return this.#stage.send(frame, csumStart, csumOffset);
   }
 
   /**
@@ -241,15 +238,7 @@ export class PfRingDriver implements PacketDriver {
    * ```
    */
   sendWith(write: FrameWriter, csumStart = -1, csumOffset = 0): boolean {
-    const length = stageWritten(
-      "zc",
-      write,
-      this.#scratch,
-      this.maxFrameLength,
-      csumStart,
-      csumOffset,
-    );
-    return length === 0 || this.#send(this.#scratch, length);
+    return this.#stage.sendWith(write, csumStart, csumOffset);
   }
 
   /**
