@@ -86,19 +86,24 @@ export class Sha256 {
    * ```
    *
    * @param bytes The next piece of the message.
+   * @param start First byte of `bytes` to absorb (default 0).
+   * @param end Byte after the last one to absorb (default `bytes.length`):
+   *   a range instead of a `subarray`, which would allocate a view.
    * @returns This hash, for chaining.
    */
-  update(bytes: Uint8Array): this {
+  update(bytes: Uint8Array, start = 0, end: number = bytes.length): this {
     if (this.#finished) throw new Error("Sha256: update() after digest()");
-    const size = bytes.length;
-    this.#length += size;
-    let position = 0;
+    const size = end;
+    this.#length += end - start;
+    let position = start;
     let fill = this.#blockFill;
     // Top up a partly filled block first (a plain loop: a fragment's tail is
     // short, and subarray() would allocate a view).
     if (fill > 0) {
       const block = this.#block;
-      const take = BLOCK_BYTES - fill < size ? BLOCK_BYTES - fill : size;
+      const take = BLOCK_BYTES - fill < size - position
+        ? position + BLOCK_BYTES - fill
+        : size;
       for (; position < take; position++) block[fill++] = bytes[position];
       if (fill < BLOCK_BYTES) {
         this.#blockFill = fill;
