@@ -32,6 +32,7 @@ import {
   ROLE_HANDLING,
 } from "./x509_grammar.ts";
 import {
+  DIGEST_ALGORITHMS,
   EXTENDED_KEY_USAGES,
   EXTENSION_NAMES,
   FIXED_KEY_BITS,
@@ -808,7 +809,13 @@ export class X509Decoder {
       case Role.OUTER_SIGNATURE_OID: {
         const oid = this.#oid(offset);
         if (oid === undefined) return;
-        const algorithm = { oid, name: SIGNATURE_ALGORITHMS.get(oid) ?? oid };
+        // A bare digest OID in place of a signature algorithm happens in old
+        // certificates; OpenSSL names it by the digest.
+        const algorithm = {
+          oid,
+          name: SIGNATURE_ALGORITHMS.get(oid) ?? DIGEST_ALGORITHMS.get(oid) ??
+            oid,
+        };
         if (role === Role.OUTER_SIGNATURE_OID) this.#outerAlgorithm = algorithm;
         else this.#signatureAlgorithm = algorithm;
         return;

@@ -781,18 +781,18 @@ function digestName(bytes: Uint8Array, algorithm: DerElement): string {
 }
 
 /**
- * RSASSA-PSS-params from an AlgorithmIdentifier's parameters element bytes,
- * or `undefined` when they do not parse.
+ * RSASSA-PSS-params from the content of an AlgorithmIdentifier's parameters
+ * SEQUENCE, or `undefined` when they do not parse.
  *
  * @example
  * ```ts
  * import { decodePssParameters } from "./x509_extensions.ts";
- * console.log(decodePssParameters(new Uint8Array([0x30, 0x00]), 0, 2)?.saltLength); // 20
+ * console.log(decodePssParameters(new Uint8Array(0), 0, 0)?.saltLength); // 20
  * ```
  *
- * @param bytes Buffer holding the whole parameters element (tag included).
- * @param start Where it starts.
- * @param length Its length.
+ * @param bytes Buffer holding the SEQUENCE's content.
+ * @param start Where the content starts.
+ * @param length Content length.
  * @returns The parameters with RFC 4055's defaults.
  */
 export function decodePssParameters(
@@ -808,13 +808,7 @@ export function decodePssParameters(
     trailerField: 1,
   };
   try {
-    const end = start + length;
-    const sequence = expectTag(
-      readElement(bytes, start, end),
-      TAG_SEQUENCE,
-      "RSASSA-PSS-params",
-    );
-    if (sequence.end !== end) return undefined;
+    const sequence = { tag: TAG_SEQUENCE, start, end: start + length };
     for (const part of children(bytes, sequence)) {
       const inner = readElement(bytes, part.start, part.end);
       if (part.tag === 0xa0) pss.hashAlgorithm = digestName(bytes, inner);
@@ -848,20 +842,20 @@ export function decodePssParameters(
 }
 
 /**
- * Key sizes from a public key's algorithm parameters (the whole element):
+ * Key sizes from the content of a public key's parameters SEQUENCE:
  * DSA's prime size, or an explicit EC group's order and field sizes.
  *
  * @example
  * ```ts
  * import { keyParameterBits } from "./x509_extensions.ts";
- * const dsa = new Uint8Array([0x30, 0x09, 0x02, 0x01, 0x7f, 0x02, 0x01, 0x05, 0x02, 0x01, 0x02]);
+ * const dsa = new Uint8Array([0x02, 0x01, 0x7f, 0x02, 0x01, 0x05, 0x02, 0x01, 0x02]);
  * console.log(keyParameterBits("dsa", dsa, 0, dsa.length)); // { bits: 7 }
  * ```
  *
  * @param algorithm `dsa` or `ec`.
- * @param bytes Buffer holding the parameters element.
- * @param start Where it starts.
- * @param length Its length.
+ * @param bytes Buffer holding the SEQUENCE's content.
+ * @param start Where the content starts.
+ * @param length Content length.
  * @returns Sizes, or `undefined` when they do not parse.
  */
 export function keyParameterBits(
@@ -871,10 +865,11 @@ export function keyParameterBits(
   length: number,
 ): { bits: number; fieldBits?: number } | undefined {
   try {
-    const end = start + length;
-    const sequence = readElement(bytes, start, end);
-    if (sequence.tag !== TAG_SEQUENCE) return undefined;
-    const parts = children(bytes, sequence);
+    const parts = children(bytes, {
+      tag: TAG_SEQUENCE,
+      start,
+      end: start + length,
+    });
     if (algorithm === "dsa") {
       return {
         bits: integerBits(bytes, expectTag(parts[0], TAG_INTEGER, "p")),
