@@ -195,6 +195,8 @@ export class X509Decoder {
   #spkiContentStart = -1;
   #spkiEnd = -1;
   #header = new Uint8Array(1 + 1 + 4);
+  /** Header bytes in `#header` not yet hashed. */
+  #spkiHeaderBytes = 0;
   #error: X509Error | undefined;
   #result: X509DecodeResult | undefined;
 
@@ -263,6 +265,7 @@ export class X509Decoder {
     }
     this.#spkiContentStart = -1;
     this.#spkiEnd = -1;
+    this.#spkiHeaderBytes = 0;
     this.#error = undefined;
     this.#result = undefined;
     this.#version = 1;
@@ -439,6 +442,10 @@ export class X509Decoder {
   /** Feeds the certificate hash, and the SPKI hash with its overlap. */
   #hashChunk(chunk: Uint8Array, consumed: number): void {
     this.#hash.update(chunk, 0, consumed);
+    if (this.#spkiHeaderBytes > 0) {
+      this.#spkiHash.update(this.#header, 0, this.#spkiHeaderBytes);
+      this.#spkiHeaderBytes = 0;
+    }
     const base = this.#position;
     const from = this.#spkiContentStart > base ? this.#spkiContentStart : base;
     const to = this.#spkiEnd < base + consumed
@@ -448,8 +455,10 @@ export class X509Decoder {
   }
 
   /**
-   * The SPKI's header may have come in earlier fragments: hash it from the
-   * tag and length (re-encoded with the same number of length bytes).
+   * The SPKI's header may have come in earlier fragments: it is hashed from
+   * the tag and length (re-encoded with the same number of length bytes),
+   * by `#hashChunk` after this chunk's run: calling the hash from inside
+   * `#run` would inline it there and make the tokenizer twice as slow.
    */
   #startSpkiHash(contentStart: number, end: number): void {
     this.#spkiContentStart = contentStart;
@@ -467,7 +476,7 @@ export class X509Decoder {
         header[2 + k] = this.#length / 2 ** (8 * (count - 1 - k)) & 0xff;
       }
     }
-    this.#spkiHash.update(header, 0, headerBytes);
+    this.#spkiHeaderBytes = headerBytes;
   }
 
   #fail(code: X509ErrorCode, offset: number, message: string): void {
