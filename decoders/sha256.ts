@@ -8,6 +8,8 @@
  * @module
  */
 
+import { type Compressor, wasmCompressor } from "./sha256_wasm.ts";
+
 // The state is an Int32Array and all arithmetic is int32 (`| 0`): V8 keeps
 // int32 values unboxed, while uint32 values above 2^31 become heap doubles.
 
@@ -31,6 +33,25 @@ const BYTE_HEX: readonly string[] = Array.from(
 );
 
 /**
+ * Options of {@linkcode Sha256}.
+ *
+ * @example
+ * ```ts
+ * import { Sha256 } from "@zon/net/decoders";
+ * const portable = new Sha256({ implementation: "typescript" });
+ * ```
+ */
+export interface Sha256Options {
+  /**
+   * `"typescript"` (the default: the pure-TypeScript compression function)
+   * or `"wasm"` (the WebAssembly one assembled from `sha256.wat`; an error
+   * where WebAssembly cannot run). Both give the same digests at about the
+   * same speed on V8 (see BENCHMARKS.md).
+   */
+  implementation?: "wasm" | "typescript";
+}
+
+/**
  * Incremental SHA-256: feed bytes with {@linkcode Sha256.update} in pieces of
  * any size, then read the digest once with {@linkcode Sha256.digest}.
  *
@@ -51,12 +72,54 @@ const BYTE_HEX: readonly string[] = Array.from(
  * ```
  */
 export class Sha256 {
+  /** The compression function: WebAssembly where it runs, else TypeScript. */
+  readonly #compress: Compressor;
   #state = new Int32Array(INITIAL_STATE);
   #block = new Uint8Array(BLOCK_BYTES);
   #blockFill = 0;
   /** Total message length in bytes; a JS number is exact up to 2^53. */
   #length = 0;
   #finished = false;
+
+  /**
+   * Creates a hash of the empty message.
+   *
+   * @param options Which compression function to use.
+   */
+  constructor(options: Sha256Options = {}) {
+    const implementation = options.implementation ?? "typescript";
+    if (implementation === "typescript") {
+      this.#compress = hashBlocks;
+      return;
+    }
+    if (implementation !== "wasm") {
+      throw new TypeError(
+        `Sha256: implementation must be "typescript" or "wasm", got ${
+          JSON.stringify(implementation)
+        }`,
+      );
+    }
+    const wasm = wasmCompressor();
+    if (wasm === undefined) {
+      throw new Error(
+        'Sha256: implementation "wasm" requested, but WebAssembly cannot run here',
+      );
+    }
+    this.#compress = wasm;
+  }
+
+  /**
+   * Which compression function this hash uses.
+   *
+   * @example
+   * ```ts
+   * import { Sha256 } from "@zon/net/decoders";
+   * console.log(new Sha256().implementation); // "typescript"
+   * ```
+   */
+  get implementation(): "wasm" | "typescript" {
+    return this.#compress === hashBlocks ? "typescript" : "wasm";
+  }
 
   /**
    * Resets to the empty-message state so one instance can hash many messages.
@@ -109,13 +172,13 @@ export class Sha256 {
         this.#blockFill = fill;
         return this;
       }
-      hashBlocks(this.#state, block, 0, BLOCK_BYTES);
+      this.#compress(this.#state, block, 0, BLOCK_BYTES);
       fill = 0;
     }
     // Whole blocks straight from the caller's bytes: no copy.
     const whole = position + ((size - position) & ~(BLOCK_BYTES - 1));
     if (whole > position) {
-      hashBlocks(this.#state, bytes, position, whole);
+      this.#compress(this.#state, bytes, position, whole);
       position = whole;
     }
     if (position < size) {
@@ -187,7 +250,7 @@ export class Sha256 {
     block[fill++] = 0x80;
     if (fill > BLOCK_BYTES - 8) {
       block.fill(0, fill);
-      hashBlocks(this.#state, block, 0, BLOCK_BYTES);
+      this.#compress(this.#state, block, 0, BLOCK_BYTES);
       fill = 0;
     }
     block.fill(0, fill, BLOCK_BYTES - 8);
@@ -202,7 +265,7 @@ export class Sha256 {
     block[61] = low >>> 16;
     block[62] = low >>> 8;
     block[63] = low;
-    hashBlocks(this.#state, block, 0, BLOCK_BYTES);
+    this.#compress(this.#state, block, 0, BLOCK_BYTES);
     this.#blockFill = 0;
     return this.#state;
   }

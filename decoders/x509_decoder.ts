@@ -13,7 +13,7 @@
  * @module
  */
 
-import { Sha256 } from "./sha256.ts";
+import { Sha256, type Sha256Options } from "./sha256.ts";
 import {
   decodeExtensionValue,
   decodeGeneralName,
@@ -121,6 +121,11 @@ export interface X509DecoderOptions {
    * that do not need them may set false, and then get empty strings.
    */
   fingerprint?: boolean;
+  /**
+   * The SHA-256 compression function for the fingerprints (see
+   * {@linkcode Sha256Options}): WebAssembly where it runs by default.
+   */
+  sha256?: Sha256Options["implementation"];
 }
 
 /**
@@ -189,8 +194,8 @@ export class X509Decoder {
   #attributeType = "";
   #currentName: X509NameAttribute[] = [];
 
-  #hash = new Sha256();
-  #spkiHash = new Sha256();
+  #hash: Sha256;
+  #spkiHash: Sha256;
   /** Absolute range of the SubjectPublicKeyInfo's content, for its hash. */
   #spkiContentStart = -1;
   #spkiEnd = -1;
@@ -240,6 +245,8 @@ export class X509Decoder {
     this.#maxCertificateBytes = options.maxCertificateBytes ??
       X509_LIMITS.maxCertificateBytes;
     this.#fingerprint = options.fingerprint ?? true;
+    this.#hash = new Sha256({ implementation: options.sha256 });
+    this.#spkiHash = new Sha256({ implementation: options.sha256 });
   }
 
   /**

@@ -632,6 +632,21 @@ function sctList(bytes: Uint8Array, value: DerElement): X509Sct[] {
     const end = start + length;
     if (end > list.end) throw new MalformedDer("SCT overruns its list");
     const version = uint(bytes, start, 1, end);
+    if (version !== 0) {
+      // Only v1 has a defined layout (RFC 6962 §3.2): keep the rest raw.
+      scts.push({
+        version,
+        logId: "",
+        timestamp: 0,
+        hashAlgorithm: "",
+        signatureAlgorithm: "",
+        signature: "",
+        extensions: "",
+        raw: bytesToHex(bytes, start + 1, end - start - 1),
+      });
+      offset = end;
+      continue;
+    }
     const logId = bytesToHex(bytes, start + 1, 32);
     const timestamp = uint(bytes, start + 33, 8, end);
     const extensionsLength = uint(bytes, start + 41, 2, end);

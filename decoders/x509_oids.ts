@@ -58,6 +58,12 @@ export const NAME_ATTRIBUTE_TYPES: ReadonlyMap<string, string> = new Map([
  */
 export const SIGNATURE_ALGORITHMS: ReadonlyMap<string, string> = new Map([
   ["1.2.840.113549.1.1.2", "md2WithRSAEncryption"],
+  ["1.2.840.113549.1.1.3", "md4WithRSAEncryption"],
+  ["1.3.14.3.2.3", "md5WithRSA"],
+  ["1.3.14.3.2.13", "dsaWithSHA"],
+  ["1.3.14.3.2.15", "shaWithRSAEncryption"],
+  ["1.3.14.3.2.27", "dsaWithSHA1-old"],
+  ["1.3.14.3.2.29", "sha1WithRSA"],
   ["1.2.840.113549.1.1.4", "md5WithRSAEncryption"],
   ["1.2.840.113549.1.1.5", "sha1WithRSAEncryption"],
   ["1.2.840.113549.1.1.10", "rsassaPss"],

@@ -352,6 +352,7 @@ export interface X509PolicyConstraints {
 
 /**
  * One SignedCertificateTimestamp of the embedded SCT list (RFC 6962 §3.2).
+ * A version other than v1 keeps its bytes in `raw`.
  *
  * @example
  * ```ts
@@ -377,6 +378,11 @@ export interface X509Sct {
   signature: string;
   /** CtExtensions, lowercase hex (usually empty). */
   extensions: string;
+  /**
+   * For versions other than v1 (whose layout RFC 6962 does not define): the
+   * bytes after the version, hex; the other fields are then empty.
+   */
+  raw?: string;
 }
 
 /**
