@@ -618,11 +618,13 @@ async function readFile(file: File): Promise<void> {
 }
 
 function init(): void {
-  const cap = `${X509_LIMITS.maxValueBytes.toLocaleString("en")} bytes`;
-  $("cap").textContent = cap;
+  const bytes = (n: number) => `${n.toLocaleString("en")} bytes`;
+  $("cap").textContent = `${bytes(X509_LIMITS.maxValueBytes)} for a name or ` +
+    `SAN, ${bytes(X509_LIMITS.maxCapturedBytes)} for an extension, ` +
+    `parameters or the signature`;
   $("memory").replaceChildren(
     "fixed",
-    el("small", `${X509_LIMITS.maxValueBytes / 1024} KiB value buffer`),
+    el("small", `${X509_LIMITS.maxCapturedBytes / 1024} KiB value buffer`),
   );
 
   const zone = $("dropzone");
