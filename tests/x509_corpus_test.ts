@@ -15,15 +15,27 @@ import {
   type X509GeneralName,
 } from "../decoders/mod.ts";
 import { expandIpv6, seededRandom } from "./helpers/decoders_openssl.ts";
-import { loadCorpus, spkiBytes } from "./helpers/x509_corpus.ts";
+import {
+  generateShapes,
+  loadCorpus,
+  SHAPES,
+  spkiBytes,
+} from "./helpers/x509_corpus.ts";
 
 const SEED = Number(Deno.env.get("X509_CORPUS_SEED") ?? Date.now() % 1e9);
 const OPENSSL_SAMPLE = Number(Deno.env.get("X509_OPENSSL_SAMPLE") ?? 200);
 const MUTANTS_PER_CERTIFICATE = 20;
 const random = seededRandom(SEED);
 const { certificates, pyca, go } = await loadCorpus();
+const shapesDir = await Deno.makeTempDir({ prefix: "zon-h18x-shapes-" });
+try {
+  certificates.push(...await generateShapes(shapesDir));
+} finally {
+  await Deno.remove(shapesDir, { recursive: true });
+}
 console.log(
-  `corpus: ${certificates.length} certificates (pyca ${pyca}, go ${go}); seed ${SEED}`,
+  `corpus: ${certificates.length} certificates (pyca ${pyca}, go ${go}, ` +
+    `generated ${SHAPES.length}); seed ${SEED}`,
 );
 
 function decode(der: Uint8Array, cuts: number[] = []): X509DecodeResult {
@@ -46,6 +58,113 @@ function randomCuts(length: number): number[] {
 const results = certificates.map(({ der }) => decode(der));
 const decoded = results.filter((result) => !("error" in result)).length;
 console.log(`zon decodes ${decoded} of ${certificates.length}`);
+
+/** A generated shape's decoded certificate. */
+function shape(name: typeof SHAPES[number]): X509Certificate {
+  const i = certificates.findIndex((entry) => entry.name === `gen:${name}`);
+  const result = results[i];
+  if ("error" in result) {
+    throw new Error(`gen:${name}: ${result.error.message}`);
+  }
+  return result;
+}
+
+Deno.test("generated shapes: what the openssl command lines asked for", () => {
+  const all = shape("all_extensions");
+  const byName = new Map(all.extensions.map((e) => [e.name, e]));
+  assert.deepEqual(
+    all.subjectAltNames.map((
+      { type, value, otherNameType },
+    ) => [type, value, otherNameType]),
+    [
+      ["dns", "a.example", undefined],
+      ["ip", "192.0.2.1", undefined],
+      ["email", "x@example.com", undefined],
+      ["uri", "https://a.example/", undefined],
+      ["registeredID", "1.2.3.4", undefined],
+      ["otherName", "user@example.com", "1.3.6.1.4.1.311.20.2.3"],
+    ],
+  );
+  assert.deepEqual(byName.get("1.2.3.4.5.6"), {
+    oid: "1.2.3.4.5.6",
+    name: "1.2.3.4.5.6",
+    critical: true,
+    value: "0500",
+  });
+  assert.deepEqual(byName.get("nameConstraints")?.value, {
+    permitted: [
+      { base: { type: "dns", value: ".example.com" } },
+      { base: { type: "ip", value: "192.0.2.0/255.255.255.0" } },
+      { base: { type: "ip", value: "2001:db8::/ffff:ffff::" } },
+    ],
+    excluded: [{ base: { type: "email", value: ".bad.example" } }],
+  });
+  assert.equal(byName.get("nameConstraints")?.critical, true);
+  assert.deepEqual(byName.get("policyConstraints")?.value, {
+    requireExplicitPolicy: 1,
+    inhibitPolicyMapping: 2,
+  });
+  assert.equal(byName.get("inhibitAnyPolicy")?.value, 3);
+  assert.deepEqual(byName.get("tlsfeature")?.value, [5]);
+  assert.deepEqual(
+    (byName.get("authorityInfoAccess")?.value as Json).map((
+      a: Json,
+    ) => [a.methodName, a.location.value]),
+    [["OCSP", "http://ocsp.example/"], [
+      "caIssuers",
+      "http://ca.example/ca.crt",
+    ]],
+  );
+  assert.deepEqual(
+    (byName.get("subjectInfoAccess")?.value as Json)[0].methodName,
+    "caRepository",
+  );
+  assert.deepEqual(byName.get("freshestCRL")?.value, [
+    { fullName: [{ type: "uri", value: "http://delta.example/d.crl" }] },
+  ]);
+  assert.deepEqual(
+    (byName.get("certificatePolicies")?.value as Json).map((p: Json) => p.oid),
+    ["2.23.140.1.2.1", "1.2.3.4.5"],
+  );
+  assert.equal(all.signature.algorithmMismatch, false);
+
+  const explicit = shape("ec_explicit_p384");
+  assert.deepEqual(explicit.publicKey, {
+    algorithm: "ec",
+    curve: "explicit",
+    explicitParameters: true,
+    bits: 384,
+    fieldBits: 384,
+  });
+  const pss = shape("rsa_pss_signature").signature.algorithm;
+  assert.deepEqual(pss.pss, {
+    hashAlgorithm: "sha256",
+    maskGenAlgorithm: "mgf1",
+    maskGenHashAlgorithm: "sha256",
+    saltLength: 32,
+    trailerField: 1,
+  });
+  assert.equal(shape("rsa_pss_key").publicKey.algorithm, "rsa-pss");
+});
+
+Deno.test("signature algorithm mismatch is flagged", () => {
+  // The outer AlgorithmIdentifier's OID changed from ecdsa-with-SHA256 to
+  // ecdsa-with-SHA384 (last byte 02 → 03): the TBS's stays.
+  const i = certificates.findIndex((entry) =>
+    entry.name === "gen:all_extensions"
+  );
+  const der = certificates[i].der.slice();
+  const oid = [0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02];
+  let outer = -1;
+  for (let k = der.length - oid.length; k >= 0 && outer < 0; k--) {
+    if (oid.every((byte, j) => der[k + j] === byte)) outer = k;
+  }
+  der[outer + oid.length - 1] = 0x03;
+  const result = decode(der) as X509Certificate;
+  assert.equal(result.signature.algorithm.name, "ecdsa-with-SHA384");
+  assert.equal(result.signatureAlgorithm.name, "ecdsa-with-SHA256");
+  assert.equal(result.signature.algorithmMismatch, true);
+});
 
 Deno.test("corpus: both sources are there", () => {
   assert.ok(pyca >= 400, `pyca vectors: ${pyca}`);
@@ -550,6 +669,10 @@ Deno.test("corpus: a seeded sample agrees with openssl x509 -text and openssl pk
     const j = Math.floor(random() * (i + 1));
     [candidates[i], candidates[j]] = [candidates[j], candidates[i]];
   }
+  // The generated shapes always, then a seeded sample of the rest.
+  candidates.sort((a, b) =>
+    Number(b.name.startsWith("gen:")) - Number(a.name.startsWith("gen:"))
+  );
   const sample = candidates.slice(0, OPENSSL_SAMPLE);
   let refused = 0;
   const reencodedByOpenssl: string[] = [];

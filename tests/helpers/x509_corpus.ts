@@ -90,6 +90,70 @@ export async function loadCorpus(): Promise<
   return { certificates, pyca, go };
 }
 
+/** The openssl commands of {@linkcode generateShapes}. */
+const SHAPES_SCRIPT = `
+set -euo pipefail
+q() { "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; "$@"; }; }
+q openssl req -x509 -nodes -newkey ec -pkeyopt ec_paramgen_curve:P-256 -keyout all.key -days 30 -out all_extensions.pem -subj "/CN=all.example" \\
+  -addext "subjectAltName=DNS:a.example,IP:192.0.2.1,email:x@example.com,URI:https://a.example/,RID:1.2.3.4,otherName:1.3.6.1.4.1.311.20.2.3;UTF8:user@example.com" \\
+  -addext "authorityInfoAccess=OCSP;URI:http://ocsp.example/,caIssuers;URI:http://ca.example/ca.crt" \\
+  -addext "subjectInfoAccess=caRepository;URI:http://repo.example/" \\
+  -addext "crlDistributionPoints=URI:http://crl.example/a.crl" \\
+  -addext "freshestCRL=URI:http://delta.example/d.crl" \\
+  -addext "certificatePolicies=2.23.140.1.2.1,1.2.3.4.5" \\
+  -addext "nameConstraints=critical,permitted;DNS:.example.com,permitted;IP:192.0.2.0/255.255.255.0,permitted;IP:2001:db8::/ffff:ffff::,excluded;email:.bad.example" \\
+  -addext "policyConstraints=requireExplicitPolicy:1,inhibitPolicyMapping:2" \\
+  -addext "inhibitAnyPolicy=3" \\
+  -addext "tlsfeature=status_request" \\
+  -addext "1.2.3.4.5.6=critical,DER:0500" &
+q openssl ecparam -name secp384r1 -param_enc explicit -genkey -noout -out explicit.key
+q openssl req -x509 -nodes -key explicit.key -days 30 -out ec_explicit_p384.pem -subj "/CN=explicit.example" &
+q openssl req -x509 -nodes -newkey rsa:2048 -keyout pss.key -days 30 -out rsa_pss_signature.pem -subj "/CN=pss.example" -sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:32 &
+q openssl req -x509 -nodes -newkey rsa-pss -pkeyopt rsa_keygen_bits:2048 -keyout psskey.key -days 30 -out rsa_pss_key.pem -subj "/CN=psskey.example" &
+wait
+`;
+
+/** Names of the shapes {@linkcode generateShapes} makes. */
+export const SHAPES = [
+  "all_extensions",
+  "ec_explicit_p384",
+  "rsa_pss_signature",
+  "rsa_pss_key",
+] as const;
+
+/**
+ * Certificates made here with openssl for what the two corpora lack: every
+ * extension the decoder knows plus an unknown critical one, UPN and
+ * registeredID names, an IPv6 name constraint, explicit P-384 parameters,
+ * an RSA-PSS signature (salt 32) and an RSA-PSS key.
+ *
+ * @param dir Where to write the keys and certificates.
+ * @returns The certificates, named `gen:<shape>`.
+ */
+export async function generateShapes(
+  dir: string,
+): Promise<CorpusCertificate[]> {
+  const output = await new Deno.Command("bash", {
+    args: ["-c", SHAPES_SCRIPT],
+    cwd: dir,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!output.success) {
+    throw new Error(
+      `openssl failed:\n${new TextDecoder().decode(output.stderr)}`,
+    );
+  }
+  const shapes: CorpusCertificate[] = [];
+  for (const shape of SHAPES) {
+    const [der] = certificateBlocks(
+      await Deno.readTextFile(`${dir}/${shape}.pem`),
+    );
+    shapes.push({ name: `gen:${shape}`, der });
+  }
+  return shapes;
+}
+
 /** Content range of the element at `offset`, or undefined (naive, bounds-checked). */
 function element(
   der: Uint8Array,
