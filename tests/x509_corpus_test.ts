@@ -166,6 +166,70 @@ Deno.test("signature algorithm mismatch is flagged", () => {
   assert.equal(result.signature.algorithmMismatch, true);
 });
 
+/** Where `text` first occurs in `der` after a tag and one-byte length. */
+function findValue(der: Uint8Array, text: string): number {
+  const bytes = new TextEncoder().encode(text);
+  for (let k = 2; k + bytes.length <= der.length; k++) {
+    if (
+      der[k - 1] === bytes.length && bytes.every((b, j) => der[k + j] === b)
+    ) {
+      return k;
+    }
+  }
+  throw new Error(`${text} not found`);
+}
+
+Deno.test("string types: violations are flagged, values stay byte-faithful", () => {
+  const i = certificates.findIndex((entry) =>
+    entry.name === "gen:all_extensions"
+  );
+  const original = certificates[i].der;
+  const ok = decode(original) as X509Certificate;
+  assert.ok(ok.subject.every((a) => !a.invalidEncoding));
+  assert.ok(ok.subjectAltNames.every((n) => !n.invalidEncoding));
+
+  // UTF-8 bytes inside the IA5String of the dNSName "a.example".
+  const san = original.slice();
+  const at = findValue(san, "a.example");
+  san.set([0xc3, 0xa9], at + 2);
+  const dns = (decode(san) as X509Certificate).subjectAltNames[0];
+  assert.deepEqual(dns, {
+    type: "dns",
+    value: "a.\u00c3\u00a9ample",
+    invalidEncoding: true,
+  });
+
+  // (The first "all.example" is the issuer's CN.) A UTF8String CN whose last byte starts a sequence that never ends: the
+  // value has U+FFFD where the bytes break, and the flag says it is a repair.
+  const cut = original.slice();
+  const cn = findValue(cut, "all.example");
+  assert.equal(cut[cn - 2], 0x0c, "the CN is a UTF8String");
+  cut[cn + "all.example".length - 1] = 0xc3;
+  const subject = (decode(cut) as X509Certificate).issuer;
+  assert.deepEqual(subject.at(-1), {
+    type: "CN",
+    value: "all.exampl\ufffd",
+    invalidEncoding: true,
+  });
+
+  // The same bytes as a PrintableString with a character outside its set.
+  const printable = original.slice();
+  printable[cn - 2] = 0x13;
+  printable[cn + 3] = 0x40; // "all@example"
+  assert.deepEqual((decode(printable) as X509Certificate).issuer.at(-1), {
+    type: "CN",
+    value: "all@example",
+    invalidEncoding: true,
+  });
+  // A real U+FFFD in valid UTF-8 is not flagged.
+  const real = original.slice();
+  real.set([0xef, 0xbf, 0xbd], cn + 8);
+  assert.deepEqual((decode(real) as X509Certificate).issuer.at(-1), {
+    type: "CN",
+    value: "all.exam\ufffd",
+  });
+});
+
 Deno.test("corpus: both sources are there", () => {
   assert.ok(pyca >= 400, `pyca vectors: ${pyca}`);
   assert.ok(go >= 50, `Go testdata: ${go}`);
