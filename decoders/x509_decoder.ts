@@ -852,6 +852,12 @@ export class X509Decoder {
         this.#extensionCritical = bytes[start] !== 0;
         return;
       case Role.EXTENSION_VALUE_OPAQUE: {
+        if (this.#scratchOverflow) {
+          // Cut at the cap: the prefix in hex, not parsed (it would not parse).
+          this.#extensionTruncated = true;
+          this.#extensionValue = bytesToHex(bytes, start, fill);
+          return;
+        }
         const decoded = decodeExtensionValue(
           this.#extensionOid,
           bytes,
@@ -860,7 +866,6 @@ export class X509Decoder {
         );
         this.#extensionValue = decoded.value;
         if (decoded.malformed) this.#extensionMalformed = true;
-        if (this.#scratchOverflow) this.#extensionTruncated = true;
         if (
           this.#extensionOid === "2.5.29.35" &&
           typeof decoded.value !== "string"

@@ -447,7 +447,10 @@ export interface X509Extension {
    * DER hex (and the certificate still decodes).
    */
   malformed?: true;
-  /** Set when the value was longer than the capture cap and was cut. */
+  /**
+   * Set when the value was longer than {@linkcode X509_LIMITS}.maxCapturedBytes:
+   * `value` is then the hex of its first maxCapturedBytes bytes, not decoded.
+   */
   truncated?: true;
 }
 

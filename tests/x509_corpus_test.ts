@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import {
   NAME_ATTRIBUTE_TYPES,
+  X509_LIMITS,
   type X509Certificate,
   X509Decoder,
   type X509DecodeResult,
@@ -145,6 +146,25 @@ Deno.test("generated shapes: what the openssl command lines asked for", () => {
     trailerField: 1,
   });
   assert.equal(shape("rsa_pss_key").publicKey.algorithm, "rsa-pss");
+});
+
+Deno.test("an extension over the capture cap is cut, flagged, and the rest decodes", () => {
+  const big = shape("big_extension");
+  const [cut, policies] = big.extensions.filter((e) =>
+    e.oid === "1.2.3.4.7" || e.name === "certificatePolicies"
+  );
+  assert.equal(cut.truncated, true);
+  assert.equal(cut.malformed, undefined);
+  assert.equal(
+    cut.value,
+    "04824e20" + "00".repeat(X509_LIMITS.maxCapturedBytes - 4),
+  );
+  assert.deepEqual(policies.value, [{
+    oid: "1.2.3.4.5",
+    cpsUris: [],
+    userNotices: [],
+  }]);
+  assert.equal(big.truncated, true);
 });
 
 Deno.test("signature algorithm mismatch is flagged", () => {

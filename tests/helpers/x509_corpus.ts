@@ -109,6 +109,9 @@ q openssl req -x509 -nodes -newkey ec -pkeyopt ec_paramgen_curve:P-256 -keyout a
 q openssl ecparam -name secp384r1 -param_enc explicit -genkey -noout -out explicit.key
 q openssl req -x509 -nodes -key explicit.key -days 30 -out ec_explicit_p384.pem -subj "/CN=explicit.example" &
 q openssl req -x509 -nodes -newkey rsa:2048 -keyout pss.key -days 30 -out rsa_pss_signature.pem -subj "/CN=pss.example" -sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:32 &
+big=$(head -c 20000 /dev/zero | od -An -v -tx1 | tr -d ' \\n')
+q openssl req -x509 -nodes -newkey ec -pkeyopt ec_paramgen_curve:P-256 -keyout big.key -days 30 -out big_extension.pem -subj "/CN=big.example" \\
+  -addext "1.2.3.4.7=DER:04824e20$big" -addext "certificatePolicies=1.2.3.4.5" &
 q openssl req -x509 -nodes -newkey rsa-pss -pkeyopt rsa_keygen_bits:2048 -keyout psskey.key -days 30 -out rsa_pss_key.pem -subj "/CN=psskey.example" &
 wait
 `;
@@ -119,13 +122,15 @@ export const SHAPES = [
   "ec_explicit_p384",
   "rsa_pss_signature",
   "rsa_pss_key",
+  "big_extension",
 ] as const;
 
 /**
  * Certificates made here with openssl for what the two corpora lack: every
  * extension the decoder knows plus an unknown critical one, UPN and
  * registeredID names, an IPv6 name constraint, explicit P-384 parameters,
- * an RSA-PSS signature (salt 32) and an RSA-PSS key.
+ * an RSA-PSS signature (salt 32), an RSA-PSS key, and an extension of 20 KB
+ * (over the capture cap).
  *
  * @param dir Where to write the keys and certificates.
  * @returns The certificates, named `gen:<shape>`.
