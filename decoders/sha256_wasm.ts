@@ -65,8 +65,13 @@ function instantiate(): Compressor | null {
     );
     instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
   } catch (error) {
-    // CompileError/LinkError or an EvalError from a CSP: fall back to TS.
-    if (error instanceof Error) return null;
+    // Refused or unable to compile (a CSP without wasm-unsafe-eval throws a
+    // CompileError or an EvalError depending on the engine), or no memory.
+    if (
+      error instanceof WebAssembly.CompileError ||
+      error instanceof WebAssembly.LinkError ||
+      error instanceof EvalError || error instanceof RangeError
+    ) return null;
     throw error;
   }
   const buffer = (instance.exports.memory as WebAssembly.Memory).buffer;
