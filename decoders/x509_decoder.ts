@@ -167,7 +167,13 @@ export class X509Decoder {
   /** Role and unread content bytes of the primitive in CONTENT. */
   #role: Role = Role.NONE;
   #remaining = 0;
-  #scratch = new Uint8Array(X509_LIMITS.maxCapturedBytes);
+  /**
+   * Holds a captured value that spans fragments. Starts at maxValueBytes
+   * and grows once to maxCapturedBytes when a large capture (an extension,
+   * parameters, a signature) needs it: most decoders, in a scanner holding
+   * thousands, never do.
+   */
+  #scratch = new Uint8Array(X509_LIMITS.maxValueBytes);
   /** The current primitive's capture cap (by role). */
   #captureCap = X509_LIMITS.maxValueBytes;
   #scratchFill = 0;
@@ -784,12 +790,20 @@ export class X509Decoder {
   #capture(chunk: Uint8Array, start: number, count: number): void {
     const room = this.#captureCap - this.#scratchFill;
     const copy = count < room ? count : room;
+    if (this.#scratchFill + copy > this.#scratch.length) this.#growScratch();
     // A plain loop: values are short, and subarray() would allocate a view.
     const scratch = this.#scratch;
     let fill = this.#scratchFill;
     for (let k = 0; k < copy; k++) scratch[fill++] = chunk[start + k];
     this.#scratchFill = fill;
     if (copy < count) this.#scratchOverflow = true;
+  }
+
+  #growScratch(): void {
+    const larger = new Uint8Array(X509_LIMITS.maxCapturedBytes);
+    larger.set(this.#scratch.subarray(0, this.#scratchFill));
+    this.#scratch = larger;
+    this.#value = larger;
   }
 
   /** Finds the INTEGER's first non-zero byte and from it the bit length. */

@@ -624,7 +624,12 @@ function init(): void {
     `parameters or the signature`;
   $("memory").replaceChildren(
     "fixed",
-    el("small", `${X509_LIMITS.maxCapturedBytes / 1024} KiB value buffer`),
+    el(
+      "small",
+      `${X509_LIMITS.maxValueBytes / 1024}–${
+        X509_LIMITS.maxCapturedBytes / 1024
+      } KiB value buffer`,
+    ),
   );
 
   const zone = $("dropzone");
