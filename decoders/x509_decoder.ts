@@ -123,7 +123,7 @@ export interface X509DecoderOptions {
   fingerprint?: boolean;
   /**
    * The SHA-256 compression function for the fingerprints (see
-   * {@linkcode Sha256Options}): WebAssembly where it runs by default.
+   * {@linkcode Sha256Options}): `"typescript"` (default) or `"wasm"`.
    */
   sha256?: Sha256Options["implementation"];
 }
