@@ -8,6 +8,8 @@
  * @module
  */
 
+import { type Compressor, wasmCompressor } from "./sha256_wasm.ts";
+
 // The state is an Int32Array and all arithmetic is int32 (`| 0`): V8 keeps
 // int32 values unboxed, while uint32 values above 2^31 become heap doubles.
 
@@ -24,6 +26,10 @@ const INITIAL_STATE = [
 ];
 
 const BLOCK_BYTES = 64;
+/** Size of the input buffer: 16 blocks. */
+const BUFFER_BYTES = 1024;
+/** Copies shorter than this use a loop; longer ones `set()`. */
+const COPY_LOOP_MAX = 64;
 /** Two-digit lowercase hex of every byte value. */
 const BYTE_HEX: readonly string[] = Array.from(
   { length: 256 },
@@ -31,10 +37,29 @@ const BYTE_HEX: readonly string[] = Array.from(
 );
 
 /**
+ * Options of {@linkcode Sha256}.
+ *
+ * @example
+ * ```ts
+ * import { Sha256 } from "@zon/net/decoders";
+ * const portable = new Sha256({ implementation: "typescript" });
+ * ```
+ */
+export interface Sha256Options {
+  /**
+   * `"typescript"` (the default: the pure-TypeScript compression function)
+   * or `"wasm"` (the WebAssembly one assembled from `sha256.wat`; an error
+   * where WebAssembly cannot run). Both give the same digests at about the
+   * same speed on V8 (see BENCHMARKS.md).
+   */
+  implementation?: "wasm" | "typescript";
+}
+
+/**
  * Incremental SHA-256: feed bytes with {@linkcode Sha256.update} in pieces of
  * any size, then read the digest once with {@linkcode Sha256.digest}.
  *
- * Memory is constant: one 64-byte block buffer and the eight state words.
+ * Memory is constant: a 1 KiB input buffer and the eight state words.
  *
  * @example Hash a message in two pieces
  * ```ts
@@ -51,12 +76,61 @@ const BYTE_HEX: readonly string[] = Array.from(
  * ```
  */
 export class Sha256 {
+  /** The compression function: WebAssembly where it runs, else TypeScript. */
+  readonly #compress: Compressor;
   #state = new Int32Array(INITIAL_STATE);
-  #block = new Uint8Array(BLOCK_BYTES);
-  #blockFill = 0;
+  /**
+   * Bytes not compressed yet. Larger than a block so that input arriving in
+   * small fragments is compressed 16 blocks at a time: one long run of the
+   * compression function instead of one call per fragment, which keeps its
+   * code and the caller's apart (a block at a time ran at half speed
+   * between the X.509 decoder's fragments).
+   */
+  #buffer = new Uint8Array(BUFFER_BYTES);
+  #fill = 0;
   /** Total message length in bytes; a JS number is exact up to 2^53. */
   #length = 0;
   #finished = false;
+
+  /**
+   * Creates a hash of the empty message.
+   *
+   * @param options Which compression function to use.
+   */
+  constructor(options: Sha256Options = {}) {
+    const implementation = options.implementation ?? "typescript";
+    if (implementation === "typescript") {
+      this.#compress = hashBlocks;
+      return;
+    }
+    if (implementation !== "wasm") {
+      throw new TypeError(
+        `Sha256: implementation must be "typescript" or "wasm", got ${
+          JSON.stringify(implementation)
+        }`,
+      );
+    }
+    const wasm = wasmCompressor();
+    if (wasm === undefined) {
+      throw new Error(
+        'Sha256: implementation "wasm" requested, but WebAssembly cannot run here',
+      );
+    }
+    this.#compress = wasm;
+  }
+
+  /**
+   * Which compression function this hash uses.
+   *
+   * @example
+   * ```ts
+   * import { Sha256 } from "@zon/net/decoders";
+   * console.log(new Sha256().implementation); // "typescript"
+   * ```
+   */
+  get implementation(): "wasm" | "typescript" {
+    return this.#compress === hashBlocks ? "typescript" : "wasm";
+  }
 
   /**
    * Resets to the empty-message state so one instance can hash many messages.
@@ -71,7 +145,7 @@ export class Sha256 {
    */
   reset(): void {
     this.#state.set(INITIAL_STATE);
-    this.#blockFill = 0;
+    this.#fill = 0;
     this.#length = 0;
     this.#finished = false;
   }
@@ -86,38 +160,41 @@ export class Sha256 {
    * ```
    *
    * @param bytes The next piece of the message.
+   * @param start First byte of `bytes` to absorb (default 0).
+   * @param end Byte after the last one to absorb (default `bytes.length`):
+   *   a range instead of a `subarray`, which would allocate a view.
    * @returns This hash, for chaining.
    */
-  update(bytes: Uint8Array): this {
+  update(bytes: Uint8Array, start = 0, end: number = bytes.length): this {
     if (this.#finished) throw new Error("Sha256: update() after digest()");
-    const size = bytes.length;
-    this.#length += size;
-    let position = 0;
-    let fill = this.#blockFill;
-    // Top up a partly filled block first (a plain loop: a fragment's tail is
-    // short, and subarray() would allocate a view).
-    if (fill > 0) {
-      const block = this.#block;
-      const take = BLOCK_BYTES - fill < size ? BLOCK_BYTES - fill : size;
-      for (; position < take; position++) block[fill++] = bytes[position];
-      if (fill < BLOCK_BYTES) {
-        this.#blockFill = fill;
-        return this;
+    this.#length += end - start;
+    const buffer = this.#buffer;
+    let position = start;
+    let fill = this.#fill;
+    while (position < end) {
+      if (fill === 0 && end - position >= BUFFER_BYTES) {
+        // Whole blocks straight from the caller's bytes: no copy.
+        const whole = position + ((end - position) & ~(BLOCK_BYTES - 1));
+        this.#compress(this.#state, bytes, position, whole);
+        position = whole;
+        continue;
       }
-      hashBlocks(this.#state, block, 0, BLOCK_BYTES);
-      fill = 0;
+      const room = BUFFER_BYTES - fill;
+      const take = end - position < room ? end - position : room;
+      if (take < COPY_LOOP_MAX) {
+        // A plain loop: subarray() would allocate a view.
+        for (let k = 0; k < take; k++) buffer[fill + k] = bytes[position + k];
+      } else {
+        buffer.set(bytes.subarray(position, position + take), fill);
+      }
+      fill += take;
+      position += take;
+      if (fill === BUFFER_BYTES) {
+        this.#compress(this.#state, buffer, 0, BUFFER_BYTES);
+        fill = 0;
+      }
     }
-    // Whole blocks straight from the caller's bytes: no copy.
-    const whole = position + ((size - position) & ~(BLOCK_BYTES - 1));
-    if (whole > position) {
-      hashBlocks(this.#state, bytes, position, whole);
-      position = whole;
-    }
-    if (position < size) {
-      const block = this.#block;
-      for (; position < size; position++) block[fill++] = bytes[position];
-    }
-    this.#blockFill = fill;
+    this.#fill = fill;
     return this;
   }
 
@@ -177,28 +254,35 @@ export class Sha256 {
     if (this.#finished) throw new Error("Sha256: digest() called twice");
     this.#finished = true;
     const bitLength = this.#length * 8;
-    const block = this.#block;
-    let fill = this.#blockFill;
-    block[fill++] = 0x80;
-    if (fill > BLOCK_BYTES - 8) {
-      block.fill(0, fill);
-      hashBlocks(this.#state, block, 0, BLOCK_BYTES);
-      fill = 0;
+    const buffer = this.#buffer;
+    let fill = this.#fill;
+    // The padding: 0x80, zeros, the 64-bit big-endian bit length, ending on
+    // a block boundary (one more block when fewer than 9 bytes are left).
+    buffer[fill++] = 0x80;
+    let end = (fill + 8 + BLOCK_BYTES - 1) & ~(BLOCK_BYTES - 1);
+    if (end > BUFFER_BYTES) {
+      // The buffer is nearly full: compress what it holds, pad in a new one.
+      buffer.fill(0, fill);
+      const whole = fill & ~(BLOCK_BYTES - 1);
+      this.#compress(this.#state, buffer, 0, whole);
+      buffer.copyWithin(0, whole, BUFFER_BYTES);
+      fill -= whole;
+      end = (fill + 8 + BLOCK_BYTES - 1) & ~(BLOCK_BYTES - 1);
     }
-    block.fill(0, fill, BLOCK_BYTES - 8);
-    // 64-bit big-endian bit length, split because JS bit operations are 32-bit.
+    buffer.fill(0, fill, end - 8);
+    // Split because JS bit operations are 32-bit.
     const high = Math.floor(bitLength / 0x100000000);
     const low = bitLength >>> 0;
-    block[56] = high >>> 24;
-    block[57] = high >>> 16;
-    block[58] = high >>> 8;
-    block[59] = high;
-    block[60] = low >>> 24;
-    block[61] = low >>> 16;
-    block[62] = low >>> 8;
-    block[63] = low;
-    hashBlocks(this.#state, block, 0, BLOCK_BYTES);
-    this.#blockFill = 0;
+    buffer[end - 8] = high >>> 24;
+    buffer[end - 7] = high >>> 16;
+    buffer[end - 6] = high >>> 8;
+    buffer[end - 5] = high;
+    buffer[end - 4] = low >>> 24;
+    buffer[end - 3] = low >>> 16;
+    buffer[end - 2] = low >>> 8;
+    buffer[end - 1] = low;
+    this.#compress(this.#state, buffer, 0, end);
+    this.#fill = 0;
     return this.#state;
   }
 }

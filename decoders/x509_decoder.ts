@@ -13,18 +13,28 @@
  * @module
  */
 
-import { Sha256 } from "./sha256.ts";
+import { Sha256, type Sha256Options } from "./sha256.ts";
+import {
+  decodeExtensionValue,
+  decodeGeneralName,
+  decodePssParameters,
+  keyParameterBits,
+  nameAttribute,
+} from "./x509_extensions.ts";
 import {
   ExtensionKind,
   Handling,
   isCompleteAfter,
+  LARGE_CAPTURE_ROLES,
   nextRole,
   PARSED_EXTENSIONS,
   Role,
   ROLE_HANDLING,
 } from "./x509_grammar.ts";
 import {
+  DIGEST_ALGORITHMS,
   EXTENDED_KEY_USAGES,
+  EXTENSION_NAMES,
   FIXED_KEY_BITS,
   KEY_USAGE_BITS,
   NAME_ATTRIBUTE_TYPES,
@@ -33,24 +43,21 @@ import {
   SIGNATURE_ALGORITHMS,
 } from "./x509_oids.ts";
 import type {
+  X509AlgorithmIdentifier,
+  X509AuthorityKeyIdentifier,
   X509BasicConstraints,
   X509Certificate,
   X509DecodeResult,
   X509Error,
   X509ErrorCode,
+  X509Extension,
+  X509ExtensionValue,
   X509NameAttribute,
   X509PublicKey,
   X509SubjectAltName,
 } from "./x509_types.ts";
 import { X509_LIMITS } from "./x509_types.ts";
-import {
-  bytesToHex,
-  decodeAscii,
-  decodeDirectoryString,
-  decodeOid,
-  decodeTime,
-  formatIpAddress,
-} from "./x509_values.ts";
+import { bytesToHex, decodeOid, decodeTime } from "./x509_values.ts";
 
 /** Where the tokenizer is inside the current DER element. */
 const TokenizerState = {
@@ -76,16 +83,23 @@ type TokenizerState = typeof TokenizerState[keyof typeof TokenizerState];
 /** Deepest nesting the grammar descends into (TBS → extensions → SAN list). */
 const MAX_DEPTH = 8;
 const HIGH_TAG_NUMBER = 0x1f;
-const CONSTRUCTED_BIT = 0x20;
 const MAX_TAG_CONTINUATION_BYTES = 4;
 const LENGTH_LONG_FORM = 0x80;
 const MAX_LENGTH_BYTES = 4;
 
-/** GeneralName context tag numbers (RFC 5280 §4.2.1.6). */
-const GENERAL_NAME_EMAIL = 1;
-const GENERAL_NAME_DNS = 2;
-const GENERAL_NAME_URI = 6;
-const GENERAL_NAME_IP = 7;
+const TAG_SEQUENCE = 0x30;
+const RSASSA_PSS = "1.2.840.113549.1.1.10";
+
+/** Capture cap of each role: maxCapturedBytes for the large ones. */
+const CAPTURE_CAP: Uint32Array = (() => {
+  const table = new Uint32Array(ROLE_HANDLING.length).fill(
+    X509_LIMITS.maxValueBytes,
+  );
+  for (const role of LARGE_CAPTURE_ROLES) {
+    table[role] = X509_LIMITS.maxCapturedBytes;
+  }
+  return table;
+})();
 
 /**
  * Options of {@linkcode X509Decoder}.
@@ -103,11 +117,15 @@ export interface X509DecoderOptions {
    */
   maxCertificateBytes?: number;
   /**
-   * Compute `fingerprintSha256` (default true). Hashing is about half the
-   * decoding time; callers that do not need it may set false, and then get
-   * an empty string.
+   * Compute `fingerprintSha256` and `spkiSha256` (default true). Callers
+   * that do not need them may set false, and then get empty strings.
    */
   fingerprint?: boolean;
+  /**
+   * The SHA-256 compression function for the fingerprints (see
+   * {@linkcode Sha256Options}): `"typescript"` (default) or `"wasm"`.
+   */
+  sha256?: Sha256Options["implementation"];
 }
 
 /**
@@ -149,7 +167,15 @@ export class X509Decoder {
   /** Role and unread content bytes of the primitive in CONTENT. */
   #role: Role = Role.NONE;
   #remaining = 0;
+  /**
+   * Holds a captured value that spans fragments. Starts at maxValueBytes
+   * and grows once to maxCapturedBytes when a large capture (an extension,
+   * parameters, a signature) needs it: most decoders, in a scanner holding
+   * thousands, never do.
+   */
   #scratch = new Uint8Array(X509_LIMITS.maxValueBytes);
+  /** The current primitive's capture cap (by role). */
+  #captureCap = X509_LIMITS.maxValueBytes;
   #scratchFill = 0;
   #scratchOverflow = false;
   /**
@@ -174,14 +200,34 @@ export class X509Decoder {
   #attributeType = "";
   #currentName: X509NameAttribute[] = [];
 
-  #hash = new Sha256();
+  #hash: Sha256;
+  #spkiHash: Sha256;
+  /** Absolute range of the SubjectPublicKeyInfo's content, for its hash. */
+  #spkiContentStart = -1;
+  #spkiEnd = -1;
+  #header = new Uint8Array(1 + 1 + 4);
+  /** Header bytes in `#header` not yet hashed. */
+  #spkiHeaderBytes = 0;
   #error: X509Error | undefined;
   #result: X509DecodeResult | undefined;
 
   // Extracted fields.
   #version = 1;
   #serialNumber = "";
-  #signatureAlgorithm = { oid: "", name: "" };
+  #signatureAlgorithm: X509AlgorithmIdentifier = { oid: "", name: "" };
+  #signatureParameters = "";
+  #outerAlgorithm: X509AlgorithmIdentifier = { oid: "", name: "" };
+  #outerParameters = "";
+  #signatureValue = "";
+  #extensions: X509Extension[] = [];
+  /** The extension being read: OID, critical flag, where its list values start. */
+  #extensionOid = "";
+  #extensionCritical = false;
+  #extensionSanStart = 0;
+  #extensionValue: X509ExtensionValue | undefined;
+  #extensionMalformed = false;
+  #extensionTruncated = false;
+  #authorityKey: X509AuthorityKeyIdentifier | undefined;
   #issuer: X509NameAttribute[] = [];
   #subject: X509NameAttribute[] = [];
   #notBefore = "";
@@ -205,6 +251,8 @@ export class X509Decoder {
     this.#maxCertificateBytes = options.maxCertificateBytes ??
       X509_LIMITS.maxCertificateBytes;
     this.#fingerprint = options.fingerprint ?? true;
+    this.#hash = new Sha256({ implementation: options.sha256 });
+    this.#spkiHash = new Sha256({ implementation: options.sha256 });
   }
 
   /**
@@ -224,12 +272,24 @@ export class X509Decoder {
     this.#depth = 0;
     this.#keyIsRsa = false;
     this.#extension = ExtensionKind.UNPARSED;
-    if (this.#fingerprint) this.#hash.reset();
+    if (this.#fingerprint) {
+      this.#hash.reset();
+      this.#spkiHash.reset();
+    }
+    this.#spkiContentStart = -1;
+    this.#spkiEnd = -1;
+    this.#spkiHeaderBytes = 0;
     this.#error = undefined;
     this.#result = undefined;
     this.#version = 1;
     this.#serialNumber = "";
     this.#signatureAlgorithm = { oid: "", name: "" };
+    this.#signatureParameters = "";
+    this.#outerAlgorithm = { oid: "", name: "" };
+    this.#outerParameters = "";
+    this.#signatureValue = "";
+    this.#extensions = [];
+    this.#authorityKey = undefined;
     this.#issuer = [];
     this.#subject = [];
     this.#notBefore = "";
@@ -310,11 +370,7 @@ export class X509Decoder {
       return;
     }
     if (this.#error) return;
-    if (this.#fingerprint) {
-      this.#hash.update(
-        consumed === chunk.length ? chunk : chunk.subarray(0, consumed),
-      );
-    }
+    if (this.#fingerprint) this.#hashChunk(chunk, consumed);
     this.#position += consumed;
     if (consumed < chunk.length) {
       this.#fail(
@@ -363,7 +419,16 @@ export class X509Decoder {
       notAfter: this.#notAfter,
       publicKey: this.#publicKey,
       subjectAltNames: this.#subjectAltNames,
+      extensions: this.#extensions,
+      signature: {
+        algorithm: this.#outerAlgorithm,
+        value: this.#signatureValue,
+        algorithmMismatch:
+          this.#outerAlgorithm.oid !== this.#signatureAlgorithm.oid ||
+          this.#outerParameters !== this.#signatureParameters,
+      },
       fingerprintSha256: this.#fingerprint ? this.#hash.hexDigest() : "",
+      spkiSha256: this.#fingerprint ? this.#spkiHash.hexDigest() : "",
       byteLength: this.#position,
       truncated: this.#truncated,
     };
@@ -380,8 +445,51 @@ export class X509Decoder {
     if (this.#authorityKeyIdentifier !== undefined) {
       certificate.authorityKeyIdentifier = this.#authorityKeyIdentifier;
     }
+    if (this.#authorityKey) {
+      certificate.authorityKeyIdentifierDetails = this.#authorityKey;
+    }
     this.#result = certificate;
     return certificate;
+  }
+
+  /** Feeds the certificate hash, and the SPKI hash with its overlap. */
+  #hashChunk(chunk: Uint8Array, consumed: number): void {
+    this.#hash.update(chunk, 0, consumed);
+    if (this.#spkiHeaderBytes > 0) {
+      this.#spkiHash.update(this.#header, 0, this.#spkiHeaderBytes);
+      this.#spkiHeaderBytes = 0;
+    }
+    const base = this.#position;
+    const from = this.#spkiContentStart > base ? this.#spkiContentStart : base;
+    const to = this.#spkiEnd < base + consumed
+      ? this.#spkiEnd
+      : base + consumed;
+    if (from < to) this.#spkiHash.update(chunk, from - base, to - base);
+  }
+
+  /**
+   * The SPKI's header may have come in earlier fragments: it is hashed from
+   * the tag and length (re-encoded with the same number of length bytes),
+   * by `#hashChunk` after this chunk's run: calling the hash from inside
+   * `#run` would inline it there and make the tokenizer twice as slow.
+   */
+  #startSpkiHash(contentStart: number, end: number): void {
+    this.#spkiContentStart = contentStart;
+    this.#spkiEnd = end;
+    if (!this.#fingerprint) return;
+    const header = this.#header;
+    const headerBytes = contentStart - this.#elementStart;
+    header[0] = this.#tag;
+    if (headerBytes === 2) {
+      header[1] = this.#length;
+    } else {
+      const count = headerBytes - 2;
+      header[1] = 0x80 | count;
+      for (let k = 0; k < count; k++) {
+        header[2 + k] = this.#length / 2 ** (8 * (count - 1 - k)) & 0xff;
+      }
+    }
+    this.#spkiHeaderBytes = headerBytes;
   }
 
   #fail(code: X509ErrorCode, offset: number, message: string): void {
@@ -485,7 +593,7 @@ export class X509Decoder {
           if (handling === Handling.CAPTURE) {
             if (take === remaining && this.#scratchFill === 0) {
               // The whole content is in this chunk: decode it in place.
-              const cap = this.#scratch.length;
+              const cap = this.#captureCap;
               this.#value = chunk;
               this.#valueStart = i;
               this.#scratchFill = take < cap ? take : cap;
@@ -582,6 +690,9 @@ export class X509Decoder {
     }
     if (depth > 0) this.#stackLastChild[depth - 1] = role;
     this.#enterRole(role);
+    if (role === Role.SUBJECT_PUBLIC_KEY_INFO) {
+      this.#startSpkiHash(contentStart, end);
+    }
     const handling = ROLE_HANDLING[role];
     if (
       handling === Handling.DESCEND ||
@@ -611,6 +722,7 @@ export class X509Decoder {
     }
     this.#role = role;
     this.#remaining = length;
+    this.#captureCap = CAPTURE_CAP[role];
     this.#scratchFill = 0;
     this.#scratchOverflow = false;
     this.#integerBits = -1;
@@ -636,7 +748,10 @@ export class X509Decoder {
         );
         return;
       }
-      if (role === Role.EXTENSION) this.#extension = ExtensionKind.UNPARSED;
+      if (role === Role.EXTENSION) {
+        this.#finishExtension();
+        this.#extension = ExtensionKind.UNPARSED;
+      }
     }
     this.#depth = depth;
     this.#state = depth === 0
@@ -655,26 +770,40 @@ export class X509Decoder {
         break;
       case Role.EXTENSION:
         this.#extension = ExtensionKind.UNPARSED;
+        this.#extensionOid = "";
+        this.#extensionCritical = false;
+        this.#extensionValue = undefined;
+        this.#extensionMalformed = false;
+        this.#extensionTruncated = false;
+        this.#extensionSanStart = this.#subjectAltNames.length;
+        break;
+      case Role.EXTENDED_KEY_USAGES:
+        this.#extendedKeyUsage = [];
         break;
       case Role.BASIC_CONSTRAINTS:
         this.#basicConstraints = { ca: false };
-        break;
-      case Role.EXTENDED_KEY_USAGES:
-        this.#extendedKeyUsage ??= [];
         break;
     }
   }
 
   /** Copies content into the scratch buffer, up to its cap. */
   #capture(chunk: Uint8Array, start: number, count: number): void {
-    const room = this.#scratch.length - this.#scratchFill;
+    const room = this.#captureCap - this.#scratchFill;
     const copy = count < room ? count : room;
+    if (this.#scratchFill + copy > this.#scratch.length) this.#growScratch();
     // A plain loop: values are short, and subarray() would allocate a view.
     const scratch = this.#scratch;
     let fill = this.#scratchFill;
     for (let k = 0; k < copy; k++) scratch[fill++] = chunk[start + k];
     this.#scratchFill = fill;
     if (copy < count) this.#scratchOverflow = true;
+  }
+
+  #growScratch(): void {
+    const larger = new Uint8Array(X509_LIMITS.maxCapturedBytes);
+    larger.set(this.#scratch.subarray(0, this.#scratchFill));
+    this.#scratch = larger;
+    this.#value = larger;
   }
 
   /** Finds the INTEGER's first non-zero byte and from it the bit length. */
@@ -706,13 +835,55 @@ export class X509Decoder {
       case Role.SERIAL_NUMBER:
         this.#serialNumber = bytesToHex(bytes, start, fill);
         return;
-      case Role.SIGNATURE_ALGORITHM_OID: {
+      case Role.SIGNATURE_ALGORITHM_OID:
+      case Role.OUTER_SIGNATURE_OID: {
         const oid = this.#oid(offset);
         if (oid === undefined) return;
-        this.#signatureAlgorithm = {
+        // A bare digest OID in place of a signature algorithm happens in old
+        // certificates; OpenSSL names it by the digest.
+        const algorithm = {
           oid,
-          name: SIGNATURE_ALGORITHMS.get(oid) ?? oid,
+          name: SIGNATURE_ALGORITHMS.get(oid) ?? DIGEST_ALGORITHMS.get(oid) ??
+            oid,
         };
+        if (role === Role.OUTER_SIGNATURE_OID) this.#outerAlgorithm = algorithm;
+        else this.#signatureAlgorithm = algorithm;
+        return;
+      }
+      case Role.SIGNATURE_ALGORITHM_PARAMETERS:
+      case Role.OUTER_SIGNATURE_PARAMETERS:
+        this.#algorithmParameters(role);
+        return;
+      case Role.CERTIFICATE_SIGNATURE_VALUE:
+        if (fill === 0) return this.#invalid(offset, "empty BIT STRING");
+        this.#signatureValue = bytesToHex(bytes, start + 1, fill - 1);
+        return;
+      case Role.KEY_ALGORITHM_PARAMETERS:
+        this.#keyParameters();
+        return;
+      case Role.EXTENSION_CRITICAL:
+        if (fill !== 1) return this.#invalid(offset, "BOOLEAN of wrong size");
+        this.#extensionCritical = bytes[start] !== 0;
+        return;
+      case Role.EXTENSION_VALUE_OPAQUE: {
+        if (this.#scratchOverflow) {
+          // Cut at the cap: the prefix in hex, not parsed (it would not parse).
+          this.#extensionTruncated = true;
+          this.#extensionValue = bytesToHex(bytes, start, fill);
+          return;
+        }
+        const decoded = decodeExtensionValue(
+          this.#extensionOid,
+          bytes,
+          start,
+          fill,
+        );
+        this.#extensionValue = decoded.value;
+        if (decoded.malformed) this.#extensionMalformed = true;
+        if (
+          this.#extensionOid === "2.5.29.35" &&
+          typeof decoded.value !== "string"
+        ) this.#setAuthorityKey(decoded.value as X509AuthorityKeyIdentifier);
         return;
       }
       case Role.ATTRIBUTE_TYPE: {
@@ -727,11 +898,9 @@ export class X509Decoder {
           this.#truncated = true;
           return;
         }
-        const tag = this.#tag;
-        const value = (tag & CONSTRUCTED_BIT) !== 0
-          ? "#" + bytesToHex(bytes, start, fill)
-          : decodeDirectoryString(tag, bytes, start, fill);
-        name.push({ type: this.#attributeType, value });
+        name.push(
+          nameAttribute(this.#attributeType, this.#tag, bytes, start, fill),
+        );
         return;
       }
       case Role.NOT_BEFORE:
@@ -769,6 +938,7 @@ export class X509Decoder {
       case Role.EXTENSION_ID: {
         const oid = this.#oid(offset);
         if (oid === undefined) return;
+        this.#extensionOid = oid;
         this.#extension = PARSED_EXTENSIONS.get(oid) ?? ExtensionKind.UNPARSED;
         return;
       }
@@ -802,9 +972,93 @@ export class X509Decoder {
       case Role.SUBJECT_KEY_IDENTIFIER:
         this.#subjectKeyIdentifier = bytesToHex(bytes, start, fill);
         return;
-      case Role.AUTHORITY_KEY_ID:
-        this.#authorityKeyIdentifier = bytesToHex(bytes, start, fill);
-        return;
+    }
+  }
+
+  #setAuthorityKey(aki: X509AuthorityKeyIdentifier): void {
+    this.#authorityKeyIdentifier = aki.keyIdentifier;
+    this.#authorityKey = aki.issuer !== undefined ||
+        aki.serialNumber !== undefined
+      ? aki
+      : undefined;
+  }
+
+  /** An AlgorithmIdentifier's parameters: kept for the mismatch check. */
+  #algorithmParameters(role: Role): void {
+    const bytes = this.#value;
+    const start = this.#valueStart;
+    const fill = this.#scratchFill;
+    const text = this.#tag.toString(16) + ":" + bytesToHex(bytes, start, fill);
+    const outer = role === Role.OUTER_SIGNATURE_PARAMETERS;
+    if (outer) this.#outerParameters = text;
+    else this.#signatureParameters = text;
+    const algorithm = outer ? this.#outerAlgorithm : this.#signatureAlgorithm;
+    if (algorithm.oid === RSASSA_PSS && this.#tag === TAG_SEQUENCE) {
+      const pss = decodePssParameters(bytes, start, fill);
+      if (pss) algorithm.pss = pss;
+    }
+  }
+
+  /** DSA domain parameters or explicit EC parameters: the key size. */
+  #keyParameters(): void {
+    const key = this.#publicKey;
+    if (this.#tag !== TAG_SEQUENCE) return;
+    if (key.algorithm !== "dsa" && key.algorithm !== "ec") return;
+    const sizes = keyParameterBits(
+      key.algorithm,
+      this.#value,
+      this.#valueStart,
+      this.#scratchFill,
+    );
+    if (key.algorithm === "ec") {
+      key.curve = "explicit";
+      key.explicitParameters = true;
+    }
+    if (sizes === undefined) return;
+    key.bits = sizes.bits;
+    if (sizes.fieldBits !== undefined) key.fieldBits = sizes.fieldBits;
+  }
+
+  /** The extension ended: record it, in order, flagging a repeated OID. */
+  #finishExtension(): void {
+    const oid = this.#extensionOid;
+    const list = this.#extensions;
+    if (list.length >= X509_LIMITS.maxExtensions) {
+      this.#truncated = true;
+      return;
+    }
+    const extension: X509Extension = {
+      oid,
+      name: EXTENSION_NAMES.get(oid) ?? oid,
+      critical: this.#extensionCritical,
+      value: this.#streamedExtensionValue(),
+    };
+    for (let k = 0; k < list.length; k++) {
+      if (list[k].oid === oid) {
+        extension.duplicate = true;
+        break;
+      }
+    }
+    if (this.#extensionMalformed) extension.malformed = true;
+    if (this.#extensionTruncated) extension.truncated = true;
+    list.push(extension);
+  }
+
+  /** The value of a streamed extension, from the fields it filled. */
+  #streamedExtensionValue(): X509ExtensionValue {
+    switch (this.#extension) {
+      case ExtensionKind.SUBJECT_ALT_NAME:
+        return this.#subjectAltNames.slice(this.#extensionSanStart);
+      case ExtensionKind.BASIC_CONSTRAINTS:
+        return this.#basicConstraints ?? { ca: false };
+      case ExtensionKind.KEY_USAGE:
+        return this.#keyUsage ?? [];
+      case ExtensionKind.EXTENDED_KEY_USAGE:
+        return this.#extendedKeyUsage ?? [];
+      case ExtensionKind.SUBJECT_KEY_IDENTIFIER:
+        return this.#subjectKeyIdentifier ?? "";
+      default:
+        return this.#extensionValue ?? "";
     }
   }
 
@@ -814,28 +1068,14 @@ export class X509Decoder {
       this.#truncated = true;
       return;
     }
-    const bytes = this.#value;
-    const start = this.#valueStart;
-    const fill = this.#scratchFill;
-    const tagNumber = this.#tag & HIGH_TAG_NUMBER;
-    const constructed = (this.#tag & CONSTRUCTED_BIT) !== 0;
-    if (!constructed && tagNumber === GENERAL_NAME_DNS) {
-      names.push({ type: "dns", value: decodeAscii(bytes, start, fill) });
-    } else if (!constructed && tagNumber === GENERAL_NAME_IP) {
-      names.push({
-        type: "ip",
-        value: formatIpAddress(bytes, start, fill),
-      });
-    } else if (!constructed && tagNumber === GENERAL_NAME_EMAIL) {
-      names.push({ type: "email", value: decodeAscii(bytes, start, fill) });
-    } else if (!constructed && tagNumber === GENERAL_NAME_URI) {
-      names.push({ type: "uri", value: decodeAscii(bytes, start, fill) });
-    } else {
-      names.push({
-        type: "other",
-        value: `[${tagNumber}]` + bytesToHex(bytes, start, fill),
-      });
-    }
+    names.push(
+      decodeGeneralName(
+        this.#tag,
+        this.#value,
+        this.#valueStart,
+        this.#scratchFill,
+      ),
+    );
   }
 
   /** Decodes the captured OID, failing the decode when it is malformed. */

@@ -67,9 +67,9 @@ export const Role = {
   EXTENDED_KEY_USAGES: 47,
   EXTENDED_KEY_USAGE_OID: 48,
   SUBJECT_KEY_IDENTIFIER: 49,
-  AUTHORITY_KEY_IDENTIFIER: 50,
-  AUTHORITY_KEY_ID: 51,
-  AUTHORITY_KEY_OTHER: 52,
+  /** The outer signatureAlgorithm's OID and parameters. */
+  OUTER_SIGNATURE_OID: 53,
+  OUTER_SIGNATURE_PARAMETERS: 54,
 } as const;
 
 /** A value of {@linkcode Role}. */
@@ -102,7 +102,6 @@ export const ExtensionKind = {
   KEY_USAGE: 3,
   EXTENDED_KEY_USAGE: 4,
   SUBJECT_KEY_IDENTIFIER: 5,
-  AUTHORITY_KEY_IDENTIFIER: 6,
 } as const;
 
 /** A value of {@linkcode ExtensionKind}. */
@@ -118,8 +117,20 @@ export const PARSED_EXTENSIONS: ReadonlyMap<string, ExtensionKind> = new Map<
   ["2.5.29.15", ExtensionKind.KEY_USAGE],
   ["2.5.29.37", ExtensionKind.EXTENDED_KEY_USAGE],
   ["2.5.29.14", ExtensionKind.SUBJECT_KEY_IDENTIFIER],
-  ["2.5.29.35", ExtensionKind.AUTHORITY_KEY_IDENTIFIER],
 ]);
+
+/**
+ * Roles captured whole up to {@linkcode X509_LIMITS}.maxCapturedBytes
+ * (instead of maxValueBytes): values decoded from their bytes afterwards.
+ */
+export const LARGE_CAPTURE_ROLES: readonly Role[] = [
+  Role.SIGNATURE_ALGORITHM_PARAMETERS,
+  Role.OUTER_SIGNATURE_OID,
+  Role.OUTER_SIGNATURE_PARAMETERS,
+  Role.CERTIFICATE_SIGNATURE_VALUE,
+  Role.KEY_ALGORITHM_PARAMETERS,
+  Role.EXTENSION_VALUE_OPAQUE,
+];
 
 /** Handling of each role, indexed by role. */
 export const ROLE_HANDLING: Uint8Array = (() => {
@@ -129,6 +140,7 @@ export const ROLE_HANDLING: Uint8Array = (() => {
     Role.TBS_CERTIFICATE,
     Role.VERSION_WRAPPER,
     Role.TBS_SIGNATURE_ALGORITHM,
+    Role.CERTIFICATE_SIGNATURE_ALGORITHM,
     Role.ISSUER,
     Role.SUBJECT,
     Role.RELATIVE_DISTINGUISHED_NAME,
@@ -143,7 +155,6 @@ export const ROLE_HANDLING: Uint8Array = (() => {
     Role.SUBJECT_ALT_NAMES,
     Role.BASIC_CONSTRAINTS,
     Role.EXTENDED_KEY_USAGES,
-    Role.AUTHORITY_KEY_IDENTIFIER,
   ];
   for (const role of descend) table[role] = Handling.DESCEND;
   const capture = [
@@ -164,7 +175,7 @@ export const ROLE_HANDLING: Uint8Array = (() => {
     Role.KEY_USAGE_BITS,
     Role.EXTENDED_KEY_USAGE_OID,
     Role.SUBJECT_KEY_IDENTIFIER,
-    Role.AUTHORITY_KEY_ID,
+    ...LARGE_CAPTURE_ROLES,
   ];
   for (const role of capture) table[role] = Handling.CAPTURE;
   table[Role.KEY_BITS_RSA] = Handling.DESCEND_BIT_STRING;
@@ -189,7 +200,6 @@ const TAG_CONTEXT_1_CONSTRUCTED = 0xa1;
 const TAG_CONTEXT_2_PRIMITIVE = 0x82;
 const TAG_CONTEXT_2_CONSTRUCTED = 0xa2;
 const TAG_CONTEXT_3_CONSTRUCTED = 0xa3;
-const TAG_CONTEXT_0_PRIMITIVE = 0x80;
 const CLASS_MASK = 0xc0;
 const CLASS_CONTEXT = 0x80;
 
@@ -211,10 +221,6 @@ function extensionValueRole(extension: ExtensionKind, tag: number): Role {
     case ExtensionKind.SUBJECT_KEY_IDENTIFIER:
       return tag === TAG_OCTET_STRING
         ? Role.SUBJECT_KEY_IDENTIFIER
-        : Role.UNEXPECTED;
-    case ExtensionKind.AUTHORITY_KEY_IDENTIFIER:
-      return tag === TAG_SEQUENCE
-        ? Role.AUTHORITY_KEY_IDENTIFIER
         : Role.UNEXPECTED;
     default:
       return Role.UNEXPECTED;
@@ -269,6 +275,13 @@ export function nextRole(
       }
       return previous === Role.SIGNATURE_ALGORITHM_OID
         ? Role.SIGNATURE_ALGORITHM_PARAMETERS
+        : Role.UNEXPECTED;
+    case Role.CERTIFICATE_SIGNATURE_ALGORITHM:
+      if (previous === Role.NONE) {
+        return tag === TAG_OID ? Role.OUTER_SIGNATURE_OID : Role.UNEXPECTED;
+      }
+      return previous === Role.OUTER_SIGNATURE_OID
+        ? Role.OUTER_SIGNATURE_PARAMETERS
         : Role.UNEXPECTED;
     case Role.ISSUER:
     case Role.SUBJECT:
@@ -358,13 +371,6 @@ export function nextRole(
       return Role.UNEXPECTED;
     case Role.EXTENDED_KEY_USAGES:
       return tag === TAG_OID ? Role.EXTENDED_KEY_USAGE_OID : Role.UNEXPECTED;
-    case Role.AUTHORITY_KEY_IDENTIFIER:
-      if (previous === Role.NONE && tag === TAG_CONTEXT_0_PRIMITIVE) {
-        return Role.AUTHORITY_KEY_ID;
-      }
-      return (tag & CLASS_MASK) === CLASS_CONTEXT
-        ? Role.AUTHORITY_KEY_OTHER
-        : Role.UNEXPECTED;
     default:
       return Role.UNEXPECTED;
   }
@@ -434,6 +440,7 @@ export function isCompleteAfter(parent: Role, last: Role): boolean {
     case Role.VERSION_WRAPPER:
       return last === Role.VERSION;
     case Role.TBS_SIGNATURE_ALGORITHM:
+    case Role.CERTIFICATE_SIGNATURE_ALGORITHM:
     case Role.KEY_ALGORITHM:
     case Role.RELATIVE_DISTINGUISHED_NAME:
     case Role.EXTENSION_VALUE_PARSED:

@@ -58,6 +58,12 @@ export const NAME_ATTRIBUTE_TYPES: ReadonlyMap<string, string> = new Map([
  */
 export const SIGNATURE_ALGORITHMS: ReadonlyMap<string, string> = new Map([
   ["1.2.840.113549.1.1.2", "md2WithRSAEncryption"],
+  ["1.2.840.113549.1.1.3", "md4WithRSAEncryption"],
+  ["1.3.14.3.2.3", "md5WithRSA"],
+  ["1.3.14.3.2.13", "dsaWithSHA"],
+  ["1.3.14.3.2.15", "shaWithRSAEncryption"],
+  ["1.3.14.3.2.27", "dsaWithSHA1-old"],
+  ["1.3.14.3.2.29", "sha1WithRSA"],
   ["1.2.840.113549.1.1.4", "md5WithRSAEncryption"],
   ["1.2.840.113549.1.1.5", "sha1WithRSAEncryption"],
   ["1.2.840.113549.1.1.10", "rsassaPss"],
@@ -183,4 +189,84 @@ export const KEY_USAGE_BITS: readonly string[] = Object.freeze([
   "cRLSign",
   "encipherOnly",
   "decipherOnly",
+]);
+
+/**
+ * Extensions: dotted OID to OpenSSL's short name.
+ *
+ * @example
+ * ```ts
+ * import { EXTENSION_NAMES } from "@zon/net/decoders";
+ * console.log(EXTENSION_NAMES.get("2.5.29.17")); // "subjectAltName"
+ * ```
+ */
+export const EXTENSION_NAMES: ReadonlyMap<string, string> = new Map([
+  ["2.5.29.9", "subjectDirectoryAttributes"],
+  ["2.5.29.14", "subjectKeyIdentifier"],
+  ["2.5.29.15", "keyUsage"],
+  ["2.5.29.16", "privateKeyUsagePeriod"],
+  ["2.5.29.17", "subjectAltName"],
+  ["2.5.29.18", "issuerAltName"],
+  ["2.5.29.19", "basicConstraints"],
+  ["2.5.29.30", "nameConstraints"],
+  ["2.5.29.31", "crlDistributionPoints"],
+  ["2.5.29.32", "certificatePolicies"],
+  ["2.5.29.33", "policyMappings"],
+  ["2.5.29.35", "authorityKeyIdentifier"],
+  ["2.5.29.36", "policyConstraints"],
+  ["2.5.29.37", "extendedKeyUsage"],
+  ["2.5.29.46", "freshestCRL"],
+  ["2.5.29.54", "inhibitAnyPolicy"],
+  ["1.3.6.1.5.5.7.1.1", "authorityInfoAccess"],
+  ["1.3.6.1.5.5.7.1.3", "qcStatements"],
+  ["1.3.6.1.5.5.7.1.11", "subjectInfoAccess"],
+  ["1.3.6.1.5.5.7.1.24", "tlsfeature"],
+  ["1.3.6.1.5.5.7.48.1.5", "noCheck"],
+  ["1.3.6.1.4.1.11129.2.4.2", "ct_precert_scts"],
+  ["1.3.6.1.4.1.11129.2.4.3", "ct_precert_poison"],
+  ["2.16.840.1.113730.1.1", "nsCertType"],
+  ["2.16.840.1.113730.1.13", "nsComment"],
+]);
+
+/**
+ * Access methods of authorityInfoAccess / subjectInfoAccess.
+ *
+ * @example
+ * ```ts
+ * import { ACCESS_METHODS } from "@zon/net/decoders";
+ * console.log(ACCESS_METHODS.get("1.3.6.1.5.5.7.48.1")); // "OCSP"
+ * ```
+ */
+export const ACCESS_METHODS: ReadonlyMap<string, string> = new Map([
+  ["1.3.6.1.5.5.7.48.1", "OCSP"],
+  ["1.3.6.1.5.5.7.48.2", "caIssuers"],
+  ["1.3.6.1.5.5.7.48.3", "timeStamping"],
+  ["1.3.6.1.5.5.7.48.5", "caRepository"],
+  ["1.3.6.1.5.5.7.48.10", "rpkiManifest"],
+  ["1.3.6.1.5.5.7.48.11", "signedObject"],
+  ["1.3.6.1.5.5.7.48.13", "rpkiNotify"],
+]);
+
+/**
+ * Digest algorithms (RSA-PSS parameters): dotted OID to OpenSSL's name.
+ *
+ * @example
+ * ```ts
+ * import { DIGEST_ALGORITHMS } from "@zon/net/decoders";
+ * console.log(DIGEST_ALGORITHMS.get("2.16.840.1.101.3.4.2.1")); // "sha256"
+ * ```
+ */
+export const DIGEST_ALGORITHMS: ReadonlyMap<string, string> = new Map([
+  ["1.2.840.113549.2.5", "md5"],
+  ["1.3.14.3.2.26", "sha1"],
+  ["2.16.840.1.101.3.4.2.4", "sha224"],
+  ["2.16.840.1.101.3.4.2.1", "sha256"],
+  ["2.16.840.1.101.3.4.2.2", "sha384"],
+  ["2.16.840.1.101.3.4.2.3", "sha512"],
+  ["2.16.840.1.101.3.4.2.5", "sha512-224"],
+  ["2.16.840.1.101.3.4.2.6", "sha512-256"],
+  ["2.16.840.1.101.3.4.2.7", "sha3-224"],
+  ["2.16.840.1.101.3.4.2.8", "sha3-256"],
+  ["2.16.840.1.101.3.4.2.9", "sha3-384"],
+  ["2.16.840.1.101.3.4.2.10", "sha3-512"],
 ]);

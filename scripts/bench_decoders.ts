@@ -1,6 +1,6 @@
 // Side-by-side benchmark for decoders/ (X.509), in one run:
 //
-//   node_modules/.bin/deno run -A scripts/bench_decoders.ts [--quick] [--no-npm]
+//   node_modules/.bin/deno run -A scripts/bench_decoders.ts [--quick] [--no-npm] [--long-passes]
 //
 // Workload: every certificate of the system CA store (/etc/ssl/certs/*.pem,
 // about 150), decoded in turn; the figure is certificates per second, best
@@ -19,19 +19,29 @@
 //   API is asynchronous (Web Crypto), so it is not asked for one: this
 //   flatters it slightly.
 // - zon Sha256 alone over the same certificates (one message each): the
-//   fingerprint's share of the decoder's time, in MB/s.
+//   fingerprints' share of the decoder's time, in MB/s, for both
+//   compression functions (WebAssembly, the default, and TypeScript).
+//
+// "Fingerprint" is both SHA-256s the decoder computes: of the certificate
+// and of its SubjectPublicKeyInfo.
 //
 // Numbers on a shared 2-core machine are indicative; the ratios, taken in
 // the same run, are the figure to quote.
-import { X509Certificate as NodeX509 } from "node:crypto";
+import { createHash, X509Certificate as NodeX509 } from "node:crypto";
 import { createRequire } from "node:module";
 import { pemToDer, Sha256, X509Decoder } from "../decoders/mod.ts";
 
 const args = new Set(Deno.args);
 const QUICK = args.has("--quick");
-const PASSES = QUICK ? 3 : 15;
-const ROUNDS = QUICK ? 3 : 4;
+// Many short passes: on a shared machine a short pass is more likely to run
+// undisturbed, and the best pass is the figure.
+// `--long-passes` restores the earlier setup (15 passes of 4 rounds), whose
+// longer passes are hit more often by other processes' load, slow rows most.
+const LONG_PASSES = Deno.args.includes("--long-passes");
+const PASSES = LONG_PASSES ? 15 : QUICK ? 10 : 60;
+const ROUNDS = LONG_PASSES ? 4 : 1;
 const FRAGMENT = 64;
+const WARM_UP_MS = QUICK ? 300 : 1500;
 
 const pems: string[] = [];
 for (const entry of Deno.readDirSync("/etc/ssl/certs")) {
@@ -50,7 +60,13 @@ let sink = 0;
  * other processes on a shared machine hits every row alike.
  */
 function measureAll(runs: Array<() => void>): number[] {
-  for (const run of runs) run(); // warm-up (JIT)
+  // Warm-up: long enough for V8 to finish optimizing the big functions (the
+  // unrolled SHA-256 takes TurboFan ~0.25 s on a loaded machine); one pass
+  // used to leave the hash in a lower tier for most measured passes.
+  for (const run of runs) {
+    const until = performance.now() + WARM_UP_MS;
+    do run(); while (performance.now() < until);
+  }
   const best = runs.map(() => Infinity);
   for (let pass = 0; pass < PASSES; pass++) {
     runs.forEach((run, k) => {
@@ -62,7 +78,9 @@ function measureAll(runs: Array<() => void>): number[] {
   return best.map((ms) => (ders.length * ROUNDS) / (ms / 1000));
 }
 
-const decoder = new X509Decoder();
+const decoder = new X509Decoder({ sha256: "wasm" });
+const typescriptDecoder = new X509Decoder({ sha256: "typescript" });
+const typescriptFragmentDecoder = new X509Decoder({ sha256: "typescript" });
 const decoderNoHash = new X509Decoder({ fingerprint: false });
 
 function zonNoFingerprint(): void {
@@ -83,24 +101,61 @@ function zonWhole(): void {
   }
 }
 
-function zonFragments(): void {
+const fragmentDecoder = new X509Decoder({ sha256: "wasm" });
+
+function zonWholeTypeScript(): void {
   for (const der of ders) {
-    decoder.reset();
-    for (let i = 0; i < der.length; i += FRAGMENT) {
-      decoder.push(der.subarray(i, i + FRAGMENT));
-    }
-    const result = decoder.end();
+    typescriptDecoder.reset();
+    typescriptDecoder.push(der);
+    const result = typescriptDecoder.end();
     sink += "error" in result ? 1 : result.subject.length;
   }
 }
 
-const hash = new Sha256();
-
-function sha256Only(): void {
+function zonFragmentsTypeScript(): void {
   for (const der of ders) {
-    hash.reset();
-    hash.update(der);
-    sink += hash.digest()[0];
+    typescriptFragmentDecoder.reset();
+    for (let i = 0; i < der.length; i += FRAGMENT) {
+      typescriptFragmentDecoder.push(der.subarray(i, i + FRAGMENT));
+    }
+    const result = typescriptFragmentDecoder.end();
+    sink += "error" in result ? 1 : result.subject.length;
+  }
+}
+
+function zonFragments(): void {
+  for (const der of ders) {
+    fragmentDecoder.reset();
+    for (let i = 0; i < der.length; i += FRAGMENT) {
+      fragmentDecoder.push(der.subarray(i, i + FRAGMENT));
+    }
+    const result = fragmentDecoder.end();
+    sink += "error" in result ? 1 : result.subject.length;
+  }
+}
+
+const wasmHash = new Sha256({ implementation: "wasm" });
+const typescriptHash = new Sha256({ implementation: "typescript" });
+
+function sha256Wasm(): void {
+  for (const der of ders) {
+    wasmHash.reset();
+    wasmHash.update(der);
+    sink += wasmHash.digest()[0];
+  }
+}
+
+function sha256TypeScript(): void {
+  for (const der of ders) {
+    typescriptHash.reset();
+    typescriptHash.update(der);
+    sink += typescriptHash.digest()[0];
+  }
+}
+
+function nodeHash(): void {
+  for (const der of ders) {
+    sink += createHash("sha256").update(der).digest()[0];
   }
 }
 
@@ -180,25 +235,42 @@ function peculiarX509(): void {
 
 const workloads: Array<[string, () => void]> = [
   ["node:crypto X509Certificate (Deno)", nodeCrypto],
-  ["zon X509Decoder, whole DER", zonWhole],
-  [`zon X509Decoder, ${FRAGMENT}-byte fragments`, zonFragments],
+  [`zon X509Decoder, whole DER (wasm SHA-256)`, zonWhole],
+  [
+    `zon X509Decoder, ${FRAGMENT}-byte fragments (wasm SHA-256)`,
+    zonFragments,
+  ],
+  ["zon X509Decoder, whole DER (typescript SHA-256)", zonWholeTypeScript],
+  [
+    `zon X509Decoder, ${FRAGMENT}-byte fragments (typescript SHA-256)`,
+    zonFragmentsTypeScript,
+  ],
   ["zon X509Decoder, whole DER, fingerprint off", zonNoFingerprint],
-  ["zon Sha256 alone", sha256Only],
+];
+const hashWorkloads: Array<[string, () => void]> = [
+  ["zon Sha256 alone (wasm)", sha256Wasm],
+  ["zon Sha256 alone (typescript)", sha256TypeScript],
+  ['node:crypto createHash("sha256") alone', nodeHash],
 ];
 if (peculiar) workloads.push(["@peculiar/x509 2.2.0", peculiarX509]);
-const rates = measureAll(workloads.map(([, run]) => run));
+const loadBefore = Deno.readTextFileSync("/proc/loadavg").trim();
+const rates = measureAll(
+  [...workloads, ...hashWorkloads].map(([, run]) => run),
+);
 const rows: Array<[string, number]> = workloads.map((
   [name],
   k,
 ) => [name, rates[k]]);
 const nodeRate = rates[0];
-const sha256Rate = rates[4];
-rows.splice(4, 1);
+const hashRates = rates.slice(workloads.length);
 
 console.log(
   `CA corpus: ${ders.length} certificates, ${totalBytes} bytes ` +
     `(mean ${Math.round(totalBytes / ders.length)} B); ` +
-    `${Deno.version.deno}, best of ${PASSES} passes × ${ROUNDS} rounds\n`,
+    `${Deno.version.deno}, best of ${PASSES} passes × ${ROUNDS} rounds; ` +
+    `loadavg before: ${loadBefore}, after: ${
+      Deno.readTextFileSync("/proc/loadavg").trim()
+    }\n`,
 );
 console.log("| decoder | certificates/s | MB/s | vs node:crypto |");
 console.log("| --- | ---: | ---: | ---: |");
@@ -209,9 +281,10 @@ for (const [name, rate] of rows) {
       `${megabytes.toFixed(1)} | ${(rate / nodeRate).toFixed(2)}× |`,
   );
 }
-console.log(
-  `\nzon Sha256 alone (one message per certificate): ${
-    ((sha256Rate * totalBytes / ders.length) / 1e6).toFixed(1)
-  } MB/s`,
-);
+hashWorkloads.forEach(([name], k) => {
+  const megabytes = (hashRates[k] * totalBytes / ders.length) / 1e6;
+  console.log(
+    `\n${name}, one message per certificate: ${megabytes.toFixed(1)} MB/s`,
+  );
+});
 if (sink === 0.5) console.log(sink);

@@ -4,10 +4,14 @@
 // system CA certificates as a chosen PEM file, a dropped DER file, pasted
 // `xxd` and `hexdump -C` dumps and pasted PEM, then every CA certificate as
 // one bundle. What the page displays must equal what OpenSSL prints
-// (`openssl x509 -nameopt RFC2253,-esc_msb`: RFC 2253 with UTF-8 kept).
+// (`openssl x509 -nameopt RFC2253,-esc_msb`: RFC 2253 with UTF-8 kept), and
+// for the single certificates also the extensions' critical flags in order
+// and the signature value (`openssl x509 -text`) and the SPKI SHA-256
+// (`openssl pkey -pubin -outform DER`).
 //
 // ZON_VIEWER_SCREENSHOTS=DIR keeps the page's screenshots in DIR.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { startViewer } from "../examples/cert_viewer/serve.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -131,6 +135,38 @@ async function opensslFacts(cert: CaFile): Promise<OpensslFacts> {
   };
 }
 
+/** What `openssl x509 -text` and `openssl pkey` say beyond the names. */
+interface OpensslDetails {
+  critical: boolean[];
+  signatureValue: string;
+  spki: string;
+}
+
+async function opensslDetails(cert: CaFile): Promise<OpensslDetails> {
+  const pem = new TextEncoder().encode(cert.pem);
+  const text = new TextDecoder().decode(
+    await run("openssl", ["x509", "-noout", "-text"], pem),
+  );
+  const lines = text.split("\n");
+  const start = lines.indexOf("        X509v3 extensions:");
+  const outer = lines.findIndex((l) => /^ {4}Signature Algorithm:/.test(l));
+  const critical = start < 0 ? [] : lines.slice(start + 1, outer)
+    .map((l) => l.match(/^ {12}\S.*?:( critical)?\s*$/))
+    .filter((m) => m !== null).map((m) => m![1] !== undefined);
+  const signatureValue = lines.slice(outer + 2)
+    .filter((l) => /^ {8}[0-9a-f]{2}(:[0-9a-f]{2})*:?$/.test(l))
+    .map((l) => l.trim().replace(/:$/, "")).join(":").toUpperCase();
+  const publicKey = await run("openssl", ["x509", "-noout", "-pubkey"], pem);
+  const spkiDer = await run(
+    "openssl",
+    ["pkey", "-pubin", "-outform", "DER"],
+    publicKey,
+  );
+  const spki = (createHash("sha256").update(spkiDer).digest("hex").toUpperCase()
+    .match(/../g) ?? []).join(":");
+  return { critical, signatureValue, spki };
+}
+
 /** OpenSSL's facts for each certificate, a few processes at a time. */
 async function opensslAll(certs: CaFile[]): Promise<OpensslFacts[]> {
   const out: OpensslFacts[] = [];
@@ -166,6 +202,9 @@ function base64(bytes: Uint8Array): string {
 
 interface Shown {
   id: string;
+  spki: string;
+  signatureValue: string;
+  extensions: boolean[];
   ms: number;
   state: string;
   subject: string;
@@ -319,6 +358,18 @@ Deno.test("cert viewer: Chromium shows what OpenSSL says", async () => {
         shown.fingerprint,
         openssl.fingerprint,
         `${shown.id}: SHA-256`,
+      );
+      const details = await opensslDetails(cert);
+      assert.equal(shown.spki, details.spki, `${shown.id}: SPKI SHA-256`);
+      assert.deepEqual(
+        shown.extensions,
+        details.critical,
+        `${shown.id}: extensions' critical flags in order`,
+      );
+      assert.equal(
+        shown.signatureValue,
+        details.signatureValue,
+        `${shown.id}: signature value`,
       );
       // The meter: the decoder's own count reached the DER size, one push
       // per byte, a one-byte chunk.

@@ -1,7 +1,26 @@
-// The decoders' own SHA-256 against Web Crypto and `openssl dgst`.
+// The decoders' own SHA-256 against Web Crypto and `openssl dgst`, for both
+// compression functions (TypeScript and the WebAssembly one from
+// decoders/sha256.wat), and the embedded wasm bytes against the .wat.
 import assert from "node:assert/strict";
 import { bytesToHex, Sha256, sha256Hex } from "../decoders/mod.ts";
+import { SHA256_WASM_BASE64 } from "../decoders/sha256_wasm_bytes.ts";
+import { assembleWat, bytesModule } from "../scripts/assemble_sha256_wasm.ts";
 import { seededRandom } from "./helpers/decoders_openssl.ts";
+
+const IMPLEMENTATIONS = ["typescript", "wasm"] as const;
+/** 0..300, and around the 1 KiB input buffer's edges (one and two fills). */
+const LENGTHS = [
+  ...Array.from({ length: 301 }, (_, i) => i),
+  ...Array.from({ length: 120 }, (_, i) => 960 + i),
+  ...Array.from({ length: 80 }, (_, i) => 2010 + i),
+];
+
+function hexOf(
+  implementation: typeof IMPLEMENTATIONS[number],
+  bytes: Uint8Array,
+): string {
+  return new Sha256({ implementation }).update(bytes).hexDigest();
+}
 
 async function webCryptoHex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", bytes);
@@ -33,21 +52,88 @@ Deno.test("FIPS 180-4 vectors", () => {
   );
 });
 
-Deno.test("every length 0..300 and random splits equal crypto.subtle.digest", async () => {
-  const random = seededRandom(256);
-  const hash = new Sha256();
-  for (let length = 0; length <= 300; length++) {
-    const bytes = new Uint8Array(length).map(() => random() * 256);
-    const expected = await webCryptoHex(bytes);
-    assert.equal(sha256Hex(bytes), expected, `length ${length}`);
-    hash.reset();
-    for (let i = 0; i < length;) {
-      const step = 1 + Math.floor(random() * 70);
-      hash.update(bytes.subarray(i, i + step));
-      i += step;
+for (const implementation of IMPLEMENTATIONS) {
+  Deno.test(`${implementation}: lengths 0..300 and at the buffer's edges, random splits and ranges equal crypto.subtle.digest`, async () => {
+    const seed = 256;
+    const random = seededRandom(seed);
+    const hash = new Sha256({ implementation });
+    assert.equal(hash.implementation, implementation);
+    for (const length of LENGTHS) {
+      const bytes = new Uint8Array(length).map(() => random() * 256);
+      const expected = await webCryptoHex(bytes);
+      assert.equal(hexOf(implementation, bytes), expected, `length ${length}`);
+      hash.reset();
+      for (let i = 0; i < length;) {
+        const step = 1 + Math.floor(random() * 70);
+        hash.update(bytes.subarray(i, i + step));
+        i += step;
+      }
+      assert.equal(
+        hash.hexDigest(),
+        expected,
+        `length ${length} in pieces (seed ${seed})`,
+      );
+      // The same pieces as ranges of one buffer with bytes around them.
+      const padded = new Uint8Array(length + 10).map(() => random() * 256);
+      padded.set(bytes, 5);
+      hash.reset();
+      for (let i = 0; i < length;) {
+        const step = 1 + Math.floor(random() * 70);
+        hash.update(padded, 5 + i, 5 + Math.min(i + step, length));
+        i += step;
+      }
+      assert.equal(
+        hash.hexDigest(),
+        expected,
+        `length ${length} as ranges (seed ${seed})`,
+      );
     }
-    assert.equal(hash.hexDigest(), expected, `length ${length} in pieces`);
+  });
+}
+
+Deno.test("the two implementations agree on 2,000 random messages and splits", () => {
+  const seed = Date.now() % 1e9;
+  const random = seededRandom(seed);
+  const hashes = IMPLEMENTATIONS.map((implementation) =>
+    new Sha256({ implementation })
+  );
+  for (let round = 0; round < 2000; round++) {
+    const bytes = new Uint8Array(Math.floor(random() * 5000)).map(() =>
+      random() * 256
+    );
+    const digests = hashes.map((hash) => {
+      hash.reset();
+      for (let i = 0; i < bytes.length;) {
+        const step = 1 + Math.floor(random() * 300);
+        hash.update(bytes, i, Math.min(i + step, bytes.length));
+        i += step;
+      }
+      return hash.hexDigest();
+    });
+    assert.equal(digests[0], digests[1], `round ${round}, seed ${seed}`);
   }
+});
+
+Deno.test("the embedded wasm bytes are decoders/sha256.wat assembled", async () => {
+  const wat = await Deno.readTextFile(
+    new URL("../decoders/sha256.wat", import.meta.url),
+  );
+  const bytes = assembleWat(wat);
+  assert.ok(WebAssembly.validate(bytes), "the assembly validates");
+  assert.equal(
+    SHA256_WASM_BASE64,
+    btoa(String.fromCharCode(...bytes)),
+    "stale: run scripts/assemble_sha256_wasm.ts",
+  );
+  assert.match(bytesModule(bytes), /SHA256_WASM_BASE64/);
+});
+
+Deno.test("a bad implementation name is a TypeError naming it", () => {
+  assert.throws(
+    // deno-lint-ignore no-explicit-any
+    () => new Sha256({ implementation: "asm" as any }),
+    { name: "TypeError", message: /"typescript" or "wasm", got "asm"/ },
+  );
 });
 
 Deno.test("large inputs equal crypto.subtle.digest and openssl dgst", async () => {
@@ -65,6 +151,7 @@ Deno.test("large inputs equal crypto.subtle.digest and openssl dgst", async () =
       const openssl = new TextDecoder().decode(output.stdout).split(" ")[0];
       const ours = sha256Hex(bytes);
       assert.equal(ours, openssl, `openssl, length ${length}`);
+      assert.equal(hexOf("wasm", bytes), openssl, `wasm, length ${length}`);
       assert.equal(ours, await webCryptoHex(bytes), `webcrypto ${length}`);
     }
   } finally {

@@ -14,10 +14,20 @@
 import {
   pemBlocks,
   X509_LIMITS,
+  type X509AccessDescription,
+  type X509AuthorityKeyIdentifier,
+  type X509BasicConstraints,
   type X509Certificate,
   X509Decoder,
   type X509DecodeResult,
+  type X509DistributionPoint,
+  type X509Extension,
+  type X509GeneralName,
   type X509NameAttribute,
+  type X509NameConstraints,
+  type X509Policy,
+  type X509PolicyConstraints,
+  type X509Sct,
 } from "@zon/net/decoders";
 
 // ---------------------------------------------------------------------------
@@ -236,12 +246,19 @@ function none(text = "none"): HTMLElement {
   return el("span", text, "none");
 }
 
+/** The decoder's flag for bytes that break their ASN.1 string type. */
+function encodingFlag(flagged: { invalidEncoding?: true }): HTMLElement[] {
+  return flagged.invalidEncoding
+    ? [el("span", "⚠ bytes break the string type", "flag")]
+    : [];
+}
+
 function showName(prefix: string, name: X509NameAttribute[]): void {
   $(prefix).textContent = rfc2253(name) || "(empty)";
   $(`${prefix}-list`).replaceChildren(
     ...name.map((a) => {
       const li = el("li");
-      li.append(el("b", a.type), a.value);
+      li.append(el("b", a.type), a.value, ...encodingFlag(a));
       return li;
     }),
   );
@@ -278,7 +295,7 @@ function showValidity(cert: X509Certificate): void {
 }
 
 function keyText(cert: X509Certificate): string {
-  const { algorithm, bits, curve } = cert.publicKey;
+  const { algorithm, bits, curve, fieldBits } = cert.publicKey;
   const names: Record<string, string> = {
     rsa: "RSA",
     "rsa-pss": "RSA-PSS",
@@ -292,6 +309,7 @@ function keyText(cert: X509Certificate): string {
   const parts = [names[algorithm] ?? algorithm];
   if (curve) parts.push(curve);
   if (bits) parts.push(`${bits} bits`);
+  if (fieldBits) parts.push(`${fieldBits}-bit field`);
   return parts.join(" · ");
 }
 
@@ -299,47 +317,187 @@ function colonHex(hex: string): string {
   return (hex.toUpperCase().match(/../g) ?? []).join(":");
 }
 
+function generalName(name: X509GeneralName): HTMLElement {
+  const chip = el("span", undefined, "chip");
+  const label = name.type === "otherName" && name.otherNameType
+    ? `otherName ${name.otherNameType}`
+    : name.type;
+  chip.append(el("b", label.toUpperCase()), name.value, ...encodingFlag(name));
+  return chip;
+}
+
+function list(items: Array<string | HTMLElement>): HTMLElement {
+  const ul = el("ul");
+  ul.append(...items.map((item) => {
+    const li = el("li");
+    li.append(item);
+    return li;
+  }));
+  return ul;
+}
+
+function span(...parts: Array<string | HTMLElement>): HTMLElement {
+  const node = el("span");
+  node.append(...parts);
+  return node;
+}
+
+function utc(ms: number): string {
+  return new Date(ms).toISOString().replace("T", " ").replace(
+    /\.\d+Z$/,
+    " UTC",
+  );
+}
+
+function basicConstraintsText(bc: X509BasicConstraints): string {
+  if (!bc.ca) return "not a CA";
+  return bc.pathLength === undefined
+    ? "CA"
+    : `CA, path length ≤ ${bc.pathLength}`;
+}
+
+function akiValue(aki: X509AuthorityKeyIdentifier): HTMLElement {
+  const parts: Array<string | HTMLElement> = [];
+  if (aki.keyIdentifier) parts.push(`key id ${colonHex(aki.keyIdentifier)}`);
+  if (aki.issuer) parts.push(span("issuer ", ...aki.issuer.map(generalName)));
+  if (aki.serialNumber) parts.push(`serial ${colonHex(aki.serialNumber)}`);
+  return list(parts);
+}
+
+function pointValue(point: X509DistributionPoint): HTMLElement {
+  return span(
+    ...(point.fullName ?? []).map(generalName),
+    point.relativeName ? `relative ${rfc2253(point.relativeName)}` : "",
+    point.reasons ? ` reasons: ${point.reasons.join(", ")}` : "",
+    ...(point.crlIssuer
+      ? [" CRL issuer ", ...point.crlIssuer.map(generalName)]
+      : []),
+  );
+}
+
+function policyText(policy: X509Policy): string {
+  return [
+    policy.oid,
+    ...policy.cpsUris.map((uri) => `CPS ${uri}`),
+    ...policy.userNotices.map((notice) =>
+      `notice ${notice.explicitText ?? notice.organization ?? ""}`
+    ),
+  ].join(" · ");
+}
+
+function constraintsValue(constraints: X509NameConstraints): HTMLElement {
+  return list([
+    span(
+      "permitted ",
+      ...constraints.permitted.map((s) => generalName(s.base)),
+    ),
+    span("excluded ", ...constraints.excluded.map((s) => generalName(s.base))),
+  ]);
+}
+
+function policyConstraintsText(constraints: X509PolicyConstraints): string {
+  const parts: string[] = [];
+  if (constraints.requireExplicitPolicy !== undefined) {
+    parts.push(
+      `require explicit policy after ${constraints.requireExplicitPolicy}`,
+    );
+  }
+  if (constraints.inhibitPolicyMapping !== undefined) {
+    parts.push(`inhibit mapping after ${constraints.inhibitPolicyMapping}`);
+  }
+  return parts.join(" · ");
+}
+
+function sctText(sct: X509Sct): string {
+  return sct.version === 0
+    ? `log ${colonHex(sct.logId).slice(0, 23)}… at ${utc(sct.timestamp)}, ` +
+      `${sct.hashAlgorithm}/${sct.signatureAlgorithm}`
+    : `version ${sct.version + 1} (not decoded)`;
+}
+
+/** An extension's value as the decoder returned it, made readable. */
+function extensionValue(extension: X509Extension): HTMLElement {
+  const value = extension.value;
+  if (typeof value === "string") {
+    const hex = extension.name === "subjectKeyIdentifier"
+      ? colonHex(value)
+      : value;
+    return el("code", hex, "hex");
+  }
+  if (typeof value === "number") return el("span", String(value));
+  switch (extension.name) {
+    case "subjectAltName":
+    case "issuerAltName":
+      return span(...(value as X509GeneralName[]).map(generalName));
+    case "basicConstraints":
+      return el("span", basicConstraintsText(value as X509BasicConstraints));
+    case "keyUsage":
+    case "extendedKeyUsage":
+      return el("span", (value as string[]).join(", "));
+    case "authorityKeyIdentifier":
+      return akiValue(value as X509AuthorityKeyIdentifier);
+    case "certificatePolicies":
+      return list((value as X509Policy[]).map(policyText));
+    case "crlDistributionPoints":
+    case "freshestCRL":
+      return list((value as X509DistributionPoint[]).map(pointValue));
+    case "authorityInfoAccess":
+    case "subjectInfoAccess":
+      return list(
+        (value as X509AccessDescription[]).map((access) =>
+          span(`${access.methodName} `, generalName(access.location))
+        ),
+      );
+    case "nameConstraints":
+      return constraintsValue(value as X509NameConstraints);
+    case "policyConstraints":
+      return el("span", policyConstraintsText(value as X509PolicyConstraints));
+    case "ct_precert_scts":
+      return list((value as X509Sct[]).map(sctText));
+    case "tlsfeature":
+      return el(
+        "span",
+        (value as number[]).map((feature) =>
+          feature === 5 ? "status_request (must-staple)" : String(feature)
+        ).join(", "),
+      );
+    default:
+      return el("code", JSON.stringify(value), "hex");
+  }
+}
+
 function showExtensions(cert: X509Certificate): void {
-  const rows: Array<[string, string | HTMLElement]> = [];
-  const bc = cert.basicConstraints;
-  if (bc) {
-    rows.push([
-      "basic constraints",
-      bc.ca
-        ? `CA${
-          bc.pathLength !== undefined ? `, path length ≤ ${bc.pathLength}` : ""
-        }`
-        : "not a CA",
-    ]);
-  }
-  if (cert.keyUsage) rows.push(["key usage", cert.keyUsage.join(", ")]);
-  if (cert.extendedKeyUsage) {
-    rows.push(["extended key usage", cert.extendedKeyUsage.join(", ")]);
-  }
-  if (cert.subjectKeyIdentifier !== undefined) {
-    rows.push([
-      "subject key id",
-      el("code", colonHex(cert.subjectKeyIdentifier)),
-    ]);
-  }
-  if (cert.authorityKeyIdentifier !== undefined) {
-    rows.push([
-      "authority key id",
-      el("code", colonHex(cert.authorityKeyIdentifier)),
-    ]);
-  }
-  const list = $("extensions");
-  if (rows.length === 0) {
-    list.replaceChildren(none("none of the decoded extensions"));
+  const entries = $("extensions");
+  if (cert.extensions.length === 0) {
+    entries.replaceChildren(none());
     return;
   }
-  list.replaceChildren(
-    ...rows.flatMap(([name, value]) => {
+  entries.replaceChildren(
+    ...cert.extensions.flatMap((extension) => {
+      const dt = el("dt", extension.name);
+      dt.dataset.oid = extension.oid;
+      dt.dataset.critical = String(extension.critical);
+      if (extension.name !== extension.oid) dt.title = extension.oid;
+      if (extension.critical) dt.append(el("span", "critical", "badge warn"));
+      if (extension.duplicate) dt.append(el("span", "duplicate", "badge bad"));
+      if (extension.malformed) dt.append(el("span", "malformed", "badge bad"));
       const dd = el("dd");
-      dd.append(value);
-      return [el("dt", name), dd];
+      dd.append(extensionValue(extension));
+      return [dt, dd];
     }),
   );
+}
+
+function showSignature(cert: X509Certificate): void {
+  const { algorithm, value, algorithmMismatch } = cert.signature;
+  const pss = algorithm.pss;
+  const parameters = pss
+    ? ` (${pss.hashAlgorithm}, ${pss.maskGenAlgorithm} with ` +
+      `${pss.maskGenHashAlgorithm}, salt ${pss.saltLength})`
+    : "";
+  $("signature").textContent = (algorithm.name || algorithm.oid) + parameters;
+  $("signature-mismatch").hidden = !algorithmMismatch;
+  $("signature-value").textContent = colonHex(value);
 }
 
 function showCertificate(cert: X509Certificate): void {
@@ -355,16 +513,11 @@ function showCertificate(cert: X509Certificate): void {
   const sans = $("sans");
   sans.replaceChildren(
     ...(cert.subjectAltNames.length
-      ? cert.subjectAltNames.map((san) => {
-        const chip = el("span", undefined, "chip");
-        chip.append(el("b", san.type.toUpperCase()), san.value);
-        return chip;
-      })
+      ? cert.subjectAltNames.map(generalName)
       : [none()]),
   );
   $("key").textContent = keyText(cert);
-  $("signature").textContent = cert.signatureAlgorithm.name ||
-    cert.signatureAlgorithm.oid;
+  showSignature(cert);
   // The DER INTEGER's sign byte (a 00 before a byte >= 80) is no part of
   // the number: OpenSSL does not print it either.
   $("serial").textContent = colonHex(
@@ -373,6 +526,7 @@ function showCertificate(cert: X509Certificate): void {
   $("version").textContent = `v${cert.version}`;
   showExtensions(cert);
   $("fingerprint").textContent = colonHex(cert.fingerprintSha256);
+  $("spki-fingerprint").textContent = colonHex(cert.spkiSha256);
   $("size").textContent = `${cert.byteLength.toLocaleString("en")} bytes DER${
     cert.truncated ? " (some fields cut at the decoder's caps)" : ""
   }`;
@@ -464,11 +618,18 @@ async function readFile(file: File): Promise<void> {
 }
 
 function init(): void {
-  const cap = `${X509_LIMITS.maxValueBytes.toLocaleString("en")} bytes`;
-  $("cap").textContent = cap;
+  const bytes = (n: number) => `${n.toLocaleString("en")} bytes`;
+  $("cap").textContent = `${bytes(X509_LIMITS.maxValueBytes)} for a name or ` +
+    `SAN, ${bytes(X509_LIMITS.maxCapturedBytes)} for an extension, ` +
+    `parameters or the signature`;
   $("memory").replaceChildren(
     "fixed",
-    el("small", `${X509_LIMITS.maxValueBytes / 1024} KiB value buffer`),
+    el(
+      "small",
+      `${X509_LIMITS.maxValueBytes / 1024}–${
+        X509_LIMITS.maxCapturedBytes / 1024
+      } KiB value buffer`,
+    ),
   );
 
   const zone = $("dropzone");

@@ -96,6 +96,11 @@ async function runCase(page, c) {
       subject: text("subject"),
       issuer: text("issuer"),
       fingerprint: text("fingerprint"),
+      spki: text("spki-fingerprint"),
+      signatureValue: text("signature-value"),
+      extensions: [...document.querySelectorAll("#extensions dt")].map((dt) =>
+        dt.dataset.critical === "true"
+      ),
       error: document.getElementById("error").hidden ? "" : text("error"),
       source: text("source"),
       consumed: number("consumed"),
