@@ -5,14 +5,6 @@
  * @module
  */
 
-const BASE64_ALPHABET =
-  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const BASE64_VALUES: Int8Array = (() => {
-  const table = new Int8Array(256).fill(-1);
-  for (let i = 0; i < 64; i++) table[BASE64_ALPHABET.charCodeAt(i)] = i;
-  return table;
-})();
-
 /**
  * One block of a PEM text.
  *
@@ -29,32 +21,20 @@ export interface PemBlock {
   der: Uint8Array;
 }
 
-/** Decodes base64 text, ignoring whitespace; `undefined` when not base64. */
+/**
+ * Decodes base64 text, ignoring whitespace; `undefined` when not base64.
+ * The platform's `atob` (every runtime zon supports has it) does the work.
+ */
 function decodeBase64(text: string): Uint8Array | undefined {
-  const out = new Uint8Array(Math.floor((text.length * 3) / 4) + 3);
-  let fill = 0;
-  let accumulator = 0;
-  let bits = 0;
-  let padding = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 0x3d /* = */) {
-      padding++;
-      continue;
-    }
-    if (code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09) {
-      continue;
-    }
-    const value = code < 256 ? BASE64_VALUES[code] : -1;
-    if (value < 0 || padding > 0) return undefined;
-    accumulator = (accumulator << 6) | value;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[fill++] = (accumulator >> bits) & 0xff;
-    }
+  let binary: string;
+  try {
+    binary = atob(text);
+  } catch (e) {
+    // atob rejects text that is not base64 with an InvalidCharacterError.
+    if (e instanceof DOMException) return undefined;
+    throw e;
   }
-  return out.slice(0, fill);
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }
 
 /**
@@ -121,21 +101,11 @@ export function pemToDer(text: string): Uint8Array[] {
  * @returns PEM text ending in a newline.
  */
 export function derToPem(der: Uint8Array, label = "CERTIFICATE"): string {
-  let base64 = "";
-  let i = 0;
-  for (; i + 2 < der.length; i += 3) {
-    const triple = (der[i] << 16) | (der[i + 1] << 8) | der[i + 2];
-    base64 += BASE64_ALPHABET[triple >> 18] +
-      BASE64_ALPHABET[(triple >> 12) & 63] +
-      BASE64_ALPHABET[(triple >> 6) & 63] + BASE64_ALPHABET[triple & 63];
+  let binary = "";
+  for (let i = 0; i < der.length; i += 0x8000) {
+    binary += String.fromCharCode(...der.subarray(i, i + 0x8000));
   }
-  if (i < der.length) {
-    const rest = der.length - i;
-    const triple = (der[i] << 16) | (rest === 2 ? der[i + 1] << 8 : 0);
-    base64 += BASE64_ALPHABET[triple >> 18] +
-      BASE64_ALPHABET[(triple >> 12) & 63] +
-      (rest === 2 ? BASE64_ALPHABET[(triple >> 6) & 63] : "=") + "=";
-  }
+  const base64 = btoa(binary);
   let text = `-----BEGIN ${label}-----\n`;
   for (let line = 0; line < base64.length; line += 64) {
     text += base64.slice(line, line + 64) + "\n";

@@ -25,10 +25,9 @@ interface CorpusEntry {
   facts: OpensslFacts;
 }
 
-const dir = await Deno.makeTempDir({ prefix: "zon-x509-" });
-const generated = await generateCorpus(dir);
-
-async function loadCorpus(): Promise<CorpusEntry[]> {
+async function loadCorpus(
+  generated: Array<{ name: string; path: string }>,
+): Promise<CorpusEntry[]> {
   const sources: Array<{ name: string; pem: string }> = [];
   for (const { name, path } of generated) {
     sources.push({ name, pem: await Deno.readTextFile(path) });
@@ -59,7 +58,17 @@ async function loadCorpus(): Promise<CorpusEntry[]> {
   return corpus;
 }
 
-const corpus = await loadCorpus();
+// The generated certificates are read into memory and their files removed
+// at once: nothing is left behind, whichever tests then run.
+const { generated, corpus } = await (async () => {
+  const dir = await Deno.makeTempDir({ prefix: "zon-x509-" });
+  try {
+    const generated = await generateCorpus(dir);
+    return { generated, corpus: await loadCorpus(generated) };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+})();
 const caCount = corpus.filter((entry) => entry.name.startsWith("ca:")).length;
 
 function decodeInPieces(der: Uint8Array, cuts: number[]): X509DecodeResult {
@@ -406,19 +415,25 @@ Deno.test({
   ignore: !hasNode(),
   fn: async () => {
     const entries = corpus.filter((entry) => entry.name !== "too_many_sans");
+    const dir = await Deno.makeTempDir({ prefix: "zon-x509-node-" });
     const input = `${dir}/node-input.json`;
     await Deno.writeTextFile(
       input,
       JSON.stringify(entries.map((entry) => entry.pem)),
     );
-    const output = await new Deno.Command("node", {
-      args: [
-        new URL("./helpers/decoders_node_x509.mjs", import.meta.url).pathname,
-        input,
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
+    let output: Deno.CommandOutput;
+    try {
+      output = await new Deno.Command("node", {
+        args: [
+          new URL("./helpers/decoders_node_x509.mjs", import.meta.url).pathname,
+          input,
+        ],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
     assert.ok(
       output.success,
       `node failed: ${new TextDecoder().decode(output.stderr)}`,
@@ -639,8 +654,4 @@ Deno.test("PEM round trip matches openssl's encoding", () => {
     if (name.startsWith("ca:")) continue;
     assert.equal(derToPem(der), pem, name);
   }
-});
-
-Deno.test("remove the generated corpus", async () => {
-  await Deno.remove(dir, { recursive: true });
 });
