@@ -138,7 +138,7 @@ Deno.test({
           /^Blackrock\.shuffleBatch /,
           /^synCookie4 /,
           /^TcpSynTemplate\.patch /,
-          /^RingDriver\.(sendWith|flush) /,
+          /^AfPacketRingDriver\.(sendWith|flush) /,
           /^packet_sendmsg_\[k\]$/,
         ]
       ) {

@@ -93,7 +93,10 @@ Deno.test({
           driver: `ring:${pair.ifA}`,
           ports: "1-3000",
           rate: 3000, // ~1 s of probes while the forgeries arrive
-          wait: 1,
+          // The forger's own start-up (a Deno process) can take seconds on a
+          // busy machine: wait long enough that every forgery arrives while
+          // the receive Worker still runs.
+          wait: 5,
           // The forger aims at this port (the default is random per scan).
           sourcePort: 61000,
         }, async () => {
