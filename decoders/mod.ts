@@ -28,3 +28,13 @@ export * from "./tls_client_hello.ts";
 export * from "./tls_names.ts";
 export * from "./http_banner.ts";
 export * from "./greeting_banner.ts";
+// Client-first service decoders, their hellos, the registry and the
+// product/version table (h16d).
+export * from "./service_types.ts";
+export * from "./redis_banner.ts";
+export * from "./memcached_banner.ts";
+export * from "./mqtt_banner.ts";
+export * from "./mysql_banner.ts";
+export * from "./postgres_banner.ts";
+export * from "./service_registry.ts";
+export * from "./service_signatures.ts";

@@ -1,0 +1,273 @@
+#!/usr/bin/env python3
+"""Records real server bytes from Debian daemons as decoder fixtures.
+
+Usage: python3 tests/helpers/record_banners.py OUTDIR [--nmap]
+
+Creates a network namespace of its own (h16d-rec-<pid>, loopback plus the
+extra addresses 198.18.0.1 and 198.18.0.2 on it, no route out), starts each
+daemon inside it from a generated config in a temp folder, connects with a
+plain socket, sends the client-first hello (the same bytes as the decoders'
+*_HELLO constants) and saves what the server sent as OUTDIR/<name>.bin.
+OUTDIR/index.json lists, per fixture, the port, the hello (hex) and the
+daemon's package version. With --nmap, `nmap -sV` runs against the same
+namespace and its XML is saved as OUTDIR/nmap.xml (the oracle for names,
+products and versions). Everything (namespace, processes, temp folder) is
+removed at the end. Needs root and the Debian packages named in PACKAGES.
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+NS = f"h16d-rec-{os.getpid()}"
+SERVER = "198.18.0.1"
+# A second address: a client from it is "not allowed" by MariaDB's grants.
+OTHER = "198.18.0.2"
+
+PACKAGES = {
+    "redis": "redis-server",
+    "memcached": "memcached",
+    "mqtt": "mosquitto",
+    "mysql": "mariadb-server",
+    "postgres": "postgresql-15",
+    "ssh": "openssh-server",
+    "http": "nginx",
+    "ftp": "vsftpd",
+    "smtp": "exim4-daemon-light",
+    "pop3": "dovecot-pop3d",
+    "imap": "dovecot-imapd",
+}
+
+REDIS_HELLO = b"*2\r\n$4\r\nINFO\r\n$6\r\nserver\r\n"
+MEMCACHED_HELLO = b"stats\r\n"
+# MQTT 3.1.1 CONNECT, clean session, keep-alive 60 s, client id "zon", then
+# SUBSCRIBE $SYS/broker/version (packet id 1, QoS 0).
+MQTT_HELLO = (bytes.fromhex("100f00044d5154540402003c00037a6f6e") +
+              bytes([0x82, 2 + 2 + 19 + 1, 0, 1, 0, 19]) + b"$SYS/broker/version" + b"\0")
+# PostgreSQL StartupMessage, protocol 3.0, user=zon database=zon.
+def pg_startup(user: bytes) -> bytes:
+    body = (3 << 16).to_bytes(4, "big") + b"user\0" + user + b"\0database\0" + user + b"\0\0"
+    return (len(body) + 4).to_bytes(4, "big") + body
+POSTGRES_HELLO = pg_startup(b"zon")
+# The same with the superuser's name: a trusting server logs it in (ParameterStatus).
+POSTGRES_LOGIN = pg_startup(b"postgres")
+POSTGRES_SSL_REQUEST = bytes.fromhex("0000000804d2162f")
+HTTP_HELLO = b"GET / HTTP/1.0\r\nHost: 198.18.0.1\r\nUser-Agent: zon\r\nAccept: */*\r\n\r\n"
+
+
+def sh(*args, **kw):
+    return subprocess.run(list(args), check=True, **kw)
+
+
+def ns(*args):
+    return ["ip", "netns", "exec", NS, *args]
+
+
+def wait_port(port, host=SERVER, timeout=20.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        r = subprocess.run(ns("python3", "-c", f"import socket;socket.create_connection(('{host}',{port}),1).close()"),
+                           capture_output=True)
+        if r.returncode == 0:
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"port {port} did not open")
+
+
+CLIENT = r"""
+import socket, sys, time
+host, port, hello, source = sys.argv[1], int(sys.argv[2]), bytes.fromhex(sys.argv[3]), sys.argv[4]
+s = socket.socket()
+if source: s.bind((source, 0))
+s.settimeout(3)
+s.connect((host, port))
+if hello: s.sendall(hello)
+data = b""
+end = time.time() + 3
+while time.time() < end and len(data) < 65536:
+    try:
+        chunk = s.recv(65536)
+    except socket.timeout:
+        break
+    except ConnectionResetError:  # a server closing on unread input resets
+        break
+    if not chunk: break
+    data += chunk
+    s.settimeout(0.7)
+sys.stdout.buffer.write(data)
+"""
+
+
+def grab(port, hello=b"", source=""):
+    r = subprocess.run(ns("python3", "-c", CLIENT, SERVER, str(port), hello.hex(), source),
+                       capture_output=True, check=True)
+    return r.stdout
+
+
+def version(pkg):
+    r = subprocess.run(["dpkg-query", "-W", "-f=${Version}", pkg], capture_output=True, text=True)
+    return r.stdout
+
+
+def write(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def start_all(tmp, procs):
+    def spawn(args, user=None, **kw):
+        cmd = ns(*args) if user is None else ns("runuser", "-u", user, "--", *args)
+        procs.append(subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=open(f"{tmp}/{len(procs)}.log", "w"),
+                                      start_new_session=True, **kw))
+
+    spawn(["redis-server", "--port", "6379", "--bind", SERVER, "--save", "", "--dir", tmp,
+           "--protected-mode", "no"])
+    spawn(["redis-server", "--port", "6380", "--bind", SERVER, "--save", "", "--dir", tmp,
+           "--requirepass", "secret"])
+    spawn(["memcached", "-u", "nobody", "-l", SERVER, "-p", "11211", "-U", "0"])
+    write(f"{tmp}/mosquitto.conf", f"listener 1883 {SERVER}\nallow_anonymous true\npersistence false\n")
+    spawn(["mosquitto", "-c", f"{tmp}/mosquitto.conf"])
+    write(f"{tmp}/mosquitto-auth.conf", f"listener 1884 {SERVER}\nallow_anonymous false\npersistence false\n")
+    spawn(["mosquitto", "-c", f"{tmp}/mosquitto-auth.conf"])
+
+    # MariaDB: a fresh data dir; only localhost accounts, so OTHER is "not allowed".
+    os.makedirs(f"{tmp}/mysql")
+    sh("mariadb-install-db", "--no-defaults", f"--datadir={tmp}/mysql", "--user=root", "--auth-root-authentication-method=normal",
+       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    spawn(["mariadbd", "--no-defaults", f"--datadir={tmp}/mysql", "--user=root", f"--bind-address={SERVER}",
+           "--port=3306", f"--socket={tmp}/mysql.sock", "--skip-name-resolve", f"--pid-file={tmp}/mysql.pid"])
+
+    pg = f"{tmp}/pg"
+    os.makedirs(pg)
+    shutil.chown(pg, "postgres")
+    bindir = "/usr/lib/postgresql/15/bin"
+    sh("runuser", "-u", "postgres", "--", f"{bindir}/initdb", "-D", f"{pg}/data", "-A", "trust",
+       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(f"{pg}/data/pg_hba.conf", "w") as f:
+        f.write("host all all 198.18.0.2/32 trust\n")  # zon via OTHER: trusted (ParameterStatus)
+    spawn([f"{bindir}/postgres", "-D", f"{pg}/data", "-c", f"listen_addresses={SERVER}", "-c", "port=5432",
+           "-c", f"unix_socket_directories={pg}", "-c", "ssl=off"], user="postgres")
+
+    os.makedirs("/run/sshd", exist_ok=True)
+    sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", f"{tmp}/ssh_host_ed25519_key")
+    write(f"{tmp}/sshd_config", f"ListenAddress {SERVER}:22\nHostKey {tmp}/ssh_host_ed25519_key\nPidFile {tmp}/sshd.pid\n")
+    spawn(["/usr/sbin/sshd", "-D", "-e", "-f", f"{tmp}/sshd_config"])
+
+    write(f"{tmp}/nginx.conf", f"""pid {tmp}/nginx.pid; error_log {tmp}/nginx.err; daemon off;
+events {{}}
+http {{ access_log off; client_body_temp_path {tmp}; proxy_temp_path {tmp}; fastcgi_temp_path {tmp};
+  uwsgi_temp_path {tmp}; scgi_temp_path {tmp};
+  server {{ listen {SERVER}:80; location / {{ return 200 "<html><title>zon lab</title></html>"; }} }} }}
+""")
+    spawn(["nginx", "-c", f"{tmp}/nginx.conf"])
+
+    write(f"{tmp}/vsftpd.conf", f"listen=YES\nlisten_address={SERVER}\nlisten_port=21\nbackground=NO\n"
+          "anonymous_enable=YES\nlocal_enable=NO\nsecure_chroot_dir=/var/run/vsftpd/empty\n")
+    spawn(["vsftpd", f"{tmp}/vsftpd.conf"])
+
+    os.makedirs(f"{tmp}/exim/spool")
+    write(f"{tmp}/exim/exim.conf", f"""daemon_smtp_ports = 25
+local_interfaces = {SERVER}
+spool_directory = {tmp}/exim/spool
+log_file_path = {tmp}/exim/%slog
+primary_hostname = lab.zon.test
+exim_user = root
+exim_group = root
+never_users =
+begin acl
+""")
+    spawn(["exim4", "-bdf", "-C", f"{tmp}/exim/exim.conf", "-oP", f"{tmp}/exim/pid"])
+
+    os.makedirs(f"{tmp}/dovecot/run")
+    write(f"{tmp}/dovecot/dovecot.conf", f"""protocols = imap pop3
+listen = {SERVER}
+base_dir = {tmp}/dovecot/run
+log_path = {tmp}/dovecot/log
+ssl = no
+passdb {{
+  driver = static
+  args = password=unused
+}}
+userdb {{
+  driver = static
+  args = uid=nobody gid=nogroup home=/nonexistent
+}}
+""")
+    spawn(["dovecot", "-F", "-c", f"{tmp}/dovecot/dovecot.conf"])
+
+
+def record(out, with_nmap):
+    os.makedirs(out, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix="h16d-rec-")
+    os.chmod(tmp, 0o755)
+    procs = []
+    sh("ip", "netns", "add", NS)
+    try:
+        sh("ip", "-n", NS, "link", "set", "lo", "up")
+        sh("ip", "-n", NS, "addr", "add", f"{SERVER}/32", "dev", "lo")
+        sh("ip", "-n", NS, "addr", "add", f"{OTHER}/32", "dev", "lo")
+        start_all(tmp, procs)
+        plan = [
+            # name, port, hello, source address, package key
+            ("redis_info", 6379, REDIS_HELLO, "", "redis"),
+            ("redis_noauth", 6380, REDIS_HELLO, "", "redis"),
+            # What a Redis port answers an unknown command: a Redis -ERR, not POP3.
+            ("redis_unknown_command", 6379, b"HELP\r\n", "", "redis"),
+            ("memcached_stats", 11211, MEMCACHED_HELLO, "", "memcached"),
+            ("mqtt_connack", 1883, MQTT_HELLO, "", "mqtt"),
+            ("mqtt_connack_refused", 1884, MQTT_HELLO, "", "mqtt"),
+            ("mysql_greeting", 3306, b"", SERVER, "mysql"),
+            ("mysql_host_not_allowed", 3306, b"", OTHER, "mysql"),
+            ("postgres_startup_trust", 5432, POSTGRES_HELLO, OTHER, "postgres"),
+            ("postgres_startup_login", 5432, POSTGRES_LOGIN, OTHER, "postgres"),
+            ("postgres_startup_no_hba", 5432, POSTGRES_HELLO, SERVER, "postgres"),
+            ("postgres_ssl_request", 5432, POSTGRES_SSL_REQUEST, SERVER, "postgres"),
+            ("ssh_greeting", 22, b"", "", "ssh"),
+            ("http_nginx", 80, HTTP_HELLO, "", "http"),
+            ("ftp_vsftpd", 21, b"", "", "ftp"),
+            ("smtp_exim", 25, b"", "", "smtp"),
+            ("pop3_dovecot", 110, b"", "", "pop3"),
+            ("imap_dovecot", 143, b"", "", "imap"),
+        ]
+        wait_port(3306)
+        # An account for SERVER only: a client from SERVER is greeted, one from OTHER is not allowed.
+        sh(*ns("mariadb", f"--socket={tmp}/mysql.sock", "-u", "root", "-e", f"CREATE USER 'zon'@'{SERVER}'"))
+        index = {}
+        for name, port, hello, source, key in plan:
+            wait_port(port)
+            data = grab(port, hello, source)
+            with open(f"{out}/{name}.bin", "wb") as f:
+                f.write(data)
+            index[name] = {"port": port, "hello": hello.hex(), "package": PACKAGES[key],
+                           "packageVersion": version(PACKAGES[key]), "bytes": len(data)}
+            print(f"{name}: {len(data)} bytes", file=sys.stderr)
+        write(f"{out}/index.json", json.dumps(index, indent=2, sort_keys=True) + "\n")
+        if with_nmap:
+            ports = ",".join(str(p) for p in sorted({p for _, p, _, _, _ in plan}))
+            sh(*ns("nmap", "-n", "-Pn", "-sV", "-p", ports, "-oX", f"{out}/nmap.xml", SERVER),
+               stdout=subprocess.DEVNULL)
+    finally:
+        for p in procs:
+            try:
+                os.killpg(p.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        for p in procs:
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+        subprocess.run(["ip", "netns", "del", NS])
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit("usage: record_banners.py OUTDIR [--nmap]")
+    record(sys.argv[1], "--nmap" in sys.argv[2:])
