@@ -38,3 +38,8 @@ export * from "./mysql_banner.ts";
 export * from "./postgres_banner.ts";
 export * from "./service_registry.ts";
 export * from "./service_signatures.ts";
+// TLS 1.3 certificate retrieval and its synchronous primitives (h16d).
+export * from "./tls13_client.ts";
+export * from "./tls13_aead.ts";
+export * from "./tls13_hash.ts";
+export * from "./x25519.ts";
