@@ -43,3 +43,5 @@ export * from "./tls13_client.ts";
 export * from "./tls13_aead.ts";
 export * from "./tls13_hash.ts";
 export * from "./x25519.ts";
+export * from "./p256.ts";
+export * from "./starttls.ts";

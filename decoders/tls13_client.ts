@@ -14,10 +14,12 @@
  * tls13_hash.ts, tls13_aead.ts): the receive loop calls `push` and gets
  * the certificates back in the same turn; nothing is awaited.
  *
- * HelloRetryRequest: this client implements X25519 only; a server that
- * asks for another group (`openssl s_server -groups P-256`) gets no
- * second ClientHello, and the result carries `helloRetryRequest` with the
- * group the server asked for.
+ * Key shares: X25519 and P-256 (secp256r1) are offered at once, so the
+ * servers that take only P-256 (PostgreSQL's and vsftpd's defaults) answer
+ * without a HelloRetryRequest. HelloRetryRequest: a server that asks for
+ * another group (`openssl s_server -groups P-384`) gets no second
+ * ClientHello; the result carries `helloRetryRequest` with the group it
+ * asked for.
  *
  * Encrypted records are decrypted whole (an AEAD tag covers a record), so
  * up to one record (≤ 16 KiB + 256) is buffered; certificates are decoded
@@ -42,6 +44,7 @@ import { TLS_ALERTS, TLS_CIPHER_SUITES } from "./tls_names.ts";
 import { decodeX509 } from "./x509_decoder.ts";
 import type { X509DecodeResult } from "./x509_types.ts";
 import { x25519, x25519KeyPair } from "./x25519.ts";
+import { p256KeyPair, p256SharedSecret } from "./p256.ts";
 
 /**
  * Names of the TLS groups a server may choose or ask for.
@@ -167,6 +170,26 @@ export interface Tls13ClientOptions {
    * scalar multiplications per connection; default: a fresh pair.
    */
   keyPair?: { privateKey: Uint8Array; publicKey: Uint8Array };
+  /** The P-256 key pair (65-byte uncompressed public key); same reuse note. */
+  p256KeyPair?: { privateKey: Uint8Array; publicKey: Uint8Array };
+  /** Key shares to offer, in order (default both: `x25519`, `secp256r1`). */
+  groups?: readonly ("x25519" | "secp256r1")[];
+}
+
+/**
+ * One key share of a ClientHello: the group's wire number and the public key.
+ *
+ * @example
+ * ```ts
+ * import type { KeyShare } from "./tls13_client.ts";
+ * const share: KeyShare = { group: 0x001d, publicKey: new Uint8Array(32) };
+ * ```
+ */
+export interface KeyShare {
+  /** 0x001d x25519, 0x0017 secp256r1. */
+  group: number;
+  /** The public key as the group encodes it. */
+  publicKey: Uint8Array;
 }
 
 const Mode = {
@@ -196,6 +219,7 @@ const EXT_ALPN = 16;
 const EXT_SUPPORTED_VERSIONS = 43;
 const EXT_KEY_SHARE = 51;
 const GROUP_X25519 = 0x001d;
+const GROUP_SECP256R1 = 0x0017;
 const TLS13 = 0x0304;
 const MAX_RECORD = 16384 + 256;
 const MAX_HANDSHAKE = 1 << 17;
@@ -232,7 +256,7 @@ const VERSION_NAMES: ReadonlyMap<number, string> = new Map([
 export class Tls13Client {
   /** The ClientHello record to send. */
   readonly hello: Uint8Array;
-  readonly #privateKey: Uint8Array;
+  readonly #privateKeys = new Map<number, Uint8Array>();
   readonly #transcript: Uint8Array[] = [];
   readonly #tls12 = new TlsDecoder();
   #mode: Mode = Mode.HELLO;
@@ -265,9 +289,15 @@ export class Tls13Client {
    * ```
    */
   constructor(options: Tls13ClientOptions = {}) {
-    const keyPair = options.keyPair ?? x25519KeyPair();
-    this.#privateKey = keyPair.privateKey;
-    this.hello = buildTls13ClientHello(keyPair.publicKey, options);
+    const shares: KeyShare[] = [];
+    for (const group of options.groups ?? ["x25519", "secp256r1"]) {
+      const [number, pair] = group === "x25519"
+        ? [GROUP_X25519, options.keyPair ?? x25519KeyPair()]
+        : [GROUP_SECP256R1, options.p256KeyPair ?? p256KeyPair()];
+      this.#privateKeys.set(number, pair.privateKey);
+      shares.push({ group: number, publicKey: pair.publicKey });
+    }
+    this.hello = buildTls13ClientHello(shares, options);
     this.#transcript.push(this.hello.subarray(5));
   }
 
@@ -285,6 +315,7 @@ export class Tls13Client {
   static replay(record: Uint8Array, privateKey: Uint8Array): Tls13Client {
     const client = new Tls13Client({
       keyPair: { privateKey, publicKey: new Uint8Array(32) },
+      groups: ["x25519"],
     });
     (client as { hello: Uint8Array }).hello = record.slice();
     client.#transcript[0] = client.hello.subarray(5);
@@ -493,17 +524,22 @@ export class Tls13Client {
       return;
     }
     const suite = TLS13_SUITES.get(hello.cipherSuite);
-    if (
-      !suite || hello.keyShareGroup !== GROUP_X25519 ||
-      hello.keyShare?.length !== 32
-    ) {
+    const group = hello.keyShareGroup ?? 0;
+    const privateKey = this.#privateKeys.get(group);
+    const share = hello.keyShare;
+    const shared = !privateKey || !share
+      ? null
+      : group === GROUP_X25519
+      ? (share.length === 32 ? x25519(privateKey, share) : null)
+      : p256SharedSecret(privateKey, share);
+    if (!suite || !shared) {
       return this.#fail(
         "UNSUPPORTED_PARAMETERS",
-        "the server chose a suite or group that was not offered",
+        "the server chose a suite, group or key share that was not offered",
       );
     }
-    r.group = "x25519";
-    this.#startEncryption(suite, x25519(this.#privateKey, hello.keyShare));
+    r.group = TLS_GROUPS.get(group);
+    this.#startEncryption(suite, shared);
   }
 
   #startEncryption(suite: Suite, shared: Uint8Array): void {
@@ -705,25 +741,23 @@ const SIGNATURE_SCHEMES = [
 
 /**
  * A ClientHello record offering TLS 1.3 and 1.0–1.2: the three TLS 1.3
- * suites before the usual 1.2 ones, supported_versions (1.3 … 1.0), an
- * X25519 key_share of `publicKey`, psk_dhe_ke, and SNI/ALPN from
- * `options`.
+ * suites before the usual 1.2 ones, supported_versions (1.3 … 1.0), the
+ * key shares `shares`, psk_dhe_ke, and SNI/ALPN from `options`.
  *
  * @example
  * ```ts
  * import { buildTls13ClientHello } from "./tls13_client.ts";
- * buildTls13ClientHello(new Uint8Array(32), { sni: "example.com" })[5]; // 1, ClientHello
+ * const shares = [{ group: 0x001d, publicKey: new Uint8Array(32) }];
+ * buildTls13ClientHello(shares, { sni: "example.com" })[5]; // 1, ClientHello
  * ```
  */
 export function buildTls13ClientHello(
-  publicKey: Uint8Array,
+  shares: readonly KeyShare[],
   options: Tls13ClientOptions = {},
 ): Uint8Array {
   const random = options.random ?? crypto.getRandomValues(new Uint8Array(32));
-  if (random.length !== 32 || publicKey.length !== 32) {
-    throw new RangeError(
-      "buildTls13ClientHello: random and publicKey must be 32 bytes",
-    );
+  if (random.length !== 32) {
+    throw new RangeError("buildTls13ClientHello: random must be 32 bytes");
   }
   const ext: number[] = [];
   const add = (type: number, body: number[]) =>
@@ -749,7 +783,10 @@ export function buildTls13ClientHello(
   add(45, [1, 1]); // psk_key_exchange_modes: psk_dhe_ke
   add(
     EXT_KEY_SHARE,
-    vector16([...u16(GROUP_X25519), ...vector16(Array.from(publicKey))]),
+    vector16(shares.flatMap((share) => [
+      ...u16(share.group),
+      ...vector16(Array.from(share.publicKey)),
+    ])),
   );
   const sessionId = Array.from(crypto.getRandomValues(new Uint8Array(32)));
   const body = [

@@ -32,6 +32,7 @@ import {
   SHA384,
 } from "../decoders/tls13_hash.ts";
 import { x25519, X25519_BASE_POINT } from "../decoders/x25519.ts";
+import { p256KeyPair, p256SharedSecret } from "../decoders/p256.ts";
 import { DENO } from "./helpers/drivers_netns.ts";
 
 const hex = (b: Uint8Array) =>
@@ -198,6 +199,45 @@ Deno.test("X25519: RFC 7748 §5.2 and §6.1 vectors, and Web Crypto on random ke
     () => x25519(new Uint8Array(31), X25519_BASE_POINT),
     /32 bytes/,
   );
+});
+
+Deno.test("P-256 ECDH: agrees with Web Crypto both ways; off-curve and malformed points refused", async () => {
+  for (let round = 0; round < 4; round++) {
+    const web = await crypto.subtle.generateKey(
+      { name: "ECDH", namedCurve: "P-256" },
+      true,
+      ["deriveBits"],
+    ) as CryptoKeyPair;
+    const webPublic = new Uint8Array(
+      await crypto.subtle.exportKey("raw", web.publicKey),
+    );
+    const mine = p256KeyPair();
+    const imported = await crypto.subtle.importKey(
+      "raw",
+      new Uint8Array(mine.publicKey),
+      { name: "ECDH", namedCurve: "P-256" },
+      false,
+      [],
+    );
+    const theirs = new Uint8Array(
+      await crypto.subtle.deriveBits(
+        { name: "ECDH", public: imported },
+        web.privateKey,
+        256,
+      ),
+    );
+    assert.equal(
+      hex(p256SharedSecret(mine.privateKey, webPublic)!),
+      hex(theirs),
+      `round ${round}`,
+    );
+  }
+  const { privateKey, publicKey } = p256KeyPair();
+  const offCurve = publicKey.slice();
+  offCurve[64] ^= 1;
+  assert.equal(p256SharedSecret(privateKey, offCurve), null);
+  assert.equal(p256SharedSecret(privateKey, publicKey.subarray(0, 33)), null);
+  assert.throws(() => p256KeyPair(new Uint8Array(32)), /\[1, n\)/);
 });
 
 Deno.test("AEADs: GCM spec test cases, RFC 8439 §2.4.2/§2.5.2/§2.8.2, node:crypto on random inputs, forgeries rejected", () => {
@@ -454,7 +494,7 @@ async function waitPort(port: number): Promise<void> {
   throw new Error(`openssl s_server on ${port} did not start`);
 }
 
-Deno.test("live openssl s_server: TLS 1.3 with each suite, TLS 1.2 fallback, ALPN, HelloRetryRequest", async () => {
+Deno.test("live openssl s_server: TLS 1.3 with each suite, TLS 1.2 fallback, ALPN, P-256 share, HelloRetryRequest", async () => {
   const dir = await Deno.makeTempDir({ prefix: "h16d-tls13-" });
   const servers: Deno.ChildProcess[] = [];
   await sh(["ip", "netns", "add", NS]);
@@ -500,7 +540,8 @@ Deno.test("live openssl s_server: TLS 1.3 with each suite, TLS 1.2 fallback, ALP
         "http/1.1",
       ]],
       [4434, ["-tls1_2"]],
-      [4435, ["-tls1_3", "-groups", "P-256"]],
+      [4435, ["-tls1_3", "-groups", "P-384"]],
+      [4436, ["-tls1_3", "-groups", "P-256"]],
     ];
     for (const [port, args] of plans) {
       servers.push(new Deno.Command("ip", {
@@ -569,9 +610,13 @@ Deno.test("live openssl s_server: TLS 1.3 with each suite, TLS 1.2 fallback, ALP
     assert.equal(r(4434).version, "TLS 1.2");
     assert.equal(r(4434).tls12.certificates[0].fingerprintSha256, fingerprint);
     assert.deepEqual(r(4435).helloRetryRequest, {
-      selectedGroup: 0x17,
-      selectedGroupName: "secp256r1",
+      selectedGroup: 0x18,
+      selectedGroupName: "secp384r1",
     });
+    // A P-256-only server takes the second key share: no HelloRetryRequest.
+    assert.equal(r(4436).group, "secp256r1");
+    assert.equal(r(4436).finishedVerified, true);
+    assert.equal(r(4436).certificates[0].fingerprintSha256, fingerprint);
     console.log(
       `TLS 1.3 handshake wall times (ms, one connection each, incl. server): ${
         [4431, 4432, 4433].map((p) => r(p).elapsedMs.toFixed(1)).join(", ")

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Records real server bytes from Debian daemons as decoder fixtures.
 
-Usage: python3 tests/helpers/record_banners.py OUTDIR [--nmap]
+Usage: python3 tests/helpers/record_banners.py OUTDIR [--nmap] [--starttls DENO]
 
 Creates a network namespace of its own (h16d-rec-<pid>, loopback plus the
 extra addresses 198.18.0.1 and 198.18.0.2 on it, no route out), starts each
@@ -13,6 +13,14 @@ daemon's package version. With --nmap, `nmap -sV` runs against the same
 namespace and its XML is saved as OUTDIR/nmap.xml (the oracle for names,
 products and versions). Everything (namespace, processes, temp folder) is
 removed at the end. Needs root and the Debian packages named in PACKAGES.
+
+The daemons that can speak TLS get a certificate generated for the run
+(CN=lab.zon.test; its SHA-256 fingerprint goes into index.json as
+certificateSha256): nginx on 443, Dovecot's STARTTLS and 993/995, Exim's
+STARTTLS, vsftpd's AUTH TLS, PostgreSQL's SSLRequest, and a TLS-1.3-only
+`openssl s_server` on 4433. With --starttls DENO, tests/helpers/
+starttls_probe.ts runs in the namespace against those ports and its JSON is
+saved as OUTDIR/starttls.json.
 """
 
 import json
@@ -120,6 +128,19 @@ def write(path, text):
         f.write(text)
 
 
+TLS_PORTS = [(25, "smtp"), (110, "pop3"), (143, "imap"), (21, "ftp"), (5432, "postgresql"),
+             (443, "tls"), (993, "tls"), (995, "tls"), (4433, "tls")]
+
+
+def make_certificate(tmp):
+    sh("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
+       "-subj", "/CN=lab.zon.test", "-keyout", f"{tmp}/key.pem", "-out", f"{tmp}/cert.pem",
+       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    out = subprocess.run(["openssl", "x509", "-in", f"{tmp}/cert.pem", "-noout", "-fingerprint", "-sha256"],
+                         capture_output=True, text=True, check=True).stdout
+    return out.strip().split("=")[1].replace(":", "").lower()
+
+
 def start_all(tmp, procs):
     def spawn(args, user=None, **kw):
         cmd = ns(*args) if user is None else ns("runuser", "-u", user, "--", *args)
@@ -149,10 +170,15 @@ def start_all(tmp, procs):
     bindir = "/usr/lib/postgresql/15/bin"
     sh("runuser", "-u", "postgres", "--", f"{bindir}/initdb", "-D", f"{pg}/data", "-A", "trust",
        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for name in ("cert.pem", "key.pem"):
+        shutil.copy(f"{tmp}/{name}", f"{pg}/{name}")
+        shutil.chown(f"{pg}/{name}", "postgres")
+        os.chmod(f"{pg}/{name}", 0o600)
     with open(f"{pg}/data/pg_hba.conf", "w") as f:
         f.write("host all all 198.18.0.2/32 trust\n")  # zon via OTHER: trusted (ParameterStatus)
     spawn([f"{bindir}/postgres", "-D", f"{pg}/data", "-c", f"listen_addresses={SERVER}", "-c", "port=5432",
-           "-c", f"unix_socket_directories={pg}", "-c", "ssl=off"], user="postgres")
+           "-c", f"unix_socket_directories={pg}", "-c", "ssl=on", "-c", f"ssl_cert_file={pg}/cert.pem",
+           "-c", f"ssl_key_file={pg}/key.pem"], user="postgres")
 
     os.makedirs("/run/sshd", exist_ok=True)
     sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", f"{tmp}/ssh_host_ed25519_key")
@@ -163,12 +189,16 @@ def start_all(tmp, procs):
 events {{}}
 http {{ access_log off; client_body_temp_path {tmp}; proxy_temp_path {tmp}; fastcgi_temp_path {tmp};
   uwsgi_temp_path {tmp}; scgi_temp_path {tmp};
-  server {{ listen {SERVER}:80; location / {{ return 200 "<html><title>zon lab</title></html>"; }} }} }}
+  server {{ listen {SERVER}:80; location / {{ return 200 "<html><title>zon lab</title></html>"; }} }}
+  server {{ listen {SERVER}:443 ssl; ssl_certificate {tmp}/cert.pem; ssl_certificate_key {tmp}/key.pem;
+    location / {{ return 200 "<html><title>zon lab tls</title></html>"; }} }} }}
 """)
     spawn(["nginx", "-c", f"{tmp}/nginx.conf"])
 
     write(f"{tmp}/vsftpd.conf", f"listen=YES\nlisten_address={SERVER}\nlisten_port=21\nbackground=NO\n"
-          "anonymous_enable=YES\nlocal_enable=NO\nsecure_chroot_dir=/var/run/vsftpd/empty\n")
+          "anonymous_enable=YES\nlocal_enable=NO\nsecure_chroot_dir=/var/run/vsftpd/empty\n"
+          f"ssl_enable=YES\nallow_anon_ssl=YES\nforce_anon_logins_ssl=NO\nforce_anon_data_ssl=NO\n"
+          f"rsa_cert_file={tmp}/cert.pem\nrsa_private_key_file={tmp}/key.pem\n")
     spawn(["vsftpd", f"{tmp}/vsftpd.conf"])
 
     os.makedirs(f"{tmp}/exim/spool")
@@ -180,6 +210,9 @@ primary_hostname = lab.zon.test
 exim_user = root
 exim_group = root
 never_users =
+tls_certificate = {tmp}/cert.pem
+tls_privatekey = {tmp}/key.pem
+tls_advertise_hosts = *
 begin acl
 """)
     spawn(["exim4", "-bdf", "-C", f"{tmp}/exim/exim.conf", "-oP", f"{tmp}/exim/pid"])
@@ -189,7 +222,9 @@ begin acl
 listen = {SERVER}
 base_dir = {tmp}/dovecot/run
 log_path = {tmp}/dovecot/log
-ssl = no
+ssl = yes
+ssl_cert = <{tmp}/cert.pem
+ssl_key = <{tmp}/key.pem
 passdb {{
   driver = static
   args = password=unused
@@ -200,9 +235,11 @@ userdb {{
 }}
 """)
     spawn(["dovecot", "-F", "-c", f"{tmp}/dovecot/dovecot.conf"])
+    spawn(["openssl", "s_server", "-quiet", "-tls1_3", "-accept", f"{SERVER}:4433", "-cert", f"{tmp}/cert.pem",
+           "-key", f"{tmp}/key.pem"])
 
 
-def record(out, with_nmap):
+def record(out, with_nmap, deno):
     os.makedirs(out, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix="h16d-rec-")
     os.chmod(tmp, 0o755)
@@ -212,6 +249,7 @@ def record(out, with_nmap):
         sh("ip", "-n", NS, "link", "set", "lo", "up")
         sh("ip", "-n", NS, "addr", "add", f"{SERVER}/32", "dev", "lo")
         sh("ip", "-n", NS, "addr", "add", f"{OTHER}/32", "dev", "lo")
+        fingerprint = make_certificate(tmp)
         start_all(tmp, procs)
         plan = [
             # name, port, hello, source address, package key
@@ -247,9 +285,17 @@ def record(out, with_nmap):
             index[name] = {"port": port, "hello": hello.hex(), "package": PACKAGES[key],
                            "packageVersion": version(PACKAGES[key]), "bytes": len(data)}
             print(f"{name}: {len(data)} bytes", file=sys.stderr)
+        index["certificateSha256"] = fingerprint
         write(f"{out}/index.json", json.dumps(index, indent=2, sort_keys=True) + "\n")
+        if deno:
+            for port, _ in TLS_PORTS:
+                wait_port(port)
+            probe = os.path.join(os.path.dirname(os.path.abspath(__file__)), "starttls_probe.ts")
+            r = subprocess.run(ns(deno, "run", "--allow-net", probe, SERVER, *[f"{p}:{k}" for p, k in TLS_PORTS]),
+                               capture_output=True, text=True, check=True)
+            write(f"{out}/starttls.json", json.dumps(json.loads(r.stdout), indent=2) + "\n")
         if with_nmap:
-            ports = ",".join(str(p) for p in sorted({p for _, p, _, _, _ in plan}))
+            ports = ",".join(str(p) for p in sorted({p for _, p, _, _, _ in plan} | {p for p, _ in TLS_PORTS}))
             sh(*ns("nmap", "-n", "-Pn", "-sV", "-p", ports, "-oX", f"{out}/nmap.xml", SERVER),
                stdout=subprocess.DEVNULL)
     finally:
@@ -269,5 +315,6 @@ def record(out, with_nmap):
 
 if __name__ == "__main__":
     if len(sys.argv) < 2:
-        sys.exit("usage: record_banners.py OUTDIR [--nmap]")
-    record(sys.argv[1], "--nmap" in sys.argv[2:])
+        sys.exit("usage: record_banners.py OUTDIR [--nmap] [--starttls DENO]")
+    args = sys.argv[2:]
+    record(sys.argv[1], "--nmap" in args, args[args.index("--starttls") + 1] if "--starttls" in args else None)
