@@ -30,6 +30,7 @@ import signal
 import socket
 import subprocess
 import sys
+import glob
 import tempfile
 import time
 
@@ -43,7 +44,10 @@ PACKAGES = {
     "memcached": "memcached",
     "mqtt": "mosquitto",
     "mysql": "mariadb-server",
-    "postgres": "postgresql-15",
+    # The server package of the installed major version (postgresql-15 on Debian 12).
+    "postgres": "postgresql-" + os.path.basename(os.path.dirname(os.path.dirname(
+        sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"))[-1]))) if glob.glob("/usr/lib/postgresql/*/bin/postgres")
+    else "postgresql",
     "ssh": "openssh-server",
     "http": "nginx",
     "ftp": "vsftpd",
@@ -167,7 +171,7 @@ def start_all(tmp, procs):
     pg = f"{tmp}/pg"
     os.makedirs(pg)
     shutil.chown(pg, "postgres")
-    bindir = "/usr/lib/postgresql/15/bin"
+    bindir = os.path.dirname(sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"))[-1])
     sh("runuser", "-u", "postgres", "--", f"{bindir}/initdb", "-D", f"{pg}/data", "-A", "trust",
        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for name in ("cert.pem", "key.pem"):
