@@ -520,11 +520,207 @@ function mul(o: Field, a: Field, b: Field): void {
   o[15] = t15;
 }
 
+/** o = a² mod p: as `mul`, with each cross product computed once and doubled. */
+function square(o: Field, a: Field): void {
+  const a0 = a[0];
+  const a1 = a[1];
+  const a2 = a[2];
+  const a3 = a[3];
+  const a4 = a[4];
+  const a5 = a[5];
+  const a6 = a[6];
+  const a7 = a[7];
+  const a8 = a[8];
+  const a9 = a[9];
+  const a10 = a[10];
+  const a11 = a[11];
+  const a12 = a[12];
+  const a13 = a[13];
+  const a14 = a[14];
+  const a15 = a[15];
+  let t0 = a0 * a0;
+  let t1 = a0 * a1 * 2;
+  let t2 = a0 * a2 * 2 + a1 * a1;
+  let t3 = a0 * a3 * 2 + a1 * a2 * 2;
+  let t4 = a0 * a4 * 2 + a1 * a3 * 2 + a2 * a2;
+  let t5 = a0 * a5 * 2 + a1 * a4 * 2 + a2 * a3 * 2;
+  let t6 = a0 * a6 * 2 + a1 * a5 * 2 + a2 * a4 * 2 + a3 * a3;
+  let t7 = a0 * a7 * 2 + a1 * a6 * 2 + a2 * a5 * 2 + a3 * a4 * 2;
+  let t8 = a0 * a8 * 2 + a1 * a7 * 2 + a2 * a6 * 2 + a3 * a5 * 2 + a4 * a4;
+  let t9 = a0 * a9 * 2 + a1 * a8 * 2 + a2 * a7 * 2 + a3 * a6 * 2 + a4 * a5 * 2;
+  let t10 = a0 * a10 * 2 + a1 * a9 * 2 + a2 * a8 * 2 + a3 * a7 * 2 +
+    a4 * a6 * 2 + a5 * a5;
+  let t11 = a0 * a11 * 2 + a1 * a10 * 2 + a2 * a9 * 2 + a3 * a8 * 2 +
+    a4 * a7 * 2 + a5 * a6 * 2;
+  let t12 = a0 * a12 * 2 + a1 * a11 * 2 + a2 * a10 * 2 + a3 * a9 * 2 +
+    a4 * a8 * 2 + a5 * a7 * 2 + a6 * a6;
+  let t13 = a0 * a13 * 2 + a1 * a12 * 2 + a2 * a11 * 2 + a3 * a10 * 2 +
+    a4 * a9 * 2 + a5 * a8 * 2 + a6 * a7 * 2;
+  let t14 = a0 * a14 * 2 + a1 * a13 * 2 + a2 * a12 * 2 + a3 * a11 * 2 +
+    a4 * a10 * 2 + a5 * a9 * 2 + a6 * a8 * 2 + a7 * a7;
+  let t15 = a0 * a15 * 2 + a1 * a14 * 2 + a2 * a13 * 2 + a3 * a12 * 2 +
+    a4 * a11 * 2 + a5 * a10 * 2 + a6 * a9 * 2 + a7 * a8 * 2;
+  let t16 = a1 * a15 * 2 + a2 * a14 * 2 + a3 * a13 * 2 + a4 * a12 * 2 +
+    a5 * a11 * 2 + a6 * a10 * 2 + a7 * a9 * 2 + a8 * a8;
+  let t17 = a2 * a15 * 2 + a3 * a14 * 2 + a4 * a13 * 2 + a5 * a12 * 2 +
+    a6 * a11 * 2 + a7 * a10 * 2 + a8 * a9 * 2;
+  let t18 = a3 * a15 * 2 + a4 * a14 * 2 + a5 * a13 * 2 + a6 * a12 * 2 +
+    a7 * a11 * 2 + a8 * a10 * 2 + a9 * a9;
+  let t19 = a4 * a15 * 2 + a5 * a14 * 2 + a6 * a13 * 2 + a7 * a12 * 2 +
+    a8 * a11 * 2 + a9 * a10 * 2;
+  let t20 = a5 * a15 * 2 + a6 * a14 * 2 + a7 * a13 * 2 + a8 * a12 * 2 +
+    a9 * a11 * 2 + a10 * a10;
+  let t21 = a6 * a15 * 2 + a7 * a14 * 2 + a8 * a13 * 2 + a9 * a12 * 2 +
+    a10 * a11 * 2;
+  let t22 = a7 * a15 * 2 + a8 * a14 * 2 + a9 * a13 * 2 + a10 * a12 * 2 +
+    a11 * a11;
+  let t23 = a8 * a15 * 2 + a9 * a14 * 2 + a10 * a13 * 2 + a11 * a12 * 2;
+  let t24 = a9 * a15 * 2 + a10 * a14 * 2 + a11 * a13 * 2 + a12 * a12;
+  let t25 = a10 * a15 * 2 + a11 * a14 * 2 + a12 * a13 * 2;
+  let t26 = a11 * a15 * 2 + a12 * a14 * 2 + a13 * a13;
+  let t27 = a12 * a15 * 2 + a13 * a14 * 2;
+  let t28 = a13 * a15 * 2 + a14 * a14;
+  let t29 = a14 * a15 * 2;
+  let t30 = a15 * a15;
+  t0 += 38 * t16;
+  t1 += 38 * t17;
+  t2 += 38 * t18;
+  t3 += 38 * t19;
+  t4 += 38 * t20;
+  t5 += 38 * t21;
+  t6 += 38 * t22;
+  t7 += 38 * t23;
+  t8 += 38 * t24;
+  t9 += 38 * t25;
+  t10 += 38 * t26;
+  t11 += 38 * t27;
+  t12 += 38 * t28;
+  t13 += 38 * t29;
+  t14 += 38 * t30;
+  let v: number;
+  let c = 1;
+  v = t0 + c + 65535;
+  c = Math.floor(v / 65536);
+  t0 = v - c * 65536;
+  v = t1 + c + 65535;
+  c = Math.floor(v / 65536);
+  t1 = v - c * 65536;
+  v = t2 + c + 65535;
+  c = Math.floor(v / 65536);
+  t2 = v - c * 65536;
+  v = t3 + c + 65535;
+  c = Math.floor(v / 65536);
+  t3 = v - c * 65536;
+  v = t4 + c + 65535;
+  c = Math.floor(v / 65536);
+  t4 = v - c * 65536;
+  v = t5 + c + 65535;
+  c = Math.floor(v / 65536);
+  t5 = v - c * 65536;
+  v = t6 + c + 65535;
+  c = Math.floor(v / 65536);
+  t6 = v - c * 65536;
+  v = t7 + c + 65535;
+  c = Math.floor(v / 65536);
+  t7 = v - c * 65536;
+  v = t8 + c + 65535;
+  c = Math.floor(v / 65536);
+  t8 = v - c * 65536;
+  v = t9 + c + 65535;
+  c = Math.floor(v / 65536);
+  t9 = v - c * 65536;
+  v = t10 + c + 65535;
+  c = Math.floor(v / 65536);
+  t10 = v - c * 65536;
+  v = t11 + c + 65535;
+  c = Math.floor(v / 65536);
+  t11 = v - c * 65536;
+  v = t12 + c + 65535;
+  c = Math.floor(v / 65536);
+  t12 = v - c * 65536;
+  v = t13 + c + 65535;
+  c = Math.floor(v / 65536);
+  t13 = v - c * 65536;
+  v = t14 + c + 65535;
+  c = Math.floor(v / 65536);
+  t14 = v - c * 65536;
+  v = t15 + c + 65535;
+  c = Math.floor(v / 65536);
+  t15 = v - c * 65536;
+  t0 += c - 1 + 37 * (c - 1);
+  c = 1;
+  v = t0 + c + 65535;
+  c = Math.floor(v / 65536);
+  t0 = v - c * 65536;
+  v = t1 + c + 65535;
+  c = Math.floor(v / 65536);
+  t1 = v - c * 65536;
+  v = t2 + c + 65535;
+  c = Math.floor(v / 65536);
+  t2 = v - c * 65536;
+  v = t3 + c + 65535;
+  c = Math.floor(v / 65536);
+  t3 = v - c * 65536;
+  v = t4 + c + 65535;
+  c = Math.floor(v / 65536);
+  t4 = v - c * 65536;
+  v = t5 + c + 65535;
+  c = Math.floor(v / 65536);
+  t5 = v - c * 65536;
+  v = t6 + c + 65535;
+  c = Math.floor(v / 65536);
+  t6 = v - c * 65536;
+  v = t7 + c + 65535;
+  c = Math.floor(v / 65536);
+  t7 = v - c * 65536;
+  v = t8 + c + 65535;
+  c = Math.floor(v / 65536);
+  t8 = v - c * 65536;
+  v = t9 + c + 65535;
+  c = Math.floor(v / 65536);
+  t9 = v - c * 65536;
+  v = t10 + c + 65535;
+  c = Math.floor(v / 65536);
+  t10 = v - c * 65536;
+  v = t11 + c + 65535;
+  c = Math.floor(v / 65536);
+  t11 = v - c * 65536;
+  v = t12 + c + 65535;
+  c = Math.floor(v / 65536);
+  t12 = v - c * 65536;
+  v = t13 + c + 65535;
+  c = Math.floor(v / 65536);
+  t13 = v - c * 65536;
+  v = t14 + c + 65535;
+  c = Math.floor(v / 65536);
+  t14 = v - c * 65536;
+  v = t15 + c + 65535;
+  c = Math.floor(v / 65536);
+  t15 = v - c * 65536;
+  t0 += c - 1 + 37 * (c - 1);
+  o[0] = t0;
+  o[1] = t1;
+  o[2] = t2;
+  o[3] = t3;
+  o[4] = t4;
+  o[5] = t5;
+  o[6] = t6;
+  o[7] = t7;
+  o[8] = t8;
+  o[9] = t9;
+  o[10] = t10;
+  o[11] = t11;
+  o[12] = t12;
+  o[13] = t13;
+  o[14] = t14;
+  o[15] = t15;
+}
+
 function invert(o: Field, a: Field): void {
   // a^(p-2) by square-and-multiply over p - 2 = 2^255 - 21.
   const c = Float64Array.from(a);
   for (let bit = 253; bit >= 0; bit--) {
-    mul(c, c, c);
+    square(c, c);
     if (bit !== 2 && bit !== 4) mul(c, c, a);
   }
   o.set(c);
@@ -595,20 +791,20 @@ export function x25519(scalar: Uint8Array, u: Uint8Array): Uint8Array {
     sub(a, a, c);
     add(c, b, d);
     sub(b, b, d);
-    mul(d, e, e);
-    mul(f, a, a);
+    square(d, e);
+    square(f, a);
     mul(a, c, a);
     mul(c, b, e);
     add(e, a, c);
     sub(a, a, c);
-    mul(b, a, a);
+    square(b, a);
     sub(c, d, f);
     mul(a, c, A24);
     add(a, a, d);
     mul(c, c, a);
     mul(a, d, f);
     mul(d, b, x);
-    mul(b, e, e);
+    square(b, e);
     swap(a, b, bit);
     swap(c, d, bit);
   }

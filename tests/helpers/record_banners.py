@@ -145,6 +145,9 @@ def make_certificate(tmp):
     return out.strip().split("=")[1].replace(":", "").lower()
 
 
+procs_cleanup = []
+
+
 def start_all(tmp, procs):
     def spawn(args, user=None, **kw):
         cmd = ns(*args) if user is None else ns("runuser", "-u", user, "--", *args)
@@ -184,7 +187,9 @@ def start_all(tmp, procs):
            "-c", f"unix_socket_directories={pg}", "-c", "ssl=on", "-c", f"ssl_cert_file={pg}/cert.pem",
            "-c", f"ssl_key_file={pg}/key.pem"], user="postgres")
 
-    os.makedirs("/run/sshd", exist_ok=True)
+    if not os.path.isdir("/run/sshd"):  # sshd's privilege-separation dir; removed at the end
+        os.makedirs("/run/sshd")
+        procs_cleanup.append(lambda: shutil.rmtree("/run/sshd", ignore_errors=True))
     sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", f"{tmp}/ssh_host_ed25519_key")
     write(f"{tmp}/sshd_config", f"ListenAddress {SERVER}:22\nHostKey {tmp}/ssh_host_ed25519_key\nPidFile {tmp}/sshd.pid\n")
     spawn(["/usr/sbin/sshd", "-D", "-e", "-f", f"{tmp}/sshd_config"])
@@ -314,6 +319,8 @@ def record(out, with_nmap, deno):
             except subprocess.TimeoutExpired:
                 os.killpg(p.pid, signal.SIGKILL)
         subprocess.run(["ip", "netns", "del", NS])
+        for cleanup in procs_cleanup:
+            cleanup()
         shutil.rmtree(tmp, ignore_errors=True)
 
 
