@@ -21,6 +21,12 @@ import { POSTGRES_HELLO, PostgresDecoder } from "./postgres_banner.ts";
 import { REDIS_HELLO, RedisDecoder } from "./redis_banner.ts";
 import type { ServiceDecoder } from "./service_types.ts";
 import { AhoCorasick } from "../aho_corasick/mod.ts";
+import { DNS_VERSION_BIND_HELLO, DnsTcpDecoder } from "./dns_tcp_banner.ts";
+import { MONGODB_HELLO, MongodbDecoder } from "./mongodb_banner.ts";
+import { RDP_HELLO, RdpDecoder } from "./rdp_banner.ts";
+import { SMB2_HELLO, Smb2Decoder } from "./smb2_banner.ts";
+import { TelnetDecoder } from "./telnet_banner.ts";
+import { VncDecoder } from "./vnc_banner.ts";
 
 /**
  * A client-first protocol: what to send, where, and how to read the reply.
@@ -67,12 +73,13 @@ export interface ServerFirstProtocol {
 }
 
 /**
- * The client-first probes (Redis, memcached, MQTT, PostgreSQL).
+ * The client-first probes: Redis, memcached, MQTT, PostgreSQL, MongoDB,
+ * DNS over TCP, RDP, SMB2.
  *
  * @example
  * ```ts
  * import { SERVICE_PROBES } from "./service_registry.ts";
- * SERVICE_PROBES.map((p) => p.protocol); // ["redis", "memcached", "mqtt", "postgresql"]
+ * SERVICE_PROBES.map((p) => p.protocol).includes("redis"); // true
  * ```
  */
 export const SERVICE_PROBES: readonly ServiceProbe[] = [
@@ -100,15 +107,41 @@ export const SERVICE_PROBES: readonly ServiceProbe[] = [
     ports: [5432],
     create: () => new PostgresDecoder(),
   },
+  {
+    protocol: "mongodb",
+    hello: MONGODB_HELLO,
+    ports: [27017, 27018],
+    create: () => new MongodbDecoder(),
+  },
+  {
+    protocol: "domain",
+    hello: DNS_VERSION_BIND_HELLO,
+    ports: [53],
+    create: () => new DnsTcpDecoder(),
+  },
+  {
+    protocol: "ms-wbt-server",
+    hello: RDP_HELLO,
+    ports: [3389],
+    create: () => new RdpDecoder(),
+  },
+  {
+    protocol: "microsoft-ds",
+    hello: SMB2_HELLO,
+    ports: [445],
+    create: () => new Smb2Decoder(),
+  },
 ];
 
 /**
- * Server-first protocols recognised by a sniff of their binary start.
+ * Server-first protocols recognised by a sniff of their binary start:
+ * MySQL/MariaDB, VNC (`RFB `), Telnet (IAC WILL/WONT/DO/DONT). Telnet's
+ * decoder queues negotiation answers: send `takeReply()` after each push.
  *
  * @example
  * ```ts
  * import { SERVER_FIRST_PROTOCOLS } from "./service_registry.ts";
- * SERVER_FIRST_PROTOCOLS.length; // 1
+ * SERVER_FIRST_PROTOCOLS.map((p) => p.protocol); // ["mysql", "vnc", "telnet"]
  * ```
  */
 export const SERVER_FIRST_PROTOCOLS: readonly ServerFirstProtocol[] = [
@@ -118,6 +151,21 @@ export const SERVER_FIRST_PROTOCOLS: readonly ServerFirstProtocol[] = [
     sniff: looksLikeMysql,
     create: () => new MysqlDecoder(),
     ports: [3306],
+  },
+  {
+    protocol: "vnc",
+    sniffLength: 4,
+    sniff: (p) =>
+      p[0] === 0x52 && p[1] === 0x46 && p[2] === 0x42 && p[3] === 0x20,
+    create: () => new VncDecoder(),
+    ports: [5900, 5901],
+  },
+  {
+    protocol: "telnet",
+    sniffLength: 2,
+    sniff: (p) => p[0] === 0xff && p[1] >= 0xfb && p[1] <= 0xfe,
+    create: () => new TelnetDecoder(),
+    ports: [23],
   },
 ];
 

@@ -1,6 +1,7 @@
 // The real-daemon lab: Debian's Redis, memcached, Mosquitto, MariaDB,
 // PostgreSQL, OpenSSH, nginx (HTTP and HTTPS), vsftpd, Exim, Dovecot (POP3,
-// IMAP and their TLS ports) and a TLS-1.3-only `openssl s_server`, started
+// IMAP and their TLS ports), dnsmasq, inetutils-telnetd, Samba, xrdp,
+// TigerVNC and a TLS-1.3-only `openssl s_server`, started
 // by tests/helpers/record_banners.py inside a network namespace of its own
 // (generated configs, a certificate generated for the run, everything
 // removed afterwards). It records each daemon's reply to zon's hellos,
@@ -32,6 +33,12 @@ const AGREE: Record<string, string[]> = {
   smtp_exim: ["name", "product", "version"],
   pop3_dovecot: ["name", "product", "version"],
   imap_dovecot: ["name", "product", "version"],
+  dns_dnsmasq: ["name", "product", "version"],
+  vnc_tigervnc: ["name", "product", "version", "extrainfo"],
+  telnet_inetutils: ["name", "product"],
+  rdp_xrdp: ["name"],
+  // smb2_samba: nmap's `netbios-ssn` / `Samba smbd 4.6.2` comes from an SMB1
+  // probe (a fixed version guess); zon's SMB2 NEGOTIATE says microsoft-ds.
 };
 
 Deno.test("real-daemon lab: decoders agree with nmap -sV, every certificate is the generated one", async () => {

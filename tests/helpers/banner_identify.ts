@@ -10,6 +10,11 @@ import { MysqlDecoder } from "../../decoders/mysql_banner.ts";
 import { PostgresDecoder } from "../../decoders/postgres_banner.ts";
 import { RedisDecoder } from "../../decoders/redis_banner.ts";
 import { identifyService } from "../../decoders/service_signatures.ts";
+import { DnsTcpDecoder } from "../../decoders/dns_tcp_banner.ts";
+import { RdpDecoder } from "../../decoders/rdp_banner.ts";
+import { Smb2Decoder } from "../../decoders/smb2_banner.ts";
+import { TelnetDecoder } from "../../decoders/telnet_banner.ts";
+import { VncDecoder } from "../../decoders/vnc_banner.ts";
 import type {
   ServiceDecoder,
   ServiceInfo,
@@ -46,6 +51,16 @@ export function identifyRecorded(
         }),
         bytes,
       );
+    case "dns":
+      return decode(new DnsTcpDecoder(), bytes);
+    case "rdp":
+      return decode(new RdpDecoder(), bytes);
+    case "smb2":
+      return decode(new Smb2Decoder(), bytes);
+    case "telnet":
+      return decode(new TelnetDecoder(), bytes);
+    case "vnc":
+      return decode(new VncDecoder(), bytes);
     case "http": {
       const http = new HttpBannerDecoder();
       http.push(bytes);

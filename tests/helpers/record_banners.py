@@ -54,6 +54,11 @@ PACKAGES = {
     "smtp": "exim4-daemon-light",
     "pop3": "dovecot-pop3d",
     "imap": "dovecot-imapd",
+    "dns": "dnsmasq-base",
+    "telnet": "inetutils-telnetd",
+    "smb": "samba",
+    "rdp": "xrdp",
+    "vnc": "tigervnc-standalone-server",
 }
 
 REDIS_HELLO = b"*2\r\n$4\r\nINFO\r\n$6\r\nserver\r\n"
@@ -70,6 +75,25 @@ POSTGRES_HELLO = pg_startup(b"zon")
 # The same with the superuser's name: a trusting server logs it in (ParameterStatus).
 POSTGRES_LOGIN = pg_startup(b"postgres")
 POSTGRES_SSL_REQUEST = bytes.fromhex("0000000804d2162f")
+# The same bytes as decoders' DNS_VERSION_BIND_HELLO, RDP_HELLO, SMB2_HELLO.
+DNS_HELLO = bytes([0, 30, 0x5a, 0x6f, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]) + b"\x07version\x04bind\x00" + bytes([0, 16, 0, 3])
+RDP_HELLO = bytes.fromhex("030000130ee00000000000010008000b000000")
+def smb2_negotiate() -> bytes:
+    dialects = [0x0202, 0x0210, 0x0300, 0x0302]
+    body = bytearray(36 + 2 * len(dialects))
+    body[0:2] = (36).to_bytes(2, "little")
+    body[2:4] = len(dialects).to_bytes(2, "little")
+    body[4:6] = (1).to_bytes(2, "little")
+    body[12:20] = b"zon-scan"
+    for i, d in enumerate(dialects):
+        body[36 + 2 * i:38 + 2 * i] = d.to_bytes(2, "little")
+    header = bytearray(64)
+    header[0:4] = b"\xfeSMB"
+    header[4:6] = (64).to_bytes(2, "little")
+    header[14:16] = (1).to_bytes(2, "little")
+    message = bytes(header) + bytes(body)
+    return len(message).to_bytes(4, "big") + message
+SMB2_HELLO = smb2_negotiate()
 HTTP_HELLO = b"GET / HTTP/1.0\r\nHost: 198.18.0.1\r\nUser-Agent: zon\r\nAccept: */*\r\n\r\n"
 
 
@@ -79,6 +103,20 @@ def sh(*args, **kw):
 
 def ns(*args):
     return ["ip", "netns", "exec", NS, *args]
+
+
+# inetd for telnetd: one telnetd per connection, the socket as its stdin/stdout.
+TELNET_INETD = r"""
+import socket, subprocess, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 23))
+s.listen()
+while True:
+    c, _ = s.accept()
+    subprocess.Popen(["/usr/sbin/telnetd"], stdin=c, stdout=c, stderr=subprocess.DEVNULL, start_new_session=False)
+    c.close()
+"""
 
 
 def wait_port(port, host=SERVER, timeout=20.0):
@@ -112,6 +150,18 @@ while time.time() < end and len(data) < 65536:
     if not chunk: break
     data += chunk
     s.settimeout(0.7)
+    if port == 23:  # answer option negotiation as decoders/telnet_banner.ts does
+        reply = b""
+        i = 0
+        while i + 2 < len(chunk):
+            if chunk[i] == 0xff and chunk[i + 1] in (0xfb, 0xfd):
+                verb, option = chunk[i + 1], chunk[i + 2]
+                if verb == 0xfd: reply += bytes([0xff, 0xfc, option])
+                else: reply += bytes([0xff, 0xfd if option in (1, 3) else 0xfe, option])
+                i += 3
+            else:
+                i += 1
+        if reply: s.sendall(reply)
 sys.stdout.buffer.write(data)
 """
 
@@ -244,6 +294,41 @@ userdb {{
 }}
 """)
     spawn(["dovecot", "-F", "-c", f"{tmp}/dovecot/dovecot.conf"])
+    spawn(["dnsmasq", "--no-daemon", "--port=53", f"--listen-address={SERVER}", "--bind-interfaces",
+           "--no-resolv", "--no-hosts", "--conf-file=/dev/null", f"--pid-file={tmp}/dnsmasq.pid", "--user=root"])
+    spawn(["python3", "-c", TELNET_INETD, SERVER])
+    os.makedirs(f"{tmp}/samba")
+    for sub in ("lock", "state", "cache", "pid", "private", "ncalrpc", "binddns"):
+        os.makedirs(f"{tmp}/samba/{sub}")
+    write(f"{tmp}/samba/smb.conf", f"""[global]
+server role = standalone server
+interfaces = {SERVER}
+bind interfaces only = yes
+smb ports = 445
+disable netbios = yes
+lock directory = {tmp}/samba/lock
+state directory = {tmp}/samba/state
+cache directory = {tmp}/samba/cache
+pid directory = {tmp}/samba/pid
+private dir = {tmp}/samba/private
+ncalrpc dir = {tmp}/samba/ncalrpc
+binddns dir = {tmp}/samba/binddns
+log file = {tmp}/samba/log
+""")
+    spawn(["smbd", "--foreground", "--no-process-group", f"--configfile={tmp}/samba/smb.conf"])
+    write(f"{tmp}/xrdp.ini", f"""[Globals]
+port=tcp://{SERVER}:3389
+security_layer=negotiate
+certificate={tmp}/cert.pem
+key_file={tmp}/key.pem
+fork=true
+[Logging]
+LogFile={tmp}/xrdp.log
+EnableSyslog=false
+""")
+    spawn(["xrdp", "--nodaemon", "--config", f"{tmp}/xrdp.ini"])
+    spawn(["Xtigervnc", ":57", "-rfbport", "5901", "-interface", SERVER, "-SecurityTypes", "None",
+           "-localhost=0", "-nolisten", "tcp"])
     spawn(["openssl", "s_server", "-quiet", "-tls1_3", "-accept", f"{SERVER}:4433", "-cert", f"{tmp}/cert.pem",
            "-key", f"{tmp}/key.pem"])
 
@@ -281,6 +366,11 @@ def record(out, with_nmap, deno):
             ("smtp_exim", 25, b"", "", "smtp"),
             ("pop3_dovecot", 110, b"", "", "pop3"),
             ("imap_dovecot", 143, b"", "", "imap"),
+            ("dns_dnsmasq", 53, DNS_HELLO, "", "dns"),
+            ("telnet_inetutils", 23, b"", "", "telnet"),
+            ("smb2_samba", 445, SMB2_HELLO, "", "smb"),
+            ("rdp_xrdp", 3389, RDP_HELLO, "", "rdp"),
+            ("vnc_tigervnc", 5901, b"", "", "vnc"),
         ]
         wait_port(3306)
         # An account for SERVER only: a client from SERVER is greeted, one from OTHER is not allowed.
