@@ -100,6 +100,26 @@ export const StarttlsState = {
  */
 export type StarttlsState = typeof StarttlsState[keyof typeof StarttlsState];
 
+/**
+ * The ports where a STARTTLS dialogue is the usual way to TLS (hints for
+ * a scanner; the greeting still has to say the protocol).
+ *
+ * @example
+ * ```ts
+ * import { STARTTLS_PORTS } from "./starttls.ts";
+ * STARTTLS_PORTS.get(587); // "smtp"
+ * ```
+ */
+export const STARTTLS_PORTS: ReadonlyMap<number, StarttlsProtocol> = new Map([
+  [21, "ftp"],
+  [25, "smtp"],
+  [110, "pop3"],
+  [143, "imap"],
+  [587, "smtp"],
+  [2525, "smtp"],
+  [5432, "postgresql"],
+]);
+
 const LF = 0x0a;
 const CR = 0x0d;
 const MAX_LINE = 1024;
