@@ -138,7 +138,11 @@ export class FrameCollector {
         ? this.#framing.headerBytes
         : this.#total) - this.#fill;
       const take = Math.min(want, end - i);
-      this.#buffer.set(chunk.subarray(i, i + take), this.#fill);
+      // A copy loop, not set(subarray()): no view is allocated per push.
+      const buffer = this.#buffer;
+      for (let k = 0; k < take; k++) {
+        buffer[this.#fill + k] = chunk[i + k];
+      }
       this.#fill += take;
       i += take;
       if (take === want) {

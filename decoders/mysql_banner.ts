@@ -139,7 +139,9 @@ export class MysqlDecoder implements ServiceDecoder<MysqlGreeting> {
       } else {
         const want = Math.min(this.#length, MAX_PAYLOAD) - this.#payloadFill;
         const take = Math.min(want, end - i);
-        this.#payload.set(chunk.subarray(i, i + take), this.#payloadFill);
+        for (let k = 0; k < take; k++) {
+          this.#payload[this.#payloadFill + k] = chunk[i + k];
+        }
         this.#payloadFill += take;
         this.#offset += take;
         i += take;
