@@ -43,7 +43,7 @@ export * from "./tls13_client.ts";
 export * from "./tls13_aead.ts";
 export * from "./tls13_hash.ts";
 export * from "./x25519.ts";
-export * from "./p256.ts";
+export * from "./ecdh_nist.ts";
 export * from "./starttls.ts";
 export * from "./length_prefixed.ts";
 export * from "./dns_tcp_banner.ts";

@@ -16,10 +16,14 @@
  *
  * Key shares: X25519 and P-256 (secp256r1) are offered at once, so the
  * servers that take only P-256 (PostgreSQL's and vsftpd's defaults) answer
- * without a HelloRetryRequest. HelloRetryRequest: a server that asks for
- * another group (`openssl s_server -groups P-384`) gets no second
- * ClientHello; the result carries `helloRetryRequest` with the group it
- * asked for.
+ * without a HelloRetryRequest. HelloRetryRequest (RFC 8446 §4.1.4): when
+ * the server asks for a group this client implements (secp384r1, or one
+ * already offered, with a cookie), it builds the second ClientHello with
+ * that share and the cookie, and {@linkcode Tls13Client.takeSend} hands it
+ * to the caller to send on the same connection; the transcript restarts
+ * with the message_hash of the first ClientHello. For any other group, or
+ * a second HelloRetryRequest, the handshake stops and the result's
+ * `helloRetryRequest` names the group the server asked for.
  *
  * Encrypted records are decrypted whole (an AEAD tag covers a record), so
  * up to one record (≤ 16 KiB + 256) is buffered; certificates are decoded
@@ -44,7 +48,12 @@ import { TLS_ALERTS, TLS_CIPHER_SUITES } from "./tls_names.ts";
 import { decodeX509 } from "./x509_decoder.ts";
 import type { X509DecodeResult } from "./x509_types.ts";
 import { x25519, x25519KeyPair } from "./x25519.ts";
-import { p256KeyPair, p256SharedSecret } from "./p256.ts";
+import {
+  p256KeyPair,
+  p256SharedSecret,
+  p384KeyPair,
+  p384SharedSecret,
+} from "./ecdh_nist.ts";
 
 /**
  * Names of the TLS groups a server may choose or ask for.
@@ -136,8 +145,15 @@ export interface Tls13Result {
   certificates: X509DecodeResult[];
   /** Alerts received. */
   alerts: TlsAlert[];
-  /** The server asked for a group this client does not implement. */
-  helloRetryRequest?: { selectedGroup: number; selectedGroupName: string };
+  /**
+   * The server sent a HelloRetryRequest for this group; `retried` is true
+   * when a second ClientHello was built for it (see `takeSend`).
+   */
+  helloRetryRequest?: {
+    selectedGroup: number;
+    selectedGroupName: string;
+    retried: boolean;
+  };
   /** True once the server's Finished arrived. */
   handshakeComplete: boolean;
   /** True when the server Finished's verify_data matched the transcript. */
@@ -220,6 +236,14 @@ const EXT_SUPPORTED_VERSIONS = 43;
 const EXT_KEY_SHARE = 51;
 const GROUP_X25519 = 0x001d;
 const GROUP_SECP256R1 = 0x0017;
+const GROUP_SECP384R1 = 0x0018;
+const EXT_COOKIE = 44;
+const HS_MESSAGE_HASH = 254;
+const IMPLEMENTED_GROUPS = new Set([
+  GROUP_X25519,
+  GROUP_SECP256R1,
+  GROUP_SECP384R1,
+]);
 const TLS13 = 0x0304;
 const MAX_RECORD = 16384 + 256;
 const MAX_HANDSHAKE = 1 << 17;
@@ -257,6 +281,12 @@ export class Tls13Client {
   /** The ClientHello record to send. */
   readonly hello: Uint8Array;
   readonly #privateKeys = new Map<number, Uint8Array>();
+  #shares: KeyShare[] = [];
+  readonly #options: Tls13ClientOptions;
+  #random: Uint8Array;
+  #sessionId: Uint8Array;
+  #retried = false;
+  #send: Uint8Array | null = null;
   readonly #transcript: Uint8Array[] = [];
   readonly #tls12 = new TlsDecoder();
   #mode: Mode = Mode.HELLO;
@@ -297,7 +327,15 @@ export class Tls13Client {
       this.#privateKeys.set(number, pair.privateKey);
       shares.push({ group: number, publicKey: pair.publicKey });
     }
-    this.hello = buildTls13ClientHello(shares, options);
+    this.#shares = shares;
+    this.#options = options;
+    this.#random = options.random ?? crypto.getRandomValues(new Uint8Array(32));
+    this.#sessionId = crypto.getRandomValues(new Uint8Array(32));
+    this.hello = buildTls13ClientHello(shares, {
+      ...options,
+      random: this.#random,
+      sessionId: this.#sessionId,
+    });
     this.#transcript.push(this.hello.subarray(5));
   }
 
@@ -397,7 +435,10 @@ export class Tls13Client {
     if (type === CONTENT_ALERT) return this.#alert(body);
     if (this.#mode === Mode.HELLO) {
       if (type === CONTENT_HANDSHAKE) this.#handshakeBytes(body);
-      else this.#fail("MALFORMED_HANDSHAKE", "expected the ServerHello first");
+      // A ChangeCipherSpec may follow a HelloRetryRequest (middlebox compatibility).
+      else if (type !== CONTENT_CHANGE_CIPHER_SPEC) {
+        this.#fail("MALFORMED_HANDSHAKE", "expected the ServerHello first");
+      }
       return;
     }
     if (type === CONTENT_CHANGE_CIPHER_SPEC) return; // middlebox compatibility
@@ -514,15 +555,7 @@ export class Tls13Client {
       this.#mode = Mode.TLS12;
       return;
     }
-    if (hello.random === HRR_RANDOM) {
-      const group = hello.keyShareGroup ?? 0;
-      r.helloRetryRequest = {
-        selectedGroup: group,
-        selectedGroupName: TLS_GROUPS.get(group) ?? hex16(group),
-      };
-      this.#mode = Mode.DONE;
-      return;
-    }
+    if (hello.random === HRR_RANDOM) return this.#helloRetry(hello);
     const suite = TLS13_SUITES.get(hello.cipherSuite);
     const group = hello.keyShareGroup ?? 0;
     const privateKey = this.#privateKeys.get(group);
@@ -531,7 +564,9 @@ export class Tls13Client {
       ? null
       : group === GROUP_X25519
       ? (share.length === 32 ? x25519(privateKey, share) : null)
-      : p256SharedSecret(privateKey, share);
+      : group === GROUP_SECP256R1
+      ? p256SharedSecret(privateKey, share)
+      : p384SharedSecret(privateKey, share);
     if (!suite || !shared) {
       return this.#fail(
         "UNSUPPORTED_PARAMETERS",
@@ -540,6 +575,74 @@ export class Tls13Client {
     }
     r.group = TLS_GROUPS.get(group);
     this.#startEncryption(suite, shared);
+  }
+
+  /** RFC 8446 §4.1.4: answer a HelloRetryRequest with a second ClientHello, if we can. */
+  #helloRetry(hello: ParsedServerHello): void {
+    const group = hello.keyShareGroup;
+    const suite = TLS13_SUITES.get(hello.cipherSuite);
+    // A group already offered cannot be asked for again (RFC 8446 §4.2.8);
+    // an HRR without key_share (a cookie only) repeats the same shares.
+    const canRetry = !this.#retried && suite !== undefined &&
+      (group === undefined ||
+        (IMPLEMENTED_GROUPS.has(group) && !this.#privateKeys.has(group)));
+    this.#result.helloRetryRequest = {
+      selectedGroup: group ?? 0,
+      selectedGroupName: group === undefined
+        ? "none (cookie)"
+        : TLS_GROUPS.get(group) ?? hex16(group),
+      retried: canRetry,
+    };
+    if (!canRetry) {
+      this.#mode = Mode.DONE;
+      return;
+    }
+    this.#retried = true;
+    if (group !== undefined) {
+      const pair = group === GROUP_SECP384R1
+        ? p384KeyPair()
+        : group === GROUP_SECP256R1
+        ? (this.#options.p256KeyPair ?? p256KeyPair())
+        : (this.#options.keyPair ?? x25519KeyPair());
+      this.#privateKeys.clear();
+      this.#privateKeys.set(group, pair.privateKey);
+      this.#shares = [{ group, publicKey: pair.publicKey }];
+    }
+    const second = buildTls13ClientHello(
+      this.#shares,
+      {
+        ...this.#options,
+        random: this.#random,
+        sessionId: this.#sessionId,
+        cookie: hello.cookie,
+      },
+    );
+    // The transcript restarts: message_hash(ClientHello1), HelloRetryRequest, ClientHello2.
+    const hash = suite!.hash;
+    const firstHash = hash.digest([this.#transcript[0]]);
+    const messageHash = new Uint8Array(4 + firstHash.length);
+    messageHash.set([HS_MESSAGE_HASH, 0, 0, firstHash.length]);
+    messageHash.set(firstHash, 4);
+    const retryMessage = this.#transcript[this.#transcript.length - 1];
+    this.#transcript.length = 0;
+    this.#transcript.push(messageHash, retryMessage, second.subarray(5));
+    this.#send = second;
+  }
+
+  /**
+   * Bytes this client must send now (the second ClientHello after a
+   * HelloRetryRequest), or null. Call after each `push`.
+   *
+   * @example
+   * ```ts
+   * import { Tls13Client } from "./tls13_client.ts";
+   * new Tls13Client().takeSend(); // null
+   * ```
+   */
+  takeSend(): Uint8Array | null {
+    const send = this.#send;
+    this.#send = null;
+    return send;
   }
 
   #startEncryption(suite: Suite, shared: Uint8Array): void {
@@ -656,6 +759,8 @@ interface ParsedServerHello {
   cipherSuite: number;
   keyShareGroup?: number;
   keyShare?: Uint8Array;
+  /** A HelloRetryRequest's cookie extension body (echoed in ClientHello2). */
+  cookie?: Uint8Array;
 }
 
 /** The fields of a ServerHello body, or what was wrong with it. */
@@ -676,6 +781,8 @@ function parseServerHello(body: Uint8Array): ParsedServerHello | string {
   for (const [type, data] of extensions(body, at)) {
     if (type === EXT_SUPPORTED_VERSIONS && data.length === 2) {
       hello.version = data[0] << 8 | data[1];
+    } else if (type === EXT_COOKIE) {
+      hello.cookie = data.slice();
     } else if (type === EXT_KEY_SHARE && data.length >= 2) {
       hello.keyShareGroup = data[0] << 8 | data[1];
       // ServerHello: group, u16 length, key; HelloRetryRequest: group only.
@@ -753,7 +860,12 @@ const SIGNATURE_SCHEMES = [
  */
 export function buildTls13ClientHello(
   shares: readonly KeyShare[],
-  options: Tls13ClientOptions = {},
+  options: Tls13ClientOptions & {
+    /** legacy_session_id (default 32 random bytes, middlebox compatibility). */
+    sessionId?: Uint8Array;
+    /** The cookie extension's body from a HelloRetryRequest, echoed. */
+    cookie?: Uint8Array;
+  } = {},
 ): Uint8Array {
   const random = options.random ?? crypto.getRandomValues(new Uint8Array(32));
   if (random.length !== 32) {
@@ -788,7 +900,10 @@ export function buildTls13ClientHello(
       ...vector16(Array.from(share.publicKey)),
     ])),
   );
-  const sessionId = Array.from(crypto.getRandomValues(new Uint8Array(32)));
+  if (options.cookie) add(EXT_COOKIE, Array.from(options.cookie));
+  const sessionId = Array.from(
+    options.sessionId ?? crypto.getRandomValues(new Uint8Array(32)),
+  );
   const body = [
     3,
     3,

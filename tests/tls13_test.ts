@@ -32,7 +32,7 @@ import {
   SHA384,
 } from "../decoders/tls13_hash.ts";
 import { x25519, X25519_BASE_POINT } from "../decoders/x25519.ts";
-import { p256KeyPair, p256SharedSecret } from "../decoders/p256.ts";
+import { p256KeyPair, p256SharedSecret } from "../decoders/ecdh_nist.ts";
 import { DENO } from "./helpers/drivers_netns.ts";
 
 const hex = (b: Uint8Array) =>
@@ -407,14 +407,36 @@ Deno.test("RFC 8448 §3 trace: key schedule, decryption, Certificate and Finishe
   assert.equal(replay([tampered]).error?.code, "DECRYPT_FAILED");
 });
 
-Deno.test("RFC 8448 §5 HelloRetryRequest: reported with the group the server asked for", () => {
-  const client = new Tls13Client();
+Deno.test("RFC 8448 §5 HelloRetryRequest: a second ClientHello with the asked group and the cookie", () => {
+  const client = new Tls13Client({ groups: ["x25519"] });
   client.push(bytes(trace.helloRetryRequest.recordHelloRetryRequest));
-  assert.equal(client.done, true);
+  assert.equal(client.done, false);
   assert.deepEqual(client.result().helloRetryRequest, {
     selectedGroup: 0x17,
     selectedGroupName: "secp256r1",
+    retried: true,
   });
+  const second = client.takeSend()!;
+  assert.equal(client.takeSend(), null);
+  assert.deepEqual(Array.from(second.subarray(0, 3)), [22, 3, 1]);
+  // Same client random; the HRR's cookie (extension 44) echoed; one P-256 share.
+  assert.deepEqual(second.subarray(11, 43), client.hello.subarray(11, 43));
+  const cookie = trace.helloRetryRequest.cookie;
+  assert.ok(
+    hex(second).includes(
+      `002c${(cookie.length / 2 + 2).toString(16).padStart(4, "0")}${
+        (cookie.length / 2).toString(16).padStart(4, "0")
+      }${cookie}`,
+    ),
+  );
+  assert.ok(
+    hex(second).includes("003300470045001700410 4".replace(" ", "")),
+    "a 65-byte secp256r1 key share",
+  );
+  // A second HelloRetryRequest ends the handshake (RFC 8446 §4.1.4).
+  client.push(bytes(trace.helloRetryRequest.recordHelloRetryRequest));
+  assert.equal(client.done, true);
+  assert.equal(client.result().helloRetryRequest?.retried, false);
 });
 
 Deno.test("Tls13Client: malformed server bytes give typed errors, never a throw", () => {
@@ -541,6 +563,7 @@ Deno.test("live openssl s_server: TLS 1.3 with each suite, TLS 1.2 fallback, ALP
       ]],
       [4434, ["-tls1_2"]],
       [4435, ["-tls1_3", "-groups", "P-384"]],
+      [4437, ["-tls1_3", "-groups", "P-521"]],
       [4436, ["-tls1_3", "-groups", "P-256"]],
     ];
     for (const [port, args] of plans) {
@@ -609,10 +632,23 @@ Deno.test("live openssl s_server: TLS 1.3 with each suite, TLS 1.2 fallback, ALP
     assert.equal(r(4433).alpn, "http/1.1");
     assert.equal(r(4434).version, "TLS 1.2");
     assert.equal(r(4434).tls12.certificates[0].fingerprintSha256, fingerprint);
+    // P-384 only: a HelloRetryRequest, answered with a P-384 ClientHello.
     assert.deepEqual(r(4435).helloRetryRequest, {
       selectedGroup: 0x18,
       selectedGroupName: "secp384r1",
+      retried: true,
     });
+    assert.equal(r(4435).group, "secp384r1");
+    assert.equal(r(4435).finishedVerified, true);
+    assert.equal(r(4435).certificates[0].fingerprintSha256, fingerprint);
+    // P-521 only: offered in supported_groups but not implemented, so the
+    // HelloRetryRequest is reported and the handshake stops.
+    assert.deepEqual(r(4437).helloRetryRequest, {
+      selectedGroup: 0x19,
+      selectedGroupName: "secp521r1",
+      retried: false,
+    });
+    assert.equal(r(4437).certificates.length, 0);
     // A P-256-only server takes the second key share: no HelloRetryRequest.
     assert.equal(r(4436).group, "secp256r1");
     assert.equal(r(4436).finishedVerified, true);

@@ -77,6 +77,8 @@ async function probe(
       const bytes = await readSome(conn, buffer, 3000);
       if (bytes === null) break;
       client.push(bytes);
+      const send = client.takeSend(); // after a HelloRetryRequest
+      if (send) await conn.write(send);
     }
     const tls = client.result();
     const certificates = tls.tls12?.certificates ?? tls.certificates;
@@ -87,6 +89,7 @@ async function probe(
       finishedVerified: tls.finishedVerified,
       error: tls.error ?? tls.tls12?.error,
       alerts: tls.alerts,
+      helloRetryRequest: tls.helloRetryRequest,
       fingerprints: certificates.map((c) =>
         "error" in c ? c.error : c.fingerprintSha256
       ),

@@ -24,6 +24,8 @@ while (!client.done) {
     client.push(buffer, at, Math.min(n, at + size));
     at += size;
   }
+  const send = client.takeSend(); // the second ClientHello after a HelloRetryRequest
+  if (send) await connection.write(send);
 }
 const elapsedMs = performance.now() - started;
 connection.close();
