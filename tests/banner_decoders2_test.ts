@@ -472,7 +472,9 @@ Deno.test("malformed input: random, truncated and mutated bytes give typed error
         );
       }
       if (
-        round >= 100 && round < 200 && bytes.length < good.length &&
+        // Redis is complete at the bulk body's end, before its trailing CRLF.
+        round >= 100 && round < 200 &&
+        bytes.length < good.length - (name === "redis" ? 2 : 0) &&
         name !== "memcached"
       ) {
         assert.ok(

@@ -32,7 +32,12 @@ import {
   SHA384,
 } from "../decoders/tls13_hash.ts";
 import { x25519, X25519_BASE_POINT } from "../decoders/x25519.ts";
-import { p256KeyPair, p256SharedSecret } from "../decoders/ecdh_nist.ts";
+import {
+  p256KeyPair,
+  p256SharedSecret,
+  p384KeyPair,
+  p384SharedSecret,
+} from "../decoders/ecdh_nist.ts";
 import { DENO } from "./helpers/drivers_netns.ts";
 
 const hex = (b: Uint8Array) =>
@@ -201,7 +206,7 @@ Deno.test("X25519: RFC 7748 §5.2 and §6.1 vectors, and Web Crypto on random ke
   );
 });
 
-Deno.test("P-256 ECDH: agrees with Web Crypto both ways; off-curve and malformed points refused", async () => {
+Deno.test("P-256 and P-384 ECDH: agree with Web Crypto both ways; off-curve and malformed points refused", async () => {
   for (let round = 0; round < 4; round++) {
     const web = await crypto.subtle.generateKey(
       { name: "ECDH", namedCurve: "P-256" },
@@ -230,6 +235,36 @@ Deno.test("P-256 ECDH: agrees with Web Crypto both ways; off-curve and malformed
       hex(p256SharedSecret(mine.privateKey, webPublic)!),
       hex(theirs),
       `round ${round}`,
+    );
+  }
+  for (let round = 0; round < 2; round++) {
+    const web = await crypto.subtle.generateKey(
+      { name: "ECDH", namedCurve: "P-384" },
+      true,
+      ["deriveBits"],
+    ) as CryptoKeyPair;
+    const webPublic = new Uint8Array(
+      await crypto.subtle.exportKey("raw", web.publicKey),
+    );
+    const mine = p384KeyPair();
+    const imported = await crypto.subtle.importKey(
+      "raw",
+      new Uint8Array(mine.publicKey),
+      { name: "ECDH", namedCurve: "P-384" },
+      false,
+      [],
+    );
+    const theirs = new Uint8Array(
+      await crypto.subtle.deriveBits(
+        { name: "ECDH", public: imported },
+        web.privateKey,
+        384,
+      ),
+    );
+    assert.equal(
+      hex(p384SharedSecret(mine.privateKey, webPublic)!),
+      hex(theirs),
+      `P-384 round ${round}`,
     );
   }
   const { privateKey, publicKey } = p256KeyPair();
