@@ -197,6 +197,44 @@ def make_certificate(tmp):
 
 procs_cleanup = []
 
+# Host paths the daemons touch although their configs point into the temp
+# folder (the namespace shares the file system): Dovecot's instance list,
+# X's socket folder (Xtigervnc), xrdp's socket folder, sshd's privsep folder.
+# Each is snapshot before the run and put back after it.
+SIDE_PATHS = ["/var/lib/dovecot/instances", "/tmp/.X11-unix", "/run/xrdp/sockdir"]
+
+
+def snapshot(paths):
+    saved = {}
+    for path in paths:
+        if os.path.isdir(path):
+            saved[path] = ("dir", set(os.listdir(path)))
+        elif os.path.isfile(path):
+            with open(path, "rb") as f:
+                saved[path] = ("file", f.read())
+        else:
+            saved[path] = ("absent", None)
+    return saved
+
+
+def restore(saved):
+    for path, (kind, content) in saved.items():
+        if kind == "absent":
+            if os.path.isdir(path):
+                shutil.rmtree(path, ignore_errors=True)
+            elif os.path.exists(path):
+                os.remove(path)
+        elif kind == "file":
+            with open(path, "wb") as f:
+                f.write(content)
+        elif os.path.isdir(path):
+            for entry in set(os.listdir(path)) - content:
+                target = os.path.join(path, entry)
+                if os.path.isdir(target):
+                    shutil.rmtree(target, ignore_errors=True)
+                else:
+                    os.remove(target)
+
 
 def start_all(tmp, procs):
     def spawn(args, user=None, **kw):
@@ -338,6 +376,7 @@ def record(out, with_nmap, deno):
     tmp = tempfile.mkdtemp(prefix="h16d-rec-")
     os.chmod(tmp, 0o755)
     procs = []
+    side = snapshot(SIDE_PATHS)
     sh("ip", "netns", "add", NS)
     try:
         sh("ip", "-n", NS, "link", "set", "lo", "up")
@@ -411,6 +450,7 @@ def record(out, with_nmap, deno):
         subprocess.run(["ip", "netns", "del", NS])
         for cleanup in procs_cleanup:
             cleanup()
+        restore(side)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
