@@ -181,12 +181,15 @@ export interface Tls13ClientOptions {
   /** The 32-byte client random (default: random). */
   random?: Uint8Array;
   /**
-   * The X25519 key pair. A scanner may reuse one pair across connections
-   * (it only reads public certificates), which saves one of the two
-   * scalar multiplications per connection; default: a fresh pair.
+   * The X25519 key pair. Default: a module-wide pair, replaced after
+   * {@linkcode SHARED_KEY_USES} handshakes. Reusing it is safe here: this
+   * client never sends its Finished nor protects any data with the keys,
+   * it only reads the server's certificate; and it saves one scalar
+   * multiplication per connection (servers can link the connections by
+   * the share, as they can by the source address).
    */
   keyPair?: { privateKey: Uint8Array; publicKey: Uint8Array };
-  /** The P-256 key pair (65-byte uncompressed public key); same reuse note. */
+  /** The P-256 key pair (65-byte uncompressed public key); same default and note. */
   p256KeyPair?: { privateKey: Uint8Array; publicKey: Uint8Array };
   /** Key shares to offer, in order (default both: `x25519`, `secp256r1`). */
   groups?: readonly ("x25519" | "secp256r1")[];
@@ -258,6 +261,32 @@ const VERSION_NAMES: ReadonlyMap<number, string> = new Map([
 ]);
 
 /**
+ * Handshakes served by one default key pair before a fresh one is made.
+ *
+ * @example
+ * ```ts
+ * import { SHARED_KEY_USES } from "./tls13_client.ts";
+ * SHARED_KEY_USES; // 1024
+ * ```
+ */
+export const SHARED_KEY_USES = 1024;
+
+type KeyPair = { privateKey: Uint8Array; publicKey: Uint8Array };
+const sharedPairs = new Map<number, { pair: KeyPair; uses: number }>();
+
+/** The module-wide key pair of `group`, renewed every SHARED_KEY_USES uses. */
+function sharedKeyPair(group: number): KeyPair {
+  let entry = sharedPairs.get(group);
+  if (!entry || entry.uses >= SHARED_KEY_USES) {
+    const pair = group === GROUP_X25519 ? x25519KeyPair() : p256KeyPair();
+    entry = { pair, uses: 0 };
+    sharedPairs.set(group, entry);
+  }
+  entry.uses++;
+  return entry.pair;
+}
+
+/**
  * One TLS 1.3-capable handshake, one per connection: send `hello`, feed
  * the server's bytes to `push`, read `result()` when `done`.
  *
@@ -322,8 +351,11 @@ export class Tls13Client {
     const shares: KeyShare[] = [];
     for (const group of options.groups ?? ["x25519", "secp256r1"]) {
       const [number, pair] = group === "x25519"
-        ? [GROUP_X25519, options.keyPair ?? x25519KeyPair()]
-        : [GROUP_SECP256R1, options.p256KeyPair ?? p256KeyPair()];
+        ? [GROUP_X25519, options.keyPair ?? sharedKeyPair(GROUP_X25519)]
+        : [
+          GROUP_SECP256R1,
+          options.p256KeyPair ?? sharedKeyPair(GROUP_SECP256R1),
+        ];
       this.#privateKeys.set(number, pair.privateKey);
       shares.push({ group: number, publicKey: pair.publicKey });
     }
@@ -602,8 +634,8 @@ export class Tls13Client {
       const pair = group === GROUP_SECP384R1
         ? p384KeyPair()
         : group === GROUP_SECP256R1
-        ? (this.#options.p256KeyPair ?? p256KeyPair())
-        : (this.#options.keyPair ?? x25519KeyPair());
+        ? (this.#options.p256KeyPair ?? sharedKeyPair(GROUP_SECP256R1))
+        : (this.#options.keyPair ?? sharedKeyPair(GROUP_X25519));
       this.#privateKeys.clear();
       this.#privateKeys.set(group, pair.privateKey);
       this.#shares = [{ group, publicKey: pair.publicKey }];

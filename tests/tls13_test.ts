@@ -23,7 +23,11 @@ import {
   createAead,
   poly1305,
 } from "../decoders/tls13_aead.ts";
-import { Tls13Client, type Tls13Result } from "../decoders/tls13_client.ts";
+import {
+  SHARED_KEY_USES,
+  Tls13Client,
+  type Tls13Result,
+} from "../decoders/tls13_client.ts";
 import {
   hkdfExpand,
   hkdfExtract,
@@ -472,6 +476,26 @@ Deno.test("RFC 8448 §5 HelloRetryRequest: a second ClientHello with the asked g
   client.push(bytes(trace.helloRetryRequest.recordHelloRetryRequest));
   assert.equal(client.done, true);
   assert.equal(client.result().helloRetryRequest?.retried, false);
+});
+
+Deno.test("Tls13Client: default key shares are shared, then renewed after SHARED_KEY_USES", () => {
+  // key_share is the ClientHello's last extension: type, length, list length,
+  // x25519 (4 + 32 bytes) and secp256r1 (4 + 65 bytes).
+  const share = (client: Tls13Client) =>
+    hex(client.hello.subarray(-(6 + 36 + 69)));
+  const first = share(new Tls13Client());
+  assert.ok(first.startsWith("0033006b0069001d0020"), first.slice(0, 20));
+  assert.equal(share(new Tls13Client()), first);
+  assert.notEqual(
+    hex(new Tls13Client().hello).slice(22, 86),
+    hex(new Tls13Client().hello).slice(22, 86),
+    "fresh randoms",
+  );
+  let renewed = false;
+  for (let i = 0; i < SHARED_KEY_USES && !renewed; i++) {
+    renewed = share(new Tls13Client()) !== first;
+  }
+  assert.ok(renewed, "a new key pair within SHARED_KEY_USES handshakes");
 });
 
 Deno.test("Tls13Client: malformed server bytes give typed errors, never a throw", () => {
