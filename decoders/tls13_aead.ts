@@ -195,11 +195,14 @@ class AesGcm implements Aead {
   readonly #w: Int32Array;
   /** The hash subkey H = E(K, 0^128). */
   readonly #h = new Int32Array(4);
+  /** i·H for the 16 nibble values i (Shoup's 4-bit table), 4 words each. */
+  readonly #table = new Int32Array(64);
 
   constructor(name: AeadName, key: Uint8Array) {
     this.name = name;
     this.#w = expandKey(key);
     encryptBlock(this.#w, this.#h);
+    nibbleTable(this.#h, this.#table);
   }
 
   seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
@@ -248,7 +251,7 @@ class AesGcm implements Aead {
       for (let at = 0; at < data.length; at += 16) {
         readWords(data.subarray(at, Math.min(at + 16, data.length)), 0, x);
         for (let i = 0; i < 4; i++) y[i] ^= x[i];
-        gfMultiply(y, this.#h);
+        gfMultiply(y, this.#table);
       }
     };
     absorb(aad);
@@ -258,7 +261,7 @@ class AesGcm implements Aead {
     y[1] ^= aadBits;
     y[2] ^= Math.floor(dataBits / 2 ** 32);
     y[3] ^= dataBits;
-    gfMultiply(y, this.#h);
+    gfMultiply(y, this.#table);
     const j0 = new Int32Array(4);
     readWords(nonce, 0, j0);
     j0[3] = 1;
@@ -271,22 +274,72 @@ class AesGcm implements Aead {
   }
 }
 
-/** y = y · h in GCM's GF(2^128) (SP 800-38D Algorithm 1, MSB-first bits). */
-function gfMultiply(y: Int32Array, h: Int32Array): void {
-  let z0 = 0, z1 = 0, z2 = 0, z3 = 0;
-  let v0 = h[0], v1 = h[1], v2 = h[2], v3 = h[3];
-  for (let i = 0; i < 128; i++) {
-    if ((y[i >> 5] >>> (31 - (i & 31))) & 1) {
-      z0 ^= v0;
-      z1 ^= v1;
-      z2 ^= v2;
-      z3 ^= v3;
+/**
+ * The multiples 0·H … 15·H in GCM's bit order (bit 0 is the most
+ * significant bit of byte 0), for multiplying four bits at a time: 8·H is
+ * H, each halving of the index is one multiplication by x (a right shift
+ * with reduction by 0xe1), and the other entries are XOR sums.
+ */
+function nibbleTable(h: Int32Array, table: Int32Array): void {
+  table.fill(0);
+  table.set(h, 8 * 4);
+  for (let i = 4; i > 0; i >>= 1) {
+    const from = 2 * i * 4, to = i * 4;
+    const lsb = table[from + 3] & 1;
+    table[to + 3] = (table[from + 3] >>> 1) | (table[from + 2] << 31);
+    table[to + 2] = (table[from + 2] >>> 1) | (table[from + 1] << 31);
+    table[to + 1] = (table[from + 1] >>> 1) | (table[from] << 31);
+    table[to] = (table[from] >>> 1) ^ (lsb ? 0xe1000000 : 0);
+  }
+  for (let i = 2; i <= 8; i *= 2) {
+    for (let j = 1; j < i; j++) {
+      for (let k = 0; k < 4; k++) {
+        table[(i + j) * 4 + k] = table[i * 4 + k] ^ table[j * 4 + k];
+      }
     }
-    const lsb = v3 & 1;
-    v3 = (v3 >>> 1) | (v2 << 31);
-    v2 = (v2 >>> 1) | (v1 << 31);
-    v1 = (v1 >>> 1) | (v0 << 31);
-    v0 = (v0 >>> 1) ^ (lsb ? 0xe1000000 : 0);
+  }
+}
+
+/** Reduction of the four bits shifted out of x·2^-4 (x^128 = x^7 + x^2 + x + 1), in the top 16 bits. */
+const SHIFTED_OUT = Int32Array.from([
+  0x0000,
+  0x1c20,
+  0x3840,
+  0x2460,
+  0x7080,
+  0x6ca0,
+  0x48c0,
+  0x54e0,
+  0xe100,
+  0xfd20,
+  0xd940,
+  0xc560,
+  0x9180,
+  0x8da0,
+  0xa9c0,
+  0xb5e0,
+].map((r) => r << 16));
+
+/** y = y · H in GCM's GF(2^128), four bits at a time from the last byte (Shoup). */
+function gfMultiply(y: Int32Array, table: Int32Array): void {
+  let z0 = 0, z1 = 0, z2 = 0, z3 = 0;
+  for (let i = 15; i >= 0; i--) {
+    const byte = (y[i >> 2] >>> (24 - 8 * (i & 3))) & 0xff;
+    for (let half = 0; half < 2; half++) {
+      const nibble = half === 0 ? byte & 0xf : byte >>> 4;
+      if (i !== 15 || half !== 0) {
+        const out = z3 & 0xf;
+        z3 = (z3 >>> 4) | (z2 << 28);
+        z2 = (z2 >>> 4) | (z1 << 28);
+        z1 = (z1 >>> 4) | (z0 << 28);
+        z0 = (z0 >>> 4) ^ SHIFTED_OUT[out];
+      }
+      const t = nibble * 4;
+      z0 ^= table[t];
+      z1 ^= table[t + 1];
+      z2 ^= table[t + 2];
+      z3 ^= table[t + 3];
+    }
   }
   y[0] = z0;
   y[1] = z1;
@@ -296,6 +349,31 @@ function gfMultiply(y: Int32Array, h: Int32Array): void {
 
 // ---------------------------------------------------- ChaCha20-Poly1305
 
+const chachaState = new Uint32Array(16);
+const chachaWorking = new Uint32Array(16);
+
+/** The quarter round (RFC 8439 §2.1) on words a, b, c, d of `x`. */
+function quarter(
+  x: Uint32Array,
+  a: number,
+  b: number,
+  c: number,
+  d: number,
+): void {
+  x[a] += x[b];
+  x[d] ^= x[a];
+  x[d] = x[d] << 16 | x[d] >>> 16;
+  x[c] += x[d];
+  x[b] ^= x[c];
+  x[b] = x[b] << 12 | x[b] >>> 20;
+  x[a] += x[b];
+  x[d] ^= x[a];
+  x[d] = x[d] << 8 | x[d] >>> 24;
+  x[c] += x[d];
+  x[b] ^= x[c];
+  x[b] = x[b] << 7 | x[b] >>> 25;
+}
+
 /** One ChaCha20 block (RFC 8439 §2.3) for `counter` into `out` (64 bytes). */
 function chachaBlock(
   key: Uint32Array,
@@ -303,7 +381,7 @@ function chachaBlock(
   nonce: Uint32Array,
   out: Uint8Array,
 ): void {
-  const s = new Uint32Array(16);
+  const s = chachaState;
   s[0] = 0x61707865;
   s[1] = 0x3320646e;
   s[2] = 0x79622d32;
@@ -311,30 +389,17 @@ function chachaBlock(
   s.set(key, 4);
   s[12] = counter;
   s.set(nonce, 13);
-  const x = s.slice();
-  const quarter = (a: number, b: number, c: number, d: number) => {
-    x[a] += x[b];
-    x[d] ^= x[a];
-    x[d] = x[d] << 16 | x[d] >>> 16;
-    x[c] += x[d];
-    x[b] ^= x[c];
-    x[b] = x[b] << 12 | x[b] >>> 20;
-    x[a] += x[b];
-    x[d] ^= x[a];
-    x[d] = x[d] << 8 | x[d] >>> 24;
-    x[c] += x[d];
-    x[b] ^= x[c];
-    x[b] = x[b] << 7 | x[b] >>> 25;
-  };
+  const x = chachaWorking;
+  x.set(s);
   for (let i = 0; i < 10; i++) {
-    quarter(0, 4, 8, 12);
-    quarter(1, 5, 9, 13);
-    quarter(2, 6, 10, 14);
-    quarter(3, 7, 11, 15);
-    quarter(0, 5, 10, 15);
-    quarter(1, 6, 11, 12);
-    quarter(2, 7, 8, 13);
-    quarter(3, 4, 9, 14);
+    quarter(x, 0, 4, 8, 12);
+    quarter(x, 1, 5, 9, 13);
+    quarter(x, 2, 6, 10, 14);
+    quarter(x, 3, 7, 11, 15);
+    quarter(x, 0, 5, 10, 15);
+    quarter(x, 1, 6, 11, 12);
+    quarter(x, 2, 7, 8, 13);
+    quarter(x, 3, 4, 9, 14);
   }
   for (let i = 0; i < 16; i++) {
     const v = (x[i] + s[i]) >>> 0;
