@@ -15,6 +15,7 @@
 
 import {
   createDecipheriv,
+  createECDH,
   createHash,
   createHmac,
   createPrivateKey,
@@ -24,7 +25,13 @@ import {
 } from "node:crypto";
 import { Buffer } from "node:buffer";
 import { Tls13Client } from "../decoders/tls13_client.ts";
-import { x25519KeyPair } from "../decoders/x25519.ts";
+import { x25519, x25519KeyPair } from "../decoders/x25519.ts";
+import {
+  p256KeyPair,
+  p256SharedSecret,
+  p384KeyPair,
+  p384SharedSecret,
+} from "../decoders/ecdh_nist.ts";
 
 const ROUNDS = Number(Deno.args[0] ?? 5);
 const CONNECTIONS = Number(Deno.args[1] ?? 200);
@@ -262,6 +269,47 @@ for (let round = 0; round < ROUNDS; round++) {
   add("zon, reused key pair", await time(() => zon(false)));
   add("node:crypto, reused key pair", await time(() => node(false)));
   add("webcrypto awaited, reused key pair", await time(() => webcrypto(false)));
+}
+// The key-exchange primitives alone: one shared secret per connection (the
+// default reuses the key pair), and P-384's fresh pair + secret after an HRR.
+const p256Peer = p256KeyPair().publicKey;
+const p384Peer = p384KeyPair().publicKey;
+const p256Mine = p256KeyPair();
+const nodeP256 = createECDH("prime256v1");
+nodeP256.generateKeys();
+const nodeP384Peer = createECDH("secp384r1");
+nodeP384Peer.generateKeys();
+for (let round = 0; round < ROUNDS; round++) {
+  add(
+    "primitive: zon X25519 shared secret",
+    await time(() => x25519(privateKey, serverShare)),
+  );
+  add(
+    "primitive: node X25519 shared secret",
+    await time(() =>
+      diffieHellman({ privateKey: nodePrivate, publicKey: spki(serverShare) })
+    ),
+  );
+  add(
+    "primitive: zon P-256 shared secret",
+    await time(() => p256SharedSecret(p256Mine.privateKey, p256Peer)),
+  );
+  add(
+    "primitive: node P-256 shared secret",
+    await time(() => nodeP256.computeSecret(Buffer.from(p256Peer))),
+  );
+  add(
+    "primitive: zon P-384 key pair + secret",
+    await time(() => p384SharedSecret(p384KeyPair().privateKey, p384Peer)),
+  );
+  add(
+    "primitive: node P-384 key pair + secret",
+    await time(() => {
+      const e = createECDH("secp384r1");
+      e.generateKeys();
+      return e.computeSecret(nodeP384Peer.getPublicKey());
+    }),
+  );
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const zonFresh = median(rows["zon, fresh key pair"]);

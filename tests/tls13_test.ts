@@ -130,7 +130,7 @@ Deno.test("HKDF: RFC 5869 test cases 1 and 3, and node:crypto hkdfSync for SHA-3
   );
 });
 
-Deno.test("X25519: RFC 7748 §5.2 and §6.1 vectors, and Web Crypto on random keys", async () => {
+Deno.test("X25519: RFC 7748 §5.2 (1 and 1,000 iterations) and §6.1 vectors, and Web Crypto on random keys", async () => {
   assert.equal(
     hex(
       x25519(
@@ -156,6 +156,13 @@ Deno.test("X25519: RFC 7748 §5.2 and §6.1 vectors, and Web Crypto on random ke
       ),
     ),
     "95cbde9476e8907d7aade45cb4b873f88b595a68799fa152e6f8f7647aac7957",
+  );
+  // §5.2's loop (k, u) = (X25519(k, u), k) from k = u = 9: after 1,000 iterations.
+  let k = X25519_BASE_POINT.slice(), u = X25519_BASE_POINT.slice();
+  for (let i = 0; i < 1000; i++) [k, u] = [x25519(k, u), k];
+  assert.equal(
+    hex(k),
+    "684cf59ba83309552800ef566f2f4d3c1c3887c49360e3875f2eb94d99532c51",
   );
   // One iteration of §5.2's loop: k = u = 9.
   assert.equal(
