@@ -158,7 +158,8 @@ Deno.test("X25519: RFC 7748 §5.2 (1 and 1,000 iterations) and §6.1 vectors, an
     "95cbde9476e8907d7aade45cb4b873f88b595a68799fa152e6f8f7647aac7957",
   );
   // §5.2's loop (k, u) = (X25519(k, u), k) from k = u = 9: after 1,000 iterations.
-  let k = X25519_BASE_POINT.slice(), u = X25519_BASE_POINT.slice();
+  let k: Uint8Array = X25519_BASE_POINT.slice();
+  let u: Uint8Array = X25519_BASE_POINT.slice();
   for (let i = 0; i < 1000; i++) [k, u] = [x25519(k, u), k];
   assert.equal(
     hex(k),
