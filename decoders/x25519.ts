@@ -2,8 +2,8 @@
  * X25519 Diffie-Hellman (RFC 7748), synchronous, in plain TypeScript, for
  * the TLS 1.3 key share: the Montgomery ladder of RFC 7748 §5 on BigInt
  * field elements modulo 2^255 - 19. V8's BigInt multiplies 255-bit
- * numbers fast enough that this beats a 16-limb float version by 3–5×
- * (measured with scripts/bench_tls13.ts's primitives).
+ * numbers fast enough that this beat this file's earlier 16-limb float
+ * version (scripts/bench_tls13.ts, BENCHMARKS.md).
  *
  * Not constant-time (BigInt arithmetic and the swap branch leak timing):
  * the keys are a scanner's throw-away handshake keys.
