@@ -10,6 +10,23 @@
  * probe's decoder; if its result has `error.code === "NOT_THIS_PROTOCOL"`,
  * fall back to recognising the bytes (the server spoke first, or is
  * something else): `sniffServerFirst(prefix)`, then the text signatures.
+ * Name the product and version of text greetings with `identifyService`
+ * (service_signatures.ts); a POP3-looking `-ERR` line goes through
+ * `classifyErrorLine` first. TLS ports: `Tls13Client` (send `hello`, feed
+ * bytes, send `takeSend()` when it returns bytes). STARTTLS ports
+ * (`STARTTLS_PORTS`): a `StarttlsMachine` until it says `tls`, then a
+ * `Tls13Client` on the same connection.
+ *
+ * @example One connection to a client-first port
+ * ```ts
+ * import { probeForPort } from "./service_registry.ts";
+ * const probe = probeForPort(6379)!;
+ * // send probe.hello once connected, then for each segment from the server:
+ * const decoder = probe.create();
+ * decoder.push(new TextEncoder().encode("-NOAUTH Authentication required.\r\n"));
+ * decoder.done; // true
+ * decoder.result().service; // { name: "redis", product: "Redis key-value store" }
+ * ```
  *
  * @module
  */
