@@ -42,17 +42,15 @@ const P384: Curve = {
   bytes: 48,
 };
 
-/** The field modulus of the curve being computed on (set by each entry point). */
-let P = P256.p;
-
-const mod = (a: bigint): bigint => {
+/** a mod p in [0, p). */
+const mod = (a: bigint, P: bigint): bigint => {
   const r = a % P;
   return r < 0n ? r + P : r;
 };
 
-function power(base: bigint, exponent: bigint): bigint {
+function power(base: bigint, exponent: bigint, P: bigint): bigint {
   let result = 1n;
-  base = mod(base);
+  base = mod(base, P);
   while (exponent > 0n) {
     if (exponent & 1n) result = (result * base) % P;
     base = (base * base) % P;
@@ -68,34 +66,34 @@ interface Jacobian {
   z: bigint;
 }
 
-function double(p: Jacobian): Jacobian {
+function double(p: Jacobian, P: bigint): Jacobian {
   if (p.z === 0n || p.y === 0n) return { x: 0n, y: 1n, z: 0n };
-  const delta = mod(p.z * p.z);
-  const gamma = mod(p.y * p.y);
-  const beta = mod(p.x * gamma);
-  const alpha = mod(3n * (p.x - delta) * (p.x + delta));
-  const x = mod(alpha * alpha - 8n * beta);
-  const z = mod((p.y + p.z) ** 2n - gamma - delta);
-  const y = mod(alpha * (4n * beta - x) - 8n * gamma * gamma);
+  const delta = mod(p.z * p.z, P);
+  const gamma = mod(p.y * p.y, P);
+  const beta = mod(p.x * gamma, P);
+  const alpha = mod(3n * (p.x - delta) * (p.x + delta), P);
+  const x = mod(alpha * alpha - 8n * beta, P);
+  const z = mod((p.y + p.z) ** 2n - gamma - delta, P);
+  const y = mod(alpha * (4n * beta - x) - 8n * gamma * gamma, P);
   return { x, y, z };
 }
 
 /** p + (qx, qy), q affine. */
-function addAffine(p: Jacobian, qx: bigint, qy: bigint): Jacobian {
+function addAffine(p: Jacobian, qx: bigint, qy: bigint, P: bigint): Jacobian {
   if (p.z === 0n) return { x: qx, y: qy, z: 1n };
-  const z1z1 = mod(p.z * p.z);
-  const u2 = mod(qx * z1z1);
-  const s2 = mod(qy * p.z * z1z1);
-  const h = mod(u2 - p.x);
-  const r = mod(2n * (s2 - p.y));
-  if (h === 0n) return r === 0n ? double(p) : { x: 0n, y: 1n, z: 0n };
-  const hh = mod(h * h);
+  const z1z1 = mod(p.z * p.z, P);
+  const u2 = mod(qx * z1z1, P);
+  const s2 = mod(qy * p.z * z1z1, P);
+  const h = mod(u2 - p.x, P);
+  const r = mod(2n * (s2 - p.y), P);
+  if (h === 0n) return r === 0n ? double(p, P) : { x: 0n, y: 1n, z: 0n };
+  const hh = mod(h * h, P);
   const i = 4n * hh;
-  const j = mod(h * i);
-  const v = mod(p.x * i);
-  const x = mod(r * r - j - 2n * v);
-  const y = mod(r * (v - x) - 2n * p.y * j);
-  const z = mod((p.z + h) ** 2n - z1z1 - hh);
+  const j = mod(h * i, P);
+  const v = mod(p.x * i, P);
+  const x = mod(r * r - j - 2n * v, P);
+  const y = mod(r * (v - x) - 2n * p.y * j, P);
+  const z = mod((p.z + h) ** 2n - z1z1 - hh, P);
   return { x, y, z };
 }
 
@@ -103,17 +101,19 @@ function multiply(
   k: bigint,
   qx: bigint,
   qy: bigint,
-  bits: number,
+  curve: Curve,
 ): [bigint, bigint] | null {
+  const P = curve.p;
+  const bits = curve.bytes * 8;
   let r: Jacobian = { x: 0n, y: 1n, z: 0n };
   for (let bit = bits - 1; bit >= 0; bit--) {
-    r = double(r);
-    if ((k >> BigInt(bit)) & 1n) r = addAffine(r, qx, qy);
+    r = double(r, P);
+    if ((k >> BigInt(bit)) & 1n) r = addAffine(r, qx, qy, P);
   }
   if (r.z === 0n) return null;
-  const zInverse = power(r.z, P - 2n);
-  const zz = mod(zInverse * zInverse);
-  return [mod(r.x * zz), mod(r.y * zz * zInverse)];
+  const zInverse = power(r.z, P - 2n, P);
+  const zz = mod(zInverse * zInverse, P);
+  return [mod(r.x * zz, P), mod(r.y * zz * zInverse, P)];
 }
 
 const toBig = (bytes: Uint8Array): bigint => {
@@ -133,7 +133,6 @@ function keyPair(
   curve: Curve,
   privateKey: Uint8Array | undefined,
 ): { privateKey: Uint8Array; publicKey: Uint8Array } {
-  P = curve.p;
   let scalar: Uint8Array;
   let k: bigint;
   do {
@@ -143,7 +142,7 @@ function keyPair(
   if (k === 0n || k >= curve.n) {
     throw new RangeError("ECDH key pair: the private key must be in [1, n)");
   }
-  const [x, y] = multiply(k, curve.gx, curve.gy, curve.bytes * 8)!;
+  const [x, y] = multiply(k, curve.gx, curve.gy, curve)!;
   const publicKey = new Uint8Array(1 + 2 * curve.bytes);
   publicKey[0] = 4;
   toBytes(x, publicKey, 1, curve.bytes);
@@ -156,15 +155,15 @@ function sharedSecret(
   privateKey: Uint8Array,
   peer: Uint8Array,
 ): Uint8Array | null {
-  P = curve.p;
+  const P = curve.p;
   const size = curve.bytes;
   if (peer.length !== 1 + 2 * size || peer[0] !== 4) return null;
   const x = toBig(peer.subarray(1, 1 + size));
   const y = toBig(peer.subarray(1 + size));
   if (x >= P || y >= P) return null;
   // y² = x³ - 3x + b: refuse points off the curve (invalid-curve attacks).
-  if (mod(y * y) !== mod(x * x * x - 3n * x + curve.b)) return null;
-  const point = multiply(toBig(privateKey) % curve.n, x, y, size * 8);
+  if (mod(y * y, P) !== mod(x * x * x - 3n * x + curve.b, P)) return null;
+  const point = multiply(toBig(privateKey) % curve.n, x, y, curve);
   if (!point) return null;
   const out = new Uint8Array(size);
   toBytes(point[0], out, 0, size);
