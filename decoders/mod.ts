@@ -28,3 +28,27 @@ export * from "./tls_client_hello.ts";
 export * from "./tls_names.ts";
 export * from "./http_banner.ts";
 export * from "./greeting_banner.ts";
+// Client-first service decoders, their hellos, the registry and the
+// product/version table (h16d).
+export * from "./service_types.ts";
+export * from "./redis_banner.ts";
+export * from "./memcached_banner.ts";
+export * from "./mqtt_banner.ts";
+export * from "./mysql_banner.ts";
+export * from "./postgres_banner.ts";
+export * from "./service_registry.ts";
+export * from "./service_signatures.ts";
+// TLS 1.3 certificate retrieval and its synchronous primitives (h16d).
+export * from "./tls13_client.ts";
+export * from "./tls13_aead.ts";
+export * from "./tls13_hash.ts";
+export * from "./x25519.ts";
+export * from "./ecdh_nist.ts";
+export * from "./starttls.ts";
+export * from "./length_prefixed.ts";
+export * from "./dns_tcp_banner.ts";
+export * from "./mongodb_banner.ts";
+export * from "./rdp_banner.ts";
+export * from "./smb2_banner.ts";
+export * from "./telnet_banner.ts";
+export * from "./vnc_banner.ts";
