@@ -216,7 +216,7 @@ export interface ReceiveJob {
 
 /** What the receive Worker needs to grab banners (`--banners`). */
 export interface BannerJob {
-  /** Ring the banners go through (see banner_channel.ts). */
+  /** Ring the banners go through (see banners/channel.ts). */
   ring: SharedArrayBuffer;
   /** Most concurrent connections. */
   capacity: number;

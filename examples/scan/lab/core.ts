@@ -1,6 +1,6 @@
 /**
  * The scan lab's lifecycle: {@link createLab} builds the namespaces (see
- * lab_net.ts) and starts the listeners (lab_services.ts); {@link Lab.destroy}
+ * net.ts) and starts the listeners (services.ts); {@link Lab.destroy}
  * removes everything, and runs on SIGINT/SIGTERM too. Namespaces are named
  * `zonlab-<pid>-<random>-<role>`, so {@link cleanupStaleLabs} can tell a
  * crashed run's leftovers (creator pid gone) from a live lab of another

@@ -1,7 +1,7 @@
 /**
  * The scan lab: `deno task lab` / `examples/scan.ts --lab` builds a private
- * network of namespaces with real listeners (see lab_core.ts and
- * lab_services.ts for the documented ports), scans it with the real
+ * network of namespaces with real listeners (see core.ts and
+ * services.ts for the documented ports), scans it with the real
  * scanner and drivers, prints what was found next to the ground truth, and
  * tears everything down — on success, failure and Ctrl-C.
  *
