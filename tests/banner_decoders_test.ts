@@ -17,6 +17,9 @@ import {
   parseHelloFileFlag,
 } from "../examples/scan/banners/mod.ts";
 import { sh } from "./helpers/command.ts";
+import { testRandom } from "./helpers/random.ts";
+
+const random = testRandom("banner_decoders_test.ts");
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -31,7 +34,7 @@ function agree<T>(
   for (let round = 0; round < 25; round++) {
     const pieces: Uint8Array[] = [];
     for (let at = 0; at < bytes.length;) {
-      const size = 1 + Math.floor(Math.random() * (round < 10 ? 8 : 200));
+      const size = 1 + Math.floor(random() * (round < 10 ? 8 : 200));
       pieces.push(bytes.slice(at, at + size));
       at += size;
     }

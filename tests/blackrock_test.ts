@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import { Blackrock } from "../blackrock/mod.ts";
 import { BLACKROCK_SBOX } from "../blackrock/sbox.ts";
 import { gcCountDuring, ROOT } from "./helpers/alloc_probe.ts";
+import { testRandom } from "./helpers/random.ts";
+
+const random = testRandom("blackrock_test.ts");
 
 /**
  * A naive reference of masscan's BlackRock written directly over 64-bit
@@ -67,7 +70,7 @@ class ReferenceBlackrock {
   }
 }
 
-const rand = (n: number): number => Math.floor(Math.random() * n);
+const rand = (n: number): number => Math.floor(random() * n);
 const rand64 = (): bigint => {
   const w = crypto.getRandomValues(new Uint32Array(2));
   return (BigInt(w[0]) << 32n) | BigInt(w[1]);
@@ -91,7 +94,7 @@ Deno.test("check values from masscan's C build", () => {
 Deno.test("shuffle equals a naive BigInt reference for random ranges up to 2^53, seeds up to 2^64", () => {
   for (let t = 0; t < 300; t++) {
     const bits = 1 + rand(53);
-    const range = Math.max(1, Math.floor(Math.random() * 2 ** bits));
+    const range = Math.max(1, Math.floor(random() * 2 ** bits));
     const seed = t % 3 === 0 ? BigInt(rand(1000)) : rand64();
     const rounds = t % 4 === 0 ? 1 + rand(20) : 14;
     const fast = new Blackrock(range, seed, rounds);
@@ -101,7 +104,7 @@ Deno.test("shuffle equals a naive BigInt reference for random ranges up to 2^53,
     for (let k = 0; k < 20; k++) {
       const i = k < 3
         ? [0, range - 1, Math.floor(range / 2)][k]
-        : Math.floor(Math.random() * range);
+        : Math.floor(random() * range);
       assert.equal(
         BigInt(fast.shuffle(i)),
         ref.shuffle(BigInt(i)),
@@ -120,7 +123,7 @@ Deno.test("shuffle equals a naive BigInt reference for random ranges up to 2^53,
 Deno.test("shuffleBatch (two lanes) equals the reference, any count, step and start", () => {
   for (let t = 0; t < 200; t++) {
     const bits = 1 + rand(53);
-    const range = Math.max(1, Math.floor(Math.random() * 2 ** bits));
+    const range = Math.max(1, Math.floor(random() * 2 ** bits));
     const seed = rand64();
     const rounds = t % 3 === 0 ? 1 + rand(20) : 14;
     const fast = new Blackrock(range, seed, rounds);
@@ -187,12 +190,10 @@ Deno.test("every index is visited exactly once, for ranges 1..300 and up to 2^20
 
 Deno.test("unshuffle inverts shuffle, for small and huge ranges", () => {
   for (let t = 0; t < 200; t++) {
-    const range = t < 100
-      ? 1 + rand(5000)
-      : Math.floor(Math.random() * 2 ** 53) + 1;
+    const range = t < 100 ? 1 + rand(5000) : Math.floor(random() * 2 ** 53) + 1;
     const br = new Blackrock(range, rand64(), t % 2 ? 14 : 1 + rand(30));
     for (let k = 0; k < 50; k++) {
-      const i = Math.floor(Math.random() * range);
+      const i = Math.floor(random() * range);
       assert.equal(br.unshuffle(br.shuffle(i)), i);
       assert.equal(br.shuffle(br.unshuffle(i)), i);
     }

@@ -8,6 +8,9 @@
  * parser, not zon's code, to canonicalise IPv6.
  */
 import assert from "node:assert/strict";
+import { testRandom } from "./helpers/random.ts";
+
+const random = testRandom("listscan_test.ts");
 
 const SCAN = new URL("../examples/scan.ts", import.meta.url).pathname;
 const MAX_LINES = 150_000;
@@ -62,7 +65,7 @@ async function firstLines(
   return lines;
 }
 
-const rand = (n: number): number => Math.floor(Math.random() * n);
+const rand = (n: number): number => Math.floor(random() * n);
 const v4 = (n: number): string =>
   [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
 

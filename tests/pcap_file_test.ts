@@ -23,9 +23,12 @@ import {
   UdpTemplate6,
 } from "../packet/mod.ts";
 import { captureLabTraffic, withLab } from "./helpers/packet_netns_helpers.ts";
+import { testRandom } from "./helpers/random.ts";
 
-const u32 = () => (Math.random() * 2 ** 32) >>> 0;
-const u16 = () => (Math.random() * 65536) | 0;
+const random = testRandom("pcap_file_test.ts");
+
+const u32 = () => (random() * 2 ** 32) >>> 0;
+const u16 = () => (random() * 65536) | 0;
 
 async function tshark(args: string[]): Promise<string> {
   const out = await new Deno.Command("tshark", {

@@ -12,6 +12,9 @@ import {
   TcpFlags,
 } from "../packet/mod.ts";
 import { assertReadsLikeTshark } from "./helpers/capture_oracle.ts";
+import { testRandom } from "./helpers/random.ts";
+
+const random = testRandom("scan_pcapng_test.ts");
 
 Deno.test({
   name:
@@ -29,7 +32,7 @@ Deno.test({
           "--pcap",
           path,
           "--source-port",
-          String(30000 + Math.floor(Math.random() * 20000)),
+          String(30000 + Math.floor(random() * 20000)),
         ],
         showScannerStderr: false,
       });

@@ -12,8 +12,11 @@ import {
 } from "../blackrock/mod.ts";
 import { ScannedItem, scanTargetText } from "../blackrock/target_text.ts";
 import { gcCountDuring, ROOT } from "./helpers/alloc_probe.ts";
+import { testRandom } from "./helpers/random.ts";
 
-const rand = (n: number): number => Math.floor(Math.random() * n);
+const random = testRandom("targets_test.ts");
+
+const rand = (n: number): number => Math.floor(random() * n);
 /** WHATWG URL's IPv6 serializer (RFC 5952 canonical form) as the oracle. */
 const urlCanonical = (text: string): string =>
   new URL(`http://[${text}]/`).hostname.slice(1, -1);

@@ -27,6 +27,9 @@ import {
   HelloTable,
   TcpInput,
 } from "../../examples/scan/banners/mod.ts";
+import { testRandom } from "./random.ts";
+
+const random = testRandom("banners_netns_scanner.ts");
 
 const [
   adapter,
@@ -119,9 +122,9 @@ let releasing = false;
 function release(): void {
   const keep: Uint8Array[] = [];
   const out: Uint8Array[] = [];
-  for (const frame of held) (Math.random() < 0.35 ? keep : out).push(frame);
+  for (const frame of held) (random() < 0.35 ? keep : out).push(frame);
   for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
+    const j = Math.floor(random() * (i + 1));
     [out[i], out[j]] = [out[j], out[i]];
   }
   held = keep;
