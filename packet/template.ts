@@ -218,6 +218,38 @@ function patchUdpHeader(
   set16(buf, udp + 6, checksum);
 }
 
+/**
+ * The frame every template starts from: `transport` over IPv4 or IPv6 (by
+ * the options' source address), destination zero, from `options`' MACs
+ * and VLAN, checksums computed (or seeded for offload).
+ */
+function templateFrame(
+  options: Template4Options | Template6Options,
+  transport: PacketRepr["transport"],
+  offload: boolean,
+): Uint8Array {
+  const ip: PacketRepr["ip"] = typeof options.sourceIp === "number"
+    ? { version: 4, source: options.sourceIp, destination: 0, ttl: options.ttl }
+    : {
+      version: 6,
+      source: options.sourceIp,
+      destination: ZERO_IPV6,
+      hopLimit: options.ttl,
+    };
+  const scratch = new Uint8Array(2048);
+  const length = emitPacket({
+    ethernet: {
+      destination: options.routerMac,
+      source: options.sourceMac,
+      vlanId: options.vlanId,
+    },
+    ip,
+    transport,
+    checksums: offload ? "offload" : "compute",
+  }, scratch);
+  return scratch.slice(0, length);
+}
+
 function copyFrame(
   frame: Uint8Array,
   length: number,
@@ -268,32 +300,16 @@ export class TcpSynTemplate {
     this.#firstPort = first;
     this.#portCount = count;
     this.offload = options.offload ?? false;
-    const repr: PacketRepr = {
-      ethernet: {
-        destination: options.routerMac,
-        source: options.sourceMac,
-        vlanId: options.vlanId,
-      },
-      ip: {
-        version: 4,
-        source: options.sourceIp,
-        destination: 0,
-        ttl: options.ttl,
-      },
-      transport: {
-        protocol: "tcp",
-        sourcePort: first,
-        destinationPort: 0,
-        sequence: 0,
-        flags: TcpFlags.SYN,
-        window: options.window ?? 1024,
-        options: options.tcpOptions ?? { mss: 1460 },
-      },
-      checksums: this.offload ? "offload" : "compute",
-    };
-    const scratch = new Uint8Array(2048);
-    this.length = emitPacket(repr, scratch);
-    this.frame = scratch.slice(0, this.length);
+    this.frame = templateFrame(options, {
+      protocol: "tcp",
+      sourcePort: first,
+      destinationPort: 0,
+      sequence: 0,
+      flags: TcpFlags.SYN,
+      window: options.window ?? 1024,
+      options: options.tcpOptions ?? { mss: 1460 },
+    }, this.offload);
+    this.length = this.frame.length;
     this.ipOffset = linkLength(options);
     this.tcpOffset = this.ipOffset + 20;
     this.#ipChecksum = get16(this.frame, this.ipOffset + 10);
@@ -393,31 +409,16 @@ export class TcpSynTemplate6 {
     this.#firstPort = first;
     this.#portCount = count;
     this.offload = options.offload ?? false;
-    const scratch = new Uint8Array(2048);
-    this.length = emitPacket({
-      ethernet: {
-        destination: options.routerMac,
-        source: options.sourceMac,
-        vlanId: options.vlanId,
-      },
-      ip: {
-        version: 6,
-        source: options.sourceIp,
-        destination: ZERO_IPV6,
-        hopLimit: options.ttl,
-      },
-      transport: {
-        protocol: "tcp",
-        sourcePort: first,
-        destinationPort: 0,
-        sequence: 0,
-        flags: TcpFlags.SYN,
-        window: options.window ?? 1024,
-        options: options.tcpOptions ?? { mss: 1440 },
-      },
-      checksums: this.offload ? "offload" : "compute",
-    }, scratch);
-    this.frame = scratch.slice(0, this.length);
+    this.frame = templateFrame(options, {
+      protocol: "tcp",
+      sourcePort: first,
+      destinationPort: 0,
+      sequence: 0,
+      flags: TcpFlags.SYN,
+      window: options.window ?? 1024,
+      options: options.tcpOptions ?? { mss: 1440 },
+    }, this.offload);
+    this.length = this.frame.length;
     this.ipOffset = linkLength(options);
     this.tcpOffset = this.ipOffset + 40;
     this.#tcpChecksum = get16(this.frame, this.tcpOffset + 16);
@@ -524,23 +525,12 @@ export class UdpTemplate {
     this.#portCount = count;
     this.offload = options.offload ?? false;
     this.#payloads = new UdpPayloads(options.payload);
-    const scratch = new Uint8Array(128);
-    this.headerLength = emitPacket({
-      ethernet: {
-        destination: options.routerMac,
-        source: options.sourceMac,
-        vlanId: options.vlanId,
-      },
-      ip: {
-        version: 4,
-        source: options.sourceIp,
-        destination: 0,
-        ttl: options.ttl,
-      },
-      transport: { protocol: "udp", sourcePort: first, destinationPort: 0 },
-      checksums: this.offload ? "offload" : "compute",
-    }, scratch);
-    this.frame = scratch.slice(0, this.headerLength);
+    this.frame = templateFrame(options, {
+      protocol: "udp",
+      sourcePort: first,
+      destinationPort: 0,
+    }, this.offload);
+    this.headerLength = this.frame.length;
     this.ipOffset = linkLength(options);
     this.udpOffset = this.ipOffset + 20;
     this.#ipChecksum = get16(this.frame, this.ipOffset + 10);
@@ -629,23 +619,12 @@ export class UdpTemplate6 {
     this.#portCount = count;
     this.offload = options.offload ?? false;
     this.#payloads = new UdpPayloads(options.payload);
-    const scratch = new Uint8Array(128);
-    this.headerLength = emitPacket({
-      ethernet: {
-        destination: options.routerMac,
-        source: options.sourceMac,
-        vlanId: options.vlanId,
-      },
-      ip: {
-        version: 6,
-        source: options.sourceIp,
-        destination: ZERO_IPV6,
-        hopLimit: options.ttl,
-      },
-      transport: { protocol: "udp", sourcePort: first, destinationPort: 0 },
-      checksums: this.offload ? "offload" : "compute",
-    }, scratch);
-    this.frame = scratch.slice(0, this.headerLength);
+    this.frame = templateFrame(options, {
+      protocol: "udp",
+      sourcePort: first,
+      destinationPort: 0,
+    }, this.offload);
+    this.headerLength = this.frame.length;
     this.ipOffset = linkLength(options);
     this.udpOffset = this.ipOffset + 40;
     this.#udpChecksum = get16(this.frame, this.udpOffset + 6);
@@ -725,29 +704,14 @@ export class IcmpEchoTemplate {
   /** Build the template frame once. */
   constructor(options: Template4Options & IcmpEchoOptions) {
     this.offload = options.offload ?? false;
-    const scratch = new Uint8Array(2048);
-    this.length = emitPacket({
-      ethernet: {
-        destination: options.routerMac,
-        source: options.sourceMac,
-        vlanId: options.vlanId,
-      },
-      ip: {
-        version: 4,
-        source: options.sourceIp,
-        destination: 0,
-        ttl: options.ttl,
-      },
-      transport: {
-        protocol: "icmp",
-        type: 8,
-        code: 0,
-        rest: 0,
-        payload: options.payload,
-      },
-      checksums: this.offload ? "offload" : "compute",
-    }, scratch);
-    this.frame = scratch.slice(0, this.length);
+    this.frame = templateFrame(options, {
+      protocol: "icmp",
+      type: 8,
+      code: 0,
+      rest: 0,
+      payload: options.payload,
+    }, this.offload);
+    this.length = this.frame.length;
     this.ipOffset = linkLength(options);
     this.icmpOffset = this.ipOffset + 20;
     this.#ipChecksum = get16(this.frame, this.ipOffset + 10);
@@ -812,29 +776,14 @@ export class IcmpEchoTemplate6 {
   /** Build the template frame once. */
   constructor(options: Template6Options & IcmpEchoOptions) {
     this.offload = options.offload ?? false;
-    const scratch = new Uint8Array(2048);
-    this.length = emitPacket({
-      ethernet: {
-        destination: options.routerMac,
-        source: options.sourceMac,
-        vlanId: options.vlanId,
-      },
-      ip: {
-        version: 6,
-        source: options.sourceIp,
-        destination: ZERO_IPV6,
-        hopLimit: options.ttl,
-      },
-      transport: {
-        protocol: "icmp",
-        type: 128,
-        code: 0,
-        rest: 0,
-        payload: options.payload,
-      },
-      checksums: this.offload ? "offload" : "compute",
-    }, scratch);
-    this.frame = scratch.slice(0, this.length);
+    this.frame = templateFrame(options, {
+      protocol: "icmp",
+      type: 128,
+      code: 0,
+      rest: 0,
+      payload: options.payload,
+    }, this.offload);
+    this.length = this.frame.length;
     this.ipOffset = linkLength(options);
     this.icmpOffset = this.ipOffset + 40;
     this.#icmpChecksum = get16(this.frame, this.icmpOffset + 2);
