@@ -125,8 +125,8 @@ export interface CompiledTables {
 const U16_LIMIT = 0x10000;
 /** Premultiplied ids must stay positive int32s (they index a typed array). */
 const I32_LIMIT = 0x7fffffff;
-/** Dense rows are added depth by depth while they stay under this many entries (4 MiB of int32). */
-const DENSE_BUDGET_ENTRIES = 1 << 20;
+/** Dense rows are added depth by depth while they stay under this many entries (8 MiB of int32: 10,000 English words fit whole). */
+const DENSE_BUDGET_ENTRIES = 1 << 21;
 /** With "auto", no prefilter when more than this share of byte pairs start a pattern. */
 const START_MAX_DENSITY = 1 / 8;
 /** A skip window is used when at most this share of byte pairs occur in it. */
