@@ -3,7 +3,13 @@ import {
   type CompiledTables,
   type NormalizedPattern,
 } from "./compile.ts";
-import { adaptiveHint, LaneScratch, searchAdaptive } from "./search.ts";
+import { LeftmostFilter } from "./leftmost.ts";
+import {
+  adaptiveHint,
+  depthOf,
+  LaneScratch,
+  searchAdaptive,
+} from "./search.ts";
 
 /**
  * Called once per match: `pattern` is the pattern's index in the build list,
@@ -77,6 +83,59 @@ export interface PatternSpec<T = unknown> {
 export type PatternInput<T = unknown> = string | Uint8Array | PatternSpec<T>;
 
 /**
+ * Which matches a search reports (BurntSushi's `MatchKind`):
+ *
+ * - `"overlapping"` (default): every occurrence of every pattern,
+ *   overlapping and nested ones included, in end order (at equal ends,
+ *   longest first).
+ * - `"leftmost-first"`: non-overlapping matches, as a regex alternation
+ *   `p0|p1|...` would find them scanning left to right: the match starting
+ *   leftmost wins; among patterns matching there, the first in the build
+ *   list; the search resumes at its end.
+ * - `"leftmost-longest"`: the same, but among patterns starting at the
+ *   leftmost position the longest wins (ties: the first in the list).
+ *
+ * Streams and leftmost kinds: a leftmost match is reported once no later
+ * byte can change it (a longer or earlier-listed pattern could still match
+ * from the same start, or one from an earlier start), which may be during
+ * a later write than the one holding its last byte, or at
+ * {@linkcode AhoCorasickStream.finish} when the stream ends. The matches
+ * and their ends are the same whatever the chunking.
+ * {@linkcode AhoCorasick.scan} is the raw automaton and always reports
+ * overlapping matches.
+ *
+ * @example
+ * ```ts
+ * import { AhoCorasick, type MatchKind } from "./mod.ts";
+ * const kind: MatchKind = "leftmost-first";
+ * const ac = AhoCorasick.build(["Sam", "Samwise"], { matchKind: kind });
+ * ac.findAll(new TextEncoder().encode("Samwise")); // [{ pattern: 0, end: 3 }]
+ * ```
+ */
+export type MatchKind = "overlapping" | "leftmost-first" | "leftmost-longest";
+
+/**
+ * Per-search options for {@linkcode AhoCorasick.findAll} and
+ * {@linkcode AhoCorasick.stream}.
+ *
+ * @example
+ * ```ts
+ * import { AhoCorasick, type SearchOptions } from "./mod.ts";
+ * const options: SearchOptions = { anchored: true };
+ * const ac = AhoCorasick.build(["ab", "b"]);
+ * ac.findAll(new TextEncoder().encode("abab"), options); // [{ pattern: 0, end: 2 }]
+ * ```
+ */
+export interface SearchOptions {
+  /**
+   * Anchored search: only matches starting at offset 0 of the buffer (or
+   * stream) are reported, like Rust aho-corasick 0.7's `anchored(true)`.
+   * With a leftmost kind that is at most one match. Default false.
+   */
+  anchored?: boolean;
+}
+
+/**
  * Options for {@linkcode AhoCorasick.build}.
  *
  * @example
@@ -112,6 +171,12 @@ export interface BuildOptions {
    * about 4 MiB of rows. `Infinity` makes every state dense.
    */
   denseDepth?: number;
+  /**
+   * Which matches {@linkcode AhoCorasick.findAll} and streams report:
+   * `"overlapping"` (default), `"leftmost-first"` or `"leftmost-longest"`
+   * (see {@linkcode MatchKind}).
+   */
+  matchKind?: MatchKind;
 }
 
 const encoder = new TextEncoder();
@@ -143,6 +208,15 @@ function patternBytes(pattern: unknown, index: number): Uint8Array {
   }
   return bytes;
 }
+
+/** A stream's leftmost/anchored filter, or null when it reports raw overlapping matches. */
+let filterFor!: (
+  ac: AhoCorasick<unknown>,
+  anchored: boolean,
+) => LeftmostFilter | null;
+
+/** The trie depth of one of `ac`'s states. */
+let stateDepth!: (ac: AhoCorasick<unknown>, state: number) => number;
 
 /** `AhoCorasick`'s search with a stream's prefilter hint (set in its static block). */
 let scanHinted!: (
@@ -184,15 +258,18 @@ export class AhoCorasick<T = unknown> {
   readonly #lengths: Int32Array;
   readonly #values: readonly (T | undefined)[];
   readonly #lanes = new LaneScratch();
+  readonly #kind: MatchKind;
 
   private constructor(
     tables: CompiledTables,
     lengths: Int32Array,
     values: (T | undefined)[],
+    kind: MatchKind,
   ) {
     this.#t = tables;
     this.#lengths = lengths;
     this.#values = values;
+    this.#kind = kind;
   }
 
   /**
@@ -239,7 +316,18 @@ export class AhoCorasick<T = unknown> {
       tableWidth,
       prefilter = "auto",
       denseDepth,
+      matchKind = "overlapping",
     } = options;
+    if (
+      matchKind !== "overlapping" && matchKind !== "leftmost-first" &&
+      matchKind !== "leftmost-longest"
+    ) {
+      throw new TypeError(
+        `AhoCorasick.build: matchKind must be "overlapping", "leftmost-first" or "leftmost-longest", got ${
+          String(matchKind)
+        }`,
+      );
+    }
     if (
       denseDepth !== undefined &&
       !(denseDepth >= 0 &&
@@ -294,7 +382,7 @@ export class AhoCorasick<T = unknown> {
         ? -1
         : Math.min(denseDepth, 0x7fffffff),
     });
-    return new AhoCorasick<T>(tables, lengths, values);
+    return new AhoCorasick<T>(tables, lengths, values, matchKind);
   }
 
   /**
@@ -389,6 +477,20 @@ export class AhoCorasick<T = unknown> {
    */
   get tableWidth(): 16 | 32 {
     return this.#t.table instanceof Uint16Array ? 16 : 32;
+  }
+
+  /**
+   * The match kind this automaton was built with (see
+   * {@linkcode MatchKind}).
+   *
+   * @example
+   * ```ts
+   * import { AhoCorasick } from "./mod.ts";
+   * AhoCorasick.build(["a"]).matchKind; // "overlapping"
+   * ```
+   */
+  get matchKind(): MatchKind {
+    return this.#kind;
   }
 
   /**
@@ -526,12 +628,22 @@ export class AhoCorasick<T = unknown> {
     // Streams resume the prefilter mode of their previous write.
     scanHinted = (ac, chunk, state, onMatch, offset, hint) =>
       ac.#search(chunk, state, onMatch, offset, hint);
+    filterFor = (ac, anchored) =>
+      ac.#kind === "overlapping" && !anchored ? null : new LeftmostFilter(
+        ac.#lengths,
+        ac.#t.maxPatternLength,
+        ac.#kind === "overlapping" ? null : ac.#kind,
+        anchored,
+      );
+    stateDepth = (ac, state) => depthOf(ac.#t, state);
   }
 
   /**
-   * Every match in a whole buffer, in end-offset order.
+   * Every match in a whole buffer, in end-offset order, of the automaton's
+   * {@linkcode BuildOptions.matchKind}.
    *
    * @param bytes The haystack.
+   * @param options `anchored: true` keeps only matches starting at 0.
    * @returns The matches; `end` is the offset just past each match.
    *
    * @example
@@ -539,19 +651,31 @@ export class AhoCorasick<T = unknown> {
    * import { AhoCorasick } from "./mod.ts";
    * const ac = AhoCorasick.build(["aa"]);
    * ac.findAll(new Uint8Array([0x61, 0x61, 0x61])); // [{ pattern: 0, end: 2 }, { pattern: 0, end: 3 }]
+   * const longest = AhoCorasick.build(["a", "aa"], { matchKind: "leftmost-longest" });
+   * longest.findAll(new Uint8Array([0x61, 0x61, 0x61])); // [{ pattern: 1, end: 2 }, { pattern: 0, end: 3 }]
    * ```
    */
-  findAll(bytes: Uint8Array): Match[] {
+  findAll(bytes: Uint8Array, options: SearchOptions = {}): Match[] {
     const found: Match[] = [];
-    this.scan(bytes, this.#t.startState, (pattern, end) => {
+    const collect = (pattern: number, end: number): void => {
       found.push({ pattern, end });
-    });
+    };
+    if (this.#kind === "overlapping" && !options.anchored) {
+      this.scan(bytes, this.#t.startState, collect);
+      return found;
+    }
+    const flow = this.stream(options);
+    flow.write(bytes, collect);
+    flow.finish(collect);
     return found;
   }
 
   /**
-   * A new streaming searcher positioned at offset 0.
+   * A new streaming searcher positioned at offset 0, reporting the
+   * automaton's {@linkcode BuildOptions.matchKind}.
    *
+   * @param options `anchored: true` keeps only matches starting at stream
+   *   offset 0.
    * @returns A searcher with its own state and offset.
    *
    * @example
@@ -563,8 +687,8 @@ export class AhoCorasick<T = unknown> {
    * flow.write(new TextEncoder().encode("t /index"), (p, end) => console.log(p, end)); // 0 5
    * ```
    */
-  stream(): AhoCorasickStream {
-    return new AhoCorasickStream(this);
+  stream(options: SearchOptions = {}): AhoCorasickStream {
+    return new AhoCorasickStream(this, options);
   }
 }
 
@@ -591,26 +715,35 @@ export class AhoCorasickStream {
   #offset = 0;
   /** The prefilter mode carried between writes (speed only; see search.ts). */
   #hint = 0;
+  /** Leftmost kinds and anchored search: the match filter, else null. */
+  readonly #filter: LeftmostFilter | null;
 
   /**
    * A searcher at offset 0 of a new stream; same as `ac.stream()`.
    *
    * @param ac The automaton to search with.
+   * @param options Anchored search or not (see {@linkcode SearchOptions}).
    *
    * @example
    * ```ts
    * import { AhoCorasick, AhoCorasickStream } from "./mod.ts";
    * const flow = new AhoCorasickStream(AhoCorasick.build(["x"]));
+   * const anchored = new AhoCorasickStream(AhoCorasick.build(["x"]), { anchored: true });
    * ```
    */
-  constructor(ac: AhoCorasick<unknown>) {
+  constructor(ac: AhoCorasick<unknown>, options: SearchOptions = {}) {
     this.#ac = ac;
     this.#state = ac.startState;
+    this.#filter = filterFor(ac, options.anchored === true);
   }
 
   /**
    * Searches the next chunk of the stream. If `onMatch` throws, the
-   * searcher is left as it was before this chunk.
+   * searcher is left as it was before this chunk (with a leftmost kind or
+   * anchored search, `reset` it: matches already reported stay reported).
+   * With a leftmost kind, a match is reported once it is decided, which
+   * can be during a later write (see {@linkcode MatchKind}); call
+   * {@linkcode AhoCorasickStream.finish} at the end of the stream.
    *
    * @param chunk The next bytes (any length, including 0).
    * @param onMatch Called as `(pattern, end)` with `end` counted from the
@@ -632,16 +765,43 @@ export class AhoCorasickStream {
         }`,
       );
     }
+    const filter = this.#filter;
+    if (filter !== null) filter.emit = onMatch;
     this.#state = scanHinted(
       this.#ac,
       chunk,
       this.#state,
-      onMatch,
+      filter === null ? onMatch : filter.onOverlapping,
       this.#offset,
       this.#hint,
     );
     this.#hint = adaptiveHint;
     this.#offset += chunk.length;
+    filter?.settle(this.#offset, stateDepth(this.#ac, this.#state));
+  }
+
+  /**
+   * Ends the stream: reports the leftmost matches still held back because
+   * more bytes could have changed them. Nothing to do for overlapping
+   * matches. Writing afterwards continues the stream as if the matches
+   * reported here were final.
+   *
+   * @param onMatch Called as for {@linkcode AhoCorasickStream.write}.
+   *
+   * @example
+   * ```ts
+   * import { AhoCorasick } from "./mod.ts";
+   * const ac = AhoCorasick.build(["ab", "abcd"], { matchKind: "leftmost-longest" });
+   * const flow = ac.stream();
+   * flow.write(new TextEncoder().encode("xabc"), (p, end) => console.log(p, end)); // nothing yet: "abcd" may follow
+   * flow.finish((p, end) => console.log(p, end)); // 0 3
+   * ```
+   */
+  finish(onMatch: MatchHandler): void {
+    const filter = this.#filter;
+    if (filter === null) return;
+    filter.emit = onMatch;
+    filter.finish(this.#offset);
   }
 
   /**
@@ -690,6 +850,7 @@ export class AhoCorasickStream {
     this.#state = this.#ac.startState;
     this.#offset = 0;
     this.#hint = 0;
+    this.#filter?.reset();
   }
 }
 

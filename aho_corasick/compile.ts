@@ -63,6 +63,12 @@ export interface CompiledTables {
   classes: Uint8Array;
   /** Row width: the number of byte classes. */
   stride: number;
+  /**
+   * `1 / stride`: a matching dense state's match index is
+   * `((id - plainLimit) * rowScale + 0.5) | 0`, a multiply instead of a
+   * division on the match path (exact: ids are whole multiples of stride).
+   */
+  rowScale: number;
   /** Dense rows, `stride` entries each, holding next-state ids. */
   table: Uint16Array | Int32Array;
   /** Ids below this are dense non-matching states; at or above, special. */
@@ -88,6 +94,12 @@ export interface CompiledTables {
   /** Number of states, dense and sparse. */
   stateCount: number;
   /**
+   * Trie depth of every state (dense ones by row, `id / stride`, then
+   * sparse ones): the length of the longest stream suffix that is a
+   * pattern prefix, so no later match starts before `offset - depth`.
+   */
+  stateDepth: Int32Array;
+  /**
    * Per match index (dense matching states first, as
    * `(id - plainLimit) / stride`, then sparse ones): first own pattern in
    * `outputs`.
@@ -99,6 +111,12 @@ export interface CompiledTables {
   outputLink: Int32Array;
   /** Pattern indexes, grouped by state, ascending within a group. */
   outputs: Int32Array;
+  /**
+   * Per match index: its only pattern when it reports exactly one (no
+   * other own pattern, no dictionary link), else -1 (the reporting fast
+   * path for match-dense input).
+   */
+  singleOutput: Int32Array;
   /**
    * Byte pair `b0 | b1 << 8` -> bit 0: a pattern starts with it; bit 1: it
    * occurs in the first `skipWindow` bytes of some pattern. Null when the
@@ -373,6 +391,14 @@ export function compile(
     );
   }
 
+  const stateDepth = new Int32Array(denseCount + sparseCount);
+  for (let n = 0; n < nodeCount; n++) {
+    const id = stateOf[n];
+    stateDepth[
+      depth[n] > denseDepth ? denseCount + id - denseLimit : id / stride
+    ] = depth[n];
+  }
+
   // --- 5. Dense rows and sparse states -------------------------------------
   const table = width === 16
     ? new Uint16Array(entries)
@@ -451,6 +477,12 @@ export function compile(
     }
     outputs = outputs.slice(0, cursor);
   }
+  const singleOutput = new Int32Array(matchCount).fill(NONE);
+  for (let m = 0; m < matchCount; m++) {
+    if (outputEnd[m] - outputStart[m] === 1 && outputLink[m] === NONE) {
+      singleOutput[m] = outputs[outputStart[m]];
+    }
+  }
 
   // --- 6. Skip prefilter ---------------------------------------------------
   const skip = options.prefilter === "off" ? null : buildSkip(
@@ -473,6 +505,7 @@ export function compile(
   return {
     classes,
     stride,
+    rowScale: 1 / stride,
     table,
     plainLimit,
     denseLimit,
@@ -485,10 +518,12 @@ export function compile(
     sparseEdgeTarget,
     startState: anyAnchored ? stateOf[ANCHORED_ROOT] : stateOf[UNANCHORED_ROOT],
     stateCount: nodeCount,
+    stateDepth,
     outputStart,
     outputEnd,
     outputLink,
     outputs,
+    singleOutput,
     skipTable,
     skipWindow,
     quadFilter,

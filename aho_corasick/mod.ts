@@ -65,6 +65,8 @@ export {
   type BuildOptions,
   type Match,
   type MatchHandler,
+  type MatchKind,
   type PatternInput,
   type PatternSpec,
+  type SearchOptions,
 } from "./automaton.ts";

@@ -28,6 +28,11 @@ export function report(
   end: number,
   onMatch: OnMatch,
 ): void {
+  const single = t.singleOutput[match];
+  if (single !== -1) {
+    onMatch(single, end);
+    return;
+  }
   const { outputStart, outputEnd, outputLink, outputs } = t;
   let m = match;
   do {
@@ -66,8 +71,14 @@ export function sparseNext(t: CompiledTables, id: number, cls: number): number {
  */
 function matchOf(t: CompiledTables, s: number): number {
   if (s < t.plainLimit) return -1;
-  if (s < t.denseLimit) return (s - t.plainLimit) / t.stride;
+  if (s < t.denseLimit) return ((s - t.plainLimit) * t.rowScale + 0.5) | 0;
   return t.sparseMatch[s - t.denseLimit];
+}
+
+/** The trie depth of state `s` (see `CompiledTables.stateDepth`). */
+export function depthOf(t: CompiledTables, s: number): number {
+  return s < t.denseLimit ? t.stateDepth[((s * t.rowScale) + 0.5) | 0] : t
+    .stateDepth[(((t.denseLimit * t.rowScale) + 0.5) | 0) + s - t.denseLimit];
 }
 
 /**
@@ -97,14 +108,14 @@ function walkSparse(
   onMatch: OnMatch,
   base: number,
 ): number {
-  const { classes, denseLimit, plainLimit, stride, sparseMatch } = t;
+  const { classes, denseLimit, plainLimit, rowScale, sparseMatch } = t;
   let s = id;
   let i = at;
   while (i < to) {
     s = sparseNext(t, s, classes[chunk[i++]]);
     if (s < denseLimit) {
       if (s >= plainLimit) {
-        report(t, (s - plainLimit) / stride, base + i, onMatch);
+        report(t, ((s - plainLimit) * rowScale + 0.5) | 0, base + i, onMatch);
       }
       break;
     }
@@ -151,7 +162,7 @@ export function searchSerial(
   base: number,
   skip: boolean,
 ): number {
-  const { table, classes, plainLimit, denseLimit, stride } = t;
+  const { table, classes, plainLimit, denseLimit, rowScale } = t;
   const skipTable = skip ? t.skipTable : null;
   const quadFilter = skip ? t.quadFilter : null;
   const n = to;
@@ -169,7 +180,7 @@ export function searchSerial(
       s = table[s + classes[chunk[i++]]];
       if (s >= plainLimit) {
         if (s < denseLimit) {
-          report(t, (s - plainLimit) / stride, base + i, onMatch);
+          report(t, ((s - plainLimit) * rowScale + 0.5) | 0, base + i, onMatch);
         } else {
           const m = t.sparseMatch[s - denseLimit];
           if (m !== -1) report(t, m, base + i, onMatch);
@@ -250,7 +261,7 @@ export function searchSerial(
       s = table[s + classes[chunk[i++]]];
       if (s >= plainLimit) {
         if (s < denseLimit) {
-          report(t, (s - plainLimit) / stride, base + i, onMatch);
+          report(t, ((s - plainLimit) * rowScale + 0.5) | 0, base + i, onMatch);
           continue;
         }
         const m = t.sparseMatch[s - denseLimit];
@@ -391,7 +402,7 @@ export function searchLanes(
   if (t.sparseCount > 0) {
     return searchLanesSparse(t, scratch, chunk, from, to, state, onMatch, base);
   }
-  const { table, classes, plainLimit, stride } = t;
+  const { table, classes, plainLimit, rowScale } = t;
   const warmup = t.maxPatternLength + 1;
   const q = Math.floor((to - from) / LANES);
   // Lane k covers [from + k*q, from + (k+1)*q) (the last lane to `to`),
@@ -418,16 +429,16 @@ export function searchLanes(
         (s3 - plainLimit)) >= 0
     ) {
       if (s0 >= plainLimit) {
-        scratch.push(0, from + i + 1, (s0 - plainLimit) / stride);
+        scratch.push(0, from + i + 1, ((s0 - plainLimit) * rowScale + 0.5) | 0);
       }
       if (s1 >= plainLimit && a1 + i + 1 > e1) {
-        scratch.push(1, a1 + i + 1, (s1 - plainLimit) / stride);
+        scratch.push(1, a1 + i + 1, ((s1 - plainLimit) * rowScale + 0.5) | 0);
       }
       if (s2 >= plainLimit && a2 + i + 1 > e2) {
-        scratch.push(2, a2 + i + 1, (s2 - plainLimit) / stride);
+        scratch.push(2, a2 + i + 1, ((s2 - plainLimit) * rowScale + 0.5) | 0);
       }
       if (s3 >= plainLimit && a3 + i + 1 > e3) {
-        scratch.push(3, a3 + i + 1, (s3 - plainLimit) / stride);
+        scratch.push(3, a3 + i + 1, ((s3 - plainLimit) * rowScale + 0.5) | 0);
       }
     }
   }
