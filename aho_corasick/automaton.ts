@@ -177,6 +177,13 @@ export interface BuildOptions {
    * (see {@linkcode MatchKind}).
    */
   matchKind?: MatchKind;
+  /**
+   * Let small unanchored sets (up to 64 patterns) find candidate starts
+   * with the WebAssembly SIMD128 finder where the runtime has it (Deno,
+   * Node, browsers); `false` keeps the pure-TypeScript prefilter. Results
+   * are identical either way. Default true; ignored with `prefilter: false`.
+   */
+  simd?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -317,6 +324,7 @@ export class AhoCorasick<T = unknown> {
       prefilter = "auto",
       denseDepth,
       matchKind = "overlapping",
+      simd = true,
     } = options;
     if (
       matchKind !== "overlapping" && matchKind !== "leftmost-first" &&
@@ -381,6 +389,7 @@ export class AhoCorasick<T = unknown> {
       denseDepth: denseDepth === undefined
         ? -1
         : Math.min(denseDepth, 0x7fffffff),
+      simd: simd !== false,
     });
     return new AhoCorasick<T>(tables, lengths, values, matchKind);
   }
@@ -447,7 +456,7 @@ export class AhoCorasick<T = unknown> {
       t.sparseFail.byteLength + t.sparseMatch.byteLength +
       t.sparseEdgeStart.byteLength + t.sparseEdgeClass.byteLength +
       t.sparseEdgeTarget.byteLength + (t.skipTable?.byteLength ?? 0) +
-      (t.quadFilter?.byteLength ?? 0) +
+      (t.quadFilter?.byteLength ?? 0) + (t.teddy?.memoryBytes ?? 0) +
       this.#lengths.byteLength;
   }
 
@@ -504,7 +513,22 @@ export class AhoCorasick<T = unknown> {
    * ```
    */
   get prefilter(): boolean {
-    return this.#t.skipTable !== null || this.#t.quadFilter !== null;
+    return this.#t.skipTable !== null || this.#t.quadFilter !== null ||
+      this.#t.teddy !== null;
+  }
+
+  /**
+   * Whether searches use the WebAssembly SIMD128 candidate finder (see
+   * {@linkcode BuildOptions.simd}).
+   *
+   * @example
+   * ```ts
+   * import { AhoCorasick } from "./mod.ts";
+   * AhoCorasick.build(["needle"], { simd: false }).simd; // false
+   * ```
+   */
+  get simd(): boolean {
+    return this.#t.teddy !== null;
   }
 
   /**

@@ -37,6 +37,8 @@
  * @module
  */
 
+import { buildTeddy, type Teddy } from "./teddy.ts";
+
 /** A pattern after validation: bytes, anchoring and the caller's tag. */
 export interface NormalizedPattern {
   /** The pattern's bytes (UTF-8 for strings), never empty. */
@@ -55,6 +57,8 @@ export interface CompileOptions {
   prefilter: "auto" | "on" | "off";
   /** Deepest dense trie depth, or -1 to fit a cache-sized budget. */
   denseDepth: number;
+  /** Use the WebAssembly SIMD128 candidate finder where it runs. */
+  simd: boolean;
 }
 
 /** The compiled automaton: everything the search loop reads. */
@@ -137,6 +141,8 @@ export interface CompiledTables {
   shallowLimit: number;
   /** Length of the longest pattern. */
   maxPatternLength: number;
+  /** The SIMD candidate finder for small unanchored sets, or null. */
+  teddy: Teddy | null;
 }
 
 /** The most states × classes a 16-bit table can address. */
@@ -502,7 +508,15 @@ export function compile(
     }
   }
 
+  const teddy = options.prefilter === "off" || !options.simd
+    ? null
+    : buildTeddy(
+      patterns.filter((p) => !p.anchoredStart).map((p) => p.bytes),
+      fold,
+    );
+
   return {
+    teddy,
     classes,
     stride,
     rowScale: 1 / stride,

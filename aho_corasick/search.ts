@@ -17,6 +17,16 @@
  * @module
  */
 import { type CompiledTables, quadHash } from "./compile.ts";
+import { TEDDY_BASE } from "./teddy.ts";
+
+/** {@linkcode searchSerial}'s filter while in the root: none. */
+export const FILTER_NONE = 0;
+/** The pure-TypeScript pair table or quad filter. */
+export const FILTER_TABLES = 1;
+/** The SIMD finder; the range's chunk is loaded in its memory. */
+export const FILTER_SIMD = 2;
+/** One of the FILTER_ constants. */
+export type Filter = 0 | 1 | 2;
 
 /** `(pattern, end)` callback, as in the public `MatchHandler`. */
 export type OnMatch = (pattern: number, end: number) => void;
@@ -160,11 +170,12 @@ export function searchSerial(
   state: number,
   onMatch: OnMatch,
   base: number,
-  skip: boolean,
+  filter: Filter,
 ): number {
   const { table, classes, plainLimit, denseLimit, rowScale } = t;
-  const skipTable = skip ? t.skipTable : null;
-  const quadFilter = skip ? t.quadFilter : null;
+  const teddy = filter === FILTER_SIMD ? t.teddy : null;
+  const skipTable = filter === FILTER_TABLES ? t.skipTable : null;
+  const quadFilter = filter === FILTER_TABLES ? t.quadFilter : null;
   const n = to;
   let s = state;
   let i = from;
@@ -173,7 +184,7 @@ export function searchSerial(
     i = walkSparse(t, s, chunk, i, n, onMatch, base);
     s = walkState;
   }
-  if (skipTable === null && quadFilter === null) {
+  if (skipTable === null && quadFilter === null && teddy === null) {
     // No skipping: the tightest loop, with no test for the root (on random
     // input that test would be a coin flip for the branch predictor).
     while (i < n) {
@@ -198,7 +209,9 @@ export function searchSerial(
   const bulkLast = last - 4 * step;
   scan: while (i < n) {
     if (s === 0) {
-      if (skipTable !== null) {
+      if (teddy !== null) {
+        i = teddy.find(TEDDY_BASE + i, TEDDY_BASE + n) - TEDDY_BASE;
+      } else if (skipTable !== null) {
         while (i <= bulkLast) {
           const k0 = i + step - 1;
           const k1 = k0 + step;
@@ -557,20 +570,69 @@ export function searchAdaptive(
   base: number,
   hint: number,
 ): number {
+  const teddy = t.teddy !== null && !t.teddy.busy ? t.teddy : null;
+  const filter: Filter = teddy !== null
+    ? FILTER_SIMD
+    : t.skipTable !== null || t.quadFilter !== null
+    ? FILTER_TABLES
+    : FILTER_NONE;
+  if (filter === FILTER_NONE) {
+    adaptiveHint = 0;
+    return searchDfa(t, scratch, chunk, 0, chunk.length, state, onMatch, base);
+  }
+  if (teddy === null) {
+    return searchSwitching(
+      t,
+      scratch,
+      chunk,
+      state,
+      onMatch,
+      base,
+      hint,
+      filter,
+    );
+  }
+  // The finder reads its own copy of the chunk; a search started from
+  // onMatch meanwhile uses the TypeScript filter.
+  teddy.busy = true;
+  try {
+    teddy.load(chunk);
+    return searchSwitching(
+      t,
+      scratch,
+      chunk,
+      state,
+      onMatch,
+      base,
+      hint,
+      filter,
+    );
+  } finally {
+    teddy.busy = false;
+  }
+}
+
+/** {@linkcode searchAdaptive}'s loop: probes with `filter`, spans on the lanes. */
+function searchSwitching(
+  t: CompiledTables,
+  scratch: LaneScratch,
+  chunk: Uint8Array,
+  state: number,
+  onMatch: OnMatch,
+  base: number,
+  hint: number,
+  filter: Filter,
+): number {
   const n = chunk.length;
   let s = state;
   let i = 0;
-  if (t.skipTable === null && t.quadFilter === null) {
-    adaptiveHint = 0;
-    return searchDfa(t, scratch, chunk, 0, n, s, onMatch, base);
-  }
   let spanLog = hint & ((1 << SPAN_BITS) - 1);
   let remaining = hint >>> SPAN_BITS;
   while (i < n) {
     if (spanLog === 0 || remaining === 0) {
       const end = Math.min(n, i + PROBE_BYTES);
       const before = steppedBytes;
-      s = searchSerial(t, chunk, i, end, s, onMatch, base, true);
+      s = searchSerial(t, chunk, i, end, s, onMatch, base, filter);
       if (end - i === PROBE_BYTES) {
         // A whole probe: its verdict picks the mode for what follows.
         if ((steppedBytes - before) * PROBE_MISS_RATIO > PROBE_BYTES) {
@@ -616,5 +678,5 @@ function searchDfa(
   if (lanesFit(t, i, to) && !scratch.busy && s < t.denseLimit) {
     return searchLanes(t, scratch, chunk, i, to, s, onMatch, base);
   }
-  return searchSerial(t, chunk, i, to, s, onMatch, base, false);
+  return searchSerial(t, chunk, i, to, s, onMatch, base, FILTER_NONE);
 }

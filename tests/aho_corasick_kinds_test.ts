@@ -15,6 +15,7 @@ import {
 import { compile } from "../aho_corasick/compile.ts";
 import {
   adaptiveHint,
+  FILTER_NONE,
   LaneScratch,
   searchAdaptive,
   searchSerial,
@@ -448,53 +449,66 @@ Deno.test("aho_corasick kinds: the run-time prefilter switch loses and duplicate
   const expected = naive(refs, hay, "overlapping", false, false);
   assert.ok(expected.length > 10000);
 
-  // Drive the adaptive kernel directly and watch its mode.
-  const t = compile(
-    refs.map((r) => ({ bytes: r.bytes, anchoredStart: false })),
-    {
-      caseInsensitive: false,
-      tableWidth: 0,
-      prefilter: "on",
-      denseDepth: -1,
-    },
-  );
-  assert.ok(t.skipTable !== null || t.quadFilter !== null);
-  const scratch = new LaneScratch();
-  for (const chunk of [65536, 4096, 1000, 300000]) {
-    const out: Match[] = [];
-    const onMatch = (pattern: number, end: number) =>
-      out.push({ pattern, end });
-    let state = t.startState;
-    let hint = 0;
-    const modes = new Set<string>();
-    for (let from = 0; from < hay.length; from += chunk) {
-      const piece = hay.subarray(from, from + chunk);
-      state = searchAdaptive(t, scratch, piece, state, onMatch, from, hint);
-      hint = adaptiveHint;
-      modes.add(hint === 0 ? "skipping" : "lanes");
-    }
-    assert.deepEqual(out, expected, `seed ${seed} chunk ${chunk}`);
-    if (chunk >= 4096) {
-      assert.deepEqual(
-        [...modes].sort(),
-        ["lanes", "skipping"],
-        `chunk ${chunk}`,
-      );
-    }
-    // The plain serial loop agrees, state included.
-    const serial: Match[] = [];
-    const end = searchSerial(
-      t,
-      hay,
-      0,
-      hay.length,
-      t.startState,
-      (p, e) => serial.push({ pattern: p, end: e }),
-      0,
-      false,
+  // Drive the adaptive kernel directly and watch its mode, with the
+  // TypeScript filter and with the SIMD finder.
+  for (const simd of [false, true]) {
+    const t = compile(
+      refs.map((r) => ({ bytes: r.bytes, anchoredStart: false })),
+      {
+        caseInsensitive: false,
+        tableWidth: 0,
+        prefilter: "on",
+        denseDepth: -1,
+        simd,
+      },
     );
-    assert.equal(state, end);
-    assert.deepEqual(serial, expected);
+    assert.ok(t.skipTable !== null || t.quadFilter !== null);
+    assert.equal(
+      t.teddy !== null,
+      simd,
+      "WebAssembly SIMD128 must be available to Deno",
+    );
+    const scratch = new LaneScratch();
+    for (const chunk of [65536, 4096, 1000, 300000]) {
+      const out: Match[] = [];
+      const onMatch = (pattern: number, end: number) =>
+        out.push({ pattern, end });
+      let state = t.startState;
+      let hint = 0;
+      const modes = new Set<string>();
+      for (let from = 0; from < hay.length; from += chunk) {
+        const piece = hay.subarray(from, from + chunk);
+        state = searchAdaptive(t, scratch, piece, state, onMatch, from, hint);
+        hint = adaptiveHint;
+        modes.add(hint === 0 ? "skipping" : "lanes");
+      }
+      assert.deepEqual(
+        out,
+        expected,
+        `seed ${seed} simd ${simd} chunk ${chunk}`,
+      );
+      if (chunk >= 4096) {
+        assert.deepEqual(
+          [...modes].sort(),
+          ["lanes", "skipping"],
+          `chunk ${chunk}`,
+        );
+      }
+      // The plain serial loop agrees, state included.
+      const serial: Match[] = [];
+      const end = searchSerial(
+        t,
+        hay,
+        0,
+        hay.length,
+        t.startState,
+        (p, e) => serial.push({ pattern: p, end: e }),
+        0,
+        FILTER_NONE,
+      );
+      assert.equal(state, end);
+      assert.deepEqual(serial, expected);
+    }
   }
   // Through the public stream, with random splits.
   const ac = AhoCorasick.build(patterns);

@@ -1,0 +1,120 @@
+/**
+ * The SIMD candidate finder: a Teddy-style fingerprint filter (as in
+ * Hyperscan and BurntSushi's `aho-corasick` packed searcher) written in
+ * WebAssembly SIMD128 (`wasm/teddy.wat`, embedded as bytes by
+ * `scripts/build_wasm_teddy.ts`). Nothing here is exported from the
+ * package.
+ *
+ * Patterns go into 8 buckets (one bit each). For each of the first three
+ * bytes of a pattern, two 16-entry tables say which buckets have a byte
+ * with that low nibble and that high nibble at that offset; a position is a
+ * candidate when some bucket accepts all three bytes. Sixteen positions are
+ * tested per step with `i8x16.swizzle` lookups; candidates are verified by
+ * the DFA, which is why the filter only has to be conservative (never
+ * reject a true start), not exact.
+ *
+ * Where WebAssembly or SIMD128 is missing (or with `simd: false`) the
+ * search uses the pure-TypeScript skip prefilter instead; the results are
+ * the same either way.
+ *
+ * @module
+ */
+import { TEDDY_WASM_BASE64 } from "./wasm/teddy_wasm.ts";
+
+/** Where the haystack starts in the module's memory (tables sit below). */
+export const TEDDY_BASE = 1024;
+/** More patterns than this fill the 8 buckets' tables: Teddy stops filtering. */
+export const TEDDY_MAX_PATTERNS = 64;
+const BUCKETS = 8;
+const FINGERPRINT = 3;
+const PAGE = 65536;
+
+/** The compiled module, or null where it cannot run; built on first use. */
+let compiled: WebAssembly.Module | null | undefined;
+
+function teddyModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  if (typeof WebAssembly !== "object" || typeof atob !== "function") {
+    return compiled;
+  }
+  const binary = atob(TEDDY_WASM_BASE64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  // validate() is false where SIMD128 is unsupported.
+  if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
+  return compiled;
+}
+
+/** One automaton's instance: its tables and a copy of the chunk searched. */
+export class Teddy {
+  /** `find(i, end)` over memory offsets (see teddy.wat). */
+  readonly find: (i: number, end: number) => number;
+  readonly #memory: WebAssembly.Memory;
+  #bytes: Uint8Array;
+  /** Set while a search uses the memory: a re-entrant search must not. */
+  busy = false;
+
+  constructor(instance: WebAssembly.Instance, tables: Uint8Array) {
+    this.find = instance.exports.find as (i: number, end: number) => number;
+    this.#memory = instance.exports.memory as WebAssembly.Memory;
+    this.#bytes = new Uint8Array(this.#memory.buffer);
+    this.#bytes.set(tables, 0);
+  }
+
+  /** Copies `chunk` to {@linkcode TEDDY_BASE}, growing the memory if needed. */
+  load(chunk: Uint8Array): void {
+    const need = TEDDY_BASE + chunk.length;
+    if (need > this.#bytes.length) {
+      this.#memory.grow(Math.ceil((need - this.#bytes.length) / PAGE));
+      this.#bytes = new Uint8Array(this.#memory.buffer);
+    }
+    this.#bytes.set(chunk, TEDDY_BASE);
+  }
+
+  /** Bytes of the module's memory (tables plus the largest chunk so far). */
+  get memoryBytes(): number {
+    return this.#bytes.length;
+  }
+}
+
+/** Both ASCII cases of `b` when folding, else just `b`. */
+function spellings(b: number, fold: boolean): number[] {
+  const lower = b | 0x20;
+  if (fold && lower >= 0x61 && lower <= 0x7a) return [lower & ~0x20, lower];
+  return [b];
+}
+
+/**
+ * A Teddy finder for the unanchored `patterns` (byte arrays), or null when
+ * there are none, too many, or WebAssembly SIMD128 is unavailable.
+ */
+export function buildTeddy(
+  patterns: readonly Uint8Array[],
+  fold: boolean,
+): Teddy | null {
+  if (patterns.length === 0 || patterns.length > TEDDY_MAX_PATTERNS) {
+    return null;
+  }
+  const module = teddyModule();
+  if (module === null) return null;
+  let width = FINGERPRINT;
+  for (const p of patterns) width = Math.min(width, p.length);
+  // Neighbours in sorted order share prefixes: grouping them keeps each
+  // bucket's nibble sets small.
+  const key = (p: Uint8Array): string =>
+    Array.from(p.subarray(0, width), (b) => fold ? b | 0x20 : b).join(",");
+  const sorted = [...patterns].sort((a, b) => key(a) < key(b) ? -1 : 1);
+  const tables = new Uint8Array(2 * 16 * FINGERPRINT).fill(0xff);
+  tables.fill(0, 0, 32 * width);
+  sorted.forEach((p, index) => {
+    const bit = 1 << Math.floor(index * BUCKETS / sorted.length);
+    for (let k = 0; k < width; k++) {
+      for (const b of spellings(p[k], fold)) {
+        tables[32 * k + (b & 15)] |= bit;
+        tables[32 * k + 16 + (b >> 4)] |= bit;
+      }
+    }
+  });
+  return new Teddy(new WebAssembly.Instance(module, {}), tables);
+}

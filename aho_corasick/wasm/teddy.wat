@@ -1,0 +1,127 @@
+;; Teddy-style candidate finder for aho_corasick/ (WebAssembly SIMD128).
+;;
+;; Assembled by scripts/build_wasm_teddy.ts into aho_corasick/wasm/teddy_wasm.ts
+;; (the bytes the library embeds); edit this file, then run
+;;   node_modules/.bin/deno run -A scripts/build_wasm_teddy.ts
+;; The assembler understands exactly the flat-instruction subset used here.
+;;
+;; Memory layout (filled by aho_corasick/teddy.ts):
+;;   0..95    six 16-byte nibble tables: for fingerprint byte k = 0, 1, 2,
+;;            lo_k at 32k (indexed by a byte's low nibble) and hi_k at 32k+16
+;;            (by its high nibble); bit b of an entry: some pattern of bucket b
+;;            has such a nibble at offset k. Unused k (short patterns): 0xff.
+;;   1024..   the haystack chunk being searched.
+;;
+;; find(i, end): the first position p >= i, p <= end - 18, where some bucket
+;; accepts all three fingerprint bytes (a candidate start for the DFA to
+;; verify); or, when there is none, the first position it did not examine
+;; (every position at or after it is a possible candidate: the caller steps
+;; the DFA over that tail). Sixteen start positions per step: lane j of the
+;; AND of the three table lookups on the loads at i, i+1, i+2 is the
+;; candidate mask of start i+j.
+(module
+  (memory (export "memory") 1)
+  (func (export "find") (param $i i32) (param $end i32) (result i32)
+    (local $lo0 v128) (local $hi0 v128)
+    (local $lo1 v128) (local $hi1 v128)
+    (local $lo2 v128) (local $hi2 v128)
+    (local $nibble v128) (local $x v128) (local $c v128) (local $last i32)
+    i32.const 0
+    v128.load offset=0
+    local.set $lo0
+    i32.const 0
+    v128.load offset=16
+    local.set $hi0
+    i32.const 0
+    v128.load offset=32
+    local.set $lo1
+    i32.const 0
+    v128.load offset=48
+    local.set $hi1
+    i32.const 0
+    v128.load offset=64
+    local.set $lo2
+    i32.const 0
+    v128.load offset=80
+    local.set $hi2
+    i32.const 15
+    i8x16.splat
+    local.set $nibble
+    ;; The last block start whose three loads stay below end.
+    local.get $end
+    i32.const 18
+    i32.sub
+    local.set $last
+    block $done
+      loop $blocks
+        local.get $i
+        local.get $last
+        i32.gt_s
+        br_if $done
+        ;; fingerprint byte 0
+        local.get $lo0
+        local.get $i
+        v128.load offset=0
+        local.tee $x
+        local.get $nibble
+        v128.and
+        i8x16.swizzle
+        local.get $hi0
+        local.get $x
+        i32.const 4
+        i8x16.shr_u
+        i8x16.swizzle
+        v128.and
+        ;; fingerprint byte 1
+        local.get $lo1
+        local.get $i
+        v128.load offset=1
+        local.tee $x
+        local.get $nibble
+        v128.and
+        i8x16.swizzle
+        local.get $hi1
+        local.get $x
+        i32.const 4
+        i8x16.shr_u
+        i8x16.swizzle
+        v128.and
+        v128.and
+        ;; fingerprint byte 2
+        local.get $lo2
+        local.get $i
+        v128.load offset=2
+        local.tee $x
+        local.get $nibble
+        v128.and
+        i8x16.swizzle
+        local.get $hi2
+        local.get $x
+        i32.const 4
+        i8x16.shr_u
+        i8x16.swizzle
+        v128.and
+        v128.and
+        local.tee $c
+        v128.any_true
+        if
+          ;; First lane with a bucket bit: the candidate.
+          local.get $c
+          v128.const i32x4 0 0 0 0
+          i8x16.ne
+          i8x16.bitmask
+          i32.ctz
+          local.get $i
+          i32.add
+          return
+        end
+        local.get $i
+        i32.const 16
+        i32.add
+        local.set $i
+        br $blocks
+      end
+    end
+    local.get $i
+  )
+)
