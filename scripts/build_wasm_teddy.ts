@@ -191,7 +191,7 @@ function assembleFunc(items: Node[]): Func {
 }
 
 /** The whole module: one type per function, one memory. */
-export function assemble(text: string): Uint8Array {
+export function assemble(text: string): Uint8Array<ArrayBuffer> {
   const [module] = parse(text) as Node[][];
   if (module?.[0] !== "module") fail("expected (module ...)");
   const funcs: Func[] = [];
