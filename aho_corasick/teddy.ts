@@ -24,7 +24,7 @@ import { TEDDY_WASM_BASE64 } from "./wasm/teddy_wasm.ts";
 /** Where the haystack starts in the module's memory (tables sit below). */
 export const TEDDY_BASE = 1024;
 /** More patterns than this fill the 8 buckets' tables: Teddy stops filtering. */
-export const TEDDY_MAX_PATTERNS = 64;
+export const TEDDY_MAX_PATTERNS = 32;
 const BUCKETS = 8;
 const FINGERPRINT = 3;
 const PAGE = 65536;
