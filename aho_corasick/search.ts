@@ -18,6 +18,11 @@
  */
 import { type CompiledTables, quadHash } from "./compile.ts";
 import { TEDDY_BASE } from "./teddy.ts";
+import {
+  denseBlockBytes,
+  DenseLaneScratch,
+  searchLanesDense,
+} from "./lanes_dense.ts";
 
 /** {@linkcode searchSerial}'s filter while in the root: none. */
 export const FILTER_NONE = 0;
@@ -210,7 +215,9 @@ export function searchSerial(
   scan: while (i < n) {
     if (s === 0) {
       if (teddy !== null) {
-        i = teddy.find(TEDDY_BASE + i, TEDDY_BASE + n) - TEDDY_BASE;
+        // The caller loaded [from, to) (see Teddy.cover).
+        const shift = TEDDY_BASE - teddy.offset;
+        i = teddy.find(i + shift, n + shift) - shift;
       } else if (skipTable !== null) {
         while (i <= bulkLast) {
           const k0 = i + step - 1;
@@ -318,6 +325,14 @@ export class LaneScratch {
   counts: Int32Array = new Int32Array(LANES);
   /** Set while matches are being handed out: a re-entrant scan must not reuse the buffers. */
   busy = false;
+  /** The branch-free kernel's records (see lanes_dense.ts). */
+  dense: DenseLaneScratch = new DenseLaneScratch();
+  /**
+   * Whether the last lane span was match-dense (more than one match per
+   * {@linkcode DENSE_ENTER} bytes; it stays so until fewer than one per
+   * {@linkcode DENSE_LEAVE}): then the branch-free kernel runs.
+   */
+  matchDense = false;
 
   push(lane: number, end: number, match: number): void {
     let r = this.records[lane];
@@ -332,6 +347,11 @@ export class LaneScratch {
     this.counts[lane] = at + 2;
   }
 }
+
+/** Matches per byte above 1 / DENSE_ENTER switch to the branch-free lanes. */
+const DENSE_ENTER = 128;
+/** ... and below 1 / DENSE_LEAVE back to the branching ones. */
+const DENSE_LEAVE = 256;
 
 /** Whether `[from, to)` is long enough for {@linkcode searchLanes}. */
 export function lanesFit(t: CompiledTables, from: number, to: number): boolean {
@@ -595,8 +615,8 @@ export function searchAdaptive(
   // The finder reads its own copy of the chunk; a search started from
   // onMatch meanwhile uses the TypeScript filter.
   teddy.busy = true;
+  teddy.unload();
   try {
-    teddy.load(chunk);
     return searchSwitching(
       t,
       scratch,
@@ -632,6 +652,7 @@ function searchSwitching(
     if (spanLog === 0 || remaining === 0) {
       const end = Math.min(n, i + PROBE_BYTES);
       const before = steppedBytes;
+      if (filter === FILTER_SIMD) t.teddy!.cover(chunk, i, end);
       s = searchSerial(t, chunk, i, end, s, onMatch, base, filter);
       if (end - i === PROBE_BYTES) {
         // A whole probe: its verdict picks the mode for what follows.
@@ -676,7 +697,22 @@ function searchDfa(
     s = walkState;
   }
   if (lanesFit(t, i, to) && !scratch.busy && s < t.denseLimit) {
-    return searchLanes(t, scratch, chunk, i, to, s, onMatch, base);
+    const dense = scratch.dense;
+    const block = denseBlockBytes(t);
+    if (
+      scratch.matchDense && t.sparseCount === 0 && !dense.busy &&
+      to - i >= block
+    ) {
+      const stop = i + Math.floor((to - i) / block) * block;
+      s = searchLanesDense(t, dense, chunk, i, stop, s, onMatch, base);
+      scratch.matchDense = dense.lastMatches * DENSE_LEAVE >= stop - i;
+      return searchSerial(t, chunk, stop, to, s, onMatch, base, FILTER_NONE);
+    }
+    s = searchLanes(t, scratch, chunk, i, to, s, onMatch, base);
+    const c = scratch.counts;
+    scratch.matchDense = ((c[0] + c[1] + c[2] + c[3]) >> 1) * DENSE_ENTER >
+      to - i;
+    return s;
   }
   return searchSerial(t, chunk, i, to, s, onMatch, base, FILTER_NONE);
 }

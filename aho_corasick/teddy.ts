@@ -28,6 +28,12 @@ export const TEDDY_MAX_PATTERNS = 32;
 const BUCKETS = 8;
 const FINGERPRINT = 3;
 const PAGE = 65536;
+/**
+ * Most bytes copied into the module at once: a chunk up to this long is
+ * copied whole (no allocation); a longer one in windows of this size (one
+ * view object per window), which also bounds the module's memory.
+ */
+export const TEDDY_WINDOW = 256 * 1024;
 
 /** The compiled module, or null where it cannot run; built on first use. */
 let compiled: WebAssembly.Module | null | undefined;
@@ -54,6 +60,10 @@ export class Teddy {
   #bytes: Uint8Array;
   /** Set while a search uses the memory: a re-entrant search must not. */
   busy = false;
+  /** Chunk index of the byte at {@linkcode TEDDY_BASE}. */
+  offset = 0;
+  /** Chunk index one past the last byte loaded; -1: nothing of this chunk. */
+  loadedEnd = -1;
 
   constructor(instance: WebAssembly.Instance, tables: Uint8Array) {
     this.find = instance.exports.find as (i: number, end: number) => number;
@@ -62,17 +72,41 @@ export class Teddy {
     this.#bytes.set(tables, 0);
   }
 
-  /** Copies `chunk` to {@linkcode TEDDY_BASE}, growing the memory if needed. */
-  load(chunk: Uint8Array): void {
-    const need = TEDDY_BASE + chunk.length;
+  /** Forgets what was loaded: the next search is of a new chunk. */
+  unload(): void {
+    this.loadedEnd = -1;
+  }
+
+  /**
+   * Makes `chunk[from, to)` (at most {@linkcode TEDDY_WINDOW} bytes)
+   * available at `TEDDY_BASE + index - offset`, copying the whole chunk
+   * when it is short, else a window starting at `from`.
+   */
+  cover(chunk: Uint8Array, from: number, to: number): void {
+    if (this.loadedEnd >= to && this.offset <= from) return;
+    if (chunk.length <= TEDDY_WINDOW) {
+      this.#reserve(chunk.length);
+      this.#bytes.set(chunk, TEDDY_BASE);
+      this.offset = 0;
+      this.loadedEnd = chunk.length;
+    } else {
+      const end = Math.min(chunk.length, from + TEDDY_WINDOW);
+      this.#reserve(end - from);
+      this.#bytes.set(chunk.subarray(from, end), TEDDY_BASE);
+      this.offset = from;
+      this.loadedEnd = end;
+    }
+  }
+
+  #reserve(length: number): void {
+    const need = TEDDY_BASE + length;
     if (need > this.#bytes.length) {
       this.#memory.grow(Math.ceil((need - this.#bytes.length) / PAGE));
       this.#bytes = new Uint8Array(this.#memory.buffer);
     }
-    this.#bytes.set(chunk, TEDDY_BASE);
   }
 
-  /** Bytes of the module's memory (tables plus the largest chunk so far). */
+  /** Bytes of the module's memory (tables plus at most one window). */
   get memoryBytes(): number {
     return this.#bytes.length;
   }

@@ -534,3 +534,53 @@ function step(i) { flow.write(chunk, onMatch); return n; }`,
   );
   assert.equal(gcs, 0);
 });
+
+Deno.test("aho_corasick kinds: the branch-free lane kernel for match-dense input is exact", () => {
+  // Short words on text: a match every few bytes, so after the first lane
+  // span the driver takes the branch-free kernel (lanes_dense.ts).
+  const seed = 0x64656e73;
+  const rng = new Rng(seed);
+  const hay = textBytes(rng, 300_000);
+  const words = [
+    "the",
+    "he",
+    "e",
+    "fox",
+    "o",
+    "dog",
+    "do",
+    "ark",
+    "ar",
+    "thick",
+  ];
+  const refs = words.map((w) => ({
+    bytes: new TextEncoder().encode(w),
+    anchored: false,
+  }));
+  const expected = naive(refs, hay, "overlapping", false, false);
+  assert.ok(expected.length > hay.length / 8);
+  for (const prefilter of [false, "auto"] as const) {
+    const ac = AhoCorasick.build(words, { prefilter, simd: false });
+    for (const size of [65536, 8192 * 4 + 17, 300_000]) {
+      const cuts: number[] = [];
+      for (let at = size; at < hay.length; at += size) cuts.push(at);
+      assert.deepEqual(
+        stream(ac, hay, cuts, false),
+        expected,
+        `seed ${seed} chunk ${size}`,
+      );
+    }
+    assert.deepEqual(
+      stream(ac, hay, randomCuts(rng, hay.length), false),
+      expected,
+    );
+    for (const kind of ["leftmost-first", "leftmost-longest"] as const) {
+      const lm = AhoCorasick.build(words, { prefilter, matchKind: kind });
+      assert.deepEqual(
+        stream(lm, hay, randomCuts(rng, hay.length), false),
+        naive(refs, hay, kind, false, false),
+        kind,
+      );
+    }
+  }
+});
