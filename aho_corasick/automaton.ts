@@ -582,7 +582,9 @@ export class AhoCorasick<T = unknown> {
    * The zero-allocation search primitive: feeds `chunk` to the automaton
    * from `state` and returns the state after it. Keep the returned number
    * with the flow and pass it back with the next chunk; start every flow at
-   * {@linkcode AhoCorasick.startState}.
+   * {@linkcode AhoCorasick.startState}. It always reports overlapping
+   * matches, whatever the {@linkcode BuildOptions.matchKind}: the leftmost
+   * kinds need a stream's extra state (use {@linkcode AhoCorasick.stream}).
    *
    * @param chunk The next bytes of the stream.
    * @param state A state returned by a previous call, or `startState`.
