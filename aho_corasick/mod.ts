@@ -39,7 +39,7 @@
  * - Four DFA chains over four slices of a span run interleaved (each slice
  *   starts early by the longest pattern's length, so its state is exact
  *   where its slice begins), with sparse states too.
- * - The choice between them is made at run time from the input: a 4 KiB
+ * - The choice between them is made at run time from the input: a 16 KiB
  *   probe with the prefilter measures how many bytes still had to go
  *   through the DFA; a bad probe hands the next 64 KiB to the lanes, each
  *   further bad probe doubles that span (up to 1 MiB), a good one returns

@@ -546,7 +546,7 @@ function searchLanesSparse(
 // --- run-time prefilter switching ---------------------------------------------
 
 /** Bytes searched with skipping on before its efficiency is judged. */
-export const PROBE_BYTES = 4096;
+export const PROBE_BYTES = 16384;
 /** log2 of the bytes the lane DFA runs after a first failed probe (64 KiB). */
 const LANE_SPAN_LOG_MIN = 16;
 /** log2 of the longest lane span, reached by doubling (1 MiB). */

@@ -26,7 +26,8 @@ export const TEDDY_BASE = 1024;
 /** More patterns than this fill the 8 buckets' tables: Teddy stops filtering. */
 export const TEDDY_MAX_PATTERNS = 32;
 const BUCKETS = 8;
-const FINGERPRINT = 3;
+/** Fingerprint bytes: `find4` when every pattern is this long, else `find`'s 3. */
+const FINGERPRINT = 4;
 const PAGE = 65536;
 /**
  * Most bytes copied into the module at once: a chunk up to this long is
@@ -65,8 +66,15 @@ export class Teddy {
   /** Chunk index one past the last byte loaded; -1: nothing of this chunk. */
   loadedEnd = -1;
 
-  constructor(instance: WebAssembly.Instance, tables: Uint8Array) {
-    this.find = instance.exports.find as (i: number, end: number) => number;
+  constructor(
+    instance: WebAssembly.Instance,
+    tables: Uint8Array,
+    width: number,
+  ) {
+    this.find = instance.exports[width === 4 ? "find4" : "find"] as (
+      i: number,
+      end: number,
+    ) => number;
     this.#memory = instance.exports.memory as WebAssembly.Memory;
     this.#bytes = new Uint8Array(this.#memory.buffer);
     this.#bytes.set(tables, 0);
@@ -150,5 +158,5 @@ export function buildTeddy(
       }
     }
   });
-  return new Teddy(new WebAssembly.Instance(module, {}), tables);
+  return new Teddy(new WebAssembly.Instance(module, {}), tables, width);
 }

@@ -41,6 +41,8 @@ const OPCODES: Record<string, number[]> = {
   "i32.add": [0x6a],
   "i32.sub": [0x6b],
   "i32.and": [0x71],
+  "i32.or": [0x72],
+  "i32.shl": [0x74],
   "i32.ctz": [0x68],
   "i32.eqz": [0x45],
   "i32.gt_s": [0x4a],

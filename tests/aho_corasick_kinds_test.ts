@@ -17,6 +17,7 @@ import {
   adaptiveHint,
   FILTER_NONE,
   LaneScratch,
+  PROBE_BYTES,
   searchAdaptive,
   searchSerial,
 } from "../aho_corasick/search.ts";
@@ -469,7 +470,7 @@ Deno.test("aho_corasick kinds: the run-time prefilter switch loses and duplicate
       "WebAssembly SIMD128 must be available to Deno",
     );
     const scratch = new LaneScratch();
-    for (const chunk of [65536, 4096, 1000, 300000]) {
+    for (const chunk of [65536, PROBE_BYTES, 4096, 1000, 300000]) {
       const out: Match[] = [];
       const onMatch = (pattern: number, end: number) =>
         out.push({ pattern, end });
@@ -487,7 +488,7 @@ Deno.test("aho_corasick kinds: the run-time prefilter switch loses and duplicate
         expected,
         `seed ${seed} simd ${simd} chunk ${chunk}`,
       );
-      if (chunk >= 4096) {
+      if (chunk >= PROBE_BYTES) {
         assert.deepEqual(
           [...modes].sort(),
           ["lanes", "skipping"],

@@ -6,7 +6,7 @@
 ;; The assembler understands exactly the flat-instruction subset used here.
 ;;
 ;; Memory layout (filled by aho_corasick/teddy.ts):
-;;   0..95    six 16-byte nibble tables: for fingerprint byte k = 0, 1, 2,
+;;   0..127   eight 16-byte nibble tables: for fingerprint byte k = 0..3,
 ;;            lo_k at 32k (indexed by a byte's low nibble) and hi_k at 32k+16
 ;;            (by its high nibble); bit b of an entry: some pattern of bucket b
 ;;            has such a nibble at offset k. Unused k (short patterns): 0xff.
@@ -19,6 +19,10 @@
 ;; the DFA over that tail). Sixteen start positions per step: lane j of the
 ;; AND of the three table lookups on the loads at i, i+1, i+2 is the
 ;; candidate mask of start i+j.
+;;
+;; find4(i, end): the same over four fingerprint bytes (p <= end - 19), for
+;; sets whose patterns all have four bytes or more: a quarter more work per
+;; block, far fewer false candidates on text.
 (module
   (memory (export "memory") 1)
   (func (export "find") (param $i i32) (param $end i32) (result i32)
@@ -96,6 +100,131 @@
         v128.and
         i8x16.swizzle
         local.get $hi2
+        local.get $x
+        i32.const 4
+        i8x16.shr_u
+        i8x16.swizzle
+        v128.and
+        v128.and
+        local.tee $c
+        v128.any_true
+        if
+          ;; First lane with a bucket bit: the candidate.
+          local.get $c
+          v128.const i32x4 0 0 0 0
+          i8x16.ne
+          i8x16.bitmask
+          i32.ctz
+          local.get $i
+          i32.add
+          return
+        end
+        local.get $i
+        i32.const 16
+        i32.add
+        local.set $i
+        br $blocks
+      end
+    end
+    local.get $i
+  )
+  (func (export "find4") (param $i i32) (param $end i32) (result i32)
+    (local $lo0 v128) (local $hi0 v128)
+    (local $lo1 v128) (local $hi1 v128)
+    (local $lo2 v128) (local $hi2 v128)
+    (local $lo3 v128) (local $hi3 v128)
+    (local $nibble v128) (local $x v128) (local $c v128) (local $last i32)
+    i32.const 0
+    v128.load offset=0
+    local.set $lo0
+    i32.const 0
+    v128.load offset=16
+    local.set $hi0
+    i32.const 0
+    v128.load offset=32
+    local.set $lo1
+    i32.const 0
+    v128.load offset=48
+    local.set $hi1
+    i32.const 0
+    v128.load offset=64
+    local.set $lo2
+    i32.const 0
+    v128.load offset=80
+    local.set $hi2
+    i32.const 0
+    v128.load offset=96
+    local.set $lo3
+    i32.const 0
+    v128.load offset=112
+    local.set $hi3
+    i32.const 15
+    i8x16.splat
+    local.set $nibble
+    ;; The last block start whose four loads stay below end.
+    local.get $end
+    i32.const 19
+    i32.sub
+    local.set $last
+    block $done
+      loop $blocks
+        local.get $i
+        local.get $last
+        i32.gt_s
+        br_if $done
+        ;; fingerprint byte 0
+        local.get $lo0
+        local.get $i
+        v128.load offset=0
+        local.tee $x
+        local.get $nibble
+        v128.and
+        i8x16.swizzle
+        local.get $hi0
+        local.get $x
+        i32.const 4
+        i8x16.shr_u
+        i8x16.swizzle
+        v128.and
+        ;; fingerprint byte 1
+        local.get $lo1
+        local.get $i
+        v128.load offset=1
+        local.tee $x
+        local.get $nibble
+        v128.and
+        i8x16.swizzle
+        local.get $hi1
+        local.get $x
+        i32.const 4
+        i8x16.shr_u
+        i8x16.swizzle
+        v128.and
+        v128.and
+        ;; fingerprint byte 2
+        local.get $lo2
+        local.get $i
+        v128.load offset=2
+        local.tee $x
+        local.get $nibble
+        v128.and
+        i8x16.swizzle
+        local.get $hi2
+        local.get $x
+        i32.const 4
+        i8x16.shr_u
+        i8x16.swizzle
+        v128.and
+        v128.and
+        ;; fingerprint byte 3
+        local.get $lo3
+        local.get $i
+        v128.load offset=3
+        local.tee $x
+        local.get $nibble
+        v128.and
+        i8x16.swizzle
+        local.get $hi3
         local.get $x
         i32.const 4
         i8x16.shr_u
