@@ -19,7 +19,10 @@
  *
  * @module
  */
-import { TEDDY_WASM_BASE64 } from "./wasm/teddy_wasm.ts";
+import {
+  TEDDY_RELAXED_WASM_BASE64,
+  TEDDY_WASM_BASE64,
+} from "./wasm/teddy_wasm.ts";
 
 /** Where the haystack starts in the module's memory (tables sit below). */
 export const TEDDY_BASE = 1024;
@@ -45,11 +48,17 @@ function teddyModule(): WebAssembly.Module | null {
   if (typeof WebAssembly !== "object" || typeof atob !== "function") {
     return compiled;
   }
-  const binary = atob(TEDDY_WASM_BASE64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  // validate() is false where SIMD128 is unsupported.
-  if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
+  // validate() is false where relaxed SIMD, or SIMD128 at all, is
+  // unsupported: the relaxed build first, then the plain one.
+  for (const encoded of [TEDDY_RELAXED_WASM_BASE64, TEDDY_WASM_BASE64]) {
+    const binary = atob(encoded);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    if (WebAssembly.validate(bytes)) {
+      compiled = new WebAssembly.Module(bytes);
+      break;
+    }
+  }
   return compiled;
 }
 

@@ -9,8 +9,11 @@ import {
   type Match,
   type MatchKind,
 } from "../aho_corasick/mod.ts";
-import { assemble } from "../scripts/build_wasm_teddy.ts";
-import { TEDDY_WASM_BASE64 } from "../aho_corasick/wasm/teddy_wasm.ts";
+import { assemble, relaxed } from "../scripts/build_wasm_teddy.ts";
+import {
+  TEDDY_RELAXED_WASM_BASE64,
+  TEDDY_WASM_BASE64,
+} from "../aho_corasick/wasm/teddy_wasm.ts";
 
 class Rng {
   #x: number;
@@ -74,11 +77,17 @@ Deno.test("aho_corasick simd: the embedded module is the assembly of teddy.wat",
   const wat = await Deno.readTextFile(
     new URL("../aho_corasick/wasm/teddy.wat", import.meta.url),
   );
-  const bytes = assemble(wat);
-  assert.ok(WebAssembly.validate(bytes));
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  assert.equal(TEDDY_WASM_BASE64, btoa(binary));
+  const encode = (bytes: Uint8Array): string => {
+    let binary = "";
+    for (const b of bytes) binary += String.fromCharCode(b);
+    return btoa(binary);
+  };
+  const plain = assemble(wat);
+  const relaxedBytes = assemble(relaxed(wat));
+  assert.ok(WebAssembly.validate(plain));
+  assert.ok(WebAssembly.validate(relaxedBytes));
+  assert.equal(TEDDY_WASM_BASE64, encode(plain));
+  assert.equal(TEDDY_RELAXED_WASM_BASE64, encode(relaxedBytes));
 });
 
 Deno.test("aho_corasick simd: the SIMD finder and the TypeScript prefilter give identical results", () => {

@@ -18,7 +18,10 @@
 ;; (every position at or after it is a possible candidate: the caller steps
 ;; the DFA over that tail). Sixteen start positions per step: lane j of the
 ;; AND of the three table lookups on the loads at i, i+1, i+2 is the
-;; candidate mask of start i+j.
+;; candidate mask of start i+j. High nibbles come from a 16-bit shift and a
+;; mask (x86 has no 8-bit shift). Every swizzle index is below 16, so the
+;; assembler also emits a copy using i8x16.relaxed_swizzle (one pshufb on
+;; x86, same results for such indices), used where relaxed SIMD validates.
 ;;
 ;; find4(i, end): the same over four fingerprint bytes (p <= end - 19), for
 ;; sets whose patterns all have four bytes or more: a quarter more work per
@@ -73,7 +76,9 @@
         local.get $hi0
         local.get $x
         i32.const 4
-        i8x16.shr_u
+        i16x8.shr_u
+        local.get $nibble
+        v128.and
         i8x16.swizzle
         v128.and
         ;; fingerprint byte 1
@@ -87,7 +92,9 @@
         local.get $hi1
         local.get $x
         i32.const 4
-        i8x16.shr_u
+        i16x8.shr_u
+        local.get $nibble
+        v128.and
         i8x16.swizzle
         v128.and
         v128.and
@@ -102,7 +109,9 @@
         local.get $hi2
         local.get $x
         i32.const 4
-        i8x16.shr_u
+        i16x8.shr_u
+        local.get $nibble
+        v128.and
         i8x16.swizzle
         v128.and
         v128.and
@@ -183,7 +192,9 @@
         local.get $hi0
         local.get $x
         i32.const 4
-        i8x16.shr_u
+        i16x8.shr_u
+        local.get $nibble
+        v128.and
         i8x16.swizzle
         v128.and
         ;; fingerprint byte 1
@@ -197,7 +208,9 @@
         local.get $hi1
         local.get $x
         i32.const 4
-        i8x16.shr_u
+        i16x8.shr_u
+        local.get $nibble
+        v128.and
         i8x16.swizzle
         v128.and
         v128.and
@@ -212,7 +225,9 @@
         local.get $hi2
         local.get $x
         i32.const 4
-        i8x16.shr_u
+        i16x8.shr_u
+        local.get $nibble
+        v128.and
         i8x16.swizzle
         v128.and
         v128.and
@@ -227,7 +242,9 @@
         local.get $hi3
         local.get $x
         i32.const 4
-        i8x16.shr_u
+        i16x8.shr_u
+        local.get $nibble
+        v128.and
         i8x16.swizzle
         v128.and
         v128.and
