@@ -178,7 +178,8 @@ export interface BuildOptions {
    */
   matchKind?: MatchKind;
   /**
-   * Let small unanchored sets (up to 32 patterns) find candidate starts
+   * Let small unanchored sets (up to 32 patterns, or 128 of 4 bytes or
+   * more) find candidate starts
    * with the WebAssembly SIMD128 finder where the runtime has it (Deno,
    * Node, browsers); `false` keeps the pure-TypeScript prefilter. Results
    * are identical either way. Default true; ignored with `prefilter: false`.

@@ -29,8 +29,16 @@ export const TEDDY_BASE = 1024;
 /** More patterns than this fill the 8 buckets' tables: Teddy stops filtering. */
 export const TEDDY_MAX_PATTERNS = 32;
 const BUCKETS = 8;
+/**
+ * Up to this many patterns of 4 bytes or more: 16 buckets (`find16`).
+ * Beyond, or with shorter patterns, the nibble tables would accept most
+ * positions: no SIMD finder.
+ */
+export const TEDDY16_MAX_PATTERNS = 128;
 /** Fingerprint bytes: `find4` when every pattern is this long, else `find`'s 3. */
 const FINGERPRINT = 4;
+/** Where find16's tables start in the module's memory. */
+const TABLES16 = 128;
 const PAGE = 65536;
 /**
  * Most bytes copied into the module at once: a chunk up to this long is
@@ -79,8 +87,11 @@ export class Teddy {
     instance: WebAssembly.Instance,
     tables: Uint8Array,
     width: number,
+    buckets: number,
   ) {
-    this.find = instance.exports[width === 4 ? "find4" : "find"] as (
+    this.find = instance.exports[
+      buckets === 16 ? "find16" : width === 4 ? "find4" : "find"
+    ] as (
       i: number,
       end: number,
     ) => number;
@@ -144,28 +155,41 @@ export function buildTeddy(
   patterns: readonly Uint8Array[],
   fold: boolean,
 ): Teddy | null {
-  if (patterns.length === 0 || patterns.length > TEDDY_MAX_PATTERNS) {
-    return null;
-  }
-  const module = teddyModule();
-  if (module === null) return null;
   let width = FINGERPRINT;
   for (const p of patterns) width = Math.min(width, p.length);
+  const buckets = patterns.length > TEDDY_MAX_PATTERNS ? 16 : 8;
+  if (
+    patterns.length === 0 ||
+    (buckets === 16 &&
+      (patterns.length > TEDDY16_MAX_PATTERNS || width < FINGERPRINT))
+  ) return null;
+  const module = teddyModule();
+  if (module === null) return null;
   // Neighbours in sorted order share prefixes: grouping them keeps each
   // bucket's nibble sets small.
   const key = (p: Uint8Array): string =>
     Array.from(p.subarray(0, width), (b) => fold ? b | 0x20 : b).join(",");
   const sorted = [...patterns].sort((a, b) => key(a) < key(b) ? -1 : 1);
-  const tables = new Uint8Array(2 * 16 * FINGERPRINT).fill(0xff);
-  tables.fill(0, 0, 32 * width);
+  const tables = new Uint8Array(TABLES16 + 64 * FINGERPRINT);
+  // Fingerprint bytes past the shortest pattern accept everything.
+  tables.fill(0xff, 32 * width, 32 * FINGERPRINT);
   sorted.forEach((p, index) => {
-    const bit = 1 << Math.floor(index * BUCKETS / sorted.length);
+    const bucket = Math.floor(index * buckets / sorted.length);
+    const bit = 1 << (bucket & 7);
     for (let k = 0; k < width; k++) {
+      const at = buckets === 16
+        ? TABLES16 + 64 * k + 32 * (bucket >> 3)
+        : 32 * k;
       for (const b of spellings(p[k], fold)) {
-        tables[32 * k + (b & 15)] |= bit;
-        tables[32 * k + 16 + (b >> 4)] |= bit;
+        tables[at + (b & 15)] |= bit;
+        tables[at + 16 + (b >> 4)] |= bit;
       }
     }
   });
-  return new Teddy(new WebAssembly.Instance(module, {}), tables, width);
+  return new Teddy(
+    new WebAssembly.Instance(module, {}),
+    tables,
+    width,
+    buckets,
+  );
 }

@@ -112,7 +112,9 @@ Deno.test("aho_corasick simd: the SIMD finder and the TypeScript prefilter give 
       }
     }
     const patterns: Uint8Array[] = [];
-    for (let k = rng.int(1, 32); k > 0; k--) {
+    // Rounds 4, 9, ...: 33-128 patterns, the 16-bucket finder (find16).
+    const wide = round % 5 === 4;
+    for (let k = wide ? rng.int(33, 128) : rng.int(1, 32); k > 0; k--) {
       if (length > 10 && rng.int(0, 2) > 0) {
         const at = rng.int(0, length - 10);
         patterns.push(hay.slice(at, at + rng.int(1, 8)));
@@ -124,7 +126,7 @@ Deno.test("aho_corasick simd: the SIMD finder and the TypeScript prefilter give 
         );
       }
     }
-    if (round % 4 === 3) {
+    if (round % 4 === 3 || wide) {
       // Every pattern 4 bytes or longer: the 4-byte fingerprint (find4).
       for (let k = 0; k < patterns.length; k++) {
         if (patterns[k].length < 4) patterns[k] = enc.encode("alpha");
