@@ -28,7 +28,6 @@ import {
 export const TEDDY_BASE = 1024;
 /** More patterns than this fill the 8 buckets' tables: Teddy stops filtering. */
 export const TEDDY_MAX_PATTERNS = 32;
-const BUCKETS = 8;
 /**
  * Up to this many patterns of 4 bytes or more: 16 buckets (`find16`).
  * Beyond, or with shorter patterns, the nibble tables would accept most
