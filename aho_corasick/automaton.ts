@@ -4,12 +4,8 @@ import {
   type NormalizedPattern,
 } from "./compile.ts";
 import { LeftmostFilter } from "./leftmost.ts";
-import {
-  adaptiveHint,
-  depthOf,
-  LaneScratch,
-  searchAdaptive,
-} from "./search.ts";
+import { adaptiveHint, searchAdaptive } from "./adaptive.ts";
+import { depthOf, LaneScratch } from "./search.ts";
 
 /**
  * Called once per match: `pattern` is the pattern's index in the build list,

@@ -4,25 +4,21 @@
  *
  * Three kernels, one result: every kernel reports exactly the overlapping
  * matches of a byte range in end order and returns the exact DFA state
- * after it, so the driver ({@linkcode searchAdaptive}) may switch between
+ * after it, so the driver (`searchAdaptive`, adaptive.ts) may switch between
  * them at any byte without losing or duplicating a match.
  *
  * - {@linkcode searchSerial}: one DFA chain, optionally with the skip
  *   prefilter while the automaton sits in its root.
  * - {@linkcode searchLanes}: four DFA chains over four slices of the range,
  *   interleaved (memory-latency bound work, four loads in flight).
- * - {@linkcode searchAdaptive}: picks between them at run time from the
- *   skip efficiency it measures on the input itself (see there).
+ * - `searchAdaptive` (adaptive.ts) picks between them at run time from
+ *   the skip efficiency it measures on the input itself.
  *
  * @module
  */
 import { type CompiledTables, quadHash } from "./compile.ts";
 import { TEDDY_BASE } from "./teddy.ts";
-import {
-  denseBlockBytes,
-  DenseLaneScratch,
-  searchLanesDense,
-} from "./lanes_dense.ts";
+import { DenseLaneScratch } from "./lanes_dense.ts";
 
 /** {@linkcode searchSerial}'s filter while in the root: none. */
 export const FILTER_NONE = 0;
@@ -102,11 +98,29 @@ export function depthOf(t: CompiledTables, s: number): number {
  */
 let walkState = 0;
 
+/** The state {@linkcode walkSparse} stopped in (read right after it). */
+export function lastWalkState(): number {
+  return walkState;
+}
+
 /**
  * Bytes the serial kernel fed to the DFA while skipping was on (a running
  * total the adaptive driver samples: the prefilter's misses).
  */
 let steppedBytes = 0;
+
+/** The running total of bytes stepped with skipping on (see above). */
+export function steppedTotal(): number {
+  return steppedBytes;
+}
+
+/** Candidates the filters let through so far (a running total, like steppedBytes). */
+let candidates = 0;
+
+/** The running total of candidates (see above). */
+export function candidateTotal(): number {
+  return candidates;
+}
 
 /**
  * Feeds bytes from `at` (below `to`) to sparse state `id` until the
@@ -114,7 +128,7 @@ let steppedBytes = 0;
  * entered (but not `id`'s own, which the caller reported when it entered
  * `id`). Returns the next position; the state is left in `walkState`.
  */
-function walkSparse(
+export function walkSparse(
   t: CompiledTables,
   id: number,
   chunk: Uint8Array,
@@ -277,6 +291,7 @@ export function searchSerial(
     // A candidate (or bytes no filter can see): step the DFA until it can
     // hand back to the skip loop.
     const entered = i;
+    candidates++;
     while (i < n) {
       s = table[s + classes[chunk[i++]]];
       if (s >= plainLimit) {
@@ -328,9 +343,8 @@ export class LaneScratch {
   /** The branch-free kernel's records (see lanes_dense.ts). */
   dense: DenseLaneScratch = new DenseLaneScratch();
   /**
-   * Whether the last lane span was match-dense (more than one match per
-   * {@linkcode DENSE_ENTER} bytes; it stays so until fewer than one per
-   * {@linkcode DENSE_LEAVE}): then the branch-free kernel runs.
+   * Whether the last lane span was match-dense (see adaptive.ts): then the
+   * branch-free kernel runs.
    */
   matchDense = false;
 
@@ -347,11 +361,6 @@ export class LaneScratch {
     this.counts[lane] = at + 2;
   }
 }
-
-/** Matches per byte above 1 / DENSE_ENTER switch to the branch-free lanes. */
-const DENSE_ENTER = 128;
-/** ... and below 1 / DENSE_LEAVE back to the branching ones. */
-const DENSE_LEAVE = 256;
 
 /** Whether `[from, to)` is long enough for {@linkcode searchLanes}. */
 export function lanesFit(t: CompiledTables, from: number, to: number): boolean {
@@ -541,178 +550,4 @@ function searchLanesSparse(
   s3 = laneTail(t, scratch, 3, chunk, a3 + q, to, s3, e3);
   flushLanes(t, scratch, onMatch, base);
   return s3;
-}
-
-// --- run-time prefilter switching ---------------------------------------------
-
-/** Bytes searched with skipping on before its efficiency is judged. */
-export const PROBE_BYTES = 16384;
-/** log2 of the bytes the lane DFA runs after a first failed probe (64 KiB). */
-const LANE_SPAN_LOG_MIN = 16;
-/** log2 of the longest lane span, reached by doubling (1 MiB). */
-const LANE_SPAN_LOG_MAX = 20;
-/**
- * A probe fails when more than 1 / PROBE_MISS_RATIO of its bytes went
- * through the DFA: then skipping gains less than the lanes would.
- */
-const PROBE_MISS_RATIO = 6;
-/** Hint bits holding the lane span's log2 (0: skipping). */
-const SPAN_BITS = 5;
-
-/**
- * The adaptive driver's memory between calls of one stream, one small
- * integer: `remaining << 5 | spanLog`. `spanLog` 0 is the SKIPPING mode
- * (probe after probe with the prefilter on); otherwise the LANES mode with
- * a span of `2 ** spanLog` bytes, of which `remaining` are still to run
- * before the next probe. Each failed probe doubles the span (hysteresis:
- * input that defeats the prefilter stays on the lanes with ever rarer
- * probes); one good probe returns to SKIPPING. It only steers speed:
- * results are the same whatever it holds. Set by every
- * {@linkcode searchAdaptive} call.
- */
-export let adaptiveHint = 0;
-
-/**
- * Searches all of `chunk`, switching between the skip prefilter and the
- * lane DFA by the skip efficiency measured on this very input: a probe of
- * {@linkcode PROBE_BYTES} with skipping on counts the bytes the DFA had to
- * step (prefilter misses), and a probe that stepped too many hands the
- * next span to the lanes. Every switch happens between two bytes with the
- * exact state, so nothing is lost or reported twice. `hint` is the
- * previous call's {@linkcode adaptiveHint} (0 for a fresh stream).
- */
-export function searchAdaptive(
-  t: CompiledTables,
-  scratch: LaneScratch,
-  chunk: Uint8Array,
-  state: number,
-  onMatch: OnMatch,
-  base: number,
-  hint: number,
-): number {
-  const teddy = t.teddy !== null && !t.teddy.busy ? t.teddy : null;
-  const filter: Filter = teddy !== null
-    ? FILTER_SIMD
-    : t.skipTable !== null || t.quadFilter !== null
-    ? FILTER_TABLES
-    : FILTER_NONE;
-  if (filter === FILTER_NONE) {
-    adaptiveHint = 0;
-    return searchDfa(t, scratch, chunk, 0, chunk.length, state, onMatch, base);
-  }
-  if (teddy === null) {
-    return searchSwitching(
-      t,
-      scratch,
-      chunk,
-      state,
-      onMatch,
-      base,
-      hint,
-      filter,
-    );
-  }
-  // The finder reads its own copy of the chunk; a search started from
-  // onMatch meanwhile uses the TypeScript filter.
-  teddy.busy = true;
-  teddy.unload();
-  try {
-    return searchSwitching(
-      t,
-      scratch,
-      chunk,
-      state,
-      onMatch,
-      base,
-      hint,
-      filter,
-    );
-  } finally {
-    teddy.busy = false;
-  }
-}
-
-/** {@linkcode searchAdaptive}'s loop: probes with `filter`, spans on the lanes. */
-function searchSwitching(
-  t: CompiledTables,
-  scratch: LaneScratch,
-  chunk: Uint8Array,
-  state: number,
-  onMatch: OnMatch,
-  base: number,
-  hint: number,
-  filter: Filter,
-): number {
-  const n = chunk.length;
-  let s = state;
-  let i = 0;
-  let spanLog = hint & ((1 << SPAN_BITS) - 1);
-  let remaining = hint >>> SPAN_BITS;
-  while (i < n) {
-    if (spanLog === 0 || remaining === 0) {
-      const end = Math.min(n, i + PROBE_BYTES);
-      const before = steppedBytes;
-      if (filter === FILTER_SIMD) t.teddy!.cover(chunk, i, end);
-      s = searchSerial(t, chunk, i, end, s, onMatch, base, filter);
-      if (end - i === PROBE_BYTES) {
-        // A whole probe: its verdict picks the mode for what follows.
-        if ((steppedBytes - before) * PROBE_MISS_RATIO > PROBE_BYTES) {
-          spanLog = spanLog === 0
-            ? LANE_SPAN_LOG_MIN
-            : Math.min(spanLog + 1, LANE_SPAN_LOG_MAX);
-          remaining = 1 << spanLog;
-        } else {
-          spanLog = 0;
-          remaining = 0;
-        }
-      }
-      i = end;
-    } else {
-      const end = Math.min(n, i + remaining);
-      s = searchDfa(t, scratch, chunk, i, end, s, onMatch, base);
-      remaining -= end - i;
-      i = end;
-    }
-  }
-  adaptiveHint = (remaining << SPAN_BITS) | spanLog;
-  return s;
-}
-
-/** The DFA without skipping over `[from, to)`: lanes where they fit. */
-function searchDfa(
-  t: CompiledTables,
-  scratch: LaneScratch,
-  chunk: Uint8Array,
-  from: number,
-  to: number,
-  state: number,
-  onMatch: OnMatch,
-  base: number,
-): number {
-  let s = state;
-  let i = from;
-  if (s >= t.denseLimit) {
-    // Lanes start dense: walk out of the sparse state first.
-    i = walkSparse(t, s, chunk, i, to, onMatch, base);
-    s = walkState;
-  }
-  if (lanesFit(t, i, to) && !scratch.busy && s < t.denseLimit) {
-    const dense = scratch.dense;
-    const block = denseBlockBytes(t);
-    if (
-      scratch.matchDense && t.sparseCount === 0 && !dense.busy &&
-      to - i >= block
-    ) {
-      const stop = i + Math.floor((to - i) / block) * block;
-      s = searchLanesDense(t, dense, chunk, i, stop, s, onMatch, base);
-      scratch.matchDense = dense.lastMatches * DENSE_LEAVE >= stop - i;
-      return searchSerial(t, chunk, stop, to, s, onMatch, base, FILTER_NONE);
-    }
-    s = searchLanes(t, scratch, chunk, i, to, s, onMatch, base);
-    const c = scratch.counts;
-    scratch.matchDense = ((c[0] + c[1] + c[2] + c[3]) >> 1) * DENSE_ENTER >
-      to - i;
-    return s;
-  }
-  return searchSerial(t, chunk, i, to, s, onMatch, base, FILTER_NONE);
 }
