@@ -454,6 +454,7 @@ export class AhoCorasick<T = unknown> {
       t.sparseEdgeStart.byteLength + t.sparseEdgeClass.byteLength +
       t.sparseEdgeTarget.byteLength + (t.skipTable?.byteLength ?? 0) +
       (t.quadFilter?.byteLength ?? 0) + (t.teddy?.memoryBytes ?? 0) +
+      (t.flatStart?.byteLength ?? 0) + (t.flatOutputs?.byteLength ?? 0) +
       this.#lengths.byteLength;
   }
 

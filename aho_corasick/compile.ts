@@ -122,6 +122,15 @@ export interface CompiledTables {
    */
   singleOutput: Int32Array;
   /**
+   * Per match index m, `flatOutputs[flatStart[m] .. flatStart[m + 1])`:
+   * every pattern it reports (its own, then the dictionary chain's), so
+   * reporting walks no links. Null when that would exceed
+   * {@linkcode FLAT_BUDGET} entries (deeply nested sets).
+   */
+  flatStart: Int32Array | null;
+  /** See {@linkcode CompiledTables.flatStart}. */
+  flatOutputs: Int32Array | null;
+  /**
    * Byte pair `b0 | b1 << 8` -> bit 0: a pattern starts with it; bit 1: it
    * occurs in the first `skipWindow` bytes of some pattern. Null when the
    * prefilter is off.
@@ -159,6 +168,8 @@ const WINDOW_MAX_DENSITY = 1 / 64;
 const MAX_WINDOW = 8;
 /** log2 of the quad filter's bit count (128 KiB of bits). */
 export const QUAD_BITS = 20;
+/** Most entries the flattened report lists may hold (4 MiB of int32). */
+const FLAT_BUDGET = 1 << 20;
 /** A quad filter is used when at most this share of its bits are set. */
 const QUAD_MAX_DENSITY = 1 / 16;
 
@@ -489,6 +500,12 @@ export function compile(
       singleOutput[m] = outputs[outputStart[m]];
     }
   }
+  const [flatStart, flatOutputs] = flatten(
+    outputStart,
+    outputEnd,
+    outputLink,
+    outputs,
+  );
 
   // --- 6. Skip prefilter ---------------------------------------------------
   const skip = options.prefilter === "off" ? null : buildSkip(
@@ -538,12 +555,49 @@ export function compile(
     outputLink,
     outputs,
     singleOutput,
+    flatStart,
+    flatOutputs,
     skipTable,
     skipWindow,
     quadFilter,
     shallowLimit,
     maxPatternLength,
   };
+}
+
+/**
+ * The flattened report lists, or nulls over budget. A dictionary link
+ * always points to a smaller match index (a shallower state, numbered
+ * earlier), so one pass in index order finds every list's length.
+ */
+function flatten(
+  outputStart: Int32Array,
+  outputEnd: Int32Array,
+  outputLink: Int32Array,
+  outputs: Int32Array,
+): [Int32Array, Int32Array] | [null, null] {
+  const count = outputStart.length;
+  const start = new Int32Array(count + 1);
+  const length = new Int32Array(count);
+  let total = 0;
+  for (let m = 0; m < count; m++) {
+    const link = outputLink[m];
+    if (link >= m) return [null, null];
+    length[m] = outputEnd[m] - outputStart[m] +
+      (link === NONE ? 0 : length[link]);
+    start[m] = total;
+    total += length[m];
+    if (total > FLAT_BUDGET) return [null, null];
+  }
+  start[count] = total;
+  const flat = new Int32Array(total);
+  for (let m = 0; m < count; m++) {
+    let at = start[m];
+    for (let j = outputStart[m]; j < outputEnd[m]; j++) flat[at++] = outputs[j];
+    const link = outputLink[m];
+    if (link !== NONE) flat.copyWithin(at, start[link], start[link + 1]);
+  }
+  return [start, flat];
 }
 
 /**

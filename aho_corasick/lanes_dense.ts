@@ -63,16 +63,16 @@ function flushLane(
   onMatch: OnMatch,
   base: number,
 ): void {
-  const { plainLimit, rowScale } = t;
+  const { plainLimit, rowScale, singleOutput } = t;
+  const at = base + laneStart + 1;
   for (let j = 0; j < count; j += 2) {
     const i = records[j];
     if (i < skip) continue;
-    report(
-      t,
-      ((records[j + 1] - plainLimit) * rowScale + 0.5) | 0,
-      base + laneStart + i + 1,
-      onMatch,
-    );
+    const m = ((records[j + 1] - plainLimit) * rowScale + 0.5) | 0;
+    const single = singleOutput[m];
+    // Most matching states report one pattern: no call for the lists.
+    if (single !== -1) onMatch(single, at + i);
+    else report(t, m, at + i, onMatch);
   }
 }
 

@@ -44,6 +44,14 @@ export function report(
     onMatch(single, end);
     return;
   }
+  const flat = t.flatOutputs;
+  if (flat !== null) {
+    const start = t.flatStart!;
+    for (let j = start[match], stop = start[match + 1]; j < stop; j++) {
+      onMatch(flat[j], end);
+    }
+    return;
+  }
   const { outputStart, outputEnd, outputLink, outputs } = t;
   let m = match;
   do {
