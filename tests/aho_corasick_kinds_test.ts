@@ -588,3 +588,24 @@ Deno.test("aho_corasick kinds: the branch-free lane kernel for match-dense input
     }
   }
 });
+
+Deno.test("aho_corasick kinds: nested sets past the flat report budget still report every chain", () => {
+  // a, aa, ..., a^1500: state a^k reports k patterns, 1,125,750 list
+  // entries in all, past the flattened lists' budget: the linked walk runs.
+  const patterns = Array.from({ length: 1500 }, (_, k) => "a".repeat(k + 1));
+  const ac = AhoCorasick.build(patterns, { prefilter: false });
+  const hay = new TextEncoder().encode("a".repeat(1600));
+  let count = 0;
+  let lastEnd = 0;
+  let expectNext = 0;
+  ac.scan(hay, ac.startState, (p, end) => {
+    if (end !== lastEnd) {
+      // A new end: the longest pattern ending here comes first.
+      expectNext = Math.min(end, 1500) - 1;
+      lastEnd = end;
+    }
+    assert.equal(p, expectNext--);
+    count++;
+  });
+  assert.equal(count, 1500 * 1501 / 2 + 100 * 1500);
+});
