@@ -30,9 +30,9 @@ import {
 } from "./search.ts";
 
 /** Matches per byte above 1 / DENSE_ENTER switch to the branch-free lanes. */
-const DENSE_ENTER = 128;
+const DENSE_ENTER = 40;
 /** ... and below 1 / DENSE_LEAVE back to the branching ones. */
-const DENSE_LEAVE = 256;
+const DENSE_LEAVE = 64;
 
 /** Bytes searched with skipping on before its efficiency is judged. */
 export const PROBE_BYTES = 16384;
