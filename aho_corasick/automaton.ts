@@ -2,8 +2,10 @@ import {
   compile,
   type CompiledTables,
   type NormalizedPattern,
-  quadHash,
 } from "./compile.ts";
+import { LeftmostFilter } from "./leftmost.ts";
+import { adaptiveHint, searchAdaptive } from "./adaptive.ts";
+import { depthOf, LaneScratch } from "./search.ts";
 
 /**
  * Called once per match: `pattern` is the pattern's index in the build list,
@@ -77,6 +79,59 @@ export interface PatternSpec<T = unknown> {
 export type PatternInput<T = unknown> = string | Uint8Array | PatternSpec<T>;
 
 /**
+ * Which matches a search reports (BurntSushi's `MatchKind`):
+ *
+ * - `"overlapping"` (default): every occurrence of every pattern,
+ *   overlapping and nested ones included, in end order (at equal ends,
+ *   longest first).
+ * - `"leftmost-first"`: non-overlapping matches, as a regex alternation
+ *   `p0|p1|...` would find them scanning left to right: the match starting
+ *   leftmost wins; among patterns matching there, the first in the build
+ *   list; the search resumes at its end.
+ * - `"leftmost-longest"`: the same, but among patterns starting at the
+ *   leftmost position the longest wins (ties: the first in the list).
+ *
+ * Streams and leftmost kinds: a leftmost match is reported once no later
+ * byte can change it (a longer or earlier-listed pattern could still match
+ * from the same start, or one from an earlier start), which may be during
+ * a later write than the one holding its last byte, or at
+ * {@linkcode AhoCorasickStream.finish} when the stream ends. The matches
+ * and their ends are the same whatever the chunking.
+ * {@linkcode AhoCorasick.scan} is the raw automaton and always reports
+ * overlapping matches.
+ *
+ * @example
+ * ```ts
+ * import { AhoCorasick, type MatchKind } from "./mod.ts";
+ * const kind: MatchKind = "leftmost-first";
+ * const ac = AhoCorasick.build(["Sam", "Samwise"], { matchKind: kind });
+ * ac.findAll(new TextEncoder().encode("Samwise")); // [{ pattern: 0, end: 3 }]
+ * ```
+ */
+export type MatchKind = "overlapping" | "leftmost-first" | "leftmost-longest";
+
+/**
+ * Per-search options for {@linkcode AhoCorasick.findAll} and
+ * {@linkcode AhoCorasick.stream}.
+ *
+ * @example
+ * ```ts
+ * import { AhoCorasick, type SearchOptions } from "./mod.ts";
+ * const options: SearchOptions = { anchored: true };
+ * const ac = AhoCorasick.build(["ab", "b"]);
+ * ac.findAll(new TextEncoder().encode("abab"), options); // [{ pattern: 0, end: 2 }]
+ * ```
+ */
+export interface SearchOptions {
+  /**
+   * Anchored search: only matches starting at offset 0 of the buffer (or
+   * stream) are reported, like Rust aho-corasick 0.7's `anchored(true)`.
+   * With a leftmost kind that is at most one match. Default false.
+   */
+  anchored?: boolean;
+}
+
+/**
  * Options for {@linkcode AhoCorasick.build}.
  *
  * @example
@@ -112,6 +167,20 @@ export interface BuildOptions {
    * about 4 MiB of rows. `Infinity` makes every state dense.
    */
   denseDepth?: number;
+  /**
+   * Which matches {@linkcode AhoCorasick.findAll} and streams report:
+   * `"overlapping"` (default), `"leftmost-first"` or `"leftmost-longest"`
+   * (see {@linkcode MatchKind}).
+   */
+  matchKind?: MatchKind;
+  /**
+   * Let small unanchored sets (up to 32 patterns, or 128 of 4 bytes or
+   * more) find candidate starts
+   * with the WebAssembly SIMD128 finder where the runtime has it (Deno,
+   * Node, browsers); `false` keeps the pure-TypeScript prefilter. Results
+   * are identical either way. Default true; ignored with `prefilter: false`.
+   */
+  simd?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -144,368 +213,24 @@ function patternBytes(pattern: unknown, index: number): Uint8Array {
   return bytes;
 }
 
-/** Reports every pattern of match index `match` ending at `end`. */
-function report(
-  t: CompiledTables,
-  match: number,
-  end: number,
-  onMatch: MatchHandler,
-): void {
-  const { outputStart, outputEnd, outputLink, outputs } = t;
-  let m = match;
-  do {
-    for (let j = outputStart[m]; j < outputEnd[m]; j++) {
-      onMatch(outputs[j], end);
-    }
-    m = outputLink[m];
-  } while (m !== -1);
-}
+/** A stream's leftmost/anchored filter, or null when it reports raw overlapping matches. */
+let filterFor!: (
+  ac: AhoCorasick<unknown>,
+  anchored: boolean,
+) => LeftmostFilter | null;
 
-/**
- * The transition out of sparse state `id` on byte class `cls`: its own trie
- * edge if it has one, else its failure state's transition (a dense row
- * lookup as soon as the failure chain reaches a dense state).
- */
-function sparseNext(t: CompiledTables, id: number, cls: number): number {
-  const { denseLimit, sparseEdgeStart, sparseEdgeClass, sparseEdgeTarget } = t;
-  let k = id - denseLimit;
-  for (;;) {
-    for (
-      let e = sparseEdgeStart[k], end = sparseEdgeStart[k + 1];
-      e < end;
-      e++
-    ) {
-      if (sparseEdgeClass[e] === cls) return sparseEdgeTarget[e];
-    }
-    const f = t.sparseFail[k];
-    if (f < denseLimit) return t.table[f + cls];
-    k = f - denseLimit;
-  }
-}
+/** The trie depth of one of `ac`'s states. */
+let stateDepth!: (ac: AhoCorasick<unknown>, state: number) => number;
 
-/**
- * The second result of {@linkcode walkSparse} (its state), kept here so the
- * walk returns one number and allocates nothing. Read right after the call.
- */
-let walkState = 0;
-
-/**
- * Feeds bytes from `at` to sparse state `id` until the automaton is back in
- * a dense state or the chunk ends. Reports every match entered (but not
- * `id`'s own, which the caller reported when it entered `id`). Returns the
- * next position; the state is left in `walkState`.
- */
-function walkSparse(
-  t: CompiledTables,
-  id: number,
-  chunk: Uint8Array,
-  at: number,
-  onMatch: MatchHandler,
-  base: number,
-): number {
-  const { classes, denseLimit, plainLimit, stride, sparseMatch } = t;
-  let s = id;
-  let i = at;
-  while (i < chunk.length) {
-    s = sparseNext(t, s, classes[chunk[i++]]);
-    if (s < denseLimit) {
-      if (s >= plainLimit) {
-        report(t, (s - plainLimit) / stride, base + i, onMatch);
-      }
-      break;
-    }
-    const m = sparseMatch[s - denseLimit];
-    if (m !== -1) report(t, m, base + i, onMatch);
-  }
-  walkState = s;
-  return i;
-}
-
-/**
- * The search loop. Per byte: `state = table[state + class[byte]]` and one
- * comparison; everything else (matches, sparse states, skipping) happens
- * off that path.
- *
- * Skipping: while the automaton is in its unanchored root (state 0) it
- * remembers nothing of the past, so a start position can be passed over
- * once a filter shows no pattern starts there; the state one byte later is
- * then what the root gives for that byte, which the DFA recomputes. The
- * filter tests have no dependency on each other, unlike the DFA's
- * load-after-load chain, which is why skipping is faster than stepping.
- *
- * - Pair skip table: in bulk, pairs `window - 1` positions apart; a pair
- *   that occurs nowhere in the first `window` bytes of any pattern clears
- *   every start position whose window holds it. Then each start pair.
- * - Quad filter (big sets): a hash of the 4 bytes at each start position.
- *
- * The DFA goes back to skipping when it reaches the root, or a
- * non-matching depth-1 state (the state is then exactly what the root gives
- * for the previous byte, so skipping restarts one byte back; it must have
- * moved past where it started, so the search always progresses). The bytes
- * a filter cannot see (a chunk's last 1 to 3) always go through the DFA, so
- * the state returned is exact.
- */
-function search(
-  t: CompiledTables,
-  table: Uint16Array | Int32Array,
-  classes: Uint8Array,
+/** `AhoCorasick`'s search with a stream's prefilter hint (set in its static block). */
+let scanHinted!: (
+  ac: AhoCorasick<unknown>,
   chunk: Uint8Array,
   state: number,
   onMatch: MatchHandler,
-  base: number,
-): number {
-  const { plainLimit, denseLimit, stride, skipTable, quadFilter } = t;
-  const n = chunk.length;
-  let s = state;
-  let i = 0;
-  if (s >= denseLimit) {
-    // The previous chunk ended in a sparse state: finish that walk first.
-    i = walkSparse(t, s, chunk, 0, onMatch, base);
-    s = walkState;
-  }
-  if (skipTable === null && quadFilter === null) {
-    // No skipping: the tightest loop, with no test for the root (on random
-    // input that test would be a coin flip for the branch predictor).
-    while (i < n) {
-      s = table[s + classes[chunk[i++]]];
-      if (s >= plainLimit) {
-        if (s < denseLimit) {
-          report(t, (s - plainLimit) / stride, base + i, onMatch);
-        } else {
-          const m = t.sparseMatch[s - denseLimit];
-          if (m !== -1) report(t, m, base + i, onMatch);
-          i = walkSparse(t, s, chunk, i, onMatch, base);
-          s = walkState;
-        }
-      }
-    }
-    return s;
-  }
-  const last = n - 1;
-  const shallowLimit = t.shallowLimit;
-  const step = t.skipWindow - 1;
-  // Bulk pair skip reads pairs up to index i + 4 * step.
-  const bulkLast = last - 4 * step;
-  scan: while (i < n) {
-    if (s === 0) {
-      if (skipTable !== null) {
-        while (i <= bulkLast) {
-          const k0 = i + step - 1;
-          const k1 = k0 + step;
-          const k2 = k1 + step;
-          const k3 = k2 + step;
-          if (
-            ((skipTable[chunk[k0] | (chunk[k0 + 1] << 8)] |
-              skipTable[chunk[k1] | (chunk[k1 + 1] << 8)] |
-              skipTable[chunk[k2] | (chunk[k2 + 1] << 8)] |
-              skipTable[chunk[k3] | (chunk[k3 + 1] << 8)]) & 2) !== 0
-          ) {
-            // Something in these 4 × step positions might start a
-            // pattern: look at each start pair.
-            const stop = i + 4 * step;
-            while (
-              i < stop &&
-              (skipTable[chunk[i] | (chunk[i + 1] << 8)] & 1) === 0
-            ) i++;
-            if (i < stop) break;
-          } else {
-            i += 4 * step;
-          }
-        }
-        while (
-          i < last && (skipTable[chunk[i] | (chunk[i + 1] << 8)] & 1) === 0
-        ) i++;
-      } else if (quadFilter !== null) {
-        while (i + 6 <= last) {
-          const w0 = chunk[i] | (chunk[i + 1] << 8) | (chunk[i + 2] << 16) |
-            (chunk[i + 3] << 24);
-          const w1 = (w0 >>> 8) | (chunk[i + 4] << 24);
-          const w2 = (w1 >>> 8) | (chunk[i + 5] << 24);
-          const w3 = (w2 >>> 8) | (chunk[i + 6] << 24);
-          const h0 = quadHash(w0);
-          const h1 = quadHash(w1);
-          const h2 = quadHash(w2);
-          const h3 = quadHash(w3);
-          if (
-            (((quadFilter[h0 >>> 3] >> (h0 & 7)) |
-              (quadFilter[h1 >>> 3] >> (h1 & 7)) |
-              (quadFilter[h2 >>> 3] >> (h2 & 7)) |
-              (quadFilter[h3 >>> 3] >> (h3 & 7))) & 1) !== 0
-          ) break;
-          i += 4;
-        }
-        while (i + 3 <= last) {
-          const h = quadHash(
-            chunk[i] | (chunk[i + 1] << 8) | (chunk[i + 2] << 16) |
-              (chunk[i + 3] << 24),
-          );
-          if (((quadFilter[h >>> 3] >> (h & 7)) & 1) !== 0) break;
-          i++;
-        }
-      }
-    }
-    // A candidate (or bytes no filter can see): step the DFA until it can
-    // hand back to the skip loop.
-    const from = i;
-    while (i < n) {
-      s = table[s + classes[chunk[i++]]];
-      if (s >= plainLimit) {
-        if (s < denseLimit) {
-          report(t, (s - plainLimit) / stride, base + i, onMatch);
-          continue;
-        }
-        const m = t.sparseMatch[s - denseLimit];
-        if (m !== -1) report(t, m, base + i, onMatch);
-        i = walkSparse(t, s, chunk, i, onMatch, base);
-        s = walkState;
-      }
-      if (s < shallowLimit) {
-        if (s === 0) continue scan;
-        if (i - 1 > from) {
-          i--;
-          s = 0;
-          continue scan;
-        }
-      }
-    }
-  }
-  return s;
-}
-
-/** Independent DFA chains the lane kernel interleaves. */
-const LANES = 4;
-/** Below this many bytes per lane, the warm-up overhead is not worth it. */
-const MIN_LANE_BYTES = 256;
-
-/**
- * Per-lane match records `(end, match index)` for {@linkcode searchLanes},
- * reused across calls (grown when a chunk has more matches than ever
- * before), so steady-state searching allocates nothing.
- */
-class LaneScratch {
-  records: Int32Array[] = Array.from(
-    { length: LANES },
-    () => new Int32Array(64),
-  );
-  counts: Int32Array = new Int32Array(LANES);
-  /** Set while matches are being handed out: a re-entrant scan must not reuse the buffers. */
-  busy = false;
-
-  push(lane: number, end: number, match: number): void {
-    let r = this.records[lane];
-    const at = this.counts[lane];
-    if (at + 2 > r.length) {
-      const grown = new Int32Array(r.length * 2);
-      grown.set(r);
-      this.records[lane] = r = grown;
-    }
-    r[at] = end;
-    r[at + 1] = match;
-    this.counts[lane] = at + 2;
-  }
-}
-
-/**
- * Steps one lane serially over `[from, to)`, recording matches that end
- * after `reportAfter`. Returns the lane's state.
- */
-function laneTail(
-  t: CompiledTables,
-  scratch: LaneScratch,
-  lane: number,
-  chunk: Uint8Array,
-  from: number,
-  to: number,
-  state: number,
-  reportAfter: number,
-): number {
-  const { table, classes, plainLimit, stride } = t;
-  let s = state;
-  for (let i = from; i < to; i++) {
-    s = table[s + classes[chunk[i]]];
-    if (s >= plainLimit && i + 1 > reportAfter) {
-      scratch.push(lane, i + 1, (s - plainLimit) / stride);
-    }
-  }
-  return s;
-}
-
-/**
- * The DFA over four slices of one chunk at once. A single DFA is a chain of
- * dependent loads (each state is needed to find the next), so it runs at
- * the speed of memory latency; four independent chains keep four loads in
- * flight. Slice k > 0 starts `warmup` bytes early from the root: the
- * automaton's state depends only on the last `maxPatternLength` bytes, so by
- * the slice's first byte that lane's state is exact (matches it sees during
- * the warm-up belong to the previous slice and are dropped). Matches are
- * recorded per lane and handed out lane by lane, which is end order.
- * Dense states only (no sparse states), no skip table.
- */
-function searchLanes(
-  t: CompiledTables,
-  scratch: LaneScratch,
-  table: Uint16Array | Int32Array,
-  classes: Uint8Array,
-  chunk: Uint8Array,
-  state: number,
-  onMatch: MatchHandler,
-  base: number,
-): number {
-  const { plainLimit, stride } = t;
-  const n = chunk.length;
-  const warmup = t.maxPatternLength + 1;
-  const q = Math.floor(n / LANES);
-  // Lane k covers [k*q, (k+1)*q) (the last lane to n), starting early.
-  const a1 = q - warmup;
-  const a2 = 2 * q - warmup;
-  const a3 = 3 * q - warmup;
-  let s0 = state;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  scratch.counts.fill(0);
-  for (let i = 0; i < q; i++) {
-    s0 = table[s0 + classes[chunk[i]]];
-    s1 = table[s1 + classes[chunk[a1 + i]]];
-    s2 = table[s2 + classes[chunk[a2 + i]]];
-    s3 = table[s3 + classes[chunk[a3 + i]]];
-    // All four below plainLimit <=> all four differences negative.
-    if (
-      ((s0 - plainLimit) & (s1 - plainLimit) & (s2 - plainLimit) &
-        (s3 - plainLimit)) >= 0
-    ) {
-      if (s0 >= plainLimit) {
-        scratch.push(0, i + 1, (s0 - plainLimit) / stride);
-      }
-      if (s1 >= plainLimit && a1 + i + 1 > q) {
-        scratch.push(1, a1 + i + 1, (s1 - plainLimit) / stride);
-      }
-      if (s2 >= plainLimit && a2 + i + 1 > 2 * q) {
-        scratch.push(2, a2 + i + 1, (s2 - plainLimit) / stride);
-      }
-      if (s3 >= plainLimit && a3 + i + 1 > 3 * q) {
-        scratch.push(3, a3 + i + 1, (s3 - plainLimit) / stride);
-      }
-    }
-  }
-  // Lanes 1..3 stopped `warmup` bytes short of their slice's end.
-  laneTail(t, scratch, 1, chunk, a1 + q, 2 * q, s1, q);
-  laneTail(t, scratch, 2, chunk, a2 + q, 3 * q, s2, 2 * q);
-  s3 = laneTail(t, scratch, 3, chunk, a3 + q, n, s3, 3 * q);
-  scratch.busy = true;
-  try {
-    for (let lane = 0; lane < LANES; lane++) {
-      const r = scratch.records[lane];
-      const count = scratch.counts[lane];
-      for (let j = 0; j < count; j += 2) {
-        report(t, r[j + 1], base + r[j], onMatch);
-      }
-    }
-  } finally {
-    scratch.busy = false;
-  }
-  return s3;
-}
+  offset: number,
+  hint: number,
+) => number;
 
 /**
  * An immutable compiled Aho-Corasick automaton over bytes: a DFA with byte
@@ -537,15 +262,18 @@ export class AhoCorasick<T = unknown> {
   readonly #lengths: Int32Array;
   readonly #values: readonly (T | undefined)[];
   readonly #lanes = new LaneScratch();
+  readonly #kind: MatchKind;
 
   private constructor(
     tables: CompiledTables,
     lengths: Int32Array,
     values: (T | undefined)[],
+    kind: MatchKind,
   ) {
     this.#t = tables;
     this.#lengths = lengths;
     this.#values = values;
+    this.#kind = kind;
   }
 
   /**
@@ -592,7 +320,19 @@ export class AhoCorasick<T = unknown> {
       tableWidth,
       prefilter = "auto",
       denseDepth,
+      matchKind = "overlapping",
+      simd = true,
     } = options;
+    if (
+      matchKind !== "overlapping" && matchKind !== "leftmost-first" &&
+      matchKind !== "leftmost-longest"
+    ) {
+      throw new TypeError(
+        `AhoCorasick.build: matchKind must be "overlapping", "leftmost-first" or "leftmost-longest", got ${
+          String(matchKind)
+        }`,
+      );
+    }
     if (
       denseDepth !== undefined &&
       !(denseDepth >= 0 &&
@@ -646,8 +386,9 @@ export class AhoCorasick<T = unknown> {
       denseDepth: denseDepth === undefined
         ? -1
         : Math.min(denseDepth, 0x7fffffff),
+      simd: simd !== false,
     });
-    return new AhoCorasick<T>(tables, lengths, values);
+    return new AhoCorasick<T>(tables, lengths, values, matchKind);
   }
 
   /**
@@ -712,7 +453,8 @@ export class AhoCorasick<T = unknown> {
       t.sparseFail.byteLength + t.sparseMatch.byteLength +
       t.sparseEdgeStart.byteLength + t.sparseEdgeClass.byteLength +
       t.sparseEdgeTarget.byteLength + (t.skipTable?.byteLength ?? 0) +
-      (t.quadFilter?.byteLength ?? 0) +
+      (t.quadFilter?.byteLength ?? 0) + (t.teddy?.memoryBytes ?? 0) +
+      (t.flatStart?.byteLength ?? 0) + (t.flatOutputs?.byteLength ?? 0) +
       this.#lengths.byteLength;
   }
 
@@ -745,6 +487,20 @@ export class AhoCorasick<T = unknown> {
   }
 
   /**
+   * The match kind this automaton was built with (see
+   * {@linkcode MatchKind}).
+   *
+   * @example
+   * ```ts
+   * import { AhoCorasick } from "./mod.ts";
+   * AhoCorasick.build(["a"]).matchKind; // "overlapping"
+   * ```
+   */
+  get matchKind(): MatchKind {
+    return this.#kind;
+  }
+
+  /**
    * Whether searches use the byte-pair prefilter (see
    * {@linkcode BuildOptions.prefilter}).
    *
@@ -755,7 +511,22 @@ export class AhoCorasick<T = unknown> {
    * ```
    */
   get prefilter(): boolean {
-    return this.#t.skipTable !== null || this.#t.quadFilter !== null;
+    return this.#t.skipTable !== null || this.#t.quadFilter !== null ||
+      this.#t.teddy !== null;
+  }
+
+  /**
+   * Whether searches use the WebAssembly SIMD128 candidate finder (see
+   * {@linkcode BuildOptions.simd}).
+   *
+   * @example
+   * ```ts
+   * import { AhoCorasick } from "./mod.ts";
+   * AhoCorasick.build(["needle"], { simd: false }).simd; // false
+   * ```
+   */
+  get simd(): boolean {
+    return this.#t.teddy !== null;
   }
 
   /**
@@ -809,7 +580,9 @@ export class AhoCorasick<T = unknown> {
    * The zero-allocation search primitive: feeds `chunk` to the automaton
    * from `state` and returns the state after it. Keep the returned number
    * with the flow and pass it back with the next chunk; start every flow at
-   * {@linkcode AhoCorasick.startState}.
+   * {@linkcode AhoCorasick.startState}. It always reports overlapping
+   * matches, whatever the {@linkcode BuildOptions.matchKind}: the leftmost
+   * kinds need a stream's extra state (use {@linkcode AhoCorasick.stream}).
    *
    * @param chunk The next bytes of the stream.
    * @param state A state returned by a previous call, or `startState`.
@@ -853,38 +626,48 @@ export class AhoCorasick<T = unknown> {
         `AhoCorasick.scan: ${state} is not a state of this automaton`,
       );
     }
-    if (
-      t.skipTable === null && t.quadFilter === null && t.sparseCount === 0 &&
-      chunk.length >=
-        LANES * Math.max(MIN_LANE_BYTES, 4 * t.maxPatternLength) &&
-      state < t.denseLimit && !this.#lanes.busy
-    ) {
-      return searchLanes(
-        t,
-        this.#lanes,
-        t.table,
-        t.classes,
-        chunk,
-        state,
-        onMatch,
-        offset,
-      );
-    }
-    return search(
-      t,
-      t.table,
-      t.classes,
+    return this.#search(chunk, state, onMatch, offset, 0);
+  }
+
+  /** The adaptive search; `hint` and {@linkcode adaptiveHint} carry the prefilter mode. */
+  #search(
+    chunk: Uint8Array,
+    state: number,
+    onMatch: MatchHandler,
+    offset: number,
+    hint: number,
+  ): number {
+    return searchAdaptive(
+      this.#t,
+      this.#lanes,
       chunk,
       state,
       onMatch,
       offset,
+      hint,
     );
   }
 
+  static {
+    // Streams resume the prefilter mode of their previous write.
+    scanHinted = (ac, chunk, state, onMatch, offset, hint) =>
+      ac.#search(chunk, state, onMatch, offset, hint);
+    filterFor = (ac, anchored) =>
+      ac.#kind === "overlapping" && !anchored ? null : new LeftmostFilter(
+        ac.#lengths,
+        ac.#t.maxPatternLength,
+        ac.#kind === "overlapping" ? null : ac.#kind,
+        anchored,
+      );
+    stateDepth = (ac, state) => depthOf(ac.#t, state);
+  }
+
   /**
-   * Every match in a whole buffer, in end-offset order.
+   * Every match in a whole buffer, in end-offset order, of the automaton's
+   * {@linkcode BuildOptions.matchKind}.
    *
    * @param bytes The haystack.
+   * @param options `anchored: true` keeps only matches starting at 0.
    * @returns The matches; `end` is the offset just past each match.
    *
    * @example
@@ -892,19 +675,31 @@ export class AhoCorasick<T = unknown> {
    * import { AhoCorasick } from "./mod.ts";
    * const ac = AhoCorasick.build(["aa"]);
    * ac.findAll(new Uint8Array([0x61, 0x61, 0x61])); // [{ pattern: 0, end: 2 }, { pattern: 0, end: 3 }]
+   * const longest = AhoCorasick.build(["a", "aa"], { matchKind: "leftmost-longest" });
+   * longest.findAll(new Uint8Array([0x61, 0x61, 0x61])); // [{ pattern: 1, end: 2 }, { pattern: 0, end: 3 }]
    * ```
    */
-  findAll(bytes: Uint8Array): Match[] {
+  findAll(bytes: Uint8Array, options: SearchOptions = {}): Match[] {
     const found: Match[] = [];
-    this.scan(bytes, this.#t.startState, (pattern, end) => {
+    const collect = (pattern: number, end: number): void => {
       found.push({ pattern, end });
-    });
+    };
+    if (this.#kind === "overlapping" && !options.anchored) {
+      this.scan(bytes, this.#t.startState, collect);
+      return found;
+    }
+    const flow = this.stream(options);
+    flow.write(bytes, collect);
+    flow.finish(collect);
     return found;
   }
 
   /**
-   * A new streaming searcher positioned at offset 0.
+   * A new streaming searcher positioned at offset 0, reporting the
+   * automaton's {@linkcode BuildOptions.matchKind}.
    *
+   * @param options `anchored: true` keeps only matches starting at stream
+   *   offset 0.
    * @returns A searcher with its own state and offset.
    *
    * @example
@@ -916,8 +711,8 @@ export class AhoCorasick<T = unknown> {
    * flow.write(new TextEncoder().encode("t /index"), (p, end) => console.log(p, end)); // 0 5
    * ```
    */
-  stream(): AhoCorasickStream {
-    return new AhoCorasickStream(this);
+  stream(options: SearchOptions = {}): AhoCorasickStream {
+    return new AhoCorasickStream(this, options);
   }
 }
 
@@ -942,26 +737,37 @@ export class AhoCorasickStream {
   readonly #ac: AhoCorasick<unknown>;
   #state: number;
   #offset = 0;
+  /** The prefilter mode carried between writes (speed only; see search.ts). */
+  #hint = 0;
+  /** Leftmost kinds and anchored search: the match filter, else null. */
+  readonly #filter: LeftmostFilter | null;
 
   /**
    * A searcher at offset 0 of a new stream; same as `ac.stream()`.
    *
    * @param ac The automaton to search with.
+   * @param options Anchored search or not (see {@linkcode SearchOptions}).
    *
    * @example
    * ```ts
    * import { AhoCorasick, AhoCorasickStream } from "./mod.ts";
    * const flow = new AhoCorasickStream(AhoCorasick.build(["x"]));
+   * const anchored = new AhoCorasickStream(AhoCorasick.build(["x"]), { anchored: true });
    * ```
    */
-  constructor(ac: AhoCorasick<unknown>) {
+  constructor(ac: AhoCorasick<unknown>, options: SearchOptions = {}) {
     this.#ac = ac;
     this.#state = ac.startState;
+    this.#filter = filterFor(ac, options.anchored === true);
   }
 
   /**
    * Searches the next chunk of the stream. If `onMatch` throws, the
-   * searcher is left as it was before this chunk.
+   * searcher is left as it was before this chunk (with a leftmost kind or
+   * anchored search, `reset` it: matches already reported stay reported).
+   * With a leftmost kind, a match is reported once it is decided, which
+   * can be during a later write (see {@linkcode MatchKind}); call
+   * {@linkcode AhoCorasickStream.finish} at the end of the stream.
    *
    * @param chunk The next bytes (any length, including 0).
    * @param onMatch Called as `(pattern, end)` with `end` counted from the
@@ -976,8 +782,50 @@ export class AhoCorasickStream {
    * ```
    */
   write(chunk: Uint8Array, onMatch: MatchHandler): void {
-    this.#state = this.#ac.scan(chunk, this.#state, onMatch, this.#offset);
+    if (!(chunk instanceof Uint8Array)) {
+      throw new TypeError(
+        `AhoCorasickStream.write: chunk must be a Uint8Array, got ${
+          describe(chunk)
+        }`,
+      );
+    }
+    const filter = this.#filter;
+    if (filter !== null) filter.emit = onMatch;
+    this.#state = scanHinted(
+      this.#ac,
+      chunk,
+      this.#state,
+      filter === null ? onMatch : filter.onOverlapping,
+      this.#offset,
+      this.#hint,
+    );
+    this.#hint = adaptiveHint;
     this.#offset += chunk.length;
+    filter?.settle(this.#offset, stateDepth(this.#ac, this.#state));
+  }
+
+  /**
+   * Ends the stream: reports the leftmost matches still held back because
+   * more bytes could have changed them. Nothing to do for overlapping
+   * matches. Writing afterwards continues the stream as if the matches
+   * reported here were final.
+   *
+   * @param onMatch Called as for {@linkcode AhoCorasickStream.write}.
+   *
+   * @example
+   * ```ts
+   * import { AhoCorasick } from "./mod.ts";
+   * const ac = AhoCorasick.build(["ab", "abcd"], { matchKind: "leftmost-longest" });
+   * const flow = ac.stream();
+   * flow.write(new TextEncoder().encode("xabc"), (p, end) => console.log(p, end)); // nothing yet: "abcd" may follow
+   * flow.finish((p, end) => console.log(p, end)); // 0 3
+   * ```
+   */
+  finish(onMatch: MatchHandler): void {
+    const filter = this.#filter;
+    if (filter === null) return;
+    filter.emit = onMatch;
+    filter.finish(this.#offset);
   }
 
   /**
@@ -1025,6 +873,8 @@ export class AhoCorasickStream {
   reset(): void {
     this.#state = this.#ac.startState;
     this.#offset = 0;
+    this.#hint = 0;
+    this.#filter?.reset();
   }
 }
 

@@ -37,6 +37,8 @@
  * @module
  */
 
+import { buildTeddy, type Teddy } from "./teddy.ts";
+
 /** A pattern after validation: bytes, anchoring and the caller's tag. */
 export interface NormalizedPattern {
   /** The pattern's bytes (UTF-8 for strings), never empty. */
@@ -55,6 +57,8 @@ export interface CompileOptions {
   prefilter: "auto" | "on" | "off";
   /** Deepest dense trie depth, or -1 to fit a cache-sized budget. */
   denseDepth: number;
+  /** Use the WebAssembly SIMD128 candidate finder where it runs. */
+  simd: boolean;
 }
 
 /** The compiled automaton: everything the search loop reads. */
@@ -63,6 +67,12 @@ export interface CompiledTables {
   classes: Uint8Array;
   /** Row width: the number of byte classes. */
   stride: number;
+  /**
+   * `1 / stride`: a matching dense state's match index is
+   * `((id - plainLimit) * rowScale + 0.5) | 0`, a multiply instead of a
+   * division on the match path (exact: ids are whole multiples of stride).
+   */
+  rowScale: number;
   /** Dense rows, `stride` entries each, holding next-state ids. */
   table: Uint16Array | Int32Array;
   /** Ids below this are dense non-matching states; at or above, special. */
@@ -88,6 +98,12 @@ export interface CompiledTables {
   /** Number of states, dense and sparse. */
   stateCount: number;
   /**
+   * Trie depth of every state (dense ones by row, `id / stride`, then
+   * sparse ones): the length of the longest stream suffix that is a
+   * pattern prefix, so no later match starts before `offset - depth`.
+   */
+  stateDepth: Int32Array;
+  /**
    * Per match index (dense matching states first, as
    * `(id - plainLimit) / stride`, then sparse ones): first own pattern in
    * `outputs`.
@@ -99,6 +115,21 @@ export interface CompiledTables {
   outputLink: Int32Array;
   /** Pattern indexes, grouped by state, ascending within a group. */
   outputs: Int32Array;
+  /**
+   * Per match index: its only pattern when it reports exactly one (no
+   * other own pattern, no dictionary link), else -1 (the reporting fast
+   * path for match-dense input).
+   */
+  singleOutput: Int32Array;
+  /**
+   * Per match index m, `flatOutputs[flatStart[m] .. flatStart[m + 1])`:
+   * every pattern it reports (its own, then the dictionary chain's), so
+   * reporting walks no links. Null when that would exceed
+   * {@linkcode FLAT_BUDGET} entries (deeply nested sets).
+   */
+  flatStart: Int32Array | null;
+  /** See {@linkcode CompiledTables.flatStart}. */
+  flatOutputs: Int32Array | null;
   /**
    * Byte pair `b0 | b1 << 8` -> bit 0: a pattern starts with it; bit 1: it
    * occurs in the first `skipWindow` bytes of some pattern. Null when the
@@ -119,14 +150,16 @@ export interface CompiledTables {
   shallowLimit: number;
   /** Length of the longest pattern. */
   maxPatternLength: number;
+  /** The SIMD candidate finder for small unanchored sets, or null. */
+  teddy: Teddy | null;
 }
 
 /** The most states × classes a 16-bit table can address. */
 const U16_LIMIT = 0x10000;
 /** Premultiplied ids must stay positive int32s (they index a typed array). */
 const I32_LIMIT = 0x7fffffff;
-/** Dense rows are added depth by depth while they stay under this many entries (4 MiB of int32). */
-const DENSE_BUDGET_ENTRIES = 1 << 20;
+/** Dense rows are added depth by depth while they stay under this many entries (8 MiB of int32: 10,000 English words fit whole). */
+const DENSE_BUDGET_ENTRIES = 1 << 21;
 /** With "auto", no prefilter when more than this share of byte pairs start a pattern. */
 const START_MAX_DENSITY = 1 / 8;
 /** A skip window is used when at most this share of byte pairs occur in it. */
@@ -135,6 +168,8 @@ const WINDOW_MAX_DENSITY = 1 / 64;
 const MAX_WINDOW = 8;
 /** log2 of the quad filter's bit count (128 KiB of bits). */
 export const QUAD_BITS = 20;
+/** Most entries the flattened report lists may hold (4 MiB of int32). */
+const FLAT_BUDGET = 1 << 20;
 /** A quad filter is used when at most this share of its bits are set. */
 const QUAD_MAX_DENSITY = 1 / 16;
 
@@ -373,6 +408,14 @@ export function compile(
     );
   }
 
+  const stateDepth = new Int32Array(denseCount + sparseCount);
+  for (let n = 0; n < nodeCount; n++) {
+    const id = stateOf[n];
+    stateDepth[
+      depth[n] > denseDepth ? denseCount + id - denseLimit : id / stride
+    ] = depth[n];
+  }
+
   // --- 5. Dense rows and sparse states -------------------------------------
   const table = width === 16
     ? new Uint16Array(entries)
@@ -451,6 +494,18 @@ export function compile(
     }
     outputs = outputs.slice(0, cursor);
   }
+  const singleOutput = new Int32Array(matchCount).fill(NONE);
+  for (let m = 0; m < matchCount; m++) {
+    if (outputEnd[m] - outputStart[m] === 1 && outputLink[m] === NONE) {
+      singleOutput[m] = outputs[outputStart[m]];
+    }
+  }
+  const [flatStart, flatOutputs] = flatten(
+    outputStart,
+    outputEnd,
+    outputLink,
+    outputs,
+  );
 
   // --- 6. Skip prefilter ---------------------------------------------------
   const skip = options.prefilter === "off" ? null : buildSkip(
@@ -470,9 +525,18 @@ export function compile(
     }
   }
 
+  const teddy = options.prefilter === "off" || !options.simd
+    ? null
+    : buildTeddy(
+      patterns.filter((p) => !p.anchoredStart).map((p) => p.bytes),
+      fold,
+    );
+
   return {
+    teddy,
     classes,
     stride,
+    rowScale: 1 / stride,
     table,
     plainLimit,
     denseLimit,
@@ -485,16 +549,55 @@ export function compile(
     sparseEdgeTarget,
     startState: anyAnchored ? stateOf[ANCHORED_ROOT] : stateOf[UNANCHORED_ROOT],
     stateCount: nodeCount,
+    stateDepth,
     outputStart,
     outputEnd,
     outputLink,
     outputs,
+    singleOutput,
+    flatStart,
+    flatOutputs,
     skipTable,
     skipWindow,
     quadFilter,
     shallowLimit,
     maxPatternLength,
   };
+}
+
+/**
+ * The flattened report lists, or nulls over budget. A dictionary link
+ * always points to a smaller match index (a shallower state, numbered
+ * earlier), so one pass in index order finds every list's length.
+ */
+function flatten(
+  outputStart: Int32Array,
+  outputEnd: Int32Array,
+  outputLink: Int32Array,
+  outputs: Int32Array,
+): [Int32Array, Int32Array] | [null, null] {
+  const count = outputStart.length;
+  const start = new Int32Array(count + 1);
+  const length = new Int32Array(count);
+  let total = 0;
+  for (let m = 0; m < count; m++) {
+    const link = outputLink[m];
+    if (link >= m) return [null, null];
+    length[m] = outputEnd[m] - outputStart[m] +
+      (link === NONE ? 0 : length[link]);
+    start[m] = total;
+    total += length[m];
+    if (total > FLAT_BUDGET) return [null, null];
+  }
+  start[count] = total;
+  const flat = new Int32Array(total);
+  for (let m = 0; m < count; m++) {
+    let at = start[m];
+    for (let j = outputStart[m]; j < outputEnd[m]; j++) flat[at++] = outputs[j];
+    const link = outputLink[m];
+    if (link !== NONE) flat.copyWithin(at, start[link], start[link + 1]);
+  }
+  return [start, flat];
 }
 
 /**

@@ -12,8 +12,13 @@
  *   {@linkcode AhoCorasickStream.write} allocates nothing;
  *   {@linkcode AhoCorasick.scan} is the same loop over a caller-held state
  *   number; {@linkcode AhoCorasick.findAll} is the whole-buffer convenience.
- * - Every occurrence is reported, overlapping ones included, in end-offset
- *   order (at equal ends, longest pattern first).
+ * - Match kinds ({@linkcode MatchKind}): every occurrence, overlapping ones
+ *   included, in end-offset order (the default, `"overlapping"`), or
+ *   BurntSushi's non-overlapping `"leftmost-first"` and `"leftmost-longest"`;
+ *   and anchored search ({@linkcode SearchOptions}). A leftmost match is
+ *   reported once no later byte can change it, so a stream holds back only
+ *   a match that could still grow past the chunk's end;
+ *   {@linkcode AhoCorasickStream.finish} reports it when the stream ends.
  *
  * Inside (BurntSushi's aho-corasick and masscan's smack were the models):
  *
@@ -25,17 +30,26 @@
  * - Dense rows down to a cache-sized depth; deeper states, rare on most
  *   input and the bulk of a big pattern set, keep only their trie edges and
  *   a failure link ({@linkcode BuildOptions.denseDepth}).
- * - A skip prefilter used while the automaton sits in its root: a byte-pair
- *   table over each pattern's first bytes, or for big sets a hash of each
- *   pattern's first 4 bytes. Its tests are independent loads, not the DFA's
- *   load-after-load chain.
- * - Without a prefilter, four DFA chains over four slices of a chunk run
- *   interleaved (each slice starts early by the longest pattern's length, so
- *   its state is exact where its slice begins).
+ * - A skip prefilter used while the automaton sits in its root: for up to
+ *   32 patterns a Teddy-style SIMD candidate finder in WebAssembly SIMD128
+ *   (`wasm/teddy.wat`, 16 positions per step), otherwise (or without
+ *   WebAssembly, or with `simd: false`) a byte-pair table over each
+ *   pattern's first bytes, or for big sets a hash of each pattern's first
+ *   4 bytes.
+ * - Four DFA chains over four slices of a span run interleaved (each slice
+ *   starts early by the longest pattern's length, so its state is exact
+ *   where its slice begins), with sparse states too.
+ * - The choice between them is made at run time from the input: a 16 KiB
+ *   probe with the prefilter measures how many bytes still had to go
+ *   through the DFA; a bad probe hands the next 64 KiB to the lanes, each
+ *   further bad probe doubles that span (up to 1 MiB), a good one returns
+ *   to skipping. A stream carries this as one small integer next to its
+ *   state number; results never depend on it.
  * - The hot loops allocate nothing.
  *
- * Measure with `deno run -A scripts/bench_aho_corasick.ts`, which prints
- * masscan's own smack-1 figure from the same run next to these.
+ * Measure with `deno run -A scripts/bench_aho_corasick.ts`, which runs
+ * BurntSushi's Rust crate, Hyperscan, masscan's smack-1 and npm packages
+ * side by side with these (see BENCHMARKS.md).
  *
  * @example
  * ```ts
@@ -65,6 +79,8 @@ export {
   type BuildOptions,
   type Match,
   type MatchHandler,
+  type MatchKind,
   type PatternInput,
   type PatternSpec,
+  type SearchOptions,
 } from "./automaton.ts";
