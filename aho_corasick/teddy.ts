@@ -62,7 +62,17 @@ function teddyModule(): WebAssembly.Module | null {
     const bytes = new Uint8Array(binary.length);
     for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
     if (WebAssembly.validate(bytes)) {
-      compiled = new WebAssembly.Module(bytes);
+      try {
+        compiled = new WebAssembly.Module(bytes);
+      } catch (e) {
+        // A page whose Content-Security-Policy lacks 'wasm-unsafe-eval'
+        // may not compile WebAssembly: the TypeScript path serves there.
+        if (
+          !(e instanceof WebAssembly.CompileError || e instanceof EvalError)
+        ) {
+          throw e;
+        }
+      }
       break;
     }
   }

@@ -25,7 +25,8 @@ export function testRandom(file: string): () => number {
   const seed = given !== undefined && given !== ""
     ? Number(given) >>> 0
     : crypto.getRandomValues(new Uint32Array(1))[0];
-  console.log(
+  // stderr: some helpers speak JSON on stdout.
+  console.error(
     `${file}: random seed ${seed} (replay with ZON_TEST_SEED=${seed})`,
   );
   return seededRandom(seed);
