@@ -29,6 +29,10 @@ export const Flag = {
   TX_STOP: 0,
   /** Main → receive: drain and stop. */
   RX_STOP: 1,
+  /** Transmit Workers whose driver is open (each adds 1). */
+  TX_READY: 2,
+  /** Set by the last transmit Worker to open its driver: all start together. */
+  TX_GO: 3,
 } as const;
 
 /** Most transmit Workers a scan runs (`--tx-workers`). */

@@ -243,6 +243,24 @@ function stageBudget(
 }
 
 /**
+ * Waits until every transmit Worker has its driver open (or TX_STOP), so
+ * that all start sending at once: Workers start up one after another
+ * (~0.1 s each), and a staggered start would make the scan as a whole
+ * slower than `--rate` by the skew.
+ */
+function startTogether(flags: Int32Array, workers: number): void {
+  if (Atomics.add(flags, Flag.TX_READY, 1) + 1 >= workers) {
+    Atomics.store(flags, Flag.TX_GO, 1);
+    Atomics.notify(flags, Flag.TX_GO);
+    return;
+  }
+  while (
+    Atomics.load(flags, Flag.TX_GO) === 0 &&
+    Atomics.load(flags, Flag.TX_STOP) === 0
+  ) Atomics.wait(flags, Flag.TX_GO, 0, 50);
+}
+
+/**
  * Runs one transmit job to its end (or to TX_STOP): the probes of stripes
  * `job.worker` (mod `job.workers`) from `job.startIndex` on, at `job.rate`.
  */
@@ -264,6 +282,7 @@ export async function transmit(job: TransmitJob): Promise<TransmitDone> {
       typeof driver.waitForSpace === "function"
     ? (ms: number) => (driver.waitForSpace as (ms: number) => boolean)(ms)
     : (ms: number) => Atomics.wait(flags, Flag.TX_STOP, 0, ms) && false;
+  startTogether(flags, job.workers);
   const bucket = new TokenBucket(job.rate, { capacity: job.burst });
   // Wait for enough tokens to make a batch worth a wake-up: ~0.5 ms of traffic.
   const minGrant = Math.max(1, Math.min(BATCH, Math.floor(job.rate * 0.0005)));
