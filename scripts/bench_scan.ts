@@ -209,6 +209,8 @@ interface ZonOffline {
   workers: number;
   /** Each Worker's own packets/s (--stats), else empty. */
   perWorker: number[];
+  /** Cores the process used over its run (all threads, user + system). */
+  cores: number;
   /** Probes/s: the transmit Worker's own clock (--stats), or sent over the run minus startup. */
   pps: number;
   packets: number;
@@ -251,7 +253,13 @@ async function zonOffline(
     ...(stats ? ["--stats"] : ["--rate", "1e12"]),
     ...(workers > 1 ? ["--tx-workers", String(workers)] : []),
   ], cwd);
+  const started = performance.now();
   await sleep(seconds * 1000);
+  const ticks = [...threadTicks(s.child.pid).values()].reduce(
+    (sum, t) => sum + t.user + t.system,
+    0,
+  );
+  const cores = ticks / TICKS / ((performance.now() - started) / 1000);
   const out = await stop(s);
   const summary = summaryLine(out.stderr);
   if (stats) {
@@ -260,6 +268,7 @@ async function zonOffline(
     return {
       workers,
       perWorker: (j.workers ?? []).map((w: { pps: number }) => w.pps),
+      cores,
       pps: j.pps,
       packets: j.packets,
       seconds: j.seconds,
@@ -273,6 +282,7 @@ async function zonOffline(
   return {
     workers,
     perWorker: [],
+    cores,
     pps: summary.sent / secs,
     packets: summary.sent,
     seconds: secs,
@@ -629,6 +639,9 @@ function report(
       "Target: zon --offline ≥ 0.65 × blackrock-1 (masscan's own --offline / blackrock-1 ratio).",
     );
     out.push("");
+    // Per CPU-second: packets / (cores used × seconds), which the load does
+    // not change; the 2 / 1 ratio needs two free cores.
+    const perCpu = (z: ZonOffline) => z.cores > 0 ? z.pps / z.cores : 0;
     out.push(
       "`--offline --stats` with `--tx-workers 2` (pps: all packets / the slower Worker's seconds) vs one Worker, same round:",
     );
@@ -638,19 +651,25 @@ function report(
         "run",
         "load avg",
         "1 Worker pps",
+        "cores",
         "2 Workers pps",
         "per Worker",
+        "cores",
         "2 / 1",
+        "per CPU-s, 1 / 2 Workers",
       ],
       offline.map((r, i) => [
         `${i + 1}`,
         r.zonStats2.load,
         m(r.zonStats.pps),
+        r.zonStats.cores.toFixed(2),
         m(r.zonStats2.pps),
         r.zonStats2.perWorker.map(m).join(" + "),
+        r.zonStats2.cores.toFixed(2),
         x(r.ratio2),
+        `${m(perCpu(r.zonStats))} / ${m(perCpu(r.zonStats2))}`,
       ]),
-      [false, false, true, true, true, true],
+      [false, false, true, true, true, true, true, true, true],
     ));
     out.push("");
     out.push(
