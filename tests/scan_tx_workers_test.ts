@@ -33,6 +33,7 @@ import {
   parseScanArgs,
 } from "../examples/scan/cli/config.ts";
 import { runScan } from "../examples/scan/engine/engine.ts";
+import { formatStatusLine } from "../examples/scan/cli/status.ts";
 import { TargetSet } from "../blackrock/mod.ts";
 import { DENO, withVethPair } from "./helpers/drivers_netns.ts";
 import { run } from "./helpers/command.ts";
@@ -189,6 +190,30 @@ Deno.test("scan --tx-workers: flag, auto, -c file, --echo; N = 1 keeps masscan's
   const auto = parseScanArgs(["198.18.0.1", "--tx-workers", "auto"]).txWorkers;
   const cores = navigator.hardwareConcurrency;
   assert.equal(auto, Math.max(1, Math.min(8, cores - 1)));
+  const xdp = ["198.18.0.1", "-e", "xdp:eth0", "--tx-workers", "auto"];
+  assert.equal(parseScanArgs(xdp).txWorkers, 1, "auto with xdp: is 1");
+  // The status line shows each Worker's rate when there are several.
+  const line = formatStatusLine(
+    {
+      sent: 500,
+      targets: 1000,
+      retries: 0,
+      found: 2,
+      workerRates: [47_600, 47_700],
+    },
+    95_300,
+  );
+  assert.match(line, /^rate: 95\.30-kpps \(47\.6\+47\.7\), 50\.00% done,/);
+  assert.doesNotMatch(
+    formatStatusLine({
+      sent: 1,
+      targets: 2,
+      retries: 0,
+      found: 0,
+      workerRates: [9],
+    }, 9),
+    /\(/,
+  );
   for (const bad of ["0", "9", "1.5", "two"]) {
     assert.throws(
       () => parseScanArgs(["198.18.0.1", "--tx-workers", bad]),

@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { parseShard, type Shard, TargetText } from "../../../blackrock/mod.ts";
 import { type ConfEntry, formatConf, parseConf } from "./conf_file.ts";
 import { checkSourcePorts } from "../engine/plan.ts";
+import { MAX_TX_WORKERS } from "../engine/shared.ts";
 import { ScanEngineError } from "../engine/types.ts";
 
 /** Output formats (`-oJ` ... `-oG`). */
@@ -669,7 +670,7 @@ export function parseScanArgs(argv: string[]): ScanConfig {
       count,
       "a whole number ≥ 0",
     ),
-    txWorkers: parseTxWorkers(str("tx-workers")),
+    txWorkers: parseTxWorkers(str("tx-workers"), str("adapter")),
     txWorkerProgress: parseWorkerProgress(str("tx-worker-progress")),
     wait: numberOption(
       str("wait"),
@@ -731,13 +732,17 @@ export function parseScanArgs(argv: string[]): ScanConfig {
   };
 }
 
-/** Most transmit Workers (engine/shared.ts MAX_TX_WORKERS). */
-const MAX_TX_WORKERS = 8;
-
-/** `--tx-workers N|auto`; auto: one per core left after the receive Worker. */
-function parseTxWorkers(text: string | undefined): number {
+/**
+ * `--tx-workers N|auto`; auto: one per core left after the receive Worker
+ * (one for `xdp:`, which sends from a single Worker).
+ */
+function parseTxWorkers(
+  text: string | undefined,
+  adapter: string | undefined,
+): number {
   if (text === undefined) return 1;
   if (text === "auto") {
+    if (adapter !== undefined && /^xdp(\+zc)?:/.test(adapter.trim())) return 1;
     const cores = navigator.hardwareConcurrency ?? 1;
     return Math.max(1, Math.min(MAX_TX_WORKERS, cores - 1));
   }
