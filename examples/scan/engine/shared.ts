@@ -1,8 +1,9 @@
 /**
- * What the scan engine's main thread and its two Workers share: the layout
- * of the shared control block, the messages that start the Workers, and the
- * target set in a form that survives `postMessage` (a TargetSet is a class
- * and must be rebuilt on the other side, identically indexed).
+ * What the scan engine's main thread and its Workers (N transmit, one
+ * receive) share: the layout of the shared control block (with a SENT and
+ * a NEXT slot per transmit Worker), the messages that start the Workers,
+ * and the target set in a form that survives `postMessage` (a TargetSet is
+ * a class and must be rebuilt on the other side, identically indexed).
  *
  * @module
  */
