@@ -286,6 +286,12 @@ Deno.test("plan: bad --tx-workers and progress fail with a message; xdp: refuses
     () => plan(xdp, createControl().buffer, new SharedArrayBuffer(64), null),
     /--tx-workers 2 with xdp:veth0@1: xdp: sends from one transmit Worker .*single UMEM and completion ring/,
   );
+  const file = options({ txWorkers: 3 });
+  file.adapter = { ...file.adapter, driverName: "file:/tmp/x.pcap" };
+  assert.throws(
+    () => plan(file, createControl().buffer, new SharedArrayBuffer(64), null),
+    /--tx-workers 3 with file:\/tmp\/x\.pcap: a savefile has one writer/,
+  );
   xdp.txWorkers = 1;
   assert.equal(
     plan(xdp, createControl().buffer, new SharedArrayBuffer(64), null).tx

@@ -187,7 +187,8 @@ export function plan(
 }
 
 /**
- * `txWorkers`, checked: 1..{@linkcode MAX_TX_WORKERS}, and 1 for `xdp:`.
+ * `txWorkers`, checked: 1..{@linkcode MAX_TX_WORKERS}, and 1 for `xdp:` and
+ * `file:`.
  * Throws {@linkcode ScanEngineError}.
  */
 function txWorkers(options: EngineOptions, link: LinkConfig): number {
@@ -202,6 +203,11 @@ function txWorkers(options: EngineOptions, link: LinkConfig): number {
     // and one completion ring, whose consumer would then be N threads.
     throw new ScanEngineError(
       `--tx-workers ${n} with ${link.txDriver}: xdp: sends from one transmit Worker (AF_XDP sockets on one queue share a single UMEM and completion ring, which the receive Worker lends to that one Worker); use --tx-workers 1, or ring: for several Workers`,
+    );
+  }
+  if (n > 1 && link.txDriver.startsWith("file:")) {
+    throw new ScanEngineError(
+      `--tx-workers ${n} with ${link.txDriver}: a savefile has one writer; use --tx-workers 1`,
     );
   }
   return n;
