@@ -7,7 +7,8 @@
 //   no XDP program left on the interface after the scan;
 // - `examples/scan.ts --lab -e xdp` (what `./run scan --lab -e xdp` runs)
 //   passes;
-// - `--tx-workers 2` with xdp: is refused, saying why.
+// - `--tx-workers 2` with xdp: is refused, saying why; `xdp:IF@Q` reaches
+//   the driver with its queue (out of range: the driver's error).
 //
 // Needs root, iproute2, ethtool, tcpdump, python3, openssl; a kernel with
 // AF_XDP and BPF (Debian's has both).
@@ -91,6 +92,22 @@ Deno.test("scan -e xdp:IF: every target probed once, every open port and banner 
       two.scannerStderr,
       /--tx-workers 2 with xdp:\S+: xdp: sends from one transmit Worker \(AF_XDP sockets on one queue share a single UMEM and completion ring/,
     );
+
+    // -e xdp:IF@Q reaches the driver with its queue: out of range here.
+    const queue = await scanLab(lab, {
+      driver: "xdp",
+      ports: "80",
+      wait: 0,
+      showScannerStderr: false,
+      extraArgs: ["-e", `xdp:${lab.adapter}@7`],
+    });
+    assert.equal(queue.scannerExit, 1, queue.scannerStderr);
+    assert.match(
+      queue.scannerStderr,
+      new RegExp(
+        `xdp: queue 7 is out of range: ${lab.adapter} has 1 receive queue`,
+      ),
+    );
   });
 });
 
@@ -119,4 +136,27 @@ Deno.test("scan --lab -e xdp passes (./run scan --lab -e xdp)", async () => {
   assert.equal(out.code, 0, why);
   assert.match(text, / -e xdp:\S+ /, why);
   assert.match(text, /^PASS: \d+\/\d+ open ports found, 0 missed/m, why);
+});
+
+Deno.test("adapter: -e xdp:IF@Q keeps the queue for the driver and resolves IF; xdp+zc: kept", async () => {
+  const { resolveAdapter } = await import("../examples/scan/adapter/mod.ts");
+  const request = {
+    needIpv4: true,
+    needIpv6: false,
+    adapterIp: "198.18.0.9",
+    adapterMac: "02:00:5a:00:00:0a",
+    routerMac: "02:00:5a:00:00:0b",
+  };
+  const q = await resolveAdapter({ ...request, adapter: "xdp:lo@3" });
+  assert.equal(q.driverName, "xdp:lo@3");
+  assert.equal(q.ifname, "lo");
+  const zc = await resolveAdapter({ ...request, adapter: "xdp+zc:lo@1" });
+  assert.equal(zc.driverName, "xdp+zc:lo@1");
+  assert.equal(zc.ifname, "lo");
+  const plain = await resolveAdapter({ ...request, adapter: "xdp:lo" });
+  assert.equal(plain.driverName, "xdp:lo");
+  await assert.rejects(
+    () => resolveAdapter({ ...request, adapter: "xdp:nosuch0@0" }),
+    /no network interface "nosuch0"/,
+  );
 });
