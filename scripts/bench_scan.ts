@@ -17,6 +17,14 @@
  *     frames/s delivered to the peer: its interface rx counter over N s, after
  *     the first frames arrived and a 1 s warm-up, the same for every sender.
  *
+ * Issue 15: `--tx-workers 2` next to one Worker — offline (`--stats`, the
+ * 2-Worker figure over the 1-Worker one; goal ≥ 1.8× on 2 cores) and on the
+ * wire (`ring:` and `pcap:` with 2 Workers; `xdp:` with one, as the scanner
+ * refuses xdp: with several: one UMEM per queue). Every wire run also
+ * reports frames per CPU-second of the sender (all its threads, user +
+ * system): what a frame costs, whatever share of the shared machine's CPU
+ * the sender got.
+ *
  * Every competitor runs back to back; with `--repeat R` the order alternates
  * per round, and the tables give best-of and every run, with the load
  * average before each measurement (the machine is shared).
@@ -197,6 +205,12 @@ interface Stages {
 }
 
 interface ZonOffline {
+  /** Transmit Workers (`--tx-workers`). */
+  workers: number;
+  /** Each Worker's own packets/s (--stats), else empty. */
+  perWorker: number[];
+  /** Cores the process used over its run (all threads, user + system). */
+  cores: number;
   /** Probes/s: the transmit Worker's own clock (--stats), or sent over the run minus startup. */
   pps: number;
   packets: number;
@@ -226,6 +240,7 @@ async function zonOffline(
   seconds: number,
   cwd: string,
   startup = 0,
+  workers = 1,
 ): Promise<ZonOffline> {
   const load = loadAverage();
   const s = spawn([
@@ -236,14 +251,24 @@ async function zonOffline(
     ...OFFLINE_TARGETS,
     "--offline",
     ...(stats ? ["--stats"] : ["--rate", "1e12"]),
+    ...(workers > 1 ? ["--tx-workers", String(workers)] : []),
   ], cwd);
+  const started = performance.now();
   await sleep(seconds * 1000);
+  const ticks = [...threadTicks(s.child.pid).values()].reduce(
+    (sum, t) => sum + t.user + t.system,
+    0,
+  );
+  const cores = ticks / TICKS / ((performance.now() - started) / 1000);
   const out = await stop(s);
   const summary = summaryLine(out.stderr);
   if (stats) {
     const line = out.stdout.trim().split("\n").pop() ?? "";
     const j = JSON.parse(line);
     return {
+      workers,
+      perWorker: (j.workers ?? []).map((w: { pps: number }) => w.pps),
+      cores,
       pps: j.pps,
       packets: j.packets,
       seconds: j.seconds,
@@ -255,6 +280,9 @@ async function zonOffline(
   }
   const secs = summary.elapsed - startup;
   return {
+    workers,
+    perWorker: [],
+    cores,
     pps: summary.sent / secs,
     packets: summary.sent,
     seconds: secs,
@@ -270,6 +298,10 @@ interface OfflineRound {
   zon: ZonOffline;
   zonStats: ZonOffline;
   ratio: number;
+  /** `--offline --stats --tx-workers 2`. */
+  zonStats2: ZonOffline;
+  /** zonStats2 / zonStats: the goal is ≥ 1.8 on 2 cores. */
+  ratio2: number;
 }
 
 async function offlineRound(
@@ -280,23 +312,67 @@ async function offlineRound(
   // --stats first in every round: its startup time corrects the plain run.
   let masscan: MasscanBenchmark, zonStats: ZonOffline, zon: ZonOffline;
   let order: string[];
+  let zonStats2: ZonOffline;
   if (round % 2 === 0) {
-    order = ["masscan --benchmark", "zon --offline --stats", "zon --offline"];
+    order = [
+      "masscan --benchmark",
+      "zon --offline --stats",
+      "zon --offline",
+      "zon --offline --stats --tx-workers 2",
+    ];
     masscan = await masscanBenchmark(cwd);
     zonStats = await zonOffline(true, seconds, cwd);
     zon = await zonOffline(false, seconds, cwd, zonStats.startup);
+    zonStats2 = await zonOffline(true, seconds, cwd, 0, 2);
   } else {
-    order = ["zon --offline --stats", "zon --offline", "masscan --benchmark"];
+    order = [
+      "zon --offline --stats --tx-workers 2",
+      "zon --offline --stats",
+      "zon --offline",
+      "masscan --benchmark",
+    ];
+    zonStats2 = await zonOffline(true, seconds, cwd, 0, 2);
     zonStats = await zonOffline(true, seconds, cwd);
     zon = await zonOffline(false, seconds, cwd, zonStats.startup);
     masscan = await masscanBenchmark(cwd);
   }
-  return { order, masscan, zon, zonStats, ratio: zon.pps / masscan.blackrock1 };
+  return {
+    order,
+    masscan,
+    zon,
+    zonStats,
+    ratio: zon.pps / masscan.blackrock1,
+    zonStats2,
+    ratio2: zonStats2.pps / zonStats.pps,
+  };
 }
 
 // --------------------------------------------------------------- (b) wire
 
-export type WireName = "masscan" | "zon ring:" | "zon pcap:";
+/** A wire sender: masscan, or the scanner on a driver with 1 or 2 Workers. */
+export type WireName =
+  | "masscan"
+  | "zon ring:"
+  | "zon pcap:"
+  | "zon xdp:"
+  | "zon ring: ×2"
+  | "zon pcap: ×2";
+
+/** Every wire sender, in the order of the first round. */
+const WIRE_NAMES: WireName[] = [
+  "masscan",
+  "zon ring:",
+  "zon ring: ×2",
+  "zon xdp:",
+  "zon pcap:",
+  "zon pcap: ×2",
+];
+
+/** The driver prefix and transmit Workers of a zon sender. */
+function senderOf(name: WireName): { driver: string; workers: number } {
+  const m = /^zon (\w+): ?(?:×(\d+))?$/.exec(name)!;
+  return { driver: m[1], workers: Number(m[2] ?? 1) };
+}
 
 interface WireRun {
   name: WireName;
@@ -388,7 +464,7 @@ export function wireCommand(
       ROUTER_MAC,
     ];
   }
-  const driver = name === "zon ring:" ? "ring" : "pcap";
+  const { driver, workers } = senderOf(name);
   return [
     ...inNs,
     DENO,
@@ -409,6 +485,7 @@ export function wireCommand(
     pair.macA,
     "--router-mac",
     ROUTER_MAC,
+    ...(workers > 1 ? ["--tx-workers", String(workers)] : []),
   ];
 }
 
@@ -561,6 +638,43 @@ function report(
     out.push(
       "Target: zon --offline ≥ 0.65 × blackrock-1 (masscan's own --offline / blackrock-1 ratio).",
     );
+    out.push("");
+    // Per CPU-second: packets / (cores used × seconds), which the load does
+    // not change; the 2 / 1 ratio needs two free cores.
+    const perCpu = (z: ZonOffline) => z.cores > 0 ? z.pps / z.cores : 0;
+    out.push(
+      "`--offline --stats` with `--tx-workers 2` (pps: all packets / the slower Worker's seconds) vs one Worker, same round:",
+    );
+    out.push("");
+    out.push(table(
+      [
+        "run",
+        "load avg",
+        "1 Worker pps",
+        "cores",
+        "2 Workers pps",
+        "per Worker",
+        "cores",
+        "2 / 1",
+        "per CPU-s, 1 / 2 Workers",
+      ],
+      offline.map((r, i) => [
+        `${i + 1}`,
+        r.zonStats2.load,
+        m(r.zonStats.pps),
+        r.zonStats.cores.toFixed(2),
+        m(r.zonStats2.pps),
+        r.zonStats2.perWorker.map(m).join(" + "),
+        r.zonStats2.cores.toFixed(2),
+        x(r.ratio2),
+        `${m(perCpu(r.zonStats))} / ${m(perCpu(r.zonStats2))}`,
+      ]),
+      [false, false, true, true, true, true, true, true, true],
+    ));
+    out.push("");
+    out.push(
+      "Target: 2 Workers ≥ 1.8× one Worker (2 cores; the receive-less offline run has 2 busy threads).",
+    );
     // Stage budget of the fastest --stats run.
     const r = offline.reduce((a, b) =>
       a.zonStats.pps >= b.zonStats.pps ? a : b
@@ -596,7 +710,7 @@ function report(
     }
   }
   if (wire.length > 0) {
-    const names: WireName[] = ["masscan", "zon ring:", "zon pcap:"];
+    const names = WIRE_NAMES;
     const all = wire.flat();
     const bestOf = (n: WireName) =>
       Math.max(...all.filter((w) => w.name === n).map((w) => w.pps));
@@ -606,6 +720,12 @@ function report(
       `### Wire: veth pair, \`198.18.0.0/15 -p 1-65535 --rate ${WIRE_RATE} --wait 0\`, frames/s delivered to the peer over ${seconds} s (after the first frames + 1 s warm-up)`,
     );
     out.push("");
+    // Frames per CPU-second: what a frame costs, whatever share of the
+    // shared machine's cores the sender got (robust to the load).
+    const perCpu = (w: WireRun) => w.cpu.total > 0 ? w.pps / w.cpu.total : 0;
+    const bestPerCpu = (n: WireName) =>
+      Math.max(...all.filter((w) => w.name === n).map(perCpu));
+    const mPerCpu = bestPerCpu("masscan");
     const rows = names.map((n) => {
       const runs = all.filter((w) => w.name === n);
       return [
@@ -614,15 +734,26 @@ function report(
           : `zon scan \`${n.slice(4)}\``,
         k(bestOf(n)),
         x(bestOf(n) / mBest),
-        runs.map((w) => `${k(w.pps)} (load ${w.load.split(" ")[0]})`).join(
-          ", ",
-        ),
+        k(bestPerCpu(n)),
+        x(bestPerCpu(n) / mPerCpu),
+        runs.map((w) =>
+          `${k(w.pps)} on ${w.cpu.total.toFixed(2)} cores (load ${
+            w.load.split(" ")[0]
+          })`
+        ).join(", "),
       ];
     });
     out.push(table(
-      ["sender", "best frames/s", "vs masscan", "all runs"],
+      [
+        "sender",
+        "best frames/s",
+        "vs masscan",
+        "frames per CPU-s",
+        "per CPU-s vs masscan",
+        "all runs",
+      ],
       rows,
-      [false, true, true, false],
+      [false, true, true, true, true, false],
     ));
     out.push("");
     out.push("Per round (order as run; ratios within the round):");
@@ -645,7 +776,25 @@ function report(
       );
     });
     out.push("");
-    out.push("Target: zon `ring:` ≥ 2× masscan.");
+    out.push(
+      "Targets: zon `ring:` with 2 Workers ≥ 2.0× masscan; `xdp:` ≥ `ring:` per Worker. `xdp:` runs one Worker: the scanner refuses `--tx-workers 2` with it (AF_XDP sockets on one queue share one UMEM and completion ring).",
+    );
+    const ratioIn = (round: WireRun[], a: WireName, b: WireName) => {
+      const pa = round.find((w) => w.name === a),
+        pb = round.find((w) => w.name === b);
+      return pa && pb ? x(pa.pps / pb.pps) : "?";
+    };
+    out.push(
+      `Within each round: ring: ×2 / masscan ${
+        wire.map((r) => ratioIn(r, "zon ring: ×2", "masscan")).join(" ")
+      }; ring: ×2 / ring: ${
+        wire.map((r) => ratioIn(r, "zon ring: ×2", "zon ring:")).join(" ")
+      }; xdp: / ring: ${
+        wire.map((r) => ratioIn(r, "zon xdp:", "zon ring:")).join(" ")
+      }; pcap: ×2 / pcap: ${
+        wire.map((r) => ratioIn(r, "zon pcap: ×2", "zon pcap:")).join(" ")
+      }.`,
+    );
   }
   return out.join("\n");
 }
@@ -695,7 +844,9 @@ async function main(): Promise<number> {
             m(r.masscan.blackrock1)
           }/s, zon ${m(r.zon.pps)}pps (--stats ${
             m(r.zonStats.pps)
-          }pps), ratio ${x(r.ratio)}, load ${r.zon.load}`,
+          }pps), ratio ${x(r.ratio)}; --tx-workers 2 --stats ${
+            m(r.zonStats2.pps)
+          }pps (${x(r.ratio2)} one Worker), load ${r.zon.load}`,
         );
         offline.push(r);
       }
@@ -705,7 +856,7 @@ async function main(): Promise<number> {
         created.push(pair.nsA, pair.nsB);
         if (aborted) throw new Interrupted();
         for (let i = 0; i < repeat; i++) {
-          const order: WireName[] = ["masscan", "zon ring:", "zon pcap:"];
+          const order: WireName[] = [...WIRE_NAMES];
           if (i % 2 === 1) order.reverse();
           const round: WireRun[] = [];
           for (const name of order) {

@@ -47,10 +47,15 @@ Deno.test({
       assert(r.zonStats.stages[stage] >= 0, stage);
     }
     const names = j.wire[0].map((w: { name: string }) => w.name).sort();
-    assert(
-      JSON.stringify(names) ===
-        JSON.stringify(["masscan", "zon pcap:", "zon ring:"]),
-    );
+    assert.deepEqual(names, [
+      "masscan",
+      "zon pcap:",
+      "zon pcap: ×2",
+      "zon ring:",
+      "zon ring: ×2",
+      "zon xdp:",
+    ]);
+    assert(r.zonStats2.pps > 0 && r.zonStats2.perWorker.length === 2);
     for (const w of j.wire[0]) assert(w.pps > 0, `${w.name}: ${w.pps}`);
     // Only the script's own namespaces: other tests may have theirs up.
     assert(j.namespaces.length === 2);

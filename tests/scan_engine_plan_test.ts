@@ -45,7 +45,7 @@ function planned(extra: Partial<EngineOptions> = {}) {
 Deno.test("plan: targets × ports × (retries + 1) probes, the link both Workers share", () => {
   const p = planned({ retries: 2 });
   assert.equal(p.schedule.total, 8 * 2 * 3);
-  assert.equal(p.tx.link, p.rx!.link);
+  assert.equal(p.tx[0].link, p.rx!.link);
   assert.equal(p.link.txDriver, "ring:veth0");
   assert.equal(p.link.rxDriver, "ring:veth0");
   assert.equal(p.link.sourcePortFirst, 40000);
@@ -113,4 +113,189 @@ Deno.test("plan: bad options fail with a message naming them", () => {
       return true;
     });
   }
+});
+
+// --tx-workers: the stripes of transmit/stripes.ts against a naive oracle
+// (probe p belongs to Worker floor(p / 256) mod N), walked the way the
+// transmit loop walks them — batches cut short at random (the token bucket),
+// interrupted at random and resumed from each Worker's progress.
+
+import {
+  firstOwned,
+  nextAfter,
+  ownedBelow,
+  probesDone,
+  startsFrom,
+  STRIPE,
+} from "../examples/scan/transmit/stripes.ts";
+import { rateShares } from "../examples/scan/engine/plan.ts";
+import { testRandom } from "./helpers/random.ts";
+
+const random = testRandom("scan_engine_plan_test.ts");
+
+/** One Worker's loop: from `start`, batches of at most `max` within a stripe; stops after `budget` probes. */
+function walk(
+  start: number,
+  w: number,
+  n: number,
+  total: number,
+  budget: number,
+  sent: number[],
+): number {
+  let p = Math.min(total, firstOwned(start, w, n));
+  while (p < total && budget > 0) {
+    const left = STRIPE - (p % STRIPE);
+    const count = Math.min(
+      left,
+      total - p,
+      budget,
+      1 + Math.floor(random() * 300),
+    );
+    for (let i = 0; i < count; i++) sent.push(p + i);
+    budget -= count;
+    p = Math.min(total, nextAfter(p + count, n));
+  }
+  return p;
+}
+
+Deno.test("plan: --tx-workers stripes: disjoint, complete, exactly once across interrupt + resume", () => {
+  for (let round = 0; round < 40; round++) {
+    const n = 1 + Math.floor(random() * 8);
+    const total = Math.floor(random() * 20 * STRIPE * n) + 1;
+    const seen = new Uint8Array(total);
+    let progress = startsFrom(0, n, total);
+    // Up to three interruptions, then run to the end.
+    for (let run = 0; run < 4; run++) {
+      const budget = run === 3 ? Infinity : Math.floor(random() * total / n);
+      progress = progress.map((start, w) => {
+        const sent: number[] = [];
+        const next = walk(start, w, n, total, budget, sent);
+        for (const p of sent) {
+          assert.equal(
+            Math.floor(p / STRIPE) % n,
+            w,
+            `probe ${p} not Worker ${w}'s`,
+          );
+          assert.equal(
+            seen[p],
+            0,
+            `probe ${p} sent twice (N=${n}, total ${total})`,
+          );
+          seen[p] = 1;
+        }
+        return next;
+      });
+      // Every probe below each Worker's progress, of its stripes, was sent.
+      const done = seen.reduce((a, b) => a + b, 0);
+      assert.equal(probesDone(progress), done, `progress ${progress}`);
+      // And the masscan-style resume-index (the minimum) is a safe restart.
+      const min = Math.min(...progress);
+      for (let p = 0; p < min; p++) {
+        assert.equal(seen[p], 1, `probe ${p} below ${min}`);
+      }
+    }
+    assert.equal(
+      seen.indexOf(0),
+      -1,
+      `N=${n}, total ${total}: a probe never sent`,
+    );
+  }
+});
+
+Deno.test("plan: ownedBelow and firstOwned agree with counting", () => {
+  for (let n = 1; n <= 8; n++) {
+    const total = 11 * STRIPE + 17;
+    for (let w = 0; w < n; w++) {
+      let owned = 0;
+      for (let p = 0; p <= total; p++) {
+        assert.equal(
+          ownedBelow(p, w, n),
+          owned,
+          `ownedBelow(${p}, ${w}, ${n})`,
+        );
+        if (p % 37 === 0) {
+          let q = p;
+          while (Math.floor(q / STRIPE) % n !== w) q++;
+          assert.equal(firstOwned(p, w, n), q, `firstOwned(${p}, ${w}, ${n})`);
+        }
+        if (Math.floor(p / STRIPE) % n === w) owned++;
+      }
+    }
+  }
+});
+
+Deno.test("plan: --tx-workers N: N jobs, rate split by probes left, the same seed, shard and key", () => {
+  const big = {
+    targets: new TargetSet({ include: ["198.18.0.0/20"], ports: "1-100" }),
+  };
+  const p = planned({
+    ...big,
+    txWorkers: 4,
+    rate: 100_000,
+    shard: { one: 2, of: 3 },
+    seed: 9,
+  });
+  assert.equal(p.tx.length, 4);
+  assert.deepEqual(p.tx.map((j) => j.worker), [0, 1, 2, 3]);
+  assert.deepEqual(p.tx.map((j) => j.startIndex), [0, 256, 512, 768]);
+  const sum = p.tx.reduce((a, j) => a + j.rate, 0);
+  assert.ok(Math.abs(sum - 100_000) < 1e-6, `rates sum to ${sum}`);
+  for (const j of p.tx) {
+    assert.ok(Math.abs(j.rate - 25_000) < 250, `Worker ${j.worker}: ${j.rate}`);
+    assert.equal(j.workers, 4);
+    assert.equal(j.seed, 9n);
+    assert.deepEqual(j.shard, { one: 2, of: 3 });
+    assert.equal(j.key, p.tx[0].key);
+  }
+  // A tiny scan (one stripe): all the rate to the Worker that has it.
+  assert.deepEqual(rateShares([0, 0, 0], 100), [1, 1 / 3, 1 / 3]);
+  assert.deepEqual(rateShares([0, 0], 3 * STRIPE), [2 / 3, 1 / 3]);
+  // Resume from a per-Worker progress.
+  const r = planned({ ...big, txWorkers: 2, workerProgress: [1000, 300] });
+  assert.deepEqual(r.tx.map((j) => j.startIndex), [1000, 300]);
+  assert.equal(r.startIndex, 300);
+  // From a single resume-index (a masscan-style or N = 1 paused.conf).
+  const s = planned({ ...big, txWorkers: 2, startIndex: 300 });
+  assert.deepEqual(s.tx.map((j) => j.startIndex), [512, 300]);
+});
+
+Deno.test("plan: bad --tx-workers and progress fail with a message; xdp: refuses N > 1", () => {
+  const cases: Array<[Partial<EngineOptions>, RegExp]> = [
+    [{ txWorkers: 0 }, /--tx-workers must be 1\.\.8/],
+    [{ txWorkers: 9 }, /--tx-workers must be 1\.\.8/],
+    [{ txWorkers: 1.5 }, /--tx-workers must be 1\.\.8/],
+    [
+      { txWorkers: 2, workerProgress: [1, 2, 3] },
+      /3 entries for --tx-workers 2/,
+    ],
+    [
+      { txWorkers: 2, workerProgress: [1, 99] },
+      /tx-worker-progress 99 is outside/,
+    ],
+  ];
+  for (const [extra, message] of cases) {
+    assert.throws(() => planned(extra), (e: unknown) => {
+      assert.ok(e instanceof ScanEngineError, String(e));
+      assert.match(e.message, message);
+      return true;
+    });
+  }
+  const xdp = options({ txWorkers: 2 });
+  xdp.adapter = { ...xdp.adapter, driverName: "xdp:veth0@1" };
+  assert.throws(
+    () => plan(xdp, createControl().buffer, new SharedArrayBuffer(64), null),
+    /--tx-workers 2 with xdp:veth0@1: xdp: sends from one transmit Worker .*single UMEM and completion ring/,
+  );
+  const file = options({ txWorkers: 3 });
+  file.adapter = { ...file.adapter, driverName: "file:/tmp/x.pcap" };
+  assert.throws(
+    () => plan(file, createControl().buffer, new SharedArrayBuffer(64), null),
+    /--tx-workers 3 with file:\/tmp\/x\.pcap: a savefile has one writer/,
+  );
+  xdp.txWorkers = 1;
+  assert.equal(
+    plan(xdp, createControl().buffer, new SharedArrayBuffer(64), null).tx
+      .length,
+    1,
+  );
 });

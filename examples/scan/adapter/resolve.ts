@@ -125,7 +125,7 @@ function parseDriverChoice(text: string | undefined): {
 } {
   const adapter = text?.trim() ?? "";
   // A bare prefix: that driver on the detected interface.
-  if (/^(pcap|ring|zc|netmap):$/.test(adapter)) {
+  if (/^(pcap|ring|zc|netmap|xdp):$/.test(adapter)) {
     return { kind: adapter.slice(0, -1), device: "" };
   }
   if (adapter === "") return { kind: "pcap", device: "" };
@@ -163,8 +163,10 @@ async function resolveLink(
 ): Promise<Link> {
   // zc: and netmap: keep their prefix in the device name (their libraries'
   // syntax); netmap may add a ring suffix (eth0^, eth0-1, eth0@...).
-  let ifname = device.replace(/^(zc|netmap):/, "");
+  let ifname = device.replace(/^(zc|netmap|xdp\+zc):/, "");
   if (kind === "netmap") ifname = ifname.replace(/[\^*{}@/].*$/, "");
+  // xdp:IF@Q: queue Q of IF (the driver parses and checks the queue).
+  if (kind === "xdp") ifname = ifname.replace(/@[^@]*$/, "");
   const routes4 = parseProcNetRoute(await readText("/proc/net/route"));
   const routes6 = parseIpv6Route(await readText("/proc/net/ipv6_route"));
   if (ifname === "") {
@@ -197,10 +199,15 @@ async function resolveLink(
   }
   const driverName = kind === "zc" || kind === "netmap"
     ? (device || `${kind}:${ifname}`)
+    : kind === "xdp"
+    ? xdpDriverName(device, ifname)
     : `${kind}:${ifname}`;
   // ARP and NDP go through pcap: or ring: on the same interface; netmap is
-  // transmit-only and PF_RING may be absent, so those resolve with pcap.
-  const resolver = kind === "ring" ? `ring:${ifname}` : `pcap:${ifname}`;
+  // transmit-only and PF_RING may be absent, so those resolve with pcap;
+  // xdp: (which sees only what its program redirects) with ring:.
+  const resolver = kind === "ring" || kind === "xdp"
+    ? `ring:${ifname}`
+    : `pcap:${ifname}`;
   const mac = given.mac ?? await interfaceMac(ifname, notes);
   // IPv6 flags (tentative, ...) are needed only to pick our own address.
   const flagsFor = request.needIpv6 && given.ipv6 === undefined
@@ -208,6 +215,12 @@ async function resolveLink(
     : undefined;
   const addresses = await interfaceAddresses(flagsFor);
   return { ifname, driverName, resolver, mac, routes4, routes6, addresses };
+}
+
+/** `xdp:IF[@Q]` or `xdp+zc:IF[@Q]`, keeping the queue and the zero-copy prefix. */
+function xdpDriverName(device: string, ifname: string): string {
+  if (device === "") return `xdp:${ifname}`;
+  return device.startsWith("xdp+zc:") ? device : `xdp:${device}`;
 }
 
 async function interfaceMac(

@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { parseShard, type Shard, TargetText } from "../../../blackrock/mod.ts";
 import { type ConfEntry, formatConf, parseConf } from "./conf_file.ts";
 import { checkSourcePorts } from "../engine/plan.ts";
+import { MAX_TX_WORKERS } from "../engine/shared.ts";
 import { ScanEngineError } from "../engine/types.ts";
 
 /** Output formats (`-oJ` ... `-oG`). */
@@ -54,6 +55,10 @@ export interface ScanConfig {
   maxRate?: number;
   /** `--retries N`: N+1 probes per target in all. */
   retries: number;
+  /** `--tx-workers N|auto`: transmit Workers (auto resolved here). */
+  txWorkers: number;
+  /** `tx-worker-progress = a,b,...` of a paused.conf: each Worker's resume point. */
+  txWorkerProgress?: number[];
   /** `--wait N`: seconds to wait for replies after the last probe. */
   wait: number;
   /** `--ttl`. */
@@ -172,6 +177,8 @@ const OPTIONS: Record<string, OptionSpec> = {
   rate: { type: "string" },
   "max-rate": { type: "string" },
   retries: { type: "string" },
+  "tx-workers": { type: "string" },
+  "tx-worker-progress": { type: "string" },
   wait: { type: "string" },
   ttl: { type: "string" },
   "source-port": { type: "string" },
@@ -282,6 +289,8 @@ how
       --rate N            packets per second (default 100)
       --max-rate N        upper bound for --rate
       --retries N         send N more probes per target (N+1 in all; default 0)
+      --tx-workers N|auto transmit Workers, each at rate/N (default 1; auto:
+                          one per core left after the receive Worker, ≤ 8)
       --wait N            seconds to wait for replies after the last probe (default 10)
       --ttl N             IP TTL / hop limit of probes (default 64)
       --source-port N[-M] source port, or a range
@@ -661,6 +670,8 @@ export function parseScanArgs(argv: string[]): ScanConfig {
       count,
       "a whole number ≥ 0",
     ),
+    txWorkers: parseTxWorkers(str("tx-workers"), str("adapter")),
+    txWorkerProgress: parseWorkerProgress(str("tx-worker-progress")),
     wait: numberOption(
       str("wait"),
       "--wait",
@@ -722,10 +733,49 @@ export function parseScanArgs(argv: string[]): ScanConfig {
 }
 
 /**
+ * `--tx-workers N|auto`; auto: one per core left after the receive Worker
+ * (one for `xdp:`, which sends from a single Worker).
+ */
+function parseTxWorkers(
+  text: string | undefined,
+  adapter: string | undefined,
+): number {
+  if (text === undefined) return 1;
+  if (text === "auto") {
+    if (adapter !== undefined && /^xdp(\+zc)?:/.test(adapter.trim())) return 1;
+    const cores = navigator.hardwareConcurrency ?? 1;
+    return Math.max(1, Math.min(MAX_TX_WORKERS, cores - 1));
+  }
+  return numberOption(
+    text,
+    "--tx-workers",
+    1,
+    (n) => Number.isInteger(n) && n >= 1 && n <= MAX_TX_WORKERS,
+    `a whole number 1..${MAX_TX_WORKERS}, or auto`,
+  );
+}
+
+/** `tx-worker-progress = a,b,...` (paused.conf): whole numbers. */
+function parseWorkerProgress(text: string | undefined): number[] | undefined {
+  if (text === undefined) return undefined;
+  const parts = text.split(",").map((x) => x.trim());
+  if (!parts.every((x) => /^\d+$/.test(x))) {
+    throw new UsageError(
+      `tx-worker-progress "${text}": expected whole numbers separated by commas (one per transmit Worker)`,
+    );
+  }
+  return parts.map(Number);
+}
+
+/**
  * The configuration as masscan-format text (`--echo`, and `paused.conf`
  * with `resumeIndex`): parsing it back gives the same configuration.
  */
-export function formatScanConfig(c: ScanConfig, resumeIndex?: number): string {
+export function formatScanConfig(
+  c: ScanConfig,
+  resumeIndex?: number,
+  workerProgress?: readonly number[],
+): string {
   const e: Array<[string, string]> = [];
   const push = (k: string, value: string | number | undefined): void => {
     if (value !== undefined) e.push([k, String(value)]);
@@ -734,6 +784,8 @@ export function formatScanConfig(c: ScanConfig, resumeIndex?: number): string {
   push("rate", c.rate);
   push("max-rate", c.maxRate);
   push("retries", c.retries);
+  // masscan reads neither line: written only for several Workers.
+  if (c.txWorkers !== 1) push("tx-workers", c.txWorkers);
   push("wait", c.wait);
   push("ttl", c.ttl);
   push("shard", `${c.shard.one}/${c.shard.of}`);
@@ -773,5 +825,9 @@ export function formatScanConfig(c: ScanConfig, resumeIndex?: number): string {
   }
   const index = resumeIndex ?? (c.resumeIndex > 0 ? c.resumeIndex : undefined);
   push("resume-index", index);
+  const progress = workerProgress ?? c.txWorkerProgress;
+  if (progress !== undefined && progress.length > 1) {
+    push("tx-worker-progress", progress.join(","));
+  }
   return formatConf(e);
 }

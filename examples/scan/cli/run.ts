@@ -157,12 +157,13 @@ function writePausedConf(
   config: ScanConfig,
   index: number,
   total: number,
+  workerProgress?: readonly number[],
 ): boolean {
   try {
     Deno.writeTextFileSync(
       PAUSED_CONF,
       `# zon scan resume file: deno run -A examples/scan.ts --resume ${PAUSED_CONF}\n` +
-        formatScanConfig(config, index),
+        formatScanConfig(config, index, workerProgress ?? [index]),
     );
   } catch (e) {
     if (!isIoError(e) && !(e instanceof Error && /os error/.test(e.message))) {
@@ -273,6 +274,8 @@ function engineOptions(
     seed: config.seed,
     shard: config.shard,
     startIndex: config.resumeIndex,
+    txWorkers: config.txWorkers,
+    workerProgress: config.txWorkerProgress,
     rate: config.rate,
     maxRate: config.maxRate,
     retries: config.retries,
@@ -309,7 +312,8 @@ function statusUpdater(
   );
   return (s) =>
     status.update({
-      sent: s.resumeIndex,
+      sent: s.done,
+      workerRates: s.workerRates,
       targets: shardTargets,
       retries: config.retries,
       found: s.found,
@@ -346,7 +350,12 @@ function finish(config: ScanConfig, summary: EngineSummary): void {
     console.error(`      ${engineCounters(config, summary).join(", ")}`);
   }
   if (summary.resumeIndex < summary.totalProbes) {
-    writePausedConf(config, summary.resumeIndex, summary.totalProbes);
+    writePausedConf(
+      config,
+      summary.resumeIndex,
+      summary.totalProbes,
+      summary.workerProgress,
+    );
   }
   if (config.stats) {
     const t = summary.transmit;
@@ -356,6 +365,7 @@ function finish(config: ScanConfig, summary: EngineSummary): void {
       pps: t.pps,
       stages: t.stages,
       cpuMHz: t.cpuMHz,
+      workers: t.workers,
     }));
   }
 }

@@ -31,6 +31,8 @@ export interface StatusSnapshot {
   found: number;
   /** Seconds of `--wait` left once transmission has finished. */
   waitRemaining?: number;
+  /** Each transmit Worker's rate right now (shown when there are several). */
+  workerRates?: number[];
 }
 
 /** Where lines go: anything with a synchronous, possibly partial write. */
@@ -80,7 +82,11 @@ export function formatDuration(seconds: number): string {
  * unlike masscan's).
  */
 export function formatStatusLine(s: StatusSnapshot, pps: number): string {
-  const rate = `rate:${(pps / 1000).toFixed(2).padStart(6)}-kpps`;
+  const rates = s.workerRates ?? [];
+  const each = rates.length > 1
+    ? ` (${rates.map((r) => (r / 1000).toFixed(1)).join("+")})`
+    : "";
+  const rate = `rate:${(pps / 1000).toFixed(2).padStart(6)}-kpps${each}`;
   const pct = `${percentDone(s).toFixed(2).padStart(5)}% done`;
   if (s.waitRemaining !== undefined) {
     const wait = Math.max(0, Math.ceil(s.waitRemaining));

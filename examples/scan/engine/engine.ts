@@ -1,6 +1,7 @@
 /**
- * The scan engine: runs one scan with a transmit Worker and a receive
- * Worker and hands each result to the caller as it arrives.
+ * The scan engine: runs one scan with N transmit Workers (`txWorkers`,
+ * each sending its stripes of the probe range: transmit/stripes.ts) and a
+ * receive Worker, and hands each result to the caller as it arrives.
  *
  * ```
  * transmit Worker: blackrock → pick → cookie → template → driver slot → flush (token bucket)
@@ -29,13 +30,24 @@ import {
   RESULT_RECORD_SIZE,
   type ScanResult,
 } from "./result.ts";
-import { Counter, createControl, Flag, type TransmitDone } from "./shared.ts";
+import {
+  Counter,
+  createControl,
+  Flag,
+  nextSlot,
+  sentSlot,
+  type StageBudget,
+  type TransmitDone,
+} from "./shared.ts";
+import { probesDone } from "../transmit/stripes.ts";
+import type { XdpShareHandle } from "../../../drivers/mod.ts";
 import type {
   EngineOptions,
   EngineSummary,
   ScanHandle,
   ScanHooks,
   ScanStatus,
+  WorkerTransmitStats,
 } from "./types.ts";
 import { expect, spawn } from "./workers.ts";
 
@@ -92,7 +104,7 @@ export function startScan(
     done,
     interrupt: () => scan.interrupt(),
     get resumeIndex() {
-      return scan.counters[Counter.NEXT];
+      return Math.min(...scan.progress());
     },
     status: () => scan.status(),
   };
@@ -111,11 +123,11 @@ class ScanRun {
   #phase: "sending" | "waiting" = "sending";
   #interrupts = 0;
   #wakeWait: (() => void) | null = null;
-  #lastSent = 0;
+  #lastSent: number[];
   #lastTime = this.#started;
-  #lastRate = 0;
+  #lastRates: number[];
   #rxWorker: Worker | null = null;
-  #txWorker: Worker | null = null;
+  #txWorkers: Worker[] = [];
 
   /** Plans the scan (throws {@linkcode ScanEngineError} for bad options). */
   constructor(options: EngineOptions, onResult: (result: ScanResult) => void) {
@@ -136,35 +148,48 @@ class ScanRun {
     this.#onResult = onResult;
     this.flags = control.flags;
     this.counters = control.counters;
-    this.counters[Counter.NEXT] = this.#plan.startIndex;
+    for (const job of this.#plan.tx) {
+      this.counters[nextSlot(job.worker)] = job.startIndex;
+    }
+    this.#lastSent = this.#plan.tx.map(() => 0);
+    this.#lastRates = this.#plan.tx.map(() => 0);
+  }
+
+  /** Each transmit Worker's progress (its stripes below it were sent). */
+  progress(): number[] {
+    return this.#plan.tx.map((job) => this.counters[nextSlot(job.worker)]);
   }
 
   /** Progress right now (the rate over the last ≥ 250 ms). */
   status(): ScanStatus {
     const counters = this.counters;
     const now = performance.now();
-    const sent = counters[Counter.SENT];
+    const sentNow = this.#plan.tx.map((j) => counters[sentSlot(j.worker)]);
     if (now - this.#lastTime >= 250) {
-      this.#lastRate = ((sent - this.#lastSent) * 1000) /
-        (now - this.#lastTime);
-      this.#lastSent = sent;
+      this.#lastRates = sentNow.map((sent, w) =>
+        ((sent - this.#lastSent[w]) * 1000) / (now - this.#lastTime)
+      );
+      this.#lastSent = sentNow;
       this.#lastTime = now;
     }
-    const next = counters[Counter.NEXT];
+    const progress = this.progress();
+    const done = probesDone(progress);
     const total = this.#plan.schedule.total;
     const sending = this.#phase === "sending";
-    const rate = this.#lastRate;
+    const rate = this.#lastRates.reduce((a, b) => a + b, 0);
     return {
       phase: this.#phase,
-      sent,
+      sent: sentNow.reduce((a, b) => a + b, 0),
       received: counters[Counter.RECEIVED],
       found: counters[Counter.FOUND],
       rate,
-      percent: total === 0 ? 100 : Math.min(100, (next / total) * 100),
-      remaining: (sending && rate > 0 ? (total - next) / rate : 0) +
+      percent: total === 0 ? 100 : Math.min(100, (done / total) * 100),
+      remaining: (sending && rate > 0 ? (total - done) / rate : 0) +
         (sending ? this.#plan.wait : 0),
       elapsed: (now - this.#started) / 1000,
-      resumeIndex: next,
+      resumeIndex: Math.min(...progress),
+      done,
+      workerRates: this.#lastRates,
     };
   }
 
@@ -191,10 +216,16 @@ class ScanRun {
       : undefined;
     try {
       const receiving = await this.#startReceiving();
-      this.#txWorker = spawn(new URL("../transmit/worker.ts", import.meta.url));
-      const txDone = expect<TransmitDone>(this.#txWorker, "done", "transmit");
-      this.#txWorker.postMessage(this.#plan.tx);
-      // A receive failure must not go unnoticed while transmitting.
+      const txDone = Promise.all(this.#plan.tx.map((job, w) => {
+        const worker = spawn(new URL("../transmit/worker.ts", import.meta.url));
+        this.#txWorkers.push(worker);
+        const role = this.#plan.tx.length > 1 ? `transmit ${w}` : "transmit";
+        const done = expect<TransmitDone>(worker, "done", role);
+        worker.postMessage({ ...job, xdpShare: receiving.share });
+        return done;
+      }));
+      // A failure of any Worker must not go unnoticed while transmitting:
+      // the first one stops the others (finally below) and rejects.
       const tx = await Promise.race([
         txDone,
         receiving.done.then(() => new Promise<never>(() => {})),
@@ -210,7 +241,7 @@ class ScanRun {
       // Stop both loops before terminating, in case of an error.
       this.#raise(Flag.TX_STOP);
       this.#raise(Flag.RX_STOP);
-      this.#txWorker?.terminate();
+      for (const w of this.#txWorkers) w.terminate();
       this.#rxWorker?.terminate();
     }
   }
@@ -223,6 +254,7 @@ class ScanRun {
   async #startReceiving(): Promise<{
     done: Promise<unknown>;
     readers: Promise<unknown>;
+    share?: XdpShareHandle;
   }> {
     const rx = this.#plan.rx;
     if (rx === null) {
@@ -230,15 +262,24 @@ class ScanRun {
     }
     const worker = spawn(new URL("../receive/worker.ts", import.meta.url));
     this.#rxWorker = worker;
-    const ready = expect(worker, "ready", "receive");
+    const ready = expect<{ share?: XdpShareHandle }>(
+      worker,
+      "ready",
+      "receive",
+    );
     const done = expect(worker, "done", "receive");
     done.catch(() => {}); // observed by run()
     worker.postMessage(rx);
-    await ready;
+    // xdp: the transmit Worker sends through the receive Worker's UMEM.
+    const { share } = await ready;
     const banners = this.#bannerRing === null
       ? Promise.resolve()
       : receiveBanners(this.#bannerRing, this.#options.onBanner ?? (() => {}));
-    return { done, readers: Promise.all([this.#readResults(), banners]) };
+    return {
+      done,
+      readers: Promise.all([this.#readResults(), banners]),
+      share,
+    };
   }
 
   /** Hands each result record to `onResult` until the ring is closed and drained. */
@@ -272,19 +313,24 @@ class ScanRun {
     });
   }
 
-  #summary(tx: TransmitDone): EngineSummary {
+  #summary(tx: TransmitDone[]): EngineSummary {
     const c = this.counters;
     const total = this.#plan.schedule.total;
+    const sent = tx.reduce((sum, t) => sum + t.sent, 0);
+    const seconds = Math.max(...tx.map((t) => t.seconds));
+    const progress = tx.map((t) => t.next);
+    const resumeIndex = Math.min(...progress);
     return {
-      sent: tx.sent,
+      sent,
       received: c[Counter.RECEIVED],
       valid: c[Counter.VALID],
       badCookie: c[Counter.BAD_COOKIE],
       duplicates: c[Counter.DUPLICATES],
       found: c[Counter.FOUND],
       elapsed: (performance.now() - this.#started) / 1000,
-      interrupted: tx.next < total,
-      resumeIndex: tx.next,
+      interrupted: resumeIndex < total,
+      resumeIndex,
+      workerProgress: progress,
       totalProbes: total,
       resultsDropped: c[Counter.RESULTS_DROPPED],
       neighborReplies: c[Counter.NEIGHBOR_REPLIES],
@@ -297,14 +343,40 @@ class ScanRun {
       ignored: c[Counter.IGNORED],
       sourcePort: this.#plan.link.sourcePortFirst,
       transmit: {
-        packets: tx.sent,
-        seconds: tx.seconds,
-        pps: tx.seconds > 0 ? tx.sent / tx.seconds : 0,
-        stages: tx.stages,
+        packets: sent,
+        seconds,
+        pps: seconds > 0 ? sent / seconds : 0,
+        stages: perPacket(tx),
         cpuMHz: this.#options.stats ? cpuMHz() : null,
+        workers: tx.map((t): WorkerTransmitStats => ({
+          packets: t.sent,
+          seconds: t.seconds,
+          pps: t.seconds > 0 ? t.sent / t.seconds : 0,
+          stages: t.stages,
+        })),
       },
     };
   }
+}
+
+/**
+ * The Workers' stage budgets as one: ns per packet, each Worker weighted by
+ * its packets (the budget stays per packet, whatever the number of Workers).
+ */
+function perPacket(tx: TransmitDone[]): StageBudget | null {
+  const measured = tx.filter((t) => t.stages !== null && t.sent > 0);
+  if (measured.length === 0) return null;
+  const packets = measured.reduce((sum, t) => sum + t.sent, 0);
+  const mean = (stage: keyof StageBudget): number =>
+    measured.reduce((sum, t) => sum + t.stages![stage] * t.sent, 0) / packets;
+  return {
+    shuffle: mean("shuffle"),
+    pick: mean("pick"),
+    cookie: mean("cookie"),
+    write: mean("write"),
+    driver: mean("driver"),
+    other: mean("other"),
+  };
 }
 
 /**

@@ -14,10 +14,12 @@ import {
   DEFAULT_RETRY_WINDOW,
   ProbeSchedule,
 } from "../transmit/probe_schedule.ts";
+import { ownedBelow, startsFrom } from "../transmit/stripes.ts";
 import {
   type BannerJob,
   ICMP_ECHO_PORT,
   type LinkConfig,
+  MAX_TX_WORKERS,
   rebuildTargets,
   type ReceiveJob,
   targetSpec,
@@ -77,7 +79,8 @@ export interface Plan {
   rate: number;
   wait: number;
   offline: boolean;
-  tx: TransmitJob;
+  /** One job per transmit Worker (`--tx-workers`), Worker `w` at index `w`. */
+  tx: TransmitJob[];
   rx: ReceiveJob | null;
 }
 
@@ -131,7 +134,10 @@ export function plan(
     sourcePortCount: ports.count,
   };
   const key = options.key ?? crypto.getRandomValues(new Uint8Array(16));
-  const tx: TransmitJob = {
+  const workers = txWorkers(options, link);
+  const starts = workerStarts(options, workers, schedule);
+  const shares = rateShares(starts, schedule.schedule.total);
+  const tx: TransmitJob[] = starts.map((startIndex, worker) => ({
     control,
     link,
     targets: spec,
@@ -139,13 +145,18 @@ export function plan(
     shard,
     retries: schedule.retries,
     retryWindow: schedule.window,
-    startIndex: schedule.startIndex,
-    rate,
-    burst: options.burst,
+    startIndex,
+    worker,
+    workers,
+    // Each Worker its own token bucket: together they send at `rate`.
+    rate: rate * shares[worker],
+    burst: options.burst === undefined
+      ? undefined
+      : Math.max(1, Math.ceil(options.burst / workers)),
     ttl,
     key,
     stats: options.stats ?? false,
-  };
+  }));
   const rx: ReceiveJob | null = link.rxDriver === "null" && !options.pcapPath
     ? null
     : {
@@ -166,13 +177,91 @@ export function plan(
   return {
     link,
     schedule: schedule.schedule,
-    startIndex: schedule.startIndex,
+    startIndex: Math.min(...starts),
     rate,
     wait: offline ? 0 : options.wait ?? 10,
     offline,
     tx,
     rx,
   };
+}
+
+/**
+ * `txWorkers`, checked: 1..{@linkcode MAX_TX_WORKERS}, and 1 for `xdp:` and
+ * `file:`.
+ * Throws {@linkcode ScanEngineError}.
+ */
+function txWorkers(options: EngineOptions, link: LinkConfig): number {
+  const n = options.txWorkers ?? 1;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_TX_WORKERS) {
+    throw new ScanEngineError(
+      `--tx-workers must be 1..${MAX_TX_WORKERS} (or auto), got ${n}`,
+    );
+  }
+  if (n > 1 && /^xdp(\+zc)?:/.test(link.txDriver)) {
+    // The kernel binds one UMEM per queue: all sockets on it share one fill
+    // and one completion ring, whose consumer would then be N threads.
+    throw new ScanEngineError(
+      `--tx-workers ${n} with ${link.txDriver}: xdp: sends from one transmit Worker (AF_XDP sockets on one queue share a single UMEM and completion ring, which the receive Worker lends to that one Worker); use --tx-workers 1, or ring: for several Workers`,
+    );
+  }
+  if (n > 1 && link.txDriver.startsWith("file:")) {
+    throw new ScanEngineError(
+      `--tx-workers ${n} with ${link.txDriver}: a savefile has one writer; use --tx-workers 1`,
+    );
+  }
+  return n;
+}
+
+/**
+ * Each Worker's share of the rate: its probes left over all probes left,
+ * so all finish together — 1/N for a large scan, but a scan of fewer than N
+ * stripes (or a resume with uneven progress) still runs at the full rate.
+ * A Worker with nothing left gets 1/N (it sends nothing).
+ *
+ * @example
+ * ```ts
+ * import { rateShares } from "./plan.ts";
+ * rateShares([0, 0], 768); // [2/3, 1/3]: stripes 0 and 2 vs stripe 1
+ * ```
+ */
+export function rateShares(starts: readonly number[], total: number): number[] {
+  const n = starts.length;
+  const left = starts.map((start, w) =>
+    ownedBelow(total, w, n) - ownedBelow(start, w, n)
+  );
+  const all = left.reduce((a, b) => a + b, 0);
+  return left.map((l) => l === 0 || all === 0 ? 1 / n : l / all);
+}
+
+/**
+ * Where each transmit Worker starts: a paused.conf's per-Worker progress
+ * (`workerProgress`, for the same number of Workers), or every Worker from
+ * `startIndex` (all probes below it sent; see transmit/stripes.ts).
+ */
+function workerStarts(
+  options: EngineOptions,
+  workers: number,
+  schedule: { schedule: ProbeSchedule; startIndex: number },
+): number[] {
+  const total = schedule.schedule.total;
+  const progress = options.workerProgress;
+  if (progress === undefined) {
+    return startsFrom(schedule.startIndex, workers, total);
+  }
+  if (progress.length !== workers) {
+    throw new ScanEngineError(
+      `tx-worker-progress has ${progress.length} entries for --tx-workers ${workers}: resume with --tx-workers ${progress.length}`,
+    );
+  }
+  for (const p of progress) {
+    if (!Number.isSafeInteger(p) || p < 0 || p > total) {
+      throw new ScanEngineError(
+        `tx-worker-progress ${p} is outside this scan's 0..${total} probes (same targets, ports, shard and retries as the paused scan?)`,
+      );
+    }
+  }
+  return [...progress];
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
- * What the scan engine's main thread and its two Workers share: the layout
- * of the shared control block, the messages that start the Workers, and the
- * target set in a form that survives `postMessage` (a TargetSet is a class
- * and must be rebuilt on the other side, identically indexed).
+ * What the scan engine's main thread and its Workers (N transmit, one
+ * receive) share: the layout of the shared control block (with a SENT and
+ * a NEXT slot per transmit Worker), the messages that start the Workers,
+ * and the target set in a form that survives `postMessage` (a TargetSet is
+ * a class and must be rebuilt on the other side, identically indexed).
  *
  * @module
  */
@@ -15,6 +16,7 @@ import {
   TargetSet,
 } from "../../../blackrock/mod.ts";
 import type { AddressRange } from "../../../blackrock/mod.ts";
+import type { XdpShareHandle } from "../../../drivers/mod.ts";
 
 /**
  * The encoded "port" of an ICMP echo probe in a target set: masscan's
@@ -28,13 +30,24 @@ export const Flag = {
   TX_STOP: 0,
   /** Main → receive: drain and stop. */
   RX_STOP: 1,
+  /** Transmit Workers whose driver is open (each adds 1). */
+  TX_READY: 2,
+  /** Set by the last transmit Worker to open its driver: all start together. */
+  TX_GO: 3,
 } as const;
 
-/** Float64 counters of the control block (one writer each; main reads). */
+/** Most transmit Workers a scan runs (`--tx-workers`). */
+export const MAX_TX_WORKERS = 8;
+
+/**
+ * Float64 counters of the control block (one writer each; main reads).
+ * Transmit Worker `w` writes its own two slots, {@link sentSlot}(w) and
+ * {@link nextSlot}(w), after these.
+ */
 export const Counter = {
-  /** Probes handed to the transmit driver. */
+  /** Unused (was the single transmit Worker's SENT: see {@link sentSlot}). */
   SENT: 0,
-  /** Next probe number not yet sent: the resume index. */
+  /** Unused (was the single transmit Worker's NEXT: see {@link nextSlot}). */
   NEXT: 1,
   /** Frames received. */
   RECEIVED: 2,
@@ -67,7 +80,21 @@ export const Counter = {
 } as const;
 
 const FLAG_WORDS = 16;
-const COUNTER_SLOTS = 16;
+const SHARED_SLOTS = 16;
+const COUNTER_SLOTS = SHARED_SLOTS + 2 * MAX_TX_WORKERS;
+
+/** Counter slot of transmit Worker `w`'s probes handed to its driver. */
+export function sentSlot(w: number): number {
+  return SHARED_SLOTS + 2 * w;
+}
+
+/**
+ * Counter slot of transmit Worker `w`'s progress: every probe of its
+ * stripe below this index was sent (see `transmit/stripes.ts`).
+ */
+export function nextSlot(w: number): number {
+  return SHARED_SLOTS + 2 * w + 1;
+}
 
 /** Typed views of the shared control block. */
 export interface ControlBlock {
@@ -162,12 +189,20 @@ export interface TransmitJob {
   shard: Shard;
   retries: number;
   retryWindow: number;
+  /** Resume: this Worker's first probe index (its stripe's probes below it were sent). */
   startIndex: number;
+  /** This Worker's number, 0..workers-1: which stripe of the probe index range it sends. */
+  worker: number;
+  /** Transmit Workers in the scan (`--tx-workers`). */
+  workers: number;
+  /** This Worker's share of `--rate` (rate / workers). */
   rate: number;
   burst?: number;
   ttl: number;
   key: Uint8Array;
   stats: boolean;
+  /** `xdp:`: the receive Worker's UMEM, shared (set by the engine after its "ready"). */
+  xdpShare?: XdpShareHandle;
 }
 
 /** Per-stage transmit cost, ns per packet. */
@@ -189,6 +224,8 @@ export interface StageBudget {
 /** What the transmit Worker reports at the end. */
 export interface TransmitDone {
   type: "done";
+  /** The Worker's number. */
+  worker: number;
   sent: number;
   next: number;
   seconds: number;

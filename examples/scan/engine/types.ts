@@ -36,6 +36,10 @@ export interface ScanStatus {
   elapsed: number;
   /** The resume index right now. */
   resumeIndex: number;
+  /** Probes of the whole scan sent so far (counting a resumed start). */
+  done: number;
+  /** Each transmit Worker's probes per second over the last interval. */
+  workerRates: number[];
 }
 
 /** Everything a scan needs. Only `targets`, `rate` and `adapter` are required. */
@@ -48,6 +52,10 @@ export interface EngineOptions {
   shard?: Shard;
   /** Resume: the first probe number to send (a previous run's `resumeIndex`). Default 0. */
   startIndex?: number;
+  /** Transmit Workers, 1..8 (`--tx-workers`); each sends its stripes of the probe range at rate / N (see transmit/stripes.ts). Default 1. */
+  txWorkers?: number;
+  /** Resume with several Workers: each Worker's progress (a previous run's `workerProgress`); overrides `startIndex`. */
+  workerProgress?: number[];
   /** Packets per second; `Infinity` for as fast as the driver goes. */
   rate: number;
   /** Upper bound on `rate` (`--max-rate`). */
@@ -135,12 +143,28 @@ export interface TransmitStats {
   stages: StageBudget | null;
   /** CPU clock from /proc/cpuinfo, MHz (to turn ns into cycles), or null. */
   cpuMHz: number | null;
+  /** Each transmit Worker's own figures (stages: ns per packet of its own packets). */
+  workers: WorkerTransmitStats[];
+}
+
+/** One transmit Worker's share of {@link TransmitStats}. */
+export interface WorkerTransmitStats {
+  /** Probes this Worker sent. */
+  packets: number;
+  /** Seconds its loop ran. */
+  seconds: number;
+  /** packets / seconds. */
+  pps: number;
+  /** ns per packet by stage, with `stats`. */
+  stages: StageBudget | null;
 }
 
 /** The summary of a scan: masscan's counters plus resume and transmit figures. */
 export interface EngineSummary extends ScanSummary {
-  /** The next probe number not sent: `startIndex` for `--resume`; equals `totalProbes` when complete. */
+  /** The next probe number not sent: `startIndex` for `--resume`; equals `totalProbes` when complete. With several Workers the smallest of `workerProgress`. */
   resumeIndex: number;
+  /** Each transmit Worker's progress (its stripes below it were sent): `workerProgress` for `--resume`. */
+  workerProgress: number[];
   /** Probes in the whole scan (targets of the shard × (retries + 1)). */
   totalProbes: number;
   /** Results lost because the main thread lagged (should be 0). */

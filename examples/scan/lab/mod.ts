@@ -64,8 +64,8 @@ export const SCAN_SCRIPT: string =
 
 /** How {@link runLab} scans. Every field is optional. */
 export interface RunLabOptions {
-  /** Driver prefix for `-e`: "ring" (default) or "pcap". */
-  driver?: "ring" | "pcap";
+  /** Driver prefix for `-e`: "ring" (default), "pcap" or "xdp" (AF_XDP, queue 0). */
+  driver?: "ring" | "pcap" | "xdp";
   /** `--rate` in packets per second. Default 100000. */
   rate?: number;
   /** `-p` list. Default "1-65535,U:53". */
@@ -320,7 +320,7 @@ route out) with HTTP, TLS, banner and DNS listeners, scans it, and compares
 the results with the ground truth. Needs root. Exit code 0 when every open
 port was found and nothing else reported, 1 otherwise.
 
-  -e, --adapter ring|pcap   driver (default ring)
+  -e, --adapter ring|pcap|xdp  driver (default ring)
   -p, --ports LIST          ports (default 1-65535,U:53)
       --rate N              packets per second (default 100000)
       --wait N              seconds to wait for replies (default 2)
@@ -361,8 +361,8 @@ export async function runLabCli(argv: string[]): Promise<number> {
         return 0;
       } else if (a === "-e" || a === "--adapter") {
         const d = value(++i, a);
-        if (d !== "ring" && d !== "pcap") {
-          throw new Error(`${a} ${d}: expected ring or pcap`);
+        if (d !== "ring" && d !== "pcap" && d !== "xdp") {
+          throw new Error(`${a} ${d}: expected ring, pcap or xdp`);
         }
         options.driver = d;
       } else if (a === "-p" || a === "--ports") options.ports = value(++i, a);

@@ -18,11 +18,20 @@ import {
   captureFormatFor,
   type CaptureWriter,
   createCaptureWriter,
+  type FrameReader,
   type FrameWriter,
   openDriver,
   type PacketDriver,
+  type XdpDriver,
+  type XdpMatch,
+  type XdpShareHandle,
 } from "../../../drivers/mod.ts";
-import { ParsedFrame, parseFrame } from "../../../packet/mod.ts";
+import {
+  formatIpv4,
+  formatIpv6,
+  ParsedFrame,
+  parseFrame,
+} from "../../../packet/mod.ts";
 import { SpscRing } from "../../../ring/mod.ts";
 import { NeighborResponder } from "./neighbor_responder.ts";
 import { DedupTable } from "./dedup.ts";
@@ -276,21 +285,100 @@ function bannerScanner(
   });
 }
 
-/** Runs the receive loop until RX_STOP; `ready` is called once the driver is open. */
+/** What the `xdp:` receive program redirects to the socket: this scan's replies. */
+export function xdpMatchFor(job: ReceiveJob): XdpMatch {
+  const link = job.link;
+  return {
+    ipv4: link.sourceIpv4 === -1 ? undefined : formatIpv4(link.sourceIpv4),
+    ipv6: link.sourceIpv6 === null ? undefined : formatIpv6(link.sourceIpv6),
+    portLow: link.sourcePortFirst,
+    portHigh: link.sourcePortFirst + link.sourcePortCount - 1,
+    icmp: true,
+    // Only for an address the kernel does not own: else the host would
+    // stop answering ARP/NDP for its own address while the scan runs.
+    neighbors: job.answerNeighbors,
+  };
+}
+
+/**
+ * The receive Worker's driver, and for `xdp:` the handle the transmit
+ * Worker shares its UMEM through. `xdp:` receives through an AF_XDP socket
+ * opened receive-only (its completion ring is lent to the transmit
+ * Worker's socket, `XDP_SHARED_UMEM`: the kernel allows one UMEM per
+ * queue), so this Worker's few frames (RSTs, ARP answers, banner
+ * segments) go out through a `ring:` handle on the same interface.
+ */
+async function openReceiveDriver(
+  job: ReceiveJob,
+): Promise<{ driver: PacketDriver; share?: XdpShareHandle }> {
+  const name = job.link.rxDriver;
+  if (!name.startsWith("xdp:") && !name.startsWith("xdp+zc:")) {
+    // "both": this handle also sends ARP answers, the RSTs for SYN-ACKs and
+    // the --banners connections' segments (the transmit Worker's handle is
+    // busy with probes, and a second sender there would need a lock).
+    const driver = await openDriver(name, {
+      mode: "both",
+      filter: job.filter === "" ? undefined : job.filter,
+      promiscuous: job.promiscuous,
+      txFrames: 1024,
+    });
+    return { driver };
+  }
+  const rx = await openDriver(name, {
+    mode: "receive",
+    xdpShareable: true,
+    xdpMatch: xdpMatchFor(job),
+  }) as XdpDriver;
+  try {
+    const reply = await openDriver(`ring:${rx.device}`, {
+      mode: "send",
+      txFrames: 1024,
+    });
+    return { driver: xdpWithReplies(rx, reply), share: rx.shareHandle() };
+  } catch (e) {
+    rx.close();
+    throw e;
+  }
+}
+
+/** An `xdp:` receive-only driver that sends through `reply`. */
+function xdpWithReplies(rx: XdpDriver, reply: PacketDriver): PacketDriver {
+  return {
+    name: rx.name,
+    kind: rx.kind,
+    device: rx.device,
+    maxFrameLength: reply.maxFrameLength,
+    checksumOffload: reply.checksumOffload,
+    fd: rx.fd,
+    send: (frame: Uint8Array, start?: number, offset?: number) =>
+      reply.send(frame, start, offset),
+    sendWith: (write: FrameWriter, start?: number, offset?: number) =>
+      reply.sendWith(write, start, offset),
+    flush: () => reply.flush(),
+    recv: () => rx.recv(),
+    recvBatch: (read: FrameReader, max?: number) => rx.recvBatch(read, max),
+    wait: (ms: number) => rx.wait(ms),
+    stats: () => rx.stats(),
+    close: () => {
+      try {
+        reply.close();
+      } finally {
+        rx.close();
+      }
+    },
+  };
+}
+
+/**
+ * Runs the receive loop until RX_STOP; `ready` is called once the driver is
+ * open, with the `xdp:` share handle for the transmit Worker.
+ */
 export async function receive(
   job: ReceiveJob,
-  ready: () => void,
+  ready: (share?: XdpShareHandle) => void,
 ): Promise<void> {
   const { flags, counters } = attachControl(job.control);
-  // "both": this handle also sends ARP answers, the RSTs for SYN-ACKs and
-  // the --banners connections' segments (the transmit Worker's handle is
-  // busy with probes, and a second sender there would need a lock).
-  const driver = await openDriver(job.link.rxDriver, {
-    mode: "both",
-    filter: job.filter === "" ? undefined : job.filter,
-    promiscuous: job.promiscuous,
-    txFrames: 1024,
-  });
+  const { driver, share } = await openReceiveDriver(job);
   const send = (write: FrameWriter): boolean => {
     if (driver.sendWith(write)) return true;
     driver.flush(); // ring full: hand it over and try once more
@@ -308,7 +396,7 @@ export async function receive(
     ? null
     : createCaptureWriter(pcapFile, { format: captureFormatFor(job.pcapPath) });
   const receiver = new Receiver(job, driver, send, banners, pcap);
-  ready();
+  ready(share);
   try {
     receiveUntilStop(
       receiver,
@@ -365,6 +453,6 @@ function receiveUntilStop(
 }
 
 serveWorker<ReceiveJob, { type: "done" }>(async (job, post) => {
-  await receive(job, () => post({ type: "ready" }));
+  await receive(job, (share) => post({ type: "ready", share }));
   return { type: "done" };
 });

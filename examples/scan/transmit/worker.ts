@@ -37,19 +37,22 @@ import {
 import { SipKey, synCookie4, synCookie6 } from "../../../siphash/mod.ts";
 import {
   attachControl,
-  Counter,
   Flag,
+  nextSlot,
   rebuildTargets,
+  sentSlot,
   type StageBudget,
   type TransmitDone,
   type TransmitJob,
 } from "../engine/shared.ts";
 import { serveWorker } from "../engine/workers.ts";
 import { ProbeSchedule } from "./probe_schedule.ts";
+import { firstOwned, nextAfter, STRIPE } from "./stripes.ts";
 import { TokenBucket } from "./token_bucket.ts";
 import { udpPayload } from "./udp_payloads.ts";
 
-const BATCH = 256;
+// A batch is one stripe (stripes.ts): it never straddles two Workers' stripes.
+const BATCH = STRIPE;
 const SLOT_MEMO = 1 << 16;
 
 // Probe kinds: which template writes the frame.
@@ -239,7 +242,28 @@ function stageBudget(
   return stages;
 }
 
-/** Runs one transmit job to its end (or to TX_STOP). */
+/**
+ * Waits until every transmit Worker has its driver open (or TX_STOP), so
+ * that all start sending at once: Workers start up one after another
+ * (~0.1 s each), and a staggered start would make the scan as a whole
+ * slower than `--rate` by the skew.
+ */
+function startTogether(flags: Int32Array, workers: number): void {
+  if (Atomics.add(flags, Flag.TX_READY, 1) + 1 >= workers) {
+    Atomics.store(flags, Flag.TX_GO, 1);
+    Atomics.notify(flags, Flag.TX_GO);
+    return;
+  }
+  while (
+    Atomics.load(flags, Flag.TX_GO) === 0 &&
+    Atomics.load(flags, Flag.TX_STOP) === 0
+  ) Atomics.wait(flags, Flag.TX_GO, 0, 50);
+}
+
+/**
+ * Runs one transmit job to its end (or to TX_STOP): the probes of stripes
+ * `job.worker` (mod `job.workers`) from `job.startIndex` on, at `job.rate`.
+ */
 export async function transmit(job: TransmitJob): Promise<TransmitDone> {
   const { flags, counters } = attachControl(job.control);
   const targets = rebuildTargets(job.targets);
@@ -250,11 +274,15 @@ export async function transmit(job: TransmitJob): Promise<TransmitDone> {
     job.retryWindow,
   );
   const batch = new ProbeBatch(job);
-  const driver = await openDriver(job.link.txDriver, { mode: "send" });
+  const driver = await openDriver(job.link.txDriver, {
+    mode: "send",
+    xdpShare: job.xdpShare,
+  });
   const waitForSpace = "waitForSpace" in driver &&
       typeof driver.waitForSpace === "function"
     ? (ms: number) => (driver.waitForSpace as (ms: number) => boolean)(ms)
     : (ms: number) => Atomics.wait(flags, Flag.TX_STOP, 0, ms) && false;
+  startTogether(flags, job.workers);
   const bucket = new TokenBucket(job.rate, { capacity: job.burst });
   // Wait for enough tokens to make a batch worth a wake-up: ~0.5 ms of traffic.
   const minGrant = Math.max(1, Math.min(BATCH, Math.floor(job.rate * 0.0005)));
@@ -267,15 +295,20 @@ export async function transmit(job: TransmitJob): Promise<TransmitDone> {
     driver: 0,
   };
 
-  let p = Math.min(job.startIndex, schedule.total);
+  const { worker, workers } = job;
+  const total = schedule.total;
+  const SENT = sentSlot(worker), NEXT = nextSlot(worker);
+  let p = Math.min(total, firstOwned(job.startIndex, worker, workers));
   let sent = 0;
-  counters[Counter.NEXT] = p;
+  counters[NEXT] = p;
   const started = performance.now();
   let seconds = 0;
   try {
-    while (p < schedule.total && Atomics.load(flags, Flag.TX_STOP) === 0) {
+    while (p < total && Atomics.load(flags, Flag.TX_STOP) === 0) {
       schedule.locate(p);
-      const count = bucket.take(schedule.run < BATCH ? schedule.run : BATCH);
+      const stripeLeft = STRIPE - (p % STRIPE);
+      const want = schedule.run < stripeLeft ? schedule.run : stripeLeft;
+      const count = bucket.take(want);
       if (count === 0) {
         const wait = bucket.delayFor(minGrant);
         if (wait > 0) Atomics.wait(flags, Flag.TX_STOP, 0, wait);
@@ -297,10 +330,11 @@ export async function transmit(job: TransmitJob): Promise<TransmitDone> {
       if (timing) t1 = performance.now(), ms.write += t1 - t0, t0 = t1;
       driver.flush();
       if (timing) ms.driver += performance.now() - t0;
-      p += count;
+      p = nextAfter(p + count, workers);
+      if (p > total) p = total;
       sent += count;
-      counters[Counter.SENT] = sent;
-      counters[Counter.NEXT] = p;
+      counters[SENT] = sent;
+      counters[NEXT] = p;
     }
     driver.flush();
   } finally {
@@ -308,7 +342,7 @@ export async function transmit(job: TransmitJob): Promise<TransmitDone> {
     driver.close();
   }
   const stages = timing ? stageBudget(ms, sent, seconds) : null;
-  return { type: "done", sent, next: p, seconds, stages };
+  return { type: "done", worker, sent, next: p, seconds, stages };
 }
 
 // Worker entry: one job per Worker.
