@@ -19,6 +19,7 @@
 
 import {
   createOutput,
+  NdjsonWriter,
   openSink,
   type OutputFormatName,
   type OutputWriter,
@@ -189,6 +190,16 @@ export class ScanOutputs {
   writeBanner(b: FoundBanner): void {
     for (const o of this.#outputs) {
       this.#guard(o, () => o.writer.writeBanner(b));
+    }
+  }
+
+  /** Writes the completion record (`--merge` reads it) to every `-oD` output. */
+  writeCompletion(line: string): void {
+    for (const o of this.#outputs) {
+      const w = o.writer;
+      if (w instanceof NdjsonWriter) {
+        this.#guard(o, () => w.writeCompletion(line));
+      }
     }
   }
 

@@ -72,6 +72,16 @@ export class NdjsonWriter implements OutputWriter {
     this.#sink.write(encoder.encode(ndjsonBannerRecord(b)));
   }
 
+  /**
+   * Writes a scan's completion record (a whole line, from
+   * `examples/scan/cluster/completion.ts`) before `end`: the shard's last
+   * line, which `--merge` reads.
+   */
+  writeCompletion(line: string): void {
+    if (this.#ended) return;
+    this.#sink.write(encoder.encode(line.endsWith("\n") ? line : line + "\n"));
+  }
+
   /** NDJSON has no trailer: closes the file. */
   end(_summary: ScanSummary): void {
     if (this.#ended) return;

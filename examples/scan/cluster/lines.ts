@@ -1,0 +1,55 @@
+/**
+ * Reads a file as lines, streaming: 1 MiB chunks, so a shard's output of
+ * any size is never held whole (only the line being read).
+ *
+ * @module
+ */
+
+/** Chunk size of {@linkcode readLines}. */
+export const CHUNK_BYTES = 1 << 20;
+
+/**
+ * The lines of the file at `path` (without their `\n`; a last line without
+ * one too), in order.
+ *
+ * @example
+ * ```ts
+ * import { readLines } from "./lines.ts";
+ * const path = Deno.makeTempFileSync();
+ * Deno.writeTextFileSync(path, "a\nb\nc");
+ * const lines: string[] = [];
+ * for await (const line of readLines(path)) lines.push(line);
+ * Deno.removeSync(path);
+ * console.log(lines); // [ "a", "b", "c" ]
+ * ```
+ */
+export async function* readLines(path: string): AsyncGenerator<string> {
+  const file = await Deno.open(path);
+  const decoder = new TextDecoder();
+  const buffer = new Uint8Array(CHUNK_BYTES);
+  let carry = "";
+  try {
+    for (
+      let n = await file.read(buffer);
+      n !== null;
+      n = await file.read(buffer)
+    ) {
+      const text = carry +
+        decoder.decode(buffer.subarray(0, n), { stream: true });
+      let start = 0;
+      for (
+        let nl = text.indexOf("\n");
+        nl >= 0;
+        nl = text.indexOf("\n", start)
+      ) {
+        yield text.slice(start, nl);
+        start = nl + 1;
+      }
+      carry = text.slice(start);
+    }
+    carry += decoder.decode();
+    if (carry !== "") yield carry;
+  } finally {
+    file.close();
+  }
+}

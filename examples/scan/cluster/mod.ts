@@ -1,0 +1,27 @@
+/**
+ * Scans beyond one machine: every shard's `-oD` output ends with a
+ * completion record (completion.ts, with the target fingerprint of
+ * fingerprint.ts), `--emit slurm|k8s` writes the job that runs the shards
+ * on a scheduler (emit.ts), and `--merge` merges their outputs and proves
+ * they covered the scan exactly once (merge.ts, coverage.ts).
+ *
+ * @example
+ * ```ts
+ * import { judgeCoverage } from "./mod.ts";
+ * console.log(typeof judgeCoverage); // "function"
+ * ```
+ *
+ * @module
+ */
+
+export {
+  type CompletionRecord,
+  completionRecord,
+  formatCompletion,
+  parseCompletion,
+} from "./completion.ts";
+export { canonicalTargets, targetFingerprint } from "./fingerprint.ts";
+export { type Coverage, judgeCoverage, shardProbes } from "./coverage.ts";
+export { emitJob } from "./emit.ts";
+export { MergeExit, runMerge, shardFiles } from "./merge.ts";
+export { resumeCommand } from "./resume_command.ts";
