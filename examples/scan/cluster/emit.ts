@@ -45,11 +45,22 @@ export function emitJob(config: ScanConfig, argv: readonly string[]): string {
   }
   const args = taskArgs(argv, config.seed);
   if (config.emit === "slurm") {
+    // Slurm opens each task's --output file before the script runs: the
+    // (shared) directory must exist at submission.
+    const outputDir = absolute(job.outputDir ?? "zon-shards");
+    try {
+      Deno.mkdirSync(outputDir, { recursive: true });
+    } catch (e) {
+      if (!(e instanceof Error && /os error/.test(e.message))) throw e;
+      throw new UsageError(`--output-dir ${outputDir}: ${e.message}`, {
+        cause: e,
+      });
+    }
     return slurmScript({
       name: job.name,
       shards: job.shards,
       parallelism: job.parallelism ?? 0,
-      outputDir: absolute(job.outputDir ?? "zon-shards"),
+      outputDir,
       workDir: Deno.cwd(),
       execPrefix: job.execPrefix ?? "",
       deno: job.deno ?? Deno.execPath(),

@@ -73,7 +73,7 @@ export function resumeCommand(
       ? ["--resume-index", String(resumeIndex), "--append-output"]
       : []),
   ];
-  return `cd ${shellQuote(from.cwd)} && deno run -A ${
+  return `cd ${shellQuote(from.cwd)} && ${shellQuote(from.runtime)} run -A ${
     shellQuote(from.program)
   } ${args.map(shellQuote).join(" ")}`;
 }
