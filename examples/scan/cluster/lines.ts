@@ -10,7 +10,8 @@ export const CHUNK_BYTES = 1 << 20;
 
 /**
  * The lines of the file at `path` (without their `\n`; a last line without
- * one too), in order.
+ * one too), in order, read `chunkBytes` at a time (tests use small chunks
+ * to split lines and UTF-8 sequences anywhere).
  *
  * @example
  * ```ts
@@ -23,10 +24,13 @@ export const CHUNK_BYTES = 1 << 20;
  * console.log(lines); // [ "a", "b", "c" ]
  * ```
  */
-export async function* readLines(path: string): AsyncGenerator<string> {
+export async function* readLines(
+  path: string,
+  chunkBytes: number = CHUNK_BYTES,
+): AsyncGenerator<string> {
   const file = await Deno.open(path);
   const decoder = new TextDecoder();
-  const buffer = new Uint8Array(CHUNK_BYTES);
+  const buffer = new Uint8Array(chunkBytes);
   let carry = "";
   try {
     for (

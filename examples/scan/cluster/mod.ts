@@ -14,14 +14,24 @@
  * @module
  */
 
+export type { TargetSet } from "../../../blackrock/mod.ts";
+export type { OutputRequest } from "../cli/config.ts";
 export {
+  type CompletionFacts,
   type CompletionRecord,
   completionRecord,
+  type CompletionStatus,
   formatCompletion,
   parseCompletion,
 } from "./completion.ts";
 export { canonicalTargets, targetFingerprint } from "./fingerprint.ts";
-export { type Coverage, judgeCoverage, shardProbes } from "./coverage.ts";
+export {
+  type Coverage,
+  type FiledRecord,
+  judgeCoverage,
+  type ShardCoverage,
+  shardProbes,
+} from "./coverage.ts";
 export { emitJob } from "./emit.ts";
 export { MergeExit, runMerge, shardFiles } from "./merge.ts";
 export { resumeCommand } from "./resume_command.ts";
