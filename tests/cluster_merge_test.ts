@@ -15,8 +15,8 @@ import {
   judgeCoverage,
   parseCompletion,
   shardProbes,
-  targetFingerprint,
 } from "../examples/scan/cluster/mod.ts";
+import { targetFingerprint } from "../examples/scan/cluster/fingerprint.ts";
 import { TargetSet } from "../blackrock/mod.ts";
 import { formatIpv4 } from "../packet/mod.ts";
 import { testRandom } from "./helpers/random.ts";

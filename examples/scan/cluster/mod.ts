@@ -1,7 +1,7 @@
 /**
  * Scans beyond one machine: every shard's `-oD` output ends with a
  * completion record (completion.ts, with the target fingerprint of
- * fingerprint.ts), `--emit slurm|k8s` writes the job that runs the shards
+ * fingerprint.ts, imported from there), `--emit slurm|k8s` writes the job that runs the shards
  * on a scheduler (emit.ts), and `--merge` merges their outputs and proves
  * they covered the scan exactly once (merge.ts, coverage.ts).
  *
@@ -14,8 +14,17 @@
  * @module
  */
 
-export type { TargetSet } from "../../../blackrock/mod.ts";
-export type { OutputRequest } from "../cli/config.ts";
+export type {
+  AddressRange,
+  Shard,
+  TargetText,
+} from "../../../blackrock/mod.ts";
+export type {
+  ClusterJobOptions,
+  OutputFormat,
+  OutputRequest,
+  ScanConfig,
+} from "../cli/config.ts";
 export {
   type CompletionFacts,
   type CompletionRecord,
@@ -24,7 +33,6 @@ export {
   formatCompletion,
   parseCompletion,
 } from "./completion.ts";
-export { canonicalTargets, targetFingerprint } from "./fingerprint.ts";
 export {
   type Coverage,
   type FiledRecord,
