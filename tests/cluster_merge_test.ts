@@ -430,3 +430,41 @@ Deno.test("cluster: coverage is the union of each shard's runs; an overlap is co
     /claims 19 probes, 20 expected/,
   );
 });
+
+Deno.test("cluster: a status line reads the same through the fast path as through JSON.parse", async () => {
+  const { ndjsonRecord } = await import("../examples/scan/output/ndjson.ts");
+  const { parseShardLine } = await import(
+    "../examples/scan/cluster/shard_lines.ts"
+  );
+  const reasons = [
+    "syn-ack",
+    "rst",
+    "udp-response",
+    "icmp-port-unreachable",
+    "echo-reply",
+  ] as const;
+  for (let i = 0; i < 2000; i++) {
+    const v6 = random() < 0.3;
+    const ipv6 = new Uint8Array(16).map(() =>
+      random() < 0.5 ? 0 : Math.floor(random() * 256)
+    );
+    const r = {
+      version: (v6 ? 6 : 4) as 4 | 6,
+      ipv4: v6 ? 0 : Math.floor(random() * 2 ** 32),
+      ipv6: v6 ? ipv6 : new Uint8Array(16),
+      port: Math.floor(random() * 65536),
+      protocol:
+        (["tcp", "udp", "sctp", "icmp"] as const)[Math.floor(random() * 4)],
+      status: random() < 0.5 ? "open" as const : "closed" as const,
+      reason: reasons[Math.floor(random() * reasons.length)],
+      ttl: Math.floor(random() * 256),
+      timestamp: 1700000000 + Math.floor(random() * 1e6),
+    };
+    const line = ndjsonRecord(r).trimEnd();
+    // A space after the first comma: the same JSON, not the fast path's text.
+    const slow = parseShardLine(line.replace(",", ", "));
+    const fast = parseShardLine(line);
+    assert.deepEqual(fast, slow, line);
+    assert.deepEqual(fast, { kind: "result", result: r }, line);
+  }
+});

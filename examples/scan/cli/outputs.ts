@@ -70,6 +70,8 @@ export interface OpenOptions {
   keep: boolean;
   /** Told about each existing file that will be overwritten. */
   warn: (message: string) => void;
+  /** Wraps each opened sink (`--merge` buffers its writes). */
+  wrapSink?: (sink: Sink) => Sink;
 }
 
 interface OpenedOutput {
@@ -102,6 +104,7 @@ function openOne(
   try {
     sink = openSink(request.path, { keep });
     sink.probe();
+    if (options.wrapSink) sink = options.wrapSink(sink);
   } catch (e) {
     if (!isOsError(e)) throw e;
     throw new OutputError(flag, request.path, "cannot open for writing", {

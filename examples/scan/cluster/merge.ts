@@ -17,6 +17,7 @@ import { openOutputs, type ScanOutputs } from "../cli/outputs.ts";
 import type { ScanMeta } from "../output/mod.ts";
 import { COMPLETION_MARKER, parseCompletion } from "./completion.ts";
 import { type Coverage, type FiledRecord, judgeCoverage } from "./coverage.ts";
+import { bufferedSink } from "./buffered_sink.ts";
 import { ResultDedup } from "./dedup.ts";
 import { readLines } from "./lines.ts";
 import { resumeCommand } from "./resume_command.ts";
@@ -202,6 +203,7 @@ export async function runMerge(
   const outputs = openOutputs(outputRequests, mergedMeta(records[0], records), {
     keep: false,
     warn: report,
+    wrapSink: bufferedSink,
   });
   const started = performance.now();
   const written = await writeMerged(merged, outputs);

@@ -30,6 +30,8 @@ export type ShardLine =
  * ```
  */
 export function parseShardLine(text: string): ShardLine {
+  const fast = STATUS_LINE.exec(text);
+  if (fast !== null) return statusFromMatch(fast);
   let r;
   try {
     r = JSON.parse(text);
@@ -80,3 +82,28 @@ export function parseShardLine(text: string): ShardLine {
 }
 
 const NO_IPV6 = new Uint8Array(16);
+
+/**
+ * A status line exactly as output/ndjson.ts writes it: matched without
+ * JSON.parse (the merge's hot path; anything else takes JSON.parse).
+ */
+const STATUS_LINE =
+  /^\{"ip":"([0-9a-f.:]+)","timestamp":"(\d+)","port":(\d+),"proto":"(tcp|udp|sctp|icmp)","rec_type":"status","data":\{"status":"(open|closed)","reason":"([a-z-]+)","ttl":(\d+)\}\}$/;
+
+function statusFromMatch(m: RegExpExecArray): ShardLine {
+  const v6 = m[1].includes(":");
+  return {
+    kind: "result",
+    result: {
+      version: v6 ? 6 : 4,
+      ipv4: v6 ? 0 : parseIpv4(m[1]),
+      ipv6: v6 ? parseIpv6(m[1]) : NO_IPV6,
+      port: Number(m[3]),
+      protocol: m[4] as ScanResult["protocol"],
+      status: m[5] as ScanResult["status"],
+      reason: m[6] as ScanResult["reason"],
+      ttl: Number(m[7]),
+      timestamp: Number(m[2]),
+    },
+  };
+}
