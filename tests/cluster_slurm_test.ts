@@ -49,11 +49,12 @@ if (unavailable) {
 
 async function scanner(
   args: string[],
-  env: Record<string, string> = {},
+  cwd?: string,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", SCAN_SCRIPT, ...args],
-    env: { DENO_NO_UPDATE_CHECK: "1", ...env },
+    cwd,
+    env: { DENO_NO_UPDATE_CHECK: "1" },
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -99,8 +100,12 @@ async function emitScript(
     "--exec-prefix",
     `ip netns exec ${lab.namespaces.scanner}`,
     ...args,
-  ]);
+  ], cluster.dir); // the tasks' cwd (a cancelled task's paused.conf lands there)
   assert.equal(emitted.code, 0, emitted.stderr);
+  assert.match(
+    emitted.stdout,
+    new RegExp(`^#SBATCH --chdir=${cluster.dir}$`, "m"),
+  );
   assert.match(emitted.stdout, /^#SBATCH --array=1-3%1$/m);
   const script = `${cluster.dir}/${name}.sh`;
   Deno.writeTextFileSync(script, emitted.stdout);
