@@ -468,3 +468,53 @@ Deno.test("cluster: a status line reads the same through the fast path as throug
     assert.deepEqual(fast, { kind: "result", result: r }, line);
   }
 });
+
+Deno.test("cluster: a shard resumed from paused.conf and stopped again records its whole configuration; the printed command finishes it", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "zon-h19-merge-" });
+  try {
+    const first = await offlineShard(dir, 1, 1, ["--rate", "50"], {
+      interruptAfterMs: 1200,
+    });
+    assert.equal(first.code, 0, first.stderr);
+    assert.ok(Deno.statSync(`${dir}/paused.conf`).isFile);
+    const again = await scanner(["--resume", "paused.conf", "--no-status"], {
+      cwd: dir,
+      interruptAfterMs: 1500,
+    });
+    assert.equal(again.code, 0, again.stderr);
+    const records = Deno.readTextFileSync(first.path).trimEnd().split("\n")
+      .filter((l) => l.includes('"rec_type":"completion"')).map(
+        parseCompletion,
+      );
+    assert.equal(records.length, 2);
+    assert.equal(
+      records[1].range[0],
+      records[0].range[1],
+      "resumed where it stopped",
+    );
+    assert.ok(
+      records[1].args.includes("--range=198.18.0.0/24"),
+      records[1].args.join(" "),
+    );
+    assert.ok(!records[1].args.some((a) => a.startsWith("--resume")));
+    Deno.removeSync(`${dir}/paused.conf`);
+    const m = await scanner(["--merge", first.path]);
+    assert.equal(m.code, 1, m.stderr);
+    const command = /^zon merge: +resume: (.*)$/m.exec(m.stderr)?.[1];
+    assert.ok(command, m.stderr);
+    const r = await new Deno.Command("sh", {
+      args: ["-c", command],
+      stderr: "piped",
+      env: { DENO_NO_UPDATE_CHECK: "1" },
+    }).output();
+    assert.equal(r.code, 0, decoder.decode(r.stderr));
+    const done = await scanner(["--merge", first.path]);
+    assert.equal(done.code, 0, done.stderr);
+    assert.match(
+      done.stderr,
+      /covered: 1\/1 shards, 512 probes, exactly the target set/,
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

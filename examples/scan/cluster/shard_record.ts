@@ -7,7 +7,7 @@
  */
 
 import type { TargetSet } from "../../../blackrock/mod.ts";
-import type { ScanConfig } from "../cli/config.ts";
+import { formatScanConfig, type ScanConfig } from "../cli/config.ts";
 import type { EngineSummary } from "../engine/types.ts";
 import { completionRecord, formatCompletion } from "./completion.ts";
 import { targetFingerprint } from "./fingerprint.ts";
@@ -26,6 +26,25 @@ export interface ShardRun {
   resumeAt: number;
   /** When the run started, ms since the epoch. */
   startMs: number;
+}
+
+/**
+ * The arguments a resume command starts from: the command line as given,
+ * or — when options came from a `-c`/`--resume` file, which may not exist
+ * where the command is run — the whole configuration as `--key=value`
+ * flags (formatScanConfig's entries, which parse back to the same scan).
+ */
+function recordedArgs(config: ScanConfig, argv: readonly string[]): string[] {
+  if (!argv.some((a) => /^(--resume|-c|--conf)(=|$)/.test(a))) return [...argv];
+  return formatScanConfig(config).split("\n").filter((l) => l !== "")
+    .map((l) => {
+      const at = l.indexOf(" = "), value = l.slice(at + 3);
+      // Boolean options are written `key = true`: a bare flag on a command line.
+      return value === "true"
+        ? `--${l.slice(0, at)}`
+        : `--${l.slice(0, at)}=${value}`;
+    })
+    .filter((a) => !a.startsWith("--resume-index="));
 }
 
 /** The program path for a resume command: the main module's file path. */
@@ -57,7 +76,7 @@ export async function shardCompletionLine(run: ShardRun): Promise<string> {
     results: summary.found,
     startMs: run.startMs,
     endMs: Date.now(),
-    args: run.argv,
+    args: recordedArgs(config, run.argv),
     program: programPath(),
     runtime: Deno.execPath(),
     cwd: Deno.cwd(),
