@@ -10,8 +10,51 @@ export const CHUNK_BYTES = 1 << 20;
 
 /**
  * The lines of the file at `path` (without their `\n`; a last line without
- * one too), in order, read `chunkBytes` at a time (tests use small chunks
- * to split lines and UTF-8 sequences anywhere).
+ * one too), in order, in batches: the whole lines of each `chunkBytes` read
+ * (one await per chunk, not per line). Tests use small chunks to split
+ * lines and UTF-8 sequences anywhere.
+ *
+ * @example
+ * ```ts
+ * import { readLineBatches } from "./lines.ts";
+ * const path = Deno.makeTempFileSync();
+ * Deno.writeTextFileSync(path, "a\nb\nc");
+ * const lines: string[] = [];
+ * for await (const batch of readLineBatches(path)) lines.push(...batch);
+ * Deno.removeSync(path);
+ * console.log(lines); // [ "a", "b", "c" ]
+ * ```
+ */
+export async function* readLineBatches(
+  path: string,
+  chunkBytes: number = CHUNK_BYTES,
+): AsyncGenerator<string[]> {
+  const file = await Deno.open(path);
+  const decoder = new TextDecoder();
+  const buffer = new Uint8Array(chunkBytes);
+  let carry = "";
+  try {
+    for (
+      let n = await file.read(buffer);
+      n !== null;
+      n = await file.read(buffer)
+    ) {
+      const text = carry +
+        decoder.decode(buffer.subarray(0, n), { stream: true });
+      const lines = text.split("\n");
+      carry = lines.pop()!;
+      if (lines.length > 0) yield lines;
+    }
+    carry += decoder.decode();
+    if (carry !== "") yield [carry];
+  } finally {
+    file.close();
+  }
+}
+
+/**
+ * The lines of the file at `path`, one at a time (see
+ * {@linkcode readLineBatches}).
  *
  * @example
  * ```ts
@@ -28,32 +71,5 @@ export async function* readLines(
   path: string,
   chunkBytes: number = CHUNK_BYTES,
 ): AsyncGenerator<string> {
-  const file = await Deno.open(path);
-  const decoder = new TextDecoder();
-  const buffer = new Uint8Array(chunkBytes);
-  let carry = "";
-  try {
-    for (
-      let n = await file.read(buffer);
-      n !== null;
-      n = await file.read(buffer)
-    ) {
-      const text = carry +
-        decoder.decode(buffer.subarray(0, n), { stream: true });
-      let start = 0;
-      for (
-        let nl = text.indexOf("\n");
-        nl >= 0;
-        nl = text.indexOf("\n", start)
-      ) {
-        yield text.slice(start, nl);
-        start = nl + 1;
-      }
-      carry = text.slice(start);
-    }
-    carry += decoder.decode();
-    if (carry !== "") yield carry;
-  } finally {
-    file.close();
-  }
+  for await (const batch of readLineBatches(path, chunkBytes)) yield* batch;
 }

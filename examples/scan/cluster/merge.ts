@@ -19,9 +19,9 @@ import { COMPLETION_MARKER, parseCompletion } from "./completion.ts";
 import { type Coverage, type FiledRecord, judgeCoverage } from "./coverage.ts";
 import { bufferedSink } from "./buffered_sink.ts";
 import { ResultDedup } from "./dedup.ts";
-import { readLines } from "./lines.ts";
+import { readLineBatches } from "./lines.ts";
 import { resumeCommand } from "./resume_command.ts";
-import { parseShardLine } from "./shard_lines.ts";
+import { parseShardLine, type ShardLine } from "./shard_lines.ts";
 
 /** Exit codes of `--merge`. */
 export const MergeExit = { COVERED: 0, NOT_COVERED: 1, REFUSED: 2 } as const;
@@ -76,16 +76,18 @@ async function readRecords(
   const records: FiledRecord[] = [], bare: string[] = [];
   for (const file of files) {
     let lineNo = 0, found = 0;
-    for await (const line of readLines(file)) {
-      lineNo++;
-      if (!line.includes(COMPLETION_MARKER)) continue;
-      try {
-        records.push({ file, record: parseCompletion(line) });
-      } catch (e) {
-        if (!(e instanceof SyntaxError)) throw e;
-        throw new UsageError(`${file}:${lineNo}: ${e.message}`, { cause: e });
+    for await (const batch of readLineBatches(file)) {
+      for (const line of batch) {
+        lineNo++;
+        if (!line.includes(COMPLETION_MARKER)) continue;
+        try {
+          records.push({ file, record: parseCompletion(line) });
+        } catch (e) {
+          if (!(e instanceof SyntaxError)) throw e;
+          throw new UsageError(`${file}:${lineNo}: ${e.message}`, { cause: e });
+        }
+        found++;
       }
-      found++;
     }
     if (found === 0) bare.push(file);
   }
@@ -125,33 +127,43 @@ async function writeMerged(
   const out: Written = { results: 0, banners: 0, duplicates: 0, tableBytes: 0 };
   for (const file of files) {
     let lineNo = 0;
-    for await (const text of readLines(file)) {
-      lineNo++;
-      if (text === "" || text.includes(COMPLETION_MARKER)) continue;
-      let line;
-      try {
-        line = parseShardLine(text);
-      } catch (e) {
-        if (!(e instanceof SyntaxError || e instanceof RangeError)) throw e;
-        throw new UsageError(`${file}:${lineNo}: ${e.message}`, { cause: e });
-      }
-      if (line.kind === "result") {
-        const r = line.result;
-        const fresh = r.version === 4
-          ? seen.addIpv4(r.ipv4, r.port, r.protocol)
-          : seen.addText(`${formatIpv6(r.ipv6)}|${r.port}|${r.protocol}`);
-        if (!fresh) out.duplicates++;
-        else out.results++, outputs.write(r);
-      } else if (line.kind === "banner") {
-        const b = line.banner;
-        if (!seen.addText(`b|${b.ipv6 ?? b.ip}|${b.port}|${b.service}`)) {
-          out.duplicates++;
-        } else out.banners++, outputs.writeBanner(b);
+    for await (const batch of readLineBatches(file)) {
+      for (const text of batch) {
+        lineNo++;
+        if (text === "" || text.includes(COMPLETION_MARKER)) continue;
+        try {
+          mergeLine(parseShardLine(text), seen, outputs, out);
+        } catch (e) {
+          if (!(e instanceof SyntaxError || e instanceof RangeError)) throw e;
+          throw new UsageError(`${file}:${lineNo}: ${e.message}`, { cause: e });
+        }
       }
     }
   }
   out.tableBytes = seen.tableBytes;
   return out;
+}
+
+/** Writes `line` unless `seen` has its key; counts it in `out`. */
+function mergeLine(
+  line: ShardLine,
+  seen: ResultDedup,
+  outputs: ScanOutputs,
+  out: Written,
+): void {
+  if (line.kind === "result") {
+    const r = line.result;
+    const fresh = r.version === 4
+      ? seen.addIpv4(r.ipv4, r.port, r.protocol)
+      : seen.addText(`${formatIpv6(r.ipv6)}|${r.port}|${r.protocol}`);
+    if (!fresh) out.duplicates++;
+    else out.results++, outputs.write(r);
+  } else if (line.kind === "banner") {
+    const b = line.banner;
+    if (!seen.addText(`b|${b.ipv6 ?? b.ip}|${b.port}|${b.service}`)) {
+      out.duplicates++;
+    } else out.banners++, outputs.writeBanner(b);
+  }
 }
 
 /** Prints what is missing or interrupted, with the command for each. */
