@@ -175,16 +175,24 @@ function taskLogs(outDir: string): string {
   return text;
 }
 
-async function untilFile(path: string, timeoutMs: number): Promise<void> {
+/**
+ * Resolves once the -oD file at `path` has a result line: its task is
+ * sending (it opens the file before the first probe, so the file alone
+ * could mean a task still starting on a loaded machine).
+ */
+async function untilFirstResult(
+  path: string,
+  timeoutMs: number,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     try {
-      if (Deno.statSync(path).isFile) return;
+      if (Deno.readTextFileSync(path).includes('"rec_type":"status"')) return;
     } catch (e) {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
     }
-    if (Date.now() > until) throw new Error(`${path} never appeared`);
-    await new Promise((r) => setTimeout(r, 100));
+    if (Date.now() > until) throw new Error(`no result in ${path}`);
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -265,8 +273,8 @@ Deno.test({
         const capture = await startCapture(lab);
         const id = await cluster.sbatch(job.script);
         const shard2 = `${job.outDir}/shard-2-of-3.ndjson`;
-        await untilFile(shard2, 60_000);
-        await new Promise((r) => setTimeout(r, 2000)); // ~1/3 of its 5336 probes
+        await untilFirstResult(shard2, 60_000);
+        await new Promise((r) => setTimeout(r, 500)); // ≥ 500 of its 5336 probes
         await cluster.run("scancel", `${id}_2`);
         const states = await cluster.waitJob(id, 90_000);
         assert.equal(states.get(2), "CANCELLED", JSON.stringify([...states]));
