@@ -9,17 +9,11 @@
  */
 
 import type { CompletionRecord } from "./completion.ts";
+import { shq as shellQuote } from "./job_args.ts";
 
 /** Flags the command sets itself: dropped from the recorded arguments. */
 const VALUED = new Set(["--shard", "--resume-index", "--seed"]);
 const BARE = new Set(["--append-output"]);
-
-/** Quotes `word` for a POSIX shell when it needs it. */
-export function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word)
-    ? word
-    : `'${word.replaceAll("'", `'"'"'`)}'`;
-}
 
 function withoutOwnFlags(args: readonly string[]): string[] {
   const out: string[] = [];
