@@ -54,6 +54,29 @@ function runListScan(order: ScanOrder): number {
   return 0;
 }
 
+/** `--merge` and `--emit slurm|k8s` (examples/scan/cluster/). */
+async function runClusterMode(
+  config: ScanConfig,
+  argv: string[],
+): Promise<number> {
+  const { emitJob, runMerge } = await import("./scan/cluster/mod.ts");
+  const { OutputError } = await import("./scan/cli/outputs.ts");
+  try {
+    if (config.merge) {
+      return await runMerge(config.mergeInputs, config.outputs);
+    }
+    Deno.stdout.writeSync(new TextEncoder().encode(emitJob(config, argv)));
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) return usageFailure(e.message);
+    if (e instanceof OutputError) {
+      say(e.message);
+      return 1;
+    }
+    throw e;
+  }
+}
+
 async function run(argv: string[]): Promise<number> {
   if (argv.includes("--lab")) {
     // The lab parses its own flags (-e ring|pcap, --rate, -p, ...).
@@ -70,6 +93,9 @@ async function run(argv: string[]): Promise<number> {
   if (config.help) {
     console.log(HELP);
     return 0;
+  }
+  if (config.merge || config.emit !== undefined) {
+    return await runClusterMode(config, argv);
   }
   if (config.echo || config.listScan) {
     let order: ScanOrder;

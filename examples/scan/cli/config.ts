@@ -115,6 +115,34 @@ export interface ScanConfig {
   echo: boolean;
   /** `--help`. */
   help: boolean;
+  /** `--emit slurm|k8s`: print a job running the scan's shards, and exit. */
+  emit?: "slurm" | "k8s";
+  /** `--merge`: merge the shard outputs named by the positionals. */
+  merge: boolean;
+  /** With `--merge`: the shards' `-oD` files or directories (the positionals). */
+  mergeInputs: string[];
+  /** `--emit` options (examples/scan/cluster/). */
+  cluster: ClusterJobOptions;
+}
+
+/** The `--emit` options: the job's shape (see examples/scan/cluster/). */
+export interface ClusterJobOptions {
+  /** `--shards N`: array tasks / completions (0 when not given). */
+  shards: number;
+  /** `--job-name` (default zon-scan). */
+  name: string;
+  /** `--parallelism P`: tasks at once. */
+  parallelism?: number;
+  /** `--output-dir DIR`: where the tasks write their -oD files. */
+  outputDir?: string;
+  /** `--exec-prefix CMD`: what each Slurm task runs the scanner under. */
+  execPrefix?: string;
+  /** `--deno PATH`: the Deno binary the tasks run. */
+  deno?: string;
+  /** `--image IMG` (k8s). */
+  image?: string;
+  /** `--program PATH`: the scanner's path on the nodes. */
+  program?: string;
 }
 
 /** A bad command line or config file: names the argument and the expectation. */
@@ -213,6 +241,17 @@ const OPTIONS: Record<string, OptionSpec> = {
   "append-output": { type: "boolean" },
   debug: { type: "boolean" },
   help: { type: "boolean", short: "h" },
+  // examples/scan/cluster/: --emit slurm|k8s and its options, --merge
+  emit: { type: "string" },
+  shards: { type: "string" },
+  "job-name": { type: "string" },
+  parallelism: { type: "string" },
+  "output-dir": { type: "string" },
+  "exec-prefix": { type: "string" },
+  deno: { type: "string" },
+  image: { type: "string" },
+  program: { type: "string" },
+  merge: { type: "boolean" },
 };
 
 /** Lines a `--resume` file must have: without them it would scan again from the start. */
@@ -323,6 +362,15 @@ modes
       --echo              print the configuration in that format and exit
       --resume F          continue a scan from the paused.conf written on Ctrl-C
       --debug             show the stack trace of an internal error (also ZON_DEBUG=1)
+
+beyond one machine (README: "Beyond one machine")
+      --emit slurm|k8s    print a Slurm job-array script or a Kubernetes Indexed Job that
+                          runs the scan as --shards N shards (same seed everywhere), each
+                          writing -oD into --output-dir; options --parallelism P,
+                          --job-name, --exec-prefix CMD, --deno PATH, --program PATH, --image
+      --merge DIR|F...    merge the shards' -oD outputs into -oJ/-oD/-oL/-oX/-oG files: refuses
+                          shards of different scans, prints the command that resumes or reruns
+                          each missing or interrupted shard, exits 0 only when covered
   -h, --help              this text
 
 examples:
@@ -729,6 +777,54 @@ export function parseScanArgs(argv: string[]): ScanConfig {
     debug: v.debug === true,
     echo: v.echo === true,
     help: v.help === true,
+    ...clusterOptions(str, v.merge === true, positionals),
+  };
+}
+
+/** `--emit`, `--merge` and their options (examples/scan/cluster/). */
+function clusterOptions(
+  str: (k: string) => string | undefined,
+  merge: boolean,
+  positionals: string[],
+): Pick<ScanConfig, "emit" | "merge" | "mergeInputs" | "cluster"> {
+  const emit = str("emit");
+  if (emit !== undefined && emit !== "slurm" && emit !== "k8s") {
+    throw new UsageError(`--emit ${emit}: expected "slurm" or "k8s"`);
+  }
+  const whole = (n: number): boolean => Number.isInteger(n) && n >= 1;
+  const parallelism = str("parallelism");
+  const name = str("job-name") ?? "zon-scan";
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) {
+    throw new UsageError(
+      `--job-name ${name}: expected a DNS label (a-z, 0-9, -; at most 63)`,
+    );
+  }
+  return {
+    emit,
+    merge,
+    mergeInputs: merge ? positionals : [],
+    cluster: {
+      shards: numberOption(
+        str("shards"),
+        "--shards",
+        0,
+        whole,
+        "a whole number ≥ 1",
+      ),
+      name,
+      parallelism: parallelism === undefined ? undefined : numberOption(
+        parallelism,
+        "--parallelism",
+        1,
+        whole,
+        "a whole number ≥ 1",
+      ),
+      outputDir: str("output-dir"),
+      execPrefix: str("exec-prefix"),
+      deno: str("deno"),
+      image: str("image"),
+      program: str("program"),
+    },
   };
 }
 

@@ -19,6 +19,7 @@
 
 import {
   createOutput,
+  NdjsonWriter,
   openSink,
   type OutputFormatName,
   type OutputWriter,
@@ -69,6 +70,8 @@ export interface OpenOptions {
   keep: boolean;
   /** Told about each existing file that will be overwritten. */
   warn: (message: string) => void;
+  /** Wraps each opened sink (`--merge` buffers its writes). */
+  wrapSink?: (sink: Sink) => Sink;
 }
 
 interface OpenedOutput {
@@ -101,6 +104,7 @@ function openOne(
   try {
     sink = openSink(request.path, { keep });
     sink.probe();
+    if (options.wrapSink) sink = options.wrapSink(sink);
   } catch (e) {
     if (!isOsError(e)) throw e;
     throw new OutputError(flag, request.path, "cannot open for writing", {
@@ -189,6 +193,16 @@ export class ScanOutputs {
   writeBanner(b: FoundBanner): void {
     for (const o of this.#outputs) {
       this.#guard(o, () => o.writer.writeBanner(b));
+    }
+  }
+
+  /** Writes the completion record (`--merge` reads it) to every `-oD` output. */
+  writeCompletion(line: string): void {
+    for (const o of this.#outputs) {
+      const w = o.writer;
+      if (w instanceof NdjsonWriter) {
+        this.#guard(o, () => w.writeCompletion(line));
+      }
     }
   }
 

@@ -33,6 +33,7 @@ import { loadHelloFiles } from "../banners/hellos.ts";
 import { bannerAddress, bannerLine } from "../output/common.ts";
 import { StatusPrinter } from "./status.ts";
 import { buildSafeTargets } from "./targets.ts";
+import { shardCompletionLine } from "../cluster/shard_record.ts";
 
 /** zon's version, for output headers. */
 export const ZON_VERSION = "0.1.0";
@@ -95,6 +96,7 @@ export async function runScanCommand(
     });
     const status = new StatusPrinter({ enabled: config.status });
     const sink = resultSink(outputs, outputs.count === 0 && !config.offline);
+    const startMs = Date.now();
     const handle = startScan({
       ...engineOptions(config, targets, adapter, helloFiles),
       onBanner: sink.onBanner,
@@ -108,6 +110,19 @@ export async function runScanCommand(
       handle.interrupt();
     };
     const summary = await untilDone(handle, config);
+    const resumeAt = outputs.failure !== null
+      ? failedResumeIndex(config, summary, failedAt)
+      : summary.resumeIndex;
+    outputs.writeCompletion(
+      await shardCompletionLine({
+        config,
+        argv,
+        targets,
+        summary,
+        resumeAt,
+        startMs,
+      }),
+    );
     outputs.end(summary);
     status.finish(summary);
     if (outputs.failure !== null) {
@@ -142,14 +157,23 @@ function outputFailed(
   failedAt: number,
   failure: OutputError,
 ): number {
-  const margin = Math.ceil(Math.min(config.rate, 1e9) * 2);
-  const index = Math.max(
-    config.resumeIndex,
-    Math.min(summary.resumeIndex, failedAt) - margin,
-  );
+  const index = failedResumeIndex(config, summary, failedAt);
   writePausedConf(config, index, summary.totalProbes);
   say(`${failure.message} (the file keeps the results written before)`);
   return 1;
+}
+
+/** Where a scan whose output failed at probe `failedAt` resumes (see outputFailed). */
+function failedResumeIndex(
+  config: ScanConfig,
+  summary: EngineSummary,
+  failedAt: number,
+): number {
+  const margin = Math.ceil(Math.min(config.rate, 1e9) * 2);
+  return Math.max(
+    config.resumeIndex,
+    Math.min(summary.resumeIndex, failedAt) - margin,
+  );
 }
 
 /** Writes paused.conf for `--resume`; an unwritable cwd is reported, not thrown. */
@@ -337,10 +361,14 @@ async function untilDone(
     }
   };
   Deno.addSignalListener("SIGINT", onSigint);
+  // A scheduler (scancel, a pod's deletion) stops a task with SIGTERM:
+  // the same orderly stop, so the shard's completion record says where.
+  Deno.addSignalListener("SIGTERM", onSigint);
   try {
     return await handle.done;
   } finally {
     Deno.removeSignalListener("SIGINT", onSigint);
+    Deno.removeSignalListener("SIGTERM", onSigint);
   }
 }
 

@@ -22,6 +22,16 @@ import type { Sink } from "./sink.ts";
 import type { FoundBanner, OutputWriter, ScanMeta } from "./types.ts";
 
 const encoder = new TextEncoder();
+/** Lines are encoded into this and written from it: no allocation per line. */
+const scratch = new Uint8Array(1 << 16);
+
+/** `line` as UTF-8: a view of `scratch` (valid until the next call) when it fits. */
+function encodeLine(line: string): Uint8Array {
+  const { read, written } = encoder.encodeInto(line, scratch);
+  return read === line.length
+    ? scratch.subarray(0, written)
+    : encoder.encode(line);
+}
 
 /** One result as masscan's `-oD` line (with its newline). */
 export function ndjsonRecord(r: ScanResult): string {
@@ -63,13 +73,23 @@ export class NdjsonWriter implements OutputWriter {
   /** Writes one whole line. */
   write(r: ScanResult): void {
     if (this.#ended) return;
-    this.#sink.write(encoder.encode(ndjsonRecord(r)));
+    this.#sink.write(encodeLine(ndjsonRecord(r)));
   }
 
   /** Writes one whole banner line. */
   writeBanner(b: FoundBanner): void {
     if (this.#ended) return;
-    this.#sink.write(encoder.encode(ndjsonBannerRecord(b)));
+    this.#sink.write(encodeLine(ndjsonBannerRecord(b)));
+  }
+
+  /**
+   * Writes a scan's completion record (a whole line, from
+   * `examples/scan/cluster/completion.ts`) before `end`: the shard's last
+   * line, which `--merge` reads.
+   */
+  writeCompletion(line: string): void {
+    if (this.#ended) return;
+    this.#sink.write(encoder.encode(line.endsWith("\n") ? line : line + "\n"));
   }
 
   /** NDJSON has no trailer: closes the file. */
