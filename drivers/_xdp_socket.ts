@@ -219,8 +219,13 @@ export function registerUmem(c: Libc, r: Resources, frames: number): void {
   v.setUint32(16, FRAME_SIZE, true);
   if (c.setsockopt(r.fd, SOL_XDP, XDP_UMEM_REG, reg, 32) !== 0) {
     const code = errno();
-    if (code === ENOBUFS || code === ENOMEM || code === EPERM) {
-      const limit = memlockLimit();
+    // errno can be clobbered between the call and its read on a busy
+    // runtime thread: a UMEM over the locked-memory limit is reported as
+    // such whatever errno reads.
+    const limit = memlockLimit();
+    if (
+      code === ENOBUFS || code === ENOMEM || code === EPERM || size > limit
+    ) {
       throw new DriverSyscallError(
         "xdp",
         "setsockopt(XDP_UMEM_REG)",
