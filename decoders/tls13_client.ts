@@ -42,7 +42,11 @@ import {
   SHA256,
   SHA384,
 } from "./tls13_hash.ts";
-import { DEFAULT_CIPHER_SUITES } from "./tls_client_hello.ts";
+import {
+  DEFAULT_CIPHER_SUITES,
+  SIGNATURE_SCHEMES,
+  SUPPORTED_GROUPS,
+} from "./tls_client_hello.ts";
 import { type TlsAlert, TlsDecoder, type TlsResult } from "./tls_decoder.ts";
 import { TLS_ALERTS, TLS_CIPHER_SUITES } from "./tls_names.ts";
 import { decodeX509 } from "./x509_decoder.ts";
@@ -858,25 +862,8 @@ function latin1(bytes: Uint8Array): string {
 
 /** Suites offered: the three TLS 1.3 ones, then the TLS 1.0–1.2 defaults. */
 const OFFERED_SUITES = [0x1301, 0x1302, 0x1303, ...DEFAULT_CIPHER_SUITES];
-const OFFERED_GROUPS = [0x001d, 0x0017, 0x0018, 0x0019];
-const SIGNATURE_SCHEMES = [
-  0x0403,
-  0x0503,
-  0x0603,
-  0x0807,
-  0x0808,
-  0x0804,
-  0x0805,
-  0x0806,
-  0x0809,
-  0x080a,
-  0x080b,
-  0x0401,
-  0x0501,
-  0x0601,
-  0x0203,
-  0x0201,
-];
+// The groups and signature schemes are the TLS 1.0–1.2 hello's own.
+const OFFERED_GROUPS = SUPPORTED_GROUPS;
 
 /**
  * A ClientHello record offering TLS 1.3 and 1.0–1.2: the three TLS 1.3

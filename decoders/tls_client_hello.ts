@@ -44,9 +44,14 @@ export const DEFAULT_CIPHER_SUITES: readonly number[] = Object.freeze([
 ]);
 
 /** x25519, secp256r1, secp384r1, secp521r1. */
-const SUPPORTED_GROUPS = [0x001d, 0x0017, 0x0018, 0x0019];
+export const SUPPORTED_GROUPS: readonly number[] = [
+  0x001d,
+  0x0017,
+  0x0018,
+  0x0019,
+];
 /** ECDSA, EdDSA, RSA-PSS and PKCS#1 v1.5 schemes, SHA-1 last for old servers. */
-const SIGNATURE_SCHEMES = [
+export const SIGNATURE_SCHEMES: readonly number[] = [
   0x0403,
   0x0503,
   0x0603,
