@@ -219,7 +219,7 @@ export async function script(data: string): Promise<string> {
 
 /**
  * Kernel share (%) of one thread's samples by `perf report --sort sym`: the
- * sum of its `[k]` lines, relative to the thread's own samples.
+ * periods of its `[k]` lines over those of all its lines.
  */
 export async function reportKernelShare(
   data: string,
@@ -240,13 +240,17 @@ export async function reportKernelShare(
     "relative",
     "-g",
     "none",
+    // Each line's exact period: summing the printed 2-decimal percentages
+    // of hundreds of one-sample lines (unnamed JIT addresses once the perf
+    // map is gone) drifts by a point and more.
+    "--show-total-period",
   ]);
   if (o.code !== 0) {
     throw new ProfileError(explainPerfFailure("perf report", o.stderr));
   }
   let kernel = 0, all = 0;
   for (const line of o.stdout.split("\n")) {
-    const m = /^\s+([\d.]+)%\s+\[([k.])\]/.exec(line);
+    const m = /^\s+[\d.]+%\s+(\d+)\s+\[([k.])\]/.exec(line);
     if (!m) continue;
     all += Number(m[1]);
     if (m[2] === "k") kernel += Number(m[1]);
