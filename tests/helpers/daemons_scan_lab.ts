@@ -217,8 +217,9 @@ export async function runZon(
 export async function runNmap(
   lab: DaemonLabInfo,
   xmlPath: string,
-  sslCert = false,
+  options: { sslCert?: boolean; ports?: number[] } = {},
 ): Promise<ScanRun> {
+  const sslCert = options.sslCert ?? false;
   const { value, seconds, kernelResets } = await timed(
     lab,
     () =>
@@ -229,7 +230,7 @@ export async function runNmap(
         "-sV",
         ...(sslCert ? ["--script", "ssl-cert"] : []),
         "-p",
-        lab.ports.join(","),
+        (options.ports ?? lab.ports).join(","),
         "-oX",
         xmlPath,
         lab.server,

@@ -54,6 +54,7 @@ export const DEFAULT_TLS_PORTS: readonly number[] = [
   993,
   994,
   995,
+  4433,
   5061,
   8443,
   8883,
