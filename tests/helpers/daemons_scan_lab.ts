@@ -249,21 +249,30 @@ export async function runNmap(
       certificates: [],
     });
   }
-  // ssl-cert's SHA-1 and MD5 only: the SHA-256 is in its PEM output.
+  // ssl-cert gives SHA-1 and MD5 only: the SHA-256 is the PEM's.
   for (
     const m of xml.matchAll(
-      /<port protocol="tcp" portid="(\d+)">.*?<script id="ssl-cert" output="[^"]*?-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----/gs,
+      /<port protocol="tcp" portid="(\d+)">(.*?)<\/port>/gs,
     )
   ) {
-    const pem = m[2].replaceAll("&#xa;", "").replaceAll("&#10;", "")
-      .replace(/\s+/g, "");
-    const der = Uint8Array.from(atob(pem), (c) => c.charCodeAt(0));
-    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", der));
-    const hex = [...digest].map((b) => b.toString(16).padStart(2, "0"))
-      .join("");
-    ports.get(Number(m[1]))?.certificates.push(hex);
+    // nmap writes the PEM's dashes and line ends as character references.
+    const text = m[2].replace(
+      /&#(x?)([0-9a-f]+);/gi,
+      (_, hex, n) => String.fromCharCode(parseInt(n, hex ? 16 : 10)),
+    );
+    const pem = /-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----/s
+      .exec(text);
+    if (!pem) continue;
+    const base64 = pem[1].replace(/\s+/g, "");
+    ports.get(Number(m[1]))?.certificates.push(await sha256Hex(base64));
   }
   return { seconds, ports, kernelResets, ...value };
+}
+
+async function sha256Hex(base64: string): Promise<string> {
+  const der = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", der));
+  return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** masscan `--banners` (`-oD -`). */
@@ -277,8 +286,11 @@ export async function runMasscan(lab: DaemonLabInfo): Promise<ScanRun> {
   const ports = new Map<number, PortFacts>();
   for (const b of ndjsonBanners(value.stdout)) {
     const facts: PortFacts = ports.get(b.port) ?? { certificates: [] };
-    // masscan sends one record per protocol layer; keep the first name.
-    facts.name ??= b.data.service_name;
+    // masscan sends one record per layer: X509 carries a certificate
+    // (base64 DER); keep the first other name.
+    if (b.data.service_name === "X509") {
+      facts.certificates.push(await sha256Hex(b.data.banner));
+    } else facts.name ??= b.data.service_name;
     ports.set(b.port, facts);
   }
   return { seconds, ports, kernelResets, ...value };
