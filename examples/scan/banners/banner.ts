@@ -148,6 +148,7 @@ for (let p = 0; p < SIGNATURES.patternCount; p++) {
 }
 /** Bytes after which, with no signature matched, the stream is unknown. */
 const SIGNATURE_LENGTH = longest;
+const enc = new TextEncoder();
 /** Bytes of the stream's start kept for the banner text and replays. */
 export const HEAD_BYTES = 512;
 
@@ -293,10 +294,19 @@ export class BannerDecoder {
       if (!this.#recognize()) return;
       this.#feed(this.#head, 0, this.#headFill);
       this.#feed(bytes, start + kept, end);
-      return;
-    }
-    this.#feed(bytes, start, end);
+    } else this.#feed(bytes, start, end);
     if (this.#state === DecodeState.SERVICE) this.#afterService();
+  }
+
+  /** Recognises #head again from its start (a probe or TLS fallback). */
+  #recognizeHead(): void {
+    this.#state = DecodeState.RECOGNIZING;
+    if (!this.#recognize()) return;
+    this.#feed(this.#head, 0, this.#headFill);
+    // #recognize chose the state (TypeScript does not see it change).
+    if ((this.#state as DecodeState) === DecodeState.SERVICE) {
+      this.#afterService();
+    }
   }
 
   /** Tries the signatures on #head; true once a decoder was chosen. */
@@ -341,8 +351,7 @@ export class BannerDecoder {
       // Not the probe's protocol: recognise the bytes from their start.
       this.#probe = null;
       this.#service = null;
-      this.#state = DecodeState.RECOGNIZING;
-      if (this.#recognize()) this.#feed(this.#head, 0, this.#headFill);
+      this.#recognizeHead();
     }
   }
 
@@ -451,8 +460,7 @@ export class BannerDecoder {
     ) {
       // A plaintext answer to our ClientHello (HTTP on 8443, say).
       this.#client = null;
-      this.#state = DecodeState.RECOGNIZING;
-      if (this.#recognize()) this.#feed(this.#head, 0, this.#headFill);
+      this.#recognizeHead();
     }
   }
 
@@ -531,7 +539,12 @@ export class BannerDecoder {
           this.#serviceName,
           result.service,
         );
-        banner.banner = printable(this.#head, this.#headFill);
+        // A decoder's own text (Telnet: the data without negotiation).
+        const own = (result as { text?: unknown }).text;
+        const bytes = typeof own === "string" ? enc.encode(own) : null;
+        banner.banner = bytes
+          ? printable(bytes, bytes.length)
+          : printable(this.#head, this.#headFill);
         return banner;
       }
       default: {
@@ -563,8 +576,16 @@ export class BannerDecoder {
   }
 }
 
-/** Printable ASCII as is, CR/LF/TAB as escapes, anything else as \xNN. */
+/**
+ * Printable ASCII as is, CR/LF/TAB as escapes, anything else as \xNN;
+ * line ends and spaces at the end are left out (what follows the last
+ * reply depends on where segments were cut).
+ */
 export function printable(bytes: Uint8Array, length: number): string {
+  while (
+    length > 0 && (bytes[length - 1] === 0x0a || bytes[length - 1] === 0x0d ||
+      bytes[length - 1] === 0x20)
+  ) length--;
   let text = "";
   for (let i = 0; i < length; i++) {
     const b = bytes[i];
