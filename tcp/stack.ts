@@ -403,6 +403,48 @@ export class TcpStack {
   }
 
   /**
+   * Sends more bytes on an open connection (a STARTTLS command, a second
+   * ClientHello, a Telnet answer): they join the slot's unacknowledged
+   * bytes in its hello buffer and are retransmitted like the hello.
+   * Returns false when the slot is not open or the bytes do not fit
+   * (`helloBytes` minus what is still unacknowledged). Callable from
+   * `app.receive`.
+   *
+   * @example
+   * ```ts ignore
+   * receive: (slot, bytes, start, end) => { stack.write(slot, command, 0, command.length); return false; }
+   * ```
+   */
+  write(slot: number, bytes: Uint8Array, start: number, end: number): boolean {
+    const state = this.state[slot];
+    if (state === TcpState.FREE) return false;
+    const base = slot * this.#helloBytes;
+    // Drop what the server acknowledged: the buffer keeps [sndUna, end).
+    const acked = (this.#sndUna[slot] - this.#helloSeq[slot]) >>> 0;
+    const kept = this.#helloLength[slot] - acked;
+    if (kept + end - start > this.#helloBytes) return false;
+    if (acked > 0) {
+      this.#hello.copyWithin(base, base + acked, base + acked + kept);
+    }
+    this.#helloSeq[slot] = this.#sndUna[slot];
+    copy(bytes, start, end, this.#hello, base + kept);
+    this.#helloLength[slot] = kept + end - start;
+    this.state[slot] = TcpState.HELLO_SENT;
+    this.#retries[slot] = 0;
+    this.#retransmitAt[slot] = this.#now + this.#retransmitMs;
+    this.#emit(
+      slot,
+      ACK | PSH,
+      (this.#helloSeq[slot] + kept) >>> 0,
+      this.#hello,
+      base + kept,
+      base + kept + end - start,
+    );
+    this.#arm(slot);
+    return true;
+  }
+
+  /**
    * Handles one parsed frame (see `parseFrame` in `packet/`): a SYN-ACK with
    * a valid cookie opens a connection, segments of open connections are
    * processed, anything else is ignored. `nowMs` is the stack's clock.

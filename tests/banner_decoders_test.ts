@@ -182,7 +182,7 @@ Deno.test("banner decoder: recognises each protocol from its first bytes", () =>
   ];
   for (const [port, text, service, banner] of cases) {
     const result = agree(enc(text), grab(port))!;
-    assert.equal(result.service, service, text);
+    assert.equal(result.protocol, service, text);
     assert.equal(result.banner, banner);
     assert.equal(result.port, port);
   }
@@ -248,7 +248,7 @@ Deno.test("banner decoder: a real TLS flight from openssl s_server, any split", 
       flight.set(chunk, (at += chunk.length) - chunk.length);
     }
     const result = agree(flight, grab(443))!;
-    assert.equal(result.service, "tls");
+    assert.equal(result.protocol, "tls");
     const leaf = result.tls!.certificates[0];
     assert.equal(leaf.subject, "O=Zon Lab, CN=tls.zon.test");
     assert.deepEqual(leaf.subjectAltNames, [

@@ -340,7 +340,7 @@ print(json.dumps({"ssh": ssh.decode().rstrip("\\r\\n"), "server": r.headers["Ser
     assert.equal(d.size, 7, JSON.stringify(direct.banners.map((b) => b.port)));
 
     const httpBanner = d.get(80)!;
-    assert.equal(httpBanner.service, "http");
+    assert.equal(httpBanner.protocol, "http");
     assert.equal(httpBanner.ip, TARGET);
     assert.equal(httpBanner.http.statusCode, 200);
     assert.equal(httpBanner.http.server, truth.server);
@@ -348,8 +348,9 @@ print(json.dumps({"ssh": ssh.decode().rstrip("\\r\\n"), "server": r.headers["Ser
     assert.match(httpBanner.banner, /^HTTP\/1\.0 200 OK\r\nServer: /);
 
     const tls = d.get(443)!;
-    assert.equal(tls.service, "tls");
-    assert.equal(tls.tls.version, "TLS 1.2");
+    assert.equal(tls.protocol, "tls");
+    // The ClientHello offers TLS 1.3: Python's server takes it.
+    assert.equal(tls.tls.version, "TLS 1.3");
     assert.equal(tls.tls.certificates.length, 2);
     for (
       const [cert, facts] of [[tls.tls.certificates[0], leafFacts], [
@@ -372,7 +373,7 @@ print(json.dumps({"ssh": ssh.decode().rstrip("\\r\\n"), "server": r.headers["Ser
       ["tls.zon.test", "*.zon.test", TARGET],
     );
 
-    assert.equal(d.get(22)!.service, "ssh");
+    assert.equal(d.get(22)!.protocol, "ssh");
     assert.equal(d.get(22)!.banner, truth.ssh);
     assert.match(truth.ssh, /^SSH-2\.0-dropbear/);
     const expected: Record<number, [string, string]> = {
@@ -382,7 +383,7 @@ print(json.dumps({"ssh": ssh.decode().rstrip("\\r\\n"), "server": r.headers["Ser
       143: ["imap", "* OK [CAPABILITY IMAP4rev1] zon IMAP ready"],
     };
     for (const [port, [service, text]] of Object.entries(expected)) {
-      assert.equal(d.get(Number(port))!.service, service);
+      assert.equal(d.get(Number(port))!.protocol, service);
       assert.equal(d.get(Number(port))!.banner, text);
     }
 
@@ -411,7 +412,7 @@ print(json.dumps({"ssh": ssh.decode().rstrip("\\r\\n"), "server": r.headers["Ser
     assert.equal(s.get(8443)!.banner, tls.banner);
     assert.equal(s.get(2222)!.banner, truth.ssh);
     assert.equal(s.get(2121)!.banner, d.get(21)!.banner);
-    assert.equal(s.get(2121)!.service, "ftp");
+    assert.equal(s.get(2121)!.protocol, "ftp");
 
     // --- no kernel RSTs from the scanner host ---------------------------------
     // tcpdump drops what it has not read yet when stopped: wait until the

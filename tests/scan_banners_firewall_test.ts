@@ -253,7 +253,7 @@ Deno.test({
       }
       for (const key of [`${h1}:443`, `${h3}:8443`]) {
         const tls = r.banners.get(key);
-        assert.equal(tls?.service_name, "tls", `${key}: ${ctx}`);
+        assert.equal(tls?.service_name, "ssl", `${key}: ${ctx}`);
         assert.equal(tls?.tls?.certificates?.[0]?.subject, subject, key);
       }
       console.log(

@@ -265,7 +265,7 @@ async function bannerLabTest(family: 4 | 6): Promise<void> {
       }
       for (const key of [`${h1}:443`, `${h3}:8443`]) {
         const tls = banners.get(key)!;
-        assert.equal(tls.data.service_name, "tls", ctx);
+        assert.equal(tls.data.service_name, "ssl", ctx);
         const leaf = tls.data.tls!.certificates[0];
         assert.equal(leaf.fingerprintSha256, cert.fingerprint, ctx);
         assert.equal(leaf.subject, cert.subject, ctx);
@@ -321,7 +321,7 @@ async function bannerLabTest(family: 4 | 6): Promise<void> {
       const xml = await Deno.readTextFile(r.files.xml);
       assert.match(
         xml,
-        /<service name="ssh" method="probed" conf="10" product="zonlab"\/><script id="banner" output="SSH-2.0-zonlab">/,
+        /<service name="ssh" product="zonlab" extrainfo="protocol 2.0" method="probed" conf="10"\/><script id="banner" output="SSH-2.0-zonlab">/,
       );
       assert.ok(xml.includes(`<elem key="sha256">${cert.fingerprint}</elem>`));
       const list = await Deno.readTextFile(r.files.list);

@@ -117,7 +117,8 @@ for (const version of [4, 6] as const) {
 const SAMPLE: FoundBanner = {
   ip: 0xc6120b0b,
   port: 80,
-  service: "http",
+  protocol: "http",
+  service: { name: "http", product: 'x "<y>"' },
   banner: 'HTTP/1.0 200 OK\r\nServer: x "<y>" \\ & \u00e9',
   http: {
     version: "HTTP/1.0",
@@ -171,7 +172,7 @@ Deno.test("banner records: -oJ/-oD parse, -oL/-oG escape like masscan, -oX puts 
   const xml = xmlBannerRecord(SAMPLE);
   assert.ok(
     xml.includes(
-      '<service name="http" method="probed" conf="10" product="x &quot;&lt;y&gt;&quot;"/>',
+      '<service name="http" product="x &quot;&lt;y&gt;&quot;" method="probed" conf="10"/>',
     ),
   );
   assert.ok(

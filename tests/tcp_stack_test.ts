@@ -785,3 +785,44 @@ Deno.test("tcp IPv6: the HTTP hello's Host is the RFC 5952 address in brackets",
   // Non-HTTP ports get the same hello as over IPv4.
   assert.equal(hellos.write6(22, SERVER6, 0, out, 0, out.length), 0);
 });
+
+Deno.test("tcp: write sends more bytes on an open connection (STARTTLS), retransmits them, and keeps what is unacknowledged", () => {
+  const h = new Harness({ retransmitMs: 100, helloBytes: 64 });
+  h.hello = new Uint8Array(0); // the server speaks first
+  h.synAck();
+  assert.equal(h.stack.state[0], TcpState.RECEIVING);
+  const iss1 = (h.cookie() + 1) >>> 0;
+  h.segment(ACK, 0, enc("220 ready\r\n"));
+  // The application answers the greeting: EHLO, at our next sequence number.
+  assert.equal(h.stack.write(0, enc("EHLO x\r\n"), 0, 8), true);
+  let last = h.sent.at(-1)!;
+  assert.equal(last.flags, ACK | PSH);
+  assert.equal(last.seq, iss1);
+  assert.equal(last.ack, (SERVER_ISS + 1 + 11) >>> 0);
+  assert.equal(new TextDecoder().decode(last.payload), "EHLO x\r\n");
+  assert.equal(h.stack.state[0], TcpState.HELLO_SENT);
+  // Not acknowledged yet: a second write joins it; a timeout resends both.
+  assert.equal(h.stack.write(0, enc("STARTTLS\r\n"), 0, 10), true);
+  last = h.sent.at(-1)!;
+  assert.equal(last.seq, (iss1 + 8) >>> 0);
+  assert.equal(new TextDecoder().decode(last.payload), "STARTTLS\r\n");
+  h.stack.poll(150);
+  last = h.sent.at(-1)!;
+  assert.equal(last.seq, iss1);
+  assert.equal(
+    new TextDecoder().decode(last.payload),
+    "EHLO x\r\nSTARTTLS\r\n",
+  );
+  // The server acknowledges the EHLO only: the rest stays, and fits again.
+  h.segment(ACK, 11, enc("250 ok\r\n"), { ack: (iss1 + 8) >>> 0, now: 160 });
+  assert.equal(h.stack.state[0], TcpState.HELLO_SENT);
+  assert.equal(h.stack.write(0, new Uint8Array(60), 0, 60), false, "too big");
+  assert.equal(h.stack.write(0, new Uint8Array(50), 0, 50), true);
+  assert.equal(h.sent.at(-1)!.seq, (iss1 + 18) >>> 0);
+  h.segment(ACK, 19, undefined, { ack: (iss1 + 68) >>> 0, now: 170 });
+  assert.equal(h.stack.state[0], TcpState.RECEIVING);
+  // Pure ACKs carry the sequence number after everything written.
+  h.segment(ACK, 19, enc("x"), { now: 180, ack: (iss1 + 68) >>> 0 });
+  assert.equal(h.sent.at(-1)!.seq, (iss1 + 68) >>> 0);
+  assert.equal(h.stack.write(5, enc("x"), 0, 1), false, "a free slot");
+});

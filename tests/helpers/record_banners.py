@@ -14,6 +14,14 @@ namespace and its XML is saved as OUTDIR/nmap.xml (the oracle for names,
 products and versions). Everything (namespace, processes, temp folder) is
 removed at the end. Needs root and the Debian packages named in PACKAGES.
 
+Usage: python3 tests/helpers/record_banners.py --serve   (h16s: the scanner lab)
+starts the same daemons, plus a scanner namespace (h16s-scan-<pid>) linked
+to the daemons' namespace by a veth pair (198.18.2.0/24; the daemons'
+address 198.18.0.1 is routed over it; the scan source 198.18.2.100 is not
+the scanner kernel's), prints one JSON line (namespaces, adapter, MACs,
+ports, the certificate's fingerprint, package versions), and keeps
+everything up until its stdin closes; then removes it all.
+
 The daemons that can speak TLS get a certificate generated for the run
 (CN=lab.zon.test; its SHA-256 fingerprint goes into index.json as
 certificateSha256): nginx on 443, Dovecot's STARTTLS and 993/995, Exim's
@@ -454,7 +462,86 @@ def record(out, with_nmap, deno):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+SCAN_NS = f"h16s-scan-{os.getpid()}"
+SCAN_LINK = {"adapter": "zs0", "adapterMac": "02:00:5a:16:00:02", "routerMac": "02:00:5a:16:00:01",
+             "scannerIp": "198.18.2.2", "adapterIp": "198.18.2.100", "routerIp": "198.18.2.1"}
+# The ports the scanner lab scans: every daemon once (1884 is a second,
+# authenticating Mosquitto: a recording for the decoders only).
+SERVE_PORTS = [21, 22, 23, 25, 53, 80, 110, 143, 443, 445, 993, 995, 1883, 3306, 3389, 4433, 5432, 5901,
+               6379, 6380, 11211]
+
+
+def link_scanner():
+    """The scanner namespace and its veth to the daemons' namespace."""
+    k = SCAN_LINK
+    sh("ip", "netns", "add", SCAN_NS)
+    sh("ip", "-n", SCAN_NS, "link", "set", "lo", "up")
+    sh("ip", "link", "add", k["adapter"], "netns", SCAN_NS, "address", k["adapterMac"], "type", "veth",
+       "peer", "name", "zr0", "netns", NS, "address", k["routerMac"])
+    sh("ip", "-n", SCAN_NS, "addr", "add", k["scannerIp"] + "/24", "dev", k["adapter"])
+    sh("ip", "-n", NS, "addr", "add", k["routerIp"] + "/24", "dev", "zr0")
+    for name, dev in ((SCAN_NS, k["adapter"]), (NS, "zr0")):
+        # Software checksums: frames cross the link final, as from a real NIC.
+        sh("ip", "netns", "exec", name, "ethtool", "-K", dev, "tx", "off", stdout=subprocess.DEVNULL)
+        sh("ip", "-n", name, "link", "set", dev, "up")
+    sh("ip", "-n", SCAN_NS, "route", "add", SERVER + "/32", "via", k["routerIp"])
+    # The scan source is no kernel's: the daemons' side knows its MAC.
+    sh("ip", "-n", NS, "neigh", "replace", k["adapterIp"], "lladdr", k["adapterMac"], "dev", "zr0",
+       "nud", "permanent")
+    for _ in range(100):
+        if b"state UP" in subprocess.run(["ip", "-n", SCAN_NS, "link", "show", k["adapter"]],
+                                         capture_output=True).stdout:
+            break
+        time.sleep(0.02)
+
+
+def serve():
+    tmp = tempfile.mkdtemp(prefix="h16s-serve-")
+    os.chmod(tmp, 0o755)
+    procs = []
+    side = snapshot(SIDE_PATHS)
+    sh("ip", "netns", "add", NS)
+    try:
+        sh("ip", "-n", NS, "link", "set", "lo", "up")
+        sh("ip", "-n", NS, "addr", "add", f"{SERVER}/32", "dev", "lo")
+        sh("ip", "-n", NS, "addr", "add", f"{OTHER}/32", "dev", "lo")
+        link_scanner()
+        fingerprint = make_certificate(tmp)
+        start_all(tmp, procs)
+        wait_port(3306)
+        # MariaDB greets the scanners (zon and masscan from adapterIp, nmap from scannerIp).
+        for host in (SCAN_LINK["adapterIp"], SCAN_LINK["scannerIp"]):
+            sh(*ns("mariadb", f"--socket={tmp}/mysql.sock", "-u", "root", "-e", f"CREATE USER 'zon'@'{host}'"))
+        for port in SERVE_PORTS:
+            wait_port(port)
+        info = {"daemonNs": NS, "scanNs": SCAN_NS, "server": SERVER, **SCAN_LINK, "ports": SERVE_PORTS,
+                "certificateSha256": fingerprint,
+                "packages": {key: {"package": pkg, "version": version(pkg)} for key, pkg in PACKAGES.items()}}
+        print(json.dumps(info), flush=True)
+        sys.stdin.read()
+    finally:
+        for p in procs:
+            try:
+                os.killpg(p.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        for p in procs:
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+        subprocess.run(["ip", "netns", "del", SCAN_NS])
+        subprocess.run(["ip", "netns", "del", NS])
+        for cleanup in procs_cleanup:
+            cleanup()
+        restore(side)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--serve"]:
+        serve()
+        sys.exit(0)
     if len(sys.argv) < 2:
         sys.exit("usage: record_banners.py OUTDIR [--nmap] [--starttls DENO]")
     args = sys.argv[2:]

@@ -16,7 +16,12 @@
 import { SpscRing } from "../../../ring/mod.ts";
 import type { Banner } from "./banner.ts";
 
-/** A banner as output formats see it: when it was grabbed, too. */
+/**
+ * A banner as output formats see it: when it was grabbed, too. Its
+ * `service` is nmap's `{ name, product, version, extra }`, its `tls` the
+ * handshake (version, cipher, group, ALPN, the chain) of direct TLS or
+ * STARTTLS.
+ */
 export interface FoundBanner extends Banner {
   /** When the connection ended, Unix time in seconds (fractional). */
   timestamp: number;
@@ -77,7 +82,9 @@ export class BannerSender {
           ip: banner.ip,
           ipv6: banner.ipv6,
           port: banner.port,
+          protocol: banner.protocol,
           service: banner.service,
+          tls: banner.tls,
           banner: banner.banner.slice(0, CUT_TEXT),
           bytes: banner.bytes,
         } satisfies Banner,

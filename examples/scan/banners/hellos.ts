@@ -1,8 +1,13 @@
 /**
  * Which hello goes to which port (masscan's idea, zon's table): an HTTP
- * `GET / HTTP/1.0` with Host and a User-Agent naming zon, a TLS
- * ClientHello from `decoders/`, or nothing for protocols where the server
- * speaks first; `--hello-file PORT:FILE` sends a file's bytes instead.
+ * `GET / HTTP/1.0` with Host and a User-Agent naming zon, a TLS 1.3-capable
+ * ClientHello (`Tls13Client`, one per connection), a client-first probe of
+ * `decoders/service_registry.ts` (Redis, memcached, MQTT, PostgreSQL,
+ * MongoDB, DNS, RDP, SMB2 on their usual ports), a STARTTLS dialogue (SMTP,
+ * POP3, IMAP, FTP, PostgreSQL: `STARTTLS_PORTS`), or nothing for protocols
+ * where the server speaks first; `--hello-file PORT:FILE` sends a file's
+ * bytes instead. The port only chooses what is sent first: the service is
+ * named from what comes back.
  *
  * The HTTP hello is written straight into the TCP stack's per-connection
  * hello buffer with the target's address as Host, without building a string.
@@ -11,6 +16,15 @@
  */
 
 import { buildClientHello } from "../../../decoders/tls_client_hello.ts";
+import {
+  probeForPort,
+  type ServiceProbe,
+} from "../../../decoders/service_registry.ts";
+import {
+  STARTTLS_PORTS,
+  type StarttlsProtocol,
+} from "../../../decoders/starttls.ts";
+import type { ConnectionPlan } from "./banner.ts";
 
 /** The default User-Agent (`--http-user-agent` replaces it). */
 export const DEFAULT_USER_AGENT =
@@ -40,6 +54,7 @@ export const DEFAULT_TLS_PORTS: readonly number[] = [
   993,
   994,
   995,
+  4433,
   5061,
   8443,
   8883,
@@ -47,7 +62,13 @@ export const DEFAULT_TLS_PORTS: readonly number[] = [
 ];
 
 /** What a port gets. */
-export type HelloKind = "http" | "tls" | "none" | "bytes";
+export type HelloKind =
+  | "http"
+  | "tls"
+  | "none"
+  | "bytes"
+  | "probe"
+  | "starttls";
 
 /** Options of {@linkcode HelloTable}. */
 export interface HelloOptions {
@@ -61,6 +82,11 @@ export interface HelloOptions {
   httpPorts?: readonly number[];
   /** Ports for the TLS hello (default {@linkcode DEFAULT_TLS_PORTS}). */
   tlsPorts?: readonly number[];
+  /**
+   * Client-first probes and STARTTLS dialogues on their usual ports
+   * (default true; false: only HTTP, TLS and `--hello-file`, as before).
+   */
+  probes?: boolean;
 }
 
 const enc = new TextEncoder();
@@ -68,7 +94,18 @@ const KIND_NONE = 0;
 const KIND_HTTP = 1;
 const KIND_TLS = 2;
 const KIND_BYTES = 3;
-const KIND_NAMES: readonly HelloKind[] = ["none", "http", "tls", "bytes"];
+const KIND_PROBE = 4;
+const KIND_STARTTLS = 5;
+const KIND_NAMES: readonly HelloKind[] = [
+  "none",
+  "http",
+  "tls",
+  "bytes",
+  "probe",
+  "starttls",
+];
+const PLAN_LISTEN: ConnectionPlan = { kind: "listen" };
+const PLAN_TLS: ConnectionPlan = { kind: "tls" };
 
 /** The per-port hello table. */
 export class HelloTable {
@@ -77,6 +114,7 @@ export class HelloTable {
   readonly #httpHead: Uint8Array;
   readonly #httpTail: Uint8Array;
   readonly #tls: Uint8Array;
+  readonly #plans = new Map<number, ConnectionPlan>();
 
   /** Builds the table; throws a RangeError naming the flag on bad input. */
   constructor(options: HelloOptions = {}) {
@@ -102,6 +140,18 @@ export class HelloTable {
     this.#tls = buildClientHello();
     // Every other port: the server speaks first (SSH, FTP, SMTP, ...).
     this.#kind.fill(KIND_NONE);
+    if (options.probes ?? true) {
+      for (const [port, protocol] of STARTTLS_PORTS) {
+        this.#setPlan(port, KIND_STARTTLS, { kind: "starttls", protocol });
+      }
+      for (let port = 1; port < 65536; port++) {
+        const probe = probeForPort(port);
+        // PostgreSQL: the SSLRequest (STARTTLS) names it and gets the certificate.
+        if (probe && this.#kind[port] === KIND_NONE) {
+          this.#setPlan(port, KIND_PROBE, { kind: "probe", probe });
+        }
+      }
+    }
     for (const port of options.httpPorts ?? DEFAULT_HTTP_PORTS) {
       this.#kind[port] = KIND_HTTP;
     }
@@ -114,14 +164,54 @@ export class HelloTable {
     }
   }
 
+  #setPlan(port: number, kind: number, plan: ConnectionPlan): void {
+    this.#kind[port] = kind;
+    this.#plans.set(port, plan);
+  }
+
   /** What `port` gets. */
   kind(port: number): HelloKind {
     return KIND_NAMES[this.#kind[port]];
   }
 
+  /**
+   * How a connection to `port` starts, for {@linkcode BannerDecoder.start}:
+   * a probe, TLS, a STARTTLS dialogue, or listen (the HTTP hello and
+   * `--hello-file` bytes are written by {@linkcode write}).
+   */
+  plan(port: number): ConnectionPlan {
+    switch (this.#kind[port]) {
+      case KIND_TLS:
+        return PLAN_TLS;
+      case KIND_PROBE:
+      case KIND_STARTTLS:
+        return this.#plans.get(port)!;
+      default:
+        return PLAN_LISTEN;
+    }
+  }
+
+  /** The client-first probe sent to `port`, if any. */
+  probe(port: number): ServiceProbe | undefined {
+    const plan = this.#plans.get(port);
+    return this.#kind[port] === KIND_PROBE && plan?.kind === "probe"
+      ? plan.probe
+      : undefined;
+  }
+
+  /** The STARTTLS dialogue run on `port`, if any. */
+  starttls(port: number): StarttlsProtocol | undefined {
+    const plan = this.#plans.get(port);
+    return this.#kind[port] === KIND_STARTTLS && plan?.kind === "starttls"
+      ? plan.protocol
+      : undefined;
+  }
+
   /** Longest hello this table writes (for the TCP stack's `helloBytes`). */
   get maxLength(): number {
     let max = Math.max(
+      // A TLS 1.3 ClientHello and the second one after a HelloRetryRequest.
+      1024,
       this.#tls.length,
       // `[` + RFC 5952 text (at most 39) + `]:65535`.
       this.#httpHead.length + 47 + this.#httpTail.length,
@@ -148,6 +238,8 @@ export class HelloTable {
         return put(this.#tls, out, offset, capacity);
       case KIND_BYTES:
         return put(this.#bytes.get(port)!, out, offset, capacity);
+      case KIND_PROBE:
+        return put(this.probe(port)!.hello, out, offset, capacity);
       default:
         return 0;
     }

@@ -109,13 +109,18 @@ export class BannerScanner {
       send: options.send,
       connectionTimeoutMs: options.connectionTimeoutMs ?? 30_000,
       maxBytes: options.maxBytes ?? 16_384,
-      helloBytes: Math.max(256, hellos.maxLength),
+      helloBytes: Math.max(1024, hellos.maxLength),
       ttl: options.ttl,
       now: options.now,
       app: {
         open: (slot, remoteIp, remotePort, _li, _lp, out, offset, room) => {
           const decoder = this.#decoders[slot] ??= new BannerDecoder();
-          decoder.begin(remotePort);
+          const first = decoder.start(remotePort, hellos.plan(remotePort));
+          if (first) {
+            if (first.length > room) return 0;
+            out.set(first, offset);
+            return first.length;
+          }
           const table = this.stack.table;
           if (table.ip6[slot] === 1) {
             return this.#hellos.write6(
@@ -132,6 +137,10 @@ export class BannerScanner {
         receive: (slot, bytes, start, end) => {
           const decoder = this.#decoders[slot];
           decoder.push(bytes, start, end);
+          // STARTTLS commands, the ClientHello, Telnet answers: same connection.
+          for (let send = decoder.takeSend(); send; send = decoder.takeSend()) {
+            this.stack.write(slot, send, 0, send.length);
+          }
           return decoder.done;
         },
         close: (slot, _reason: CloseReason) => {

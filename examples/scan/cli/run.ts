@@ -63,9 +63,9 @@ function describe(r: ScanResult): string {
 
 /** masscan's console line for a banner. */
 function describeBanner(b: FoundBanner): string {
-  return `Banner on port ${b.port}/tcp on ${bannerAddress(b)}: [${b.service}] ${
-    bannerLine(b.banner)
-  }`;
+  return `Banner on port ${b.port}/tcp on ${
+    bannerAddress(b)
+  }: [${b.service.name}] ${bannerLine(b.banner)}`;
 }
 
 function shardLength(count: number, one: number, of: number): number {

@@ -156,6 +156,8 @@ export function bannerFields(b: FoundBanner): Array<[string, string]> {
   if (b.tls) {
     add("version", b.tls.version);
     add("cipher", b.tls.cipher);
+    add("group", b.tls.group);
+    add("via", b.tls.via);
     add("alpn", b.tls.alpn);
     const leaf = b.tls.certificates[0];
     if (leaf && !leaf.error) {
@@ -175,6 +177,19 @@ export function bannerFields(b: FoundBanner): Array<[string, string]> {
     add("comments", b.greeting.ssh.comments);
   } else if (b.greeting) add("code", b.greeting.code);
   return out;
+}
+
+/**
+ * nmap's `product`, `version` and `extrainfo` of a banner's service as
+ * JSON members (`,"product":"OpenSSH",...`), only those known.
+ */
+export function serviceFields(b: FoundBanner): string {
+  let text = "";
+  const s = b.service;
+  if (s.product) text += `,"product":${JSON.stringify(s.product)}`;
+  if (s.version) text += `,"version":${JSON.stringify(s.version)}`;
+  if (s.extra) text += `,"extrainfo":${JSON.stringify(s.extra)}`;
+  return text;
 }
 
 /**

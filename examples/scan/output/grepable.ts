@@ -70,7 +70,7 @@ export function grepableRecord(r: ScanResult): string {
 export function grepableBannerRecord(b: FoundBanner): string {
   return `Timestamp: ${wholeSeconds(b.timestamp)}\tHost: ${
     bannerAddress(b)
-  } ()\tPort: ${b.port}\tService: ${b.service}\tBanner: ${
+  } ()\tPort: ${b.port}\tService: ${b.service.name}\tBanner: ${
     bannerLine(b.banner)
   }\n`;
 }

@@ -29,6 +29,7 @@ import {
   bannerAddress,
   bannerDetails,
   resultAddress,
+  serviceFields,
   wholeSeconds,
 } from "./common.ts";
 import type { Sink } from "./sink.ts";
@@ -45,15 +46,18 @@ export function jsonRecord(r: ScanResult): string {
 
 /**
  * One banner in masscan's `-oJ` banner layout, `"service": {"name",
- * "banner"}`, plus the decoded fields (`http`, `tls`, `greeting`) inside
- * `service`.
+ * "banner"}` (the name as `nmap -sV` gives it), then nmap's `product`,
+ * `version` and `extrainfo` when known, and the decoded fields (`http`,
+ * `tls`, `greeting`) inside `service`.
  */
 export function jsonBannerRecord(b: FoundBanner): string {
   return `{   "ip": "${bannerAddress(b)}",   "timestamp": "${
     wholeSeconds(b.timestamp)
   }", "ports": [ {"port": ${b.port}, "proto": "tcp", "service": {"name": ${
-    JSON.stringify(b.service)
-  }, "banner": ${JSON.stringify(b.banner)}${bannerDetails(b)}} } ] }\n`;
+    JSON.stringify(b.service.name)
+  }, "banner": ${JSON.stringify(b.banner)}${serviceFields(b)}${
+    bannerDetails(b)
+  }} } ] }\n`;
 }
 
 /** The `-oJ` writer (see the module documentation for its guarantees). */

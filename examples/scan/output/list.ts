@@ -39,7 +39,7 @@ export function listRecord(r: ScanResult): string {
 export function listBannerRecord(b: FoundBanner): string {
   return `banner tcp ${b.port} ${bannerAddress(b)} ${
     wholeSeconds(b.timestamp)
-  } ${b.service} ${bannerLine(b.banner)}\n`;
+  } ${b.service.name} ${bannerLine(b.banner)}\n`;
 }
 
 /** The `-oL` writer. */

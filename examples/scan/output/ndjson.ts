@@ -16,6 +16,7 @@ import {
   bannerAddress,
   bannerDetails,
   resultAddress,
+  serviceFields,
   wholeSeconds,
 } from "./common.ts";
 import type { Sink } from "./sink.ts";
@@ -42,14 +43,18 @@ export function ndjsonRecord(r: ScanResult): string {
 
 /**
  * One banner as masscan's `-oD` banner line (`"rec_type":"banner"`,
- * `data: {service_name, banner}`), plus the decoded fields in `data`.
+ * `data: {service_name, banner}`, the name as `nmap -sV` gives it), then
+ * nmap's `product`, `version` and `extrainfo` when known, and the decoded
+ * fields in `data`.
  */
 export function ndjsonBannerRecord(b: FoundBanner): string {
   return `{"ip":"${bannerAddress(b)}","timestamp":"${
     wholeSeconds(b.timestamp)
   }","port":${b.port},"proto":"tcp","rec_type":"banner","data":{"service_name":${
-    JSON.stringify(b.service)
-  },"banner":${JSON.stringify(b.banner)}${bannerDetails(b)}}}\n`;
+    JSON.stringify(b.service.name)
+  },"banner":${JSON.stringify(b.banner)}${serviceFields(b)}${
+    bannerDetails(b)
+  }}}\n`;
 }
 
 /** The `-oD` writer. */

@@ -139,12 +139,13 @@ export function xmlRecord(r: ScanResult): string {
  * The banner record does not carry the SYN-ACK's TTL: `reason_ttl` is 0.
  */
 export function xmlBannerRecord(b: FoundBanner): string {
-  const tunnel = b.service === "tls" ? ` tunnel="ssl"` : "";
-  let product = "";
-  if (b.http?.server) product = ` product="${xmlAttribute(b.http.server)}"`;
-  else if (b.greeting?.ssh?.software) {
-    product = ` product="${xmlAttribute(b.greeting.ssh.software)}"`;
-  }
+  // nmap's attribute order: name product version extrainfo tunnel method conf.
+  const s = b.service;
+  let attributes = "";
+  if (s.product) attributes += ` product="${xmlAttribute(s.product)}"`;
+  if (s.version) attributes += ` version="${xmlAttribute(s.version)}"`;
+  if (s.extra) attributes += ` extrainfo="${xmlAttribute(s.extra)}"`;
+  if (b.tls?.via === "direct") attributes += ` tunnel="ssl"`;
   let elems = "";
   for (const [key, value] of bannerFields(b)) {
     elems += `<elem key="${xmlAttribute(key)}">${xmlAttribute(value)}</elem>`;
@@ -154,8 +155,8 @@ export function xmlBannerRecord(b: FoundBanner): string {
   }"><status state="up" reason="syn-ack" reason_ttl="0"/><address addr="${
     bannerAddress(b)
   }" addrtype="ipv4"/><ports><port protocol="tcp" portid="${b.port}"><state state="open" reason="syn-ack" reason_ttl="0"/><service name="${
-    xmlAttribute(b.service)
-  }" method="probed" conf="10"${tunnel}${product}/><script id="banner" output="${
+    xmlAttribute(s.name)
+  }"${attributes} method="probed" conf="10"/><script id="banner" output="${
     xmlAttribute(b.banner)
   }">${elems}</script></port></ports></host>\n`;
 }
