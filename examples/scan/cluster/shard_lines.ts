@@ -55,7 +55,14 @@ export function parseShardLine(text: string): ShardLine {
         ip: v6 ? 0 : parseIpv4(r.ip),
         ...(v6 ? { ipv6: r.ip } : {}),
         port: r.port,
-        service: d.service_name,
+        // -oD does not keep which decoder read it; nmap's name stands in.
+        protocol: d.service_name,
+        service: {
+          name: d.service_name,
+          ...(d.product ? { product: d.product } : {}),
+          ...(d.version ? { version: d.version } : {}),
+          ...(d.extrainfo ? { extra: d.extrainfo } : {}),
+        },
         banner: String(d.banner ?? ""),
         ...(d.http ? { http: d.http } : {}),
         ...(d.tls ? { tls: d.tls } : {}),
