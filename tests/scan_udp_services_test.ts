@@ -1,0 +1,294 @@
+// UDP reply decoders: crafted replies (built here from the RFC layouts), every
+// prefix of each (must not throw), and real answers from dnsmasq and
+// memcached started in a network namespace of this test.
+import assert from "node:assert/strict";
+import {
+  dnsReplyService,
+  memcachedReplyService,
+  natPmpReplyService,
+  ntpReplyService,
+  quicReplyService,
+  sipReplyService,
+  ssdpReplyService,
+  tftpReplyService,
+  udpReplyService,
+} from "../examples/scan/receive/udp_services.ts";
+import {
+  DNS_VERSION_BIND_QUERY,
+  MEMCACHED_VERSION,
+} from "../examples/scan/transmit/udp_payloads.ts";
+
+const ascii = (text: string): number[] => [...new TextEncoder().encode(text)];
+
+/** The DNS answer to version.bind: our question echoed, one TXT record. */
+function dnsTxtReply(text: string): Uint8Array {
+  const question = [...DNS_VERSION_BIND_QUERY.subarray(12)];
+  return new Uint8Array([
+    0x12,
+    0x34,
+    0x85,
+    0x80,
+    0,
+    1,
+    0,
+    1,
+    0,
+    0,
+    0,
+    0, // ID, QR AA RD RA, counts
+    ...question,
+    0xc0,
+    0x0c,
+    0,
+    16,
+    0,
+    3,
+    0,
+    0,
+    0,
+    0, // name -> question, TXT, CH, TTL 0
+    0,
+    text.length + 1,
+    text.length,
+    ...ascii(text), // RDLENGTH, one string
+  ]);
+}
+
+const CRAFTED: [string, number, Uint8Array, Record<string, string>][] = [
+  ["dnsmasq", 53, dnsTxtReply("dnsmasq-2.89"), {
+    name: "domain",
+    product: "dnsmasq",
+    version: "2.89",
+  }],
+  ["bind", 53, dnsTxtReply("9.18.24-1-Debian"), {
+    name: "domain",
+    version: "9.18.24-1-Debian",
+  }],
+  [
+    "ntp",
+    123,
+    (() => {
+      const b = new Uint8Array(48);
+      b[0] = 0x24, b[1] = 3; // LI 0, VN 4, mode 4 (server); stratum 3
+      return b;
+    })(),
+    { name: "ntp", product: "NTP", version: "v4", extra: "stratum 3" },
+  ],
+  [
+    "memcached",
+    11211,
+    new Uint8Array([
+      0x5a,
+      0x4f,
+      0,
+      0,
+      0,
+      1,
+      0,
+      0,
+      ...ascii("VERSION 1.6.18\r\n"),
+    ]),
+    { name: "memcached", product: "Memcached", version: "1.6.18" },
+  ],
+  [
+    "ssdp",
+    1900,
+    new Uint8Array(ascii(
+      "HTTP/1.1 200 OK\r\nCACHE-CONTROL: max-age=120\r\nST: upnp:rootdevice\r\n" +
+        "SERVER: Linux/5.10 UPnP/1.1 MiniUPnPd/2.3.3\r\n\r\n",
+    )),
+    { name: "upnp", product: "Linux/5.10 UPnP/1.1 MiniUPnPd/2.3.3" },
+  ],
+  [
+    "sip",
+    5060,
+    new Uint8Array(ascii(
+      "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP nm;branch=z9hG4bK-zon1\r\n" +
+        "User-Agent: FPBX-16.0.40(18.20.0)\r\nContent-Length: 0\r\n\r\n",
+    )),
+    { name: "sip", product: "FPBX-16.0.40(18.20.0)" },
+  ],
+  [
+    "nat-pmp",
+    5351,
+    new Uint8Array([
+      0,
+      128,
+      0,
+      0,
+      0,
+      0,
+      0x0e,
+      0x10,
+      203,
+      0,
+      113,
+      9, // v0, op 128, OK, epoch, IP
+    ]),
+    { name: "nat-pmp", extra: "external 203.0.113.9" },
+  ],
+  [
+    "tftp",
+    69,
+    new Uint8Array([
+      0,
+      5,
+      0,
+      1,
+      ...ascii("File not found"),
+      0, // ERROR, code 1, message
+    ]),
+    { name: "tftp", extra: "error 1: File not found" },
+  ],
+  [
+    "quic",
+    443,
+    new Uint8Array([
+      0xc5,
+      0,
+      0,
+      0,
+      0, // long header, version 0: Version Negotiation
+      0, // DCID length 0 (our SCID was empty)
+      8,
+      ...ascii("ZON-QUIC"), // SCID: our DCID echoed
+      0,
+      0,
+      0,
+      1,
+      0x6b,
+      0x33,
+      0x43,
+      0xcf, // QUIC v1, QUIC v2
+    ]),
+    { name: "quic", extra: "versions 0x00000001,0x6b3343cf" },
+  ],
+];
+
+for (const [label, port, reply, expected] of CRAFTED) {
+  Deno.test(`udp services: ${label} reply on port ${port}`, () => {
+    assert.deepEqual(udpReplyService(port, reply), expected);
+    // Every prefix decodes to something or nothing, never throws; the
+    // whole reply is needed for the version.
+    for (let n = 0; n < reply.length; n++) {
+      const partial = udpReplyService(port, reply.subarray(0, n));
+      if (expected.version) assert.notEqual(partial?.version, expected.version);
+    }
+  });
+}
+
+Deno.test("udp services: each decoder rejects another protocol's reply", () => {
+  const decoders = [
+    dnsReplyService,
+    memcachedReplyService,
+    natPmpReplyService,
+    ntpReplyService,
+    quicReplyService,
+    sipReplyService,
+    ssdpReplyService,
+    tftpReplyService,
+  ];
+  const sip = CRAFTED.find(([l]) => l === "sip")![2];
+  const memcached = CRAFTED.find(([l]) => l === "memcached")![2];
+  for (const decode of decoders) {
+    if (decode !== sipReplyService) {
+      assert.equal(decode(sip), undefined, decode.name);
+    }
+  }
+  assert.equal(sipReplyService(memcached), undefined);
+  assert.equal(udpReplyService(9, sip), undefined);
+});
+
+// ------------------------------------------------------- real daemons
+
+const ADDRESS = "198.18.16.1";
+
+async function ip(...args: string[]): Promise<void> {
+  const out = await new Deno.Command("ip", { args, stderr: "piped" }).output();
+  assert.ok(
+    out.success,
+    `ip ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`,
+  );
+}
+
+/** Sends `payload` to ADDRESS:port from inside `ns` until a reply comes. */
+async function ask(
+  ns: string,
+  port: number,
+  payload: Uint8Array,
+): Promise<Uint8Array> {
+  const script = `
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("${ADDRESS}", 0))
+s.settimeout(0.2)
+for _ in range(50):
+    s.sendto(bytes.fromhex(sys.argv[1]), ("${ADDRESS}", ${port}))
+    try:
+        print(s.recv(65535).hex()); sys.exit(0)
+    except (socket.timeout, ConnectionRefusedError):
+        time.sleep(0.1)
+sys.exit(1)
+`;
+  const hex = [...payload].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const out = await new Deno.Command("ip", {
+    args: ["netns", "exec", ns, "python3", "-c", script, hex],
+    stdout: "piped",
+  }).output();
+  assert.ok(out.success, `no reply from port ${port}`);
+  const text = new TextDecoder().decode(out.stdout).trim();
+  return new Uint8Array(text.match(/../g)!.map((h) => parseInt(h, 16)));
+}
+
+/** Ends a daemon this test started (it may have exited already). */
+async function stop(daemon: Deno.ChildProcess): Promise<void> {
+  try {
+    daemon.kill("SIGTERM");
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e; // TypeError: already exited
+  }
+  await daemon.status;
+}
+
+Deno.test("udp services: real dnsmasq and memcached answers name themselves", async () => {
+  for (const tool of ["dnsmasq", "memcached"]) {
+    const which = await new Deno.Command("which", { args: [tool] }).output();
+    if (!which.success) return; // installed by ./run's DEBS
+  }
+  const ns = `h16u-udp-${Deno.pid}`;
+  const daemons: Deno.ChildProcess[] = [];
+  await ip("netns", "add", ns);
+  try {
+    await ip("-n", ns, "link", "set", "lo", "up");
+    // The daemons and the client share the namespace's loopback.
+    await ip("-n", ns, "addr", "add", `${ADDRESS}/32`, "dev", "lo");
+    const run = (args: string[]) =>
+      daemons.push(new Deno.Command("ip", {
+        args: ["netns", "exec", ns, ...args],
+        stdout: "null",
+        stderr: "null",
+      }).spawn());
+    run([
+      "dnsmasq",
+      "-k",
+      "--conf-file=/dev/null",
+      "--no-resolv",
+      "--no-hosts",
+      `--listen-address=${ADDRESS}`,
+      "--bind-interfaces",
+      "--pid-file=",
+      "--user=root",
+      "--port=53",
+    ]);
+    run(["memcached", "-U", "11211", "-p", "0", "-l", ADDRESS, "-u", "root"]);
+    const dns = udpReplyService(53, await ask(ns, 53, DNS_VERSION_BIND_QUERY));
+    assert.equal(dns?.product, "dnsmasq");
+    assert.match(dns?.version ?? "", /^\d+\.\d+/);
+    const mc = udpReplyService(11211, await ask(ns, 11211, MEMCACHED_VERSION));
+    assert.equal(mc?.product, "Memcached");
+    assert.match(mc?.version ?? "", /^\d+\.\d+\.\d+/);
+  } finally {
+    for (const d of daemons) await stop(d);
+    await ip("netns", "del", ns);
+  }
+});
