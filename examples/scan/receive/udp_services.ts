@@ -9,6 +9,15 @@
  */
 
 import { latin1, type ServiceInfo } from "../../../decoders/service_types.ts";
+import {
+  bacnetReplyService,
+  coapReplyService,
+  dtlsReplyService,
+  ikeReplyService,
+  netbiosReplyService,
+  portmapReplyService,
+  snmpReplyService,
+} from "./udp_services_binary.ts";
 
 export type { ServiceInfo };
 
@@ -98,9 +107,14 @@ export function memcachedReplyService(
   return { name: "memcached", product: "Memcached", version: version[1] };
 }
 
-/** The value of header `name` (case-insensitive) in CR LF lines, if any. */
+/**
+ * The value of header `name` (case-insensitive) in the header block ended
+ * by an empty line, if any; a cut datagram (no empty line) has none.
+ */
 function headerValue(text: string, name: string): string | undefined {
-  for (const line of text.split("\r\n")) {
+  const end = text.indexOf("\r\n\r\n");
+  if (end < 0) return undefined;
+  for (const line of text.slice(0, end).split("\r\n")) {
     const colon = line.indexOf(":");
     if (colon > 0 && line.slice(0, colon).trim().toLowerCase() === name) {
       return line.slice(colon + 1).trim();
@@ -223,11 +237,21 @@ export function quicReplyService(reply: Uint8Array): ServiceInfo | undefined {
 
 type ReplyDecoder = (reply: Uint8Array) => ServiceInfo | undefined;
 
-const DECODER_BY_PORT: ReadonlyMap<number, ReplyDecoder> = new Map([
+const DECODER_BY_PORT: ReadonlyMap<number, ReplyDecoder> = new Map<
+  number,
+  ReplyDecoder
+>([
   [53, dnsReplyService],
   [69, tftpReplyService],
   [123, ntpReplyService],
-  [443, quicReplyService],
+  [111, portmapReplyService],
+  [137, netbiosReplyService],
+  [161, snmpReplyService],
+  [443, (reply) => quicReplyService(reply) ?? dtlsReplyService(reply)],
+  [500, ikeReplyService],
+  [4433, dtlsReplyService],
+  [5683, coapReplyService],
+  [47808, bacnetReplyService],
   [1900, ssdpReplyService],
   [5060, sipReplyService],
   [5351, natPmpReplyService],
