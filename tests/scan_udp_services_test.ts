@@ -15,6 +15,7 @@ import {
 } from "../examples/scan/receive/udp_services.ts";
 import {
   DNS_VERSION_BIND_QUERY,
+  DTLS_CLIENT_HELLO,
   MEMCACHED_VERSION,
 } from "../examples/scan/transmit/udp_payloads.ts";
 
@@ -424,7 +425,7 @@ const BINARY: typeof CRAFTED = [
       20,
       ...new Array(20).fill(7), // server_version, cookie
     ]),
-    { name: "dtls", version: "1.0", extra: "hello-verify-request" },
+    { name: "dtls", extra: "hello-verify-request" },
   ],
   [
     "bacnet i-am",
@@ -536,6 +537,31 @@ sys.exit(1)
   return new Uint8Array(text.match(/../g)!.map((h) => parseInt(h, 16)));
 }
 
+/** An EC P-256 key and self-signed certificate in `dir`, for s_server. */
+async function selfSignedCertificate(dir: string): Promise<void> {
+  const out = await new Deno.Command("openssl", {
+    args: [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-subj",
+      "/CN=zon-lab",
+      "-days",
+      "1",
+      "-keyout",
+      `${dir}/key.pem`,
+      "-out",
+      `${dir}/cert.pem`,
+    ],
+    stderr: "piped",
+  }).output();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+}
+
 /** Ends a daemon this test started (it may have exited already). */
 async function stop(daemon: Deno.ChildProcess): Promise<void> {
   try {
@@ -546,15 +572,17 @@ async function stop(daemon: Deno.ChildProcess): Promise<void> {
   await daemon.status;
 }
 
-Deno.test("udp services: real dnsmasq and memcached answers name themselves", async () => {
+Deno.test("udp services: real dnsmasq, memcached and openssl DTLS answers name themselves", async () => {
   for (const tool of ["dnsmasq", "memcached"]) {
     const which = await new Deno.Command("which", { args: [tool] }).output();
     if (!which.success) return; // installed by ./run's DEBS
   }
   const ns = `h16u-udp-${Deno.pid}`;
+  const dir = await Deno.makeTempDir({ prefix: "h16u-udp-" });
   const daemons: Deno.ChildProcess[] = [];
   await ip("netns", "add", ns);
   try {
+    await selfSignedCertificate(dir);
     await ip("-n", ns, "link", "set", "lo", "up");
     // The daemons and the client share the namespace's loopback.
     await ip("-n", ns, "addr", "add", `${ADDRESS}/32`, "dev", "lo");
@@ -577,14 +605,29 @@ Deno.test("udp services: real dnsmasq and memcached answers name themselves", as
       "--port=53",
     ]);
     run(["memcached", "-U", "11211", "-p", "0", "-l", ADDRESS, "-u", "root"]);
+    run([
+      "openssl",
+      "s_server",
+      "-dtls1_2",
+      "-quiet",
+      "-accept",
+      `${ADDRESS}:4433`,
+      "-cert",
+      `${dir}/cert.pem`,
+      "-key",
+      `${dir}/key.pem`,
+    ]);
     const dns = udpReplyService(53, await ask(ns, 53, DNS_VERSION_BIND_QUERY));
     assert.equal(dns?.product, "dnsmasq");
     assert.match(dns?.version ?? "", /^\d+\.\d+/);
     const mc = udpReplyService(11211, await ask(ns, 11211, MEMCACHED_VERSION));
     assert.equal(mc?.product, "Memcached");
     assert.match(mc?.version ?? "", /^\d+\.\d+\.\d+/);
+    const dtls = udpReplyService(4433, await ask(ns, 4433, DTLS_CLIENT_HELLO));
+    assert.deepEqual(dtls, { name: "dtls", extra: "hello-verify-request" });
   } finally {
     for (const d of daemons) await stop(d);
     await ip("netns", "del", ns);
+    await Deno.remove(dir, { recursive: true });
   }
 });

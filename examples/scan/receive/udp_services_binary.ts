@@ -236,8 +236,9 @@ const DTLS_VERSIONS: ReadonlyMap<number, string> = new Map([
 ]);
 
 /**
- * DTLS record from a server (RFC 6347 §4.1): a handshake
- * (HelloVerifyRequest or ServerHello) or an alert; the record version.
+ * DTLS record from a server (RFC 6347 §4.1): a HelloVerifyRequest (no
+ * version), a ServerHello (its server_version) or an alert (the record
+ * version).
  *
  * @example
  * ```ts
@@ -254,10 +255,17 @@ export function dtlsReplyService(reply: Uint8Array): ServiceInfo | undefined {
   if (reply[0] === 0x15) {
     return { name: "dtls", version, extra: `alert ${reply[14]}` };
   }
-  if (reply[0] !== 0x16) return undefined;
-  const handshake = reply[13] === 3 ? "hello-verify-request" : "server-hello";
-  if (reply[13] !== 2 && reply[13] !== 3) return undefined;
-  return { name: "dtls", version, extra: handshake };
+  if (reply[0] !== 0x16 || recordLength < 12 + 2) return undefined;
+  if (reply[13] === 3) {
+    // HelloVerifyRequest: RFC 6347 §4.2.1 has servers write DTLS 1.0 in
+    // it whatever they will negotiate, so it tells no version.
+    return { name: "dtls", extra: "hello-verify-request" };
+  }
+  if (reply[13] !== 2) return undefined;
+  const chosen = DTLS_VERSIONS.get((reply[25] << 8) | reply[26]);
+  return chosen
+    ? { name: "dtls", version: chosen, extra: "server-hello" }
+    : { name: "dtls", extra: "server-hello" };
 }
 
 /**
