@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import {
   dnsReplyService,
+  mdnsReplyService,
   memcachedReplyService,
   natPmpReplyService,
   ntpReplyService,
@@ -462,6 +463,80 @@ const BINARY: typeof CRAFTED = [
 ];
 CRAFTED.push(...BINARY);
 
+// mDNS legacy unicast answer: the question echoed, two PTR records, the
+// second name compressed against the first (RFC 1035 §4.1.4).
+const MDNS_QUESTION = [
+  9,
+  ...ascii("_services"),
+  7,
+  ...ascii("_dns-sd"),
+  4,
+  ...ascii("_udp"),
+  5,
+  ...ascii("local"),
+  0,
+];
+CRAFTED.push([
+  "mdns services",
+  5353,
+  new Uint8Array([
+    0x5a,
+    0x4f,
+    0x84,
+    0x00,
+    0,
+    1,
+    0,
+    2,
+    0,
+    0,
+    0,
+    0, // response AA, 1 Q, 2 A
+    ...MDNS_QUESTION,
+    0,
+    12,
+    0,
+    1, // offset 12: the name; PTR IN
+    0xc0,
+    12,
+    0,
+    12,
+    0,
+    1,
+    0,
+    0,
+    0,
+    10,
+    0,
+    13, // -> question, PTR, TTL, RDLENGTH 13
+    5,
+    ...ascii("_http"),
+    4,
+    ...ascii("_tcp"),
+    0xc0,
+    12 + 23, // _http._tcp + pointer to "local" (offset 35)
+    0xc0,
+    12,
+    0,
+    12,
+    0,
+    1,
+    0,
+    0,
+    0,
+    10,
+    0,
+    12, // second PTR, RDLENGTH 12
+    4,
+    ...ascii("_ssh"),
+    4,
+    ...ascii("_tcp"),
+    0xc0,
+    12 + 23, // _ssh._tcp + pointer to "local"
+  ]),
+  { name: "mdns", extra: "services _http._tcp.local,_ssh._tcp.local" },
+]);
+
 for (const [label, port, reply, expected] of CRAFTED) {
   Deno.test(`udp services: ${label} reply on port ${port}`, () => {
     assert.deepEqual(udpReplyService(port, reply), expected);
@@ -477,6 +552,7 @@ for (const [label, port, reply, expected] of CRAFTED) {
 Deno.test("udp services: each decoder rejects another protocol's reply", () => {
   const decoders = [
     dnsReplyService,
+    mdnsReplyService,
     memcachedReplyService,
     natPmpReplyService,
     ntpReplyService,

@@ -64,6 +64,55 @@ function skipName(bytes: Uint8Array, at: number): number {
   return -1;
 }
 
+/** The dotted name at `at`, following compression pointers, or undefined. */
+function readName(bytes: Uint8Array, at: number): string | undefined {
+  const labels: string[] = [];
+  for (let hops = 0; hops < 32 && at < bytes.length; hops++) {
+    const length = bytes[at];
+    if (length === 0) return labels.join(".");
+    if ((length & 0xc0) === 0xc0) {
+      if (at + 1 >= bytes.length) return undefined;
+      at = ((length & 0x3f) << 8) | bytes[at + 1];
+      continue;
+    }
+    if (at + 1 + length > bytes.length) return undefined;
+    labels.push(latin1(bytes.subarray(at + 1, at + 1 + length)));
+    at += 1 + length;
+  }
+  return undefined; // cut, or a pointer loop
+}
+
+/**
+ * mDNS (RFC 6762) answer to the `_services._dns-sd._udp.local` PTR query:
+ * the service types the host advertises (`_http._tcp.local`, ...).
+ *
+ * @example
+ * ```ts
+ * import { mdnsReplyService } from "./udp_services.ts";
+ * mdnsReplyService(new Uint8Array(12)); // undefined: not a response
+ * ```
+ */
+export function mdnsReplyService(reply: Uint8Array): ServiceInfo | undefined {
+  if (reply.length < 12 || (reply[2] & 0x80) === 0) return undefined;
+  const questions = (reply[4] << 8) | reply[5];
+  const answers = (reply[6] << 8) | reply[7];
+  let at = 12;
+  for (let q = 0; q < questions && at >= 0; q++) at = skipName(reply, at) + 4;
+  const types: string[] = [];
+  for (let a = 0; a < answers; a++) {
+    at = at < 0 ? -1 : skipName(reply, at);
+    if (at < 0 || at + 10 > reply.length) return undefined;
+    const type = (reply[at] << 8) | reply[at + 1];
+    const rdlength = (reply[at + 8] << 8) | reply[at + 9];
+    if (at + 10 + rdlength > reply.length) return undefined;
+    const target = type === 12 ? readName(reply, at + 10) : undefined;
+    if (target !== undefined) types.push(target);
+    at += 10 + rdlength;
+  }
+  if (types.length === 0) return { name: "mdns" };
+  return { name: "mdns", extra: `services ${types.join(",")}` };
+}
+
 /**
  * NTP (RFC 5905) server reply (mode 4): the version number and stratum.
  *
@@ -255,6 +304,7 @@ const DECODER_BY_PORT: ReadonlyMap<number, ReplyDecoder> = new Map<
   [1900, ssdpReplyService],
   [5060, sipReplyService],
   [5351, natPmpReplyService],
+  [5353, mdnsReplyService],
   [11211, memcachedReplyService],
 ]);
 
