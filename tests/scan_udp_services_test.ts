@@ -275,7 +275,7 @@ const BINARY: typeof CRAFTED = [
       0,
       0,
       0,
-      1 + 2 * 18 + 6, // NBSTAT IN, TTL 0, RDLENGTH
+      1 + 2 * 18 + 46, // NBSTAT IN, TTL 0, RDLENGTH (46: the STATISTICS field)
       2, // two names
       ...ascii("WORKSTATION1   "),
       0x00,
@@ -290,7 +290,8 @@ const BINARY: typeof CRAFTED = [
       0x5a,
       0x00,
       0x00,
-      0x01, // unit ID (MAC)
+      0x01, // unit ID (MAC): the first 6 bytes of STATISTICS
+      ...new Array(40).fill(0), // the other 40 bytes of STATISTICS (counters)
     ]),
     { name: "netbios-ns", extra: "WORKSTATION1 MAC 02:00:5a:00:00:01" },
   ],
@@ -705,5 +706,64 @@ Deno.test("udp services: real dnsmasq, memcached and openssl DTLS answers name t
     for (const d of daemons) await stop(d);
     await ip("netns", "del", ns);
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+// The crafted replies are themselves checked by an independent decoder:
+// tshark must decode each, from the service port, with no malformed packet.
+Deno.test("udp services: tshark decodes every crafted reply cleanly", async () => {
+  const which = await new Deno.Command("which", { args: ["tshark"] }).output();
+  if (!which.success) return; // optional cross-check
+  const { PcapWriter } = await import("../drivers/mod.ts");
+  const { parseIpv4, parseMac, UdpTemplate } = await import("../packet/mod.ts");
+  const path = await Deno.makeTempFile({
+    prefix: "h16u-udp-",
+    suffix: ".pcap",
+  });
+  try {
+    const file = await Deno.open(path, { write: true, truncate: true });
+    const writer = new PcapWriter(file);
+    const buf = new Uint8Array(2048);
+    for (const [, port, reply] of CRAFTED) {
+      const template = new UdpTemplate({
+        sourceMac: parseMac("02:00:00:00:00:02"),
+        routerMac: parseMac("02:00:00:00:00:01"),
+        sourceIp: parseIpv4("198.18.0.2"),
+        sourcePort: port,
+        payload: () => reply,
+      });
+      const n = template.write(buf, 0, parseIpv4("198.18.0.1"), 61000, 7);
+      writer.write(buf, undefined, 0, n);
+    }
+    writer.flush();
+    file.close();
+    const out = await new Deno.Command("tshark", {
+      args: [
+        "-r",
+        path,
+        "-d",
+        "udp.port==4433,dtls",
+        "-d",
+        "udp.port==443,quic", // a Version Negotiation alone is not matched by port
+        "-T",
+        "fields",
+        "-e",
+        "frame.protocols",
+        "-e",
+        "_ws.malformed",
+      ],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    const lines = new TextDecoder().decode(out.stdout).trim().split("\n");
+    assert.equal(lines.length, CRAFTED.length);
+    lines.forEach((line, i) => {
+      const [protocols, malformed] = line.split("\t");
+      const label = CRAFTED[i][0];
+      assert.doesNotMatch(protocols, /:data$/, `${label}: ${protocols}`);
+      assert.equal(malformed ?? "", "", `${label}: ${protocols} malformed`);
+    });
+  } finally {
+    await Deno.remove(path);
   }
 });

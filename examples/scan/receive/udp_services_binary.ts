@@ -121,7 +121,9 @@ export function netbiosReplyService(
   let at = 12;
   at += reply[at] === 0x20 ? 34 : 2; // the echoed name, or a pointer to it
   if (((reply[at] << 8) | reply[at + 1]) !== 0x21) return undefined; // NBSTAT
+  const rdlength = (reply[at + 8] << 8) | reply[at + 9];
   at += 10; // type, class, TTL, RDLENGTH
+  if (at + rdlength > reply.length) return undefined; // a cut datagram
   const count = reply[at++];
   if (count === 0 || at + count * 18 + 6 > reply.length) return undefined;
   const name = latin1(reply.subarray(at, at + 15)).trimEnd();
