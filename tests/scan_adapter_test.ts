@@ -9,6 +9,7 @@
 // this file resolves one request and prints the result as JSON: that is how
 // the test runs resolveAdapter inside a namespace.
 import assert from "node:assert/strict";
+import { readUntil } from "./helpers/command.ts";
 import {
   type Adapter,
   AdapterError,
@@ -311,14 +312,7 @@ Deno.test({
       const capture = `${dir}/peer.pcap`;
       const tcpdump = startCapture(lab, capture);
       try {
-        const reader = tcpdump.stderr.getReader();
-        let text = "";
-        while (!text.includes("listening on")) {
-          const { value, done } = await reader.read();
-          if (done) throw new Error(`tcpdump exited: ${text}`);
-          text += new TextDecoder().decode(value);
-        }
-        reader.releaseLock();
+        await readUntil(tcpdump.stderr, "listening on", "tcpdump");
 
         // The live tables parse to the routes just added.
         const route4 = defaultRoute4(

@@ -4,6 +4,8 @@
 // capture programs run at once in namespace A while traffic crosses the veth
 // and A's loopback, so each writes the same packets in its own format.
 
+import { readUntil } from "./command.ts";
+
 /** The lab: namespace A (where the captures run) and B (the echo server). */
 export interface CaptureLab {
   nsA: string;
@@ -177,16 +179,11 @@ export async function captureAll(
     stderr: "inherit",
   }).spawn();
   try {
-    await Promise.all(children.map(async (child, i) => {
-      const reader = child.stderr.getReader();
-      let text = "";
-      while (!text.includes(capturers[i].ready)) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`${capturers[i].args[0]} exited: ${text}`);
-        text += new TextDecoder().decode(value);
-      }
-      reader.releaseLock();
-    }));
+    await Promise.all(
+      children.map((child, i) =>
+        readUntil(child.stderr, capturers[i].ready, capturers[i].args[0])
+      ),
+    );
     // Ready lines come as the capture opens; give the rings a moment.
     await new Promise((r) => setTimeout(r, 300));
     const serverReader = server.stdout.getReader();

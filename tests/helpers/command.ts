@@ -40,3 +40,26 @@ export async function run(
 export function sh(script: string, cwd?: string): Promise<string> {
   return run(["bash", "-euo", "pipefail", "-c", script], { cwd });
 }
+
+/**
+ * Reads `stream` (a child's stdout or stderr) until its text contains
+ * `marker` — a capture's "listening on", a server's "ready" — then
+ * releases it; throws, with what it said, when `what` ends first.
+ */
+export async function readUntil(
+  stream: ReadableStream<Uint8Array>,
+  marker: string,
+  what: string,
+): Promise<void> {
+  const reader = stream.getReader();
+  let text = "";
+  try {
+    while (!text.includes(marker)) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`${what} exited: ${text}`);
+      text += DECODER.decode(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}

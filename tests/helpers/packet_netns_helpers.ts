@@ -5,7 +5,7 @@
 // Safety: everything happens inside two network namespaces this helper
 // creates (unique names), joined by one veth pair, with addresses from
 // 198.18.0.0/15 and 2001:2::/48 (benchmarking ranges) and no route out.
-import { run as runCommand } from "./command.ts";
+import { readUntil, run as runCommand } from "./command.ts";
 
 const DENO: string = Deno.execPath();
 
@@ -174,14 +174,7 @@ export async function captureLabTraffic(lab: Lab, path: string): Promise<void> {
   }).spawn();
   try {
     // Wait for tcpdump's "listening on" line before generating traffic.
-    const reader = tcpdump.stderr.getReader();
-    let text = "";
-    while (!text.includes("listening on")) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`tcpdump exited: ${text}`);
-      text += new TextDecoder().decode(value);
-    }
-    reader.releaseLock();
+    await readUntil(tcpdump.stderr, "listening on", "tcpdump");
     const serverReader = server.stdout.getReader();
     await serverReader.read(); // "ready"
     serverReader.releaseLock();
