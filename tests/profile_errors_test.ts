@@ -115,6 +115,38 @@ Deno.test({
   },
 });
 
+/**
+ * Deno and the script as `nobody` can run them: the checkout itself when
+ * nobody can reach it, else (a clone under a 0700 directory) a copy of the
+ * tracked files and of Deno inside `home`.
+ */
+async function nobodyReadable(
+  home: string,
+  asNobody: (cmd: string[]) => Promise<Deno.CommandOutput>,
+): Promise<{ deno: string; script: string }> {
+  const probe = await asNobody(["test", "-r", SCRIPT, "-a", "-x", DENO]);
+  if (probe.success) return { deno: DENO, script: SCRIPT };
+  const root = new URL("..", import.meta.url).pathname;
+  const files = new TextDecoder().decode(
+    (await new Deno.Command("git", {
+      args: ["-C", root, "ls-files", "-z"],
+      stdout: "piped",
+    }).output()).stdout,
+  ).split("\0").filter(Boolean);
+  const copy = `${home}/repo`;
+  for (const file of files) {
+    const to = `${copy}/${file}`;
+    await Deno.mkdir(to.slice(0, to.lastIndexOf("/")), { recursive: true });
+    await Deno.copyFile(`${root}${file}`, to);
+  }
+  await Deno.copyFile(DENO, `${home}/deno`);
+  const chmod = await new Deno.Command("chmod", {
+    args: ["-R", "a+rX", copy, `${home}/deno`],
+  }).output();
+  assert.ok(chmod.success, "chmod of the copy");
+  return { deno: `${home}/deno`, script: `${copy}/scripts/profile.ts` };
+}
+
 Deno.test({
   name:
     "profile errors: not root — perf's real refusal, and the script's advice",
@@ -127,6 +159,7 @@ Deno.test({
         new Deno.Command("setpriv", {
           args: ["--reuid=65534", "--regid=65534", "--clear-groups", ...cmd],
           env: { HOME: home, DENO_DIR: home },
+          cwd: home, // the checkout may be a directory nobody cannot enter
           stdout: "piped",
           stderr: "piped",
         }).output();
@@ -152,11 +185,12 @@ Deno.test({
         /no permission to sample.*(Run as root|perf_event_paranoid)/s,
       );
       // The script: refuses before creating anything, saying what to do.
+      const { deno, script } = await nobodyReadable(home, asNobody);
       const out = await asNobody([
-        DENO,
+        deno,
         "run",
         "-A",
-        SCRIPT,
+        script,
         "--seconds",
         "1",
         "--drivers",
