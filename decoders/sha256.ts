@@ -8,6 +8,11 @@
  * @module
  */
 
+import {
+  type NativeHash,
+  type NativeHashFactory,
+  nativeSha256,
+} from "./sha256_native.ts";
 import { type Compressor, wasmCompressor } from "./sha256_wasm.ts";
 
 // The state is an Int32Array and all arithmetic is int32 (`| 0`): V8 keeps
@@ -37,6 +42,17 @@ const BYTE_HEX: readonly string[] = Array.from(
 );
 
 /**
+ * Which SHA-256 a {@linkcode Sha256} runs.
+ *
+ * @example
+ * ```ts
+ * import type { Sha256Implementation } from "@zon/net/decoders";
+ * const portable: Sha256Implementation = "typescript";
+ * ```
+ */
+export type Sha256Implementation = "native" | "wasm" | "typescript";
+
+/**
  * Options of {@linkcode Sha256}.
  *
  * @example
@@ -47,12 +63,16 @@ const BYTE_HEX: readonly string[] = Array.from(
  */
 export interface Sha256Options {
   /**
-   * `"typescript"` (the default: the pure-TypeScript compression function)
-   * or `"wasm"` (the WebAssembly one assembled from `sha256.wat`; an error
-   * where WebAssembly cannot run). Both give the same digests at about the
-   * same speed on V8 (see BENCHMARKS.md).
+   * `"native"` (the runtime's `node:crypto` SHA-256, which uses the CPU's
+   * SHA instructions: Deno, Node ≥ 22.3, Bun; an error where there is
+   * none), `"typescript"` (the pure-TypeScript compression function) or
+   * `"wasm"` (the WebAssembly one assembled from `sha256.wat`; an error
+   * where WebAssembly cannot run). All give the same digests; TypeScript
+   * and WebAssembly run at about the same speed on V8, native several times
+   * faster (see BENCHMARKS.md). Default: `"native"` where the runtime has
+   * it, else `"typescript"`.
    */
-  implementation?: "wasm" | "typescript";
+  implementation?: Sha256Implementation;
 }
 
 /**
@@ -76,8 +96,12 @@ export interface Sha256Options {
  * ```
  */
 export class Sha256 {
-  /** The compression function: WebAssembly where it runs, else TypeScript. */
-  readonly #compress: Compressor;
+  /** The compression function (unused by a native hash). */
+  readonly #compress: Compressor = hashBlocks;
+  /** Creates the runtime's hash, for implementation "native". */
+  readonly #createNative: NativeHashFactory | undefined;
+  /** The runtime's hash of the current message, created at its first bytes. */
+  #native: NativeHash | undefined;
   #state = new Int32Array(INITIAL_STATE);
   /**
    * Bytes not compressed yet. Larger than a block so that input arriving in
@@ -98,14 +122,21 @@ export class Sha256 {
    * @param options Which compression function to use.
    */
   constructor(options: Sha256Options = {}) {
-    const implementation = options.implementation ?? "typescript";
-    if (implementation === "typescript") {
-      this.#compress = hashBlocks;
+    const implementation = options.implementation ??
+      (nativeSha256() ? "native" : "typescript");
+    if (implementation === "typescript") return;
+    if (implementation === "native") {
+      this.#createNative = nativeSha256();
+      if (this.#createNative === undefined) {
+        throw new Error(
+          'Sha256: implementation "native" requested, but this runtime has no node:crypto',
+        );
+      }
       return;
     }
     if (implementation !== "wasm") {
       throw new TypeError(
-        `Sha256: implementation must be "typescript" or "wasm", got ${
+        `Sha256: implementation must be "native", "typescript" or "wasm", got ${
           JSON.stringify(implementation)
         }`,
       );
@@ -125,10 +156,11 @@ export class Sha256 {
    * @example
    * ```ts
    * import { Sha256 } from "@zon/net/decoders";
-   * console.log(new Sha256().implementation); // "typescript"
+   * console.log(new Sha256({ implementation: "typescript" }).implementation); // "typescript"
    * ```
    */
-  get implementation(): "wasm" | "typescript" {
+  get implementation(): Sha256Implementation {
+    if (this.#createNative) return "native";
     return this.#compress === hashBlocks ? "typescript" : "wasm";
   }
 
@@ -145,6 +177,7 @@ export class Sha256 {
    */
   reset(): void {
     this.#state.set(INITIAL_STATE);
+    this.#native = undefined;
     this.#fill = 0;
     this.#length = 0;
     this.#finished = false;
@@ -168,6 +201,10 @@ export class Sha256 {
   update(bytes: Uint8Array, start = 0, end: number = bytes.length): this {
     if (this.#finished) throw new Error("Sha256: update() after digest()");
     this.#length += end - start;
+    if (this.#createNative) {
+      this.#updateNative(bytes, start, end);
+      return this;
+    }
     const buffer = this.#buffer;
     let position = start;
     let fill = this.#fill;
@@ -199,6 +236,56 @@ export class Sha256 {
   }
 
   /**
+   * The native hash's update: pieces are gathered in the buffer (each
+   * native call costs ~70 ns, more than copying 1 KiB), and pieces longer
+   * than the buffer passed on without a copy.
+   */
+  #updateNative(bytes: Uint8Array, start: number, end: number): void {
+    const count = end - start;
+    let fill = this.#fill;
+    if (fill + count > BUFFER_BYTES) {
+      this.#flushNative();
+      fill = 0;
+      if (count >= BUFFER_BYTES) {
+        this.#nativeHash().update(
+          start === 0 && end === bytes.length
+            ? bytes
+            : bytes.subarray(start, end),
+        );
+        return;
+      }
+    }
+    const buffer = this.#buffer;
+    if (count < COPY_LOOP_MAX) {
+      for (let k = 0; k < count; k++) buffer[fill + k] = bytes[start + k];
+    } else {
+      buffer.set(bytes.subarray(start, end), fill);
+    }
+    this.#fill = fill + count;
+  }
+
+  #nativeHash(): NativeHash {
+    return this.#native ??= this.#createNative!();
+  }
+
+  /** Hands the gathered bytes to the native hash. */
+  #flushNative(): void {
+    if (this.#fill === 0) return;
+    this.#nativeHash().update(this.#buffer.subarray(0, this.#fill));
+    this.#fill = 0;
+  }
+
+  /** Finishes the native hash, which cannot be used again. */
+  #finishNative(): NativeHash {
+    if (this.#finished) throw new Error("Sha256: digest() called twice");
+    this.#finished = true;
+    this.#flushNative();
+    const native = this.#nativeHash();
+    this.#native = undefined;
+    return native;
+  }
+
+  /**
    * Finishes the hash and returns the 32-byte digest. Call at most once
    * (until {@linkcode Sha256.reset}).
    *
@@ -211,6 +298,10 @@ export class Sha256 {
    * @returns The digest.
    */
   digest(): Uint8Array {
+    if (this.#createNative) {
+      // A plain Uint8Array, not the runtime's Buffer subclass.
+      return new Uint8Array(this.#finishNative().digest());
+    }
     const state = this.#finish();
     const out = new Uint8Array(32);
     for (let i = 0; i < 8; i++) {
@@ -239,6 +330,7 @@ export class Sha256 {
    * @returns The digest in hex.
    */
   hexDigest(): string {
+    if (this.#createNative) return this.#finishNative().digest("hex");
     const state = this.#finish();
     let hex = "";
     for (let i = 0; i < 8; i++) {

@@ -123,7 +123,8 @@ export interface X509DecoderOptions {
   fingerprint?: boolean;
   /**
    * The SHA-256 compression function for the fingerprints (see
-   * {@linkcode Sha256Options}): `"typescript"` (default) or `"wasm"`.
+   * {@linkcode Sha256Options}): `"native"` (the default where the runtime has
+   * it), `"typescript"` (the default elsewhere) or `"wasm"`.
    */
   sha256?: Sha256Options["implementation"];
 }

@@ -134,6 +134,29 @@ function zonFragments(): void {
   }
 }
 
+const nativeDecoder = new X509Decoder({ sha256: "native" });
+const nativeFragmentDecoder = new X509Decoder({ sha256: "native" });
+
+function zonWholeNative(): void {
+  for (const der of ders) {
+    nativeDecoder.reset();
+    nativeDecoder.push(der);
+    const result = nativeDecoder.end();
+    sink += "error" in result ? 1 : result.subject.length;
+  }
+}
+
+function zonFragmentsNative(): void {
+  for (const der of ders) {
+    nativeFragmentDecoder.reset();
+    for (let i = 0; i < der.length; i += FRAGMENT) {
+      nativeFragmentDecoder.push(der.subarray(i, i + FRAGMENT));
+    }
+    const result = nativeFragmentDecoder.end();
+    sink += "error" in result ? 1 : result.subject.length;
+  }
+}
+
 const wasmHash = new Sha256({ implementation: "wasm" });
 const typescriptHash = new Sha256({ implementation: "typescript" });
 
@@ -241,6 +264,11 @@ const workloads: Array<[string, () => void]> = [
     zonFragments,
   ],
   ["zon X509Decoder, whole DER (typescript SHA-256)", zonWholeTypeScript],
+  ["zon X509Decoder, whole DER (native SHA-256)", zonWholeNative],
+  [
+    `zon X509Decoder, ${FRAGMENT}-byte fragments (native SHA-256)`,
+    zonFragmentsNative,
+  ],
   [
     `zon X509Decoder, ${FRAGMENT}-byte fragments (typescript SHA-256)`,
     zonFragmentsTypeScript,

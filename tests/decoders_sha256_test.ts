@@ -1,13 +1,13 @@
-// The decoders' own SHA-256 against Web Crypto and `openssl dgst`, for both
-// compression functions (TypeScript and the WebAssembly one from
-// decoders/sha256.wat), and the embedded wasm bytes against the .wat.
+// The decoders' own SHA-256 against Web Crypto and `openssl dgst`, for every
+// implementation (the runtime's native one, TypeScript and the WebAssembly
+// one from decoders/sha256.wat), and the embedded wasm bytes against the .wat.
 import assert from "node:assert/strict";
 import { bytesToHex, Sha256, sha256Hex } from "../decoders/mod.ts";
 import { SHA256_WASM_BASE64 } from "../decoders/sha256_wasm_bytes.ts";
 import { assembleWat, bytesModule } from "../scripts/assemble_sha256_wasm.ts";
 import { seededRandom } from "./helpers/decoders_openssl.ts";
 
-const IMPLEMENTATIONS = ["typescript", "wasm"] as const;
+const IMPLEMENTATIONS = ["native", "typescript", "wasm"] as const;
 /** 0..300, and around the 1 KiB input buffer's edges (one and two fills). */
 const LENGTHS = [
   ...Array.from({ length: 301 }, (_, i) => i),
@@ -91,7 +91,7 @@ for (const implementation of IMPLEMENTATIONS) {
   });
 }
 
-Deno.test("the two implementations agree on 2,000 random messages and splits", () => {
+Deno.test("the implementations agree on 2,000 random messages and splits", () => {
   const seed = Date.now() % 1e9;
   const random = seededRandom(seed);
   const hashes = IMPLEMENTATIONS.map((implementation) =>
@@ -110,7 +110,15 @@ Deno.test("the two implementations agree on 2,000 random messages and splits", (
       }
       return hash.hexDigest();
     });
-    assert.equal(digests[0], digests[1], `round ${round}, seed ${seed}`);
+    for (let k = 1; k < digests.length; k++) {
+      assert.equal(
+        digests[k],
+        digests[0],
+        `${IMPLEMENTATIONS[k]} vs ${
+          IMPLEMENTATIONS[0]
+        }, round ${round}, seed ${seed}`,
+      );
+    }
   }
 });
 
@@ -132,8 +140,41 @@ Deno.test("a bad implementation name is a TypeError naming it", () => {
   assert.throws(
     // deno-lint-ignore no-explicit-any
     () => new Sha256({ implementation: "asm" as any }),
-    { name: "TypeError", message: /"typescript" or "wasm", got "asm"/ },
+    {
+      name: "TypeError",
+      message: /"native", "typescript" or "wasm", got "asm"/,
+    },
   );
+});
+
+Deno.test("native is the default here; without process (a browser) the default is TypeScript and native an error", async () => {
+  assert.equal(new Sha256().implementation, "native");
+  const url = new URL("../decoders/mod.ts", import.meta.url).href;
+  const script = `
+    delete globalThis.process;
+    const { Sha256 } = await import(${JSON.stringify(url)});
+    const hash = new Sha256();
+    let native = "";
+    try { new Sha256({ implementation: "native" }); } catch (error) { native = error.message; }
+    console.log(JSON.stringify({
+      implementation: hash.implementation,
+      abc: hash.update(new TextEncoder().encode("abc")).hexDigest(),
+      native,
+    }));`;
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--no-lock", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(output.stderr);
+  assert.ok(output.success, stderr);
+  const result = JSON.parse(new TextDecoder().decode(output.stdout));
+  assert.equal(result.implementation, "typescript");
+  assert.equal(
+    result.abc,
+    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+  );
+  assert.match(result.native, /"native" requested, but this runtime has no/);
 });
 
 Deno.test("large inputs equal crypto.subtle.digest and openssl dgst", async () => {
@@ -151,7 +192,13 @@ Deno.test("large inputs equal crypto.subtle.digest and openssl dgst", async () =
       const openssl = new TextDecoder().decode(output.stdout).split(" ")[0];
       const ours = sha256Hex(bytes);
       assert.equal(ours, openssl, `openssl, length ${length}`);
-      assert.equal(hexOf("wasm", bytes), openssl, `wasm, length ${length}`);
+      for (const implementation of IMPLEMENTATIONS) {
+        assert.equal(
+          hexOf(implementation, bytes),
+          openssl,
+          `${implementation}, length ${length}`,
+        );
+      }
       assert.equal(ours, await webCryptoHex(bytes), `webcrypto ${length}`);
     }
   } finally {
