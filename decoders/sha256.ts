@@ -35,13 +35,6 @@ const BLOCK_BYTES = 64;
 const BUFFER_BYTES = 1024;
 /** Copies shorter than this use a loop; longer ones `set()`. */
 const COPY_LOOP_MAX = 64;
-/**
- * A native hash's messages up to this long are compressed in TypeScript:
- * a native hash costs ~0.65 µs to create and finish in Deno, TypeScript
- * ~3 ns a byte, so below ~200 bytes (an EC key's SubjectPublicKeyInfo) the
- * TypeScript compression function finishes first.
- */
-const NATIVE_MIN_BYTES = 192;
 /** Two-digit lowercase hex of every byte value. */
 const BYTE_HEX: readonly string[] = Array.from(
   { length: 256 },
@@ -282,12 +275,6 @@ export class Sha256 {
     this.#fill = 0;
   }
 
-  /** Whether the digest comes from the native hash (not a short message). */
-  #finishesNatively(): boolean {
-    return this.#createNative !== undefined &&
-      (this.#native !== undefined || this.#fill > NATIVE_MIN_BYTES);
-  }
-
   /** Finishes the native hash, which cannot be used again. */
   #finishNative(): NativeHash {
     if (this.#finished) throw new Error("Sha256: digest() called twice");
@@ -311,7 +298,7 @@ export class Sha256 {
    * @returns The digest.
    */
   digest(): Uint8Array {
-    if (this.#finishesNatively()) {
+    if (this.#createNative) {
       // A plain Uint8Array, not the runtime's Buffer subclass.
       return new Uint8Array(this.#finishNative().digest());
     }
@@ -343,7 +330,7 @@ export class Sha256 {
    * @returns The digest in hex.
    */
   hexDigest(): string {
-    if (this.#finishesNatively()) return this.#finishNative().digest("hex");
+    if (this.#createNative) return this.#finishNative().digest("hex");
     const state = this.#finish();
     let hex = "";
     for (let i = 0; i < 8; i++) {

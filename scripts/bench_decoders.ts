@@ -19,8 +19,12 @@
 //   API is asynchronous (Web Crypto), so it is not asked for one: this
 //   flatters it slightly.
 // - zon Sha256 alone over the same certificates (one message each): the
-//   fingerprints' share of the decoder's time, in MB/s, for both
-//   compression functions (WebAssembly, the default, and TypeScript).
+//   fingerprints' share of the decoder's time, in MB/s, for the
+//   WebAssembly and TypeScript compression functions.
+// - The decoder rows come with three SHA-256s: the runtime's native one
+//   (`node:crypto` through process.getBuiltinModule, SHA-NI; the default
+//   where it exists, so that zon and node:crypto then hash with the same
+//   code), and the portable TypeScript and WebAssembly ones (browsers).
 //
 // "Fingerprint" is both SHA-256s the decoder computes: of the certificate
 // and of its SubjectPublicKeyInfo.
