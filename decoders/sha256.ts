@@ -259,7 +259,13 @@ export class Sha256 {
     if (count < COPY_LOOP_MAX) {
       for (let k = 0; k < count; k++) buffer[fill + k] = bytes[start + k];
     } else {
-      buffer.set(bytes.subarray(start, end), fill);
+      // A whole fragment (the decoder's usual call) needs no view.
+      buffer.set(
+        start === 0 && end === bytes.length
+          ? bytes
+          : bytes.subarray(start, end),
+        fill,
+      );
     }
     this.#fill = fill + count;
   }
