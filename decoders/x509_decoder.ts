@@ -32,12 +32,12 @@ import {
   ROLE_HANDLING,
 } from "./x509_grammar.ts";
 import {
+  attributeTypeName,
   DIGEST_ALGORITHMS,
   EXTENDED_KEY_USAGES,
-  EXTENSION_NAMES,
+  extensionName,
   FIXED_KEY_BITS,
   KEY_USAGE_BITS,
-  NAME_ATTRIBUTE_TYPES,
   NAMED_CURVES,
   PUBLIC_KEY_ALGORITHMS,
   SIGNATURE_ALGORITHMS,
@@ -223,6 +223,7 @@ export class X509Decoder {
   #extensions: X509Extension[] = [];
   /** The extension being read: OID, critical flag, where its list values start. */
   #extensionOid = "";
+  #extensionName = "";
   #extensionCritical = false;
   #extensionSanStart = 0;
   #extensionValue: X509ExtensionValue | undefined;
@@ -772,6 +773,7 @@ export class X509Decoder {
       case Role.EXTENSION:
         this.#extension = ExtensionKind.UNPARSED;
         this.#extensionOid = "";
+        this.#extensionName = "";
         this.#extensionCritical = false;
         this.#extensionValue = undefined;
         this.#extensionMalformed = false;
@@ -890,7 +892,7 @@ export class X509Decoder {
       case Role.ATTRIBUTE_TYPE: {
         const oid = this.#oid(offset);
         if (oid === undefined) return;
-        this.#attributeType = NAME_ATTRIBUTE_TYPES.get(oid) ?? oid;
+        this.#attributeType = attributeTypeName(oid, bytes, start, fill);
         return;
       }
       case Role.ATTRIBUTE_VALUE: {
@@ -940,6 +942,7 @@ export class X509Decoder {
         const oid = this.#oid(offset);
         if (oid === undefined) return;
         this.#extensionOid = oid;
+        this.#extensionName = extensionName(oid, bytes, start, fill);
         this.#extension = PARSED_EXTENSIONS.get(oid) ?? ExtensionKind.UNPARSED;
         return;
       }
@@ -1030,7 +1033,7 @@ export class X509Decoder {
     }
     const extension: X509Extension = {
       oid,
-      name: EXTENSION_NAMES.get(oid) ?? oid,
+      name: this.#extensionName,
       critical: this.#extensionCritical,
       value: this.#streamedExtensionValue(),
     };

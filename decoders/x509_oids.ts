@@ -270,3 +270,87 @@ export const DIGEST_ALGORITHMS: ReadonlyMap<string, string> = new Map([
   ["2.16.840.1.101.3.4.2.9", "sha3-384"],
   ["2.16.840.1.101.3.4.2.10", "sha3-512"],
 ]);
+
+/** The DER of 2.5.4.x and 2.5.29.x: 0x55 (2.5), the second arc, the last. */
+const ARC_2_5 = 0x55;
+const ARC_4 = 0x04;
+const ARC_29 = 0x1d;
+const SINGLE_BYTE_ARCS = 128;
+
+/** {@linkcode NAME_ATTRIBUTE_TYPES} of 2.5.4.x by x, with the OID where unnamed. */
+const ATTRIBUTE_TYPES_2_5_4: readonly string[] = Array.from(
+  { length: SINGLE_BYTE_ARCS },
+  (_, arc) => NAME_ATTRIBUTE_TYPES.get(`2.5.4.${arc}`) ?? `2.5.4.${arc}`,
+);
+
+/** {@linkcode EXTENSION_NAMES} of 2.5.29.x by x, with the OID where unnamed. */
+const EXTENSION_NAMES_2_5_29: readonly string[] = Array.from(
+  { length: SINGLE_BYTE_ARCS },
+  (_, arc) => EXTENSION_NAMES.get(`2.5.29.${arc}`) ?? `2.5.29.${arc}`,
+);
+
+/** Whether `bytes[start, start + length)` encodes 2.5.`second`.x with x < 128. */
+function isShortOid(
+  bytes: Uint8Array,
+  start: number,
+  length: number,
+  second: number,
+): boolean {
+  return length === 3 && bytes[start] === ARC_2_5 &&
+    bytes[start + 1] === second && bytes[start + 2] < SINGLE_BYTE_ARCS;
+}
+
+/**
+ * A name attribute type's short name (`CN`), or its OID: as
+ * `NAME_ATTRIBUTE_TYPES.get(oid) ?? oid`, but the 2.5.4.x types (nearly all)
+ * are read from a table by their encoding, without a string lookup.
+ *
+ * @example
+ * ```ts
+ * import { attributeTypeName } from "./x509_oids.ts";
+ * console.log(attributeTypeName("2.5.4.3", new Uint8Array([0x55, 4, 3]), 0, 3)); // "CN"
+ * ```
+ *
+ * @param oid The dotted OID.
+ * @param bytes Buffer holding its DER content.
+ * @param start Where the content starts.
+ * @param length Content length.
+ * @returns The short name or the OID.
+ */
+export function attributeTypeName(
+  oid: string,
+  bytes: Uint8Array,
+  start: number,
+  length: number,
+): string {
+  return isShortOid(bytes, start, length, ARC_4)
+    ? ATTRIBUTE_TYPES_2_5_4[bytes[start + 2]]
+    : NAME_ATTRIBUTE_TYPES.get(oid) ?? oid;
+}
+
+/**
+ * An extension's name (`subjectAltName`), or its OID: as
+ * `EXTENSION_NAMES.get(oid) ?? oid`, the 2.5.29.x ones from a table.
+ *
+ * @example
+ * ```ts
+ * import { extensionName } from "./x509_oids.ts";
+ * console.log(extensionName("2.5.29.17", new Uint8Array([0x55, 29, 17]), 0, 3)); // "subjectAltName"
+ * ```
+ *
+ * @param oid The dotted OID.
+ * @param bytes Buffer holding its DER content.
+ * @param start Where the content starts.
+ * @param length Content length.
+ * @returns The name or the OID.
+ */
+export function extensionName(
+  oid: string,
+  bytes: Uint8Array,
+  start: number,
+  length: number,
+): string {
+  return isShortOid(bytes, start, length, ARC_29)
+    ? EXTENSION_NAMES_2_5_29[bytes[start + 2]]
+    : EXTENSION_NAMES.get(oid) ?? oid;
+}
