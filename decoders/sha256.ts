@@ -19,7 +19,7 @@ import { type Compressor, wasmCompressor } from "./sha256_wasm.ts";
 // int32 values unboxed, while uint32 values above 2^31 become heap doubles.
 
 /** Initial hash value: the first 32 bits of the square roots of the first 8 primes. */
-const INITIAL_STATE = [
+const INITIAL_STATE = Int32Array.of(
   0x6a09e667,
   0xbb67ae85,
   0x3c6ef372,
@@ -28,7 +28,7 @@ const INITIAL_STATE = [
   0x9b05688c,
   0x1f83d9ab,
   0x5be0cd19,
-];
+);
 
 const BLOCK_BYTES = 64;
 /** Size of the input buffer: 16 blocks. */

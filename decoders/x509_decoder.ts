@@ -82,6 +82,8 @@ type TokenizerState = typeof TokenizerState[keyof typeof TokenizerState];
 
 /** Deepest nesting the grammar descends into (TBS → extensions → SAN list). */
 const MAX_DEPTH = 8;
+/** Captured pieces shorter than this are copied by a loop, longer by set(). */
+const CAPTURE_LOOP_MAX = 32;
 const HIGH_TAG_NUMBER = 0x1f;
 const MAX_TAG_CONTINUATION_BYTES = 4;
 const LENGTH_LONG_FORM = 0x80;
@@ -794,10 +796,16 @@ export class X509Decoder {
     const room = this.#captureCap - this.#scratchFill;
     const copy = count < room ? count : room;
     if (this.#scratchFill + copy > this.#scratch.length) this.#growScratch();
-    // A plain loop: values are short, and subarray() would allocate a view.
     const scratch = this.#scratch;
     let fill = this.#scratchFill;
-    for (let k = 0; k < copy; k++) scratch[fill++] = chunk[start + k];
+    if (copy < CAPTURE_LOOP_MAX) {
+      // A plain loop: most values are short, and subarray() allocates a view.
+      for (let k = 0; k < copy; k++) scratch[fill++] = chunk[start + k];
+    } else {
+      // A signature or an extension crossing fragments: copied in bulk.
+      scratch.set(chunk.subarray(start, start + copy), fill);
+      fill += copy;
+    }
     this.#scratchFill = fill;
     if (copy < count) this.#scratchOverflow = true;
   }
