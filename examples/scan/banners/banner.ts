@@ -50,6 +50,8 @@ import {
   type StarttlsStep,
 } from "../../../decoders/starttls.ts";
 import { Tls13Client } from "../../../decoders/tls13_client.ts";
+import { TlsTunnel } from "../../../decoders/tls_tunnel.ts";
+import type { TunnelHello } from "./hellos.ts";
 import { TelnetDecoder } from "../../../decoders/telnet_banner.ts";
 import { PostgresDecoder } from "../../../decoders/postgres_banner.ts";
 import {
@@ -159,7 +161,7 @@ export const HEAD_BYTES = 512;
 export type ConnectionPlan =
   | { kind: "listen" }
   | { kind: "probe"; probe: ServiceProbe }
-  | { kind: "tls" }
+  | { kind: "tls"; tunnel?: TunnelHello }
   | { kind: "starttls"; protocol: StarttlsProtocol };
 
 const LISTEN: ConnectionPlan = { kind: "listen" };
@@ -184,6 +186,12 @@ export class BannerDecoder {
   #probe: ServiceProbe | null = null;
   #starttls: StarttlsMachine | null = null;
   #client: Tls13Client | null = null;
+  /** Direct TLS: the client that finishes the handshake and opens the tunnel. */
+  #tunnel: TlsTunnel | null = null;
+  #tunnelHello: TunnelHello | null = null;
+  /** The plaintext decoder inside the tunnel (made once, reused). */
+  #inner: BannerDecoder | null = null;
+  #innerStarted = false;
   #sends: Uint8Array[] = [];
   /** The plaintext decoder's state when TLS took over (STARTTLS). */
   #plainState: DecodeState = DecodeState.RECOGNIZING;
@@ -201,6 +209,9 @@ export class BannerDecoder {
     this.#probe = null;
     this.#starttls = null;
     this.#client = null;
+    this.#tunnel = null;
+    this.#tunnelHello = null;
+    this.#innerStarted = false;
     this.#sends = [];
   }
 
@@ -216,7 +227,7 @@ export class BannerDecoder {
         this.#useService(plan.probe.create(), plan.probe.protocol);
         return plan.probe.hello;
       case "tls":
-        return this.#startTls();
+        return this.#startTunnel(plan.tunnel ?? null);
       case "starttls": {
         this.#starttls = new StarttlsMachine(plan.protocol);
         const step = this.#starttls.start();
@@ -254,7 +265,7 @@ export class BannerDecoder {
       case DecodeState.TLS:
         return this.#tls!.done;
       case DecodeState.TLS_CLIENT:
-        return this.#client!.done;
+        return this.#tunnel ? this.#tunnelDone() : this.#client!.done;
       case DecodeState.GREETING:
         return this.#greeting.done;
       case DecodeState.SERVICE:
@@ -444,6 +455,27 @@ export class BannerDecoder {
     return this.#client.hello;
   }
 
+  #startTunnel(hello: TunnelHello | null): Uint8Array {
+    this.#tunnel = new TlsTunnel();
+    this.#tunnelHello = hello;
+    this.#client = this.#tunnel.client;
+    this.#plainState = this.#state;
+    this.#state = DecodeState.TLS_CLIENT;
+    return this.#tunnel.hello;
+  }
+
+  /** Direct TLS: done once the tunnel failed or closed, or the inner decoder is. */
+  #tunnelDone(): boolean {
+    switch (this.#tunnel!.state) {
+      case "open":
+        return this.#innerStarted && this.#inner!.done;
+      case "handshake":
+        return false;
+      default:
+        return true;
+    }
+  }
+
   #pushClient(bytes: Uint8Array, start: number, end: number): void {
     const client = this.#client!;
     if (!this.#starttls) {
@@ -451,17 +483,55 @@ export class BannerDecoder {
       this.#head.set(bytes.subarray(start, start + keep), this.#headFill);
       this.#headFill += keep;
     }
-    client.push(bytes, start, end);
-    const again = client.takeSend();
-    if (again) this.#sends.push(again);
+    if (this.#tunnel) this.#pushTunnel(bytes, start, end);
+    else {
+      client.push(bytes, start, end);
+      const again = client.takeSend();
+      if (again) this.#sends.push(again);
+    }
     if (
       client.done && !this.#starttls &&
       client.result().error?.code === "NOT_TLS"
     ) {
       // A plaintext answer to our ClientHello (HTTP on 8443, say).
       this.#client = null;
+      this.#tunnel = null;
       this.#recognizeHead();
     }
+  }
+
+  /**
+   * The tunnel's bytes: once open, the inner decoder starts (the port's
+   * probe or HTTP hello inside, or nothing for a server-first protocol)
+   * and gets the decrypted bytes; what it sends goes back sealed. All
+   * records to send after one push leave as one write.
+   */
+  #pushTunnel(bytes: Uint8Array, start: number, end: number): void {
+    const tunnel = this.#tunnel!;
+    tunnel.push(bytes, start, end);
+    if (tunnel.state === "open" && !this.#innerStarted) {
+      this.#innerStarted = true;
+      const inner = this.#inner ??= new BannerDecoder();
+      const hello = this.#tunnelHello;
+      const first = inner.start(this.#port, hello?.plan ?? LISTEN);
+      if (first) tunnel.write(first);
+      if (hello?.bytes) tunnel.write(hello.bytes);
+    }
+    if (this.#innerStarted) {
+      const inner = this.#inner!;
+      for (let data = tunnel.takeData(); data; data = tunnel.takeData()) {
+        if (!inner.done) inner.push(data, 0, data.length);
+      }
+      for (let send = inner.takeSend(); send; send = inner.takeSend()) {
+        tunnel.write(send);
+      }
+    }
+    const records: Uint8Array[] = [];
+    for (let send = tunnel.takeSend(); send; send = tunnel.takeSend()) {
+      records.push(send);
+    }
+    if (records.length === 1) this.#sends.push(records[0]);
+    else if (records.length > 1) this.#sends.push(joinBytes(records));
   }
 
   /**
@@ -475,12 +545,7 @@ export class BannerDecoder {
       tls = summarizeTls13(this.#client!.result());
       tls.via = this.#starttls ? this.#starttls.protocol : "direct";
       this.#state = this.#plainState;
-      if (!this.#starttls) {
-        const banner = this.#banner(ip, port, "tls", { name: "ssl" });
-        banner.tls = tls;
-        banner.banner = tlsText(tls);
-        return banner;
-      }
+      if (!this.#starttls) return this.#tunnelBanner(ip, port, tls);
     }
     if (this.#state === DecodeState.RECOGNIZING) {
       // Ended before a signature could be told apart: whatever came is raw.
@@ -492,6 +557,30 @@ export class BannerDecoder {
       banner.banner += ` [STARTTLS: ${tlsText(tls)}]`;
     }
     return banner;
+  }
+
+  /**
+   * A direct-TLS banner: the service inside the tunnel when the inner
+   * decoder named one (nmap's `ssl/http`), else `ssl`; `tunnel: "ssl"`
+   * either way, the TLS summary and certificates as always.
+   */
+  #tunnelBanner(ip: number, port: number, tls: TlsSummary): Banner {
+    const inner = this.#innerStarted ? this.#inner!.finish(ip, port) : null;
+    if (!inner || inner.service.name === "unknown") {
+      const banner = this.#banner(ip, port, "tls", {
+        name: "ssl",
+        tunnel: "ssl",
+      });
+      banner.tls = tls;
+      banner.banner = tlsText(tls);
+      if (inner) banner.banner += ` [inside: ${inner.banner}]`;
+      return banner;
+    }
+    inner.service.tunnel = "ssl";
+    inner.tls = tls;
+    inner.bytes = this.#bytes;
+    inner.banner = `${tlsText(tls)} [inside: ${inner.banner}]`;
+    return inner;
   }
 
   #banner(
@@ -574,6 +663,18 @@ export class BannerDecoder {
     banner.banner = greeting.text;
     return banner;
   }
+}
+
+function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
 /**
