@@ -37,6 +37,8 @@ export interface PortFacts {
   version?: string;
   extrainfo?: string;
   tunnel?: string;
+  /** zon's banner text. */
+  banner?: string;
   /** SHA-256 fingerprints of leaf certificates seen. */
   certificates: string[];
   /** How zon got to TLS (`direct`, `smtp`, ...). */
@@ -152,6 +154,7 @@ interface BannerRecord {
   rec_type: string;
   data: {
     service_name: string;
+    tunnel?: string;
     product?: string;
     version?: string;
     extrainfo?: string;
@@ -201,10 +204,11 @@ export async function runZon(
     facts.product = b.data.product;
     facts.version = b.data.version;
     facts.extrainfo = b.data.extrainfo;
+    facts.tunnel = b.data.tunnel;
+    facts.banner = b.data.banner;
     if (b.data.tls) {
       facts.via = b.data.tls.via;
       facts.tlsVersion = b.data.tls.version;
-      if (b.data.tls.via === "direct") facts.tunnel = "ssl";
       const leaf = b.data.tls.certificates[0]?.fingerprintSha256;
       if (leaf) facts.certificates.push(leaf);
     }

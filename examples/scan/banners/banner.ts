@@ -36,6 +36,7 @@ import {
 } from "../../../decoders/greeting_banner.ts";
 import {
   classifyErrorLine,
+  probeForPort,
   type ServiceProbe,
   sniffServerFirst,
 } from "../../../decoders/service_registry.ts";
@@ -52,7 +53,6 @@ import {
 import { Tls13Client } from "../../../decoders/tls13_client.ts";
 import { TlsTunnel } from "../../../decoders/tls_tunnel.ts";
 import type { TunnelHello } from "./hellos.ts";
-import { TelnetDecoder } from "../../../decoders/telnet_banner.ts";
 import { PostgresDecoder } from "../../../decoders/postgres_banner.ts";
 import {
   summarizeTls13,
@@ -165,6 +165,15 @@ export type ConnectionPlan =
   | { kind: "starttls"; protocol: StarttlsProtocol };
 
 const LISTEN: ConnectionPlan = { kind: "listen" };
+/**
+ * PostgreSQL after its SSLRequest: the StartupMessage goes inside the
+ * tunnel, and the ErrorResponse (or login) that comes back carries what
+ * the SSL answer alone does not (the V field: nmap's "9.6.0 or later").
+ */
+const POSTGRES_INSIDE: TunnelHello = {
+  plan: { kind: "probe", probe: probeForPort(5432)! },
+  bytes: null,
+};
 
 /**
  * Decodes one server stream; reusable for the next connection with
@@ -354,10 +363,10 @@ export class BannerDecoder {
   /** After a service decoder's push: answers to send, or a fallback. */
   #afterService(): void {
     const service = this.#service!;
-    if (service instanceof TelnetDecoder) {
-      const reply = service.takeReply();
-      if (reply) this.#sends.push(reply);
-    }
+    // Telnet's option answers, RDP's out-of-turn request: same connection.
+    const reply = (service as { takeReply?: () => Uint8Array | null })
+      .takeReply?.();
+    if (reply) this.#sends.push(reply);
     if (service.done && this.#probe && this.#notTheProbes(service)) {
       // Not the probe's protocol: recognise the bytes from their start.
       this.#probe = null;
@@ -441,7 +450,11 @@ export class BannerDecoder {
       else if (step.action === "tls") {
         // Decode what came before, then switch the connection to TLS.
         if (!greetingRead) this.#route(bytes, start, end, kept);
-        this.#sends.push(this.#startTls());
+        this.#sends.push(
+          machine.protocol === "postgresql"
+            ? this.#startTunnel(POSTGRES_INSIDE)
+            : this.#startTls(),
+        );
         return false;
       }
     }
@@ -555,6 +568,12 @@ export class BannerDecoder {
     if (tls) {
       banner.tls = tls;
       banner.banner += ` [STARTTLS: ${tlsText(tls)}]`;
+      // PostgreSQL: the same service answered inside, with more to say.
+      const inner = this.#innerStarted ? this.#inner!.finish(ip, port) : null;
+      if (inner && inner.service.name === banner.service.name) {
+        banner.service = inner.service;
+        banner.banner += ` [inside: ${inner.banner}]`;
+      }
     }
     return banner;
   }
