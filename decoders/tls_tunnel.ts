@@ -245,6 +245,10 @@ export class TlsTunnel {
   push(bytes: Uint8Array, start: number = 0, end: number = bytes.length): void {
     if (this.#state === TunnelState.HANDSHAKE) {
       start = this.#handshake(bytes, start, end);
+    } else if (!this.client.done) {
+      // The tunnel failed early (a TLS 1.2 suite this client does not
+      // complete): the certificates still come, in clear, to the client.
+      this.client.push(bytes, start, end);
     }
     if (this.#state === TunnelState.OPEN && start < end) {
       this.#reader.push(bytes, start, end);

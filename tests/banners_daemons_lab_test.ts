@@ -36,7 +36,7 @@ const AGREE: Record<string, string[]> = {
   dns_dnsmasq: ["name", "product", "version"],
   vnc_tigervnc: ["name", "product", "version", "extrainfo"],
   telnet_inetutils: ["name", "product"],
-  rdp_xrdp: ["name"],
+  rdp_xrdp: ["name", "product"],
   // Samba's ServerGuid is its NetBIOS name: nmap's netbios-ssn / Samba
   // smbd; nmap's version 4.6.2 is a fixed guess from an SMB1 probe's answer,
   // the SMB2 bytes carry no version.

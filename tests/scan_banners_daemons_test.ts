@@ -29,6 +29,7 @@ import {
   type PortFacts,
   runNmap,
   runZon,
+  sameName,
   startDaemonLab,
 } from "./helpers/daemons_scan_lab.ts";
 import { run } from "./helpers/command.ts";
@@ -77,18 +78,6 @@ const INSIDE: Record<number, [string, string]> = {
   993: ["imap", "Dovecot imapd"],
   995: ["pop3", "Dovecot pop3d"],
 };
-
-/**
- * nmap's name and tunnel as zon's: equal, or nmap's `imaps`/`pop3s` (its
- * names for IMAP/POP3 over TLS when it names the port, not the inner
- * protocol) against zon's `imap`/`pop3` with tunnel ssl. Nothing looser.
- */
-function sameName(ours: PortFacts, theirs: PortFacts): boolean {
-  if (ours.name === theirs.name && ours.tunnel === theirs.tunnel) return true;
-  return ours.tunnel === "ssl" && theirs.tunnel === undefined &&
-    ["imap", "pop3"].includes(ours.name ?? "") &&
-    theirs.name === `${ours.name}s`;
-}
 
 /** Ports whose certificate zon must fetch, and how. */
 const CERTIFICATES: Record<number, string> = {

@@ -435,9 +435,14 @@ Deno.test("live openssl s_server -tls1_3 / -tls1_2: every suite, X25519 and P-25
         `${port}: the answer inside the tunnel: ${JSON.stringify(r(port))}`,
       );
     }
-    // Plain-RSA key exchange is not completed: a typed error, no throw.
+    for (const [port] of expected) {
+      assert.equal(r(port).certificates, 1, `${port}: the certificate`);
+    }
+    // Plain-RSA key exchange is not completed: a typed error, no throw,
+    // and the certificate is still read.
     assert.equal(r(4450).state, "failed");
     assert.equal(r(4450).error.code, "UNSUPPORTED_PARAMETERS");
+    assert.equal(r(4450).certificates, 1, "4450: the certificate");
   } finally {
     for (const server of servers) {
       try {

@@ -46,6 +46,18 @@ export interface PortFacts {
   tlsVersion?: string;
 }
 
+/**
+ * nmap's name and tunnel as zon's: equal, or nmap's `imaps`/`pop3s` (its
+ * names for IMAP/POP3 over TLS when it names the port, not the inner
+ * protocol) against zon's `imap`/`pop3` with tunnel ssl. Nothing looser.
+ */
+export function sameName(ours: PortFacts, theirs: PortFacts): boolean {
+  if (ours.name === theirs.name && ours.tunnel === theirs.tunnel) return true;
+  return ours.tunnel === "ssl" && theirs.tunnel === undefined &&
+    ["imap", "pop3"].includes(ours.name ?? "") &&
+    theirs.name === `${ours.name}s`;
+}
+
 /** One scanner's run. */
 export interface ScanRun {
   seconds: number;

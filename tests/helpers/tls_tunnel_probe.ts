@@ -18,7 +18,10 @@ let answer = "";
 const decoder = new TextDecoder();
 const timer = setTimeout(() => connection.close(), 5000);
 try {
-  while (tunnel.state === "handshake" || tunnel.state === "open") {
+  while (
+    tunnel.state === "handshake" || tunnel.state === "open" ||
+    !tunnel.client.done
+  ) {
     if (tunnel.state === "open" && !sent) {
       tunnel.write(
         new TextEncoder().encode(
@@ -60,4 +63,6 @@ console.log(JSON.stringify({
   cipher: tls12?.cipherSuiteName ?? result.handshake.cipherSuiteName,
   answer,
   bytesSent: result.bytesSent,
+  certificates: (result.handshake.tls12?.certificates ??
+    result.handshake.certificates).length,
 }));

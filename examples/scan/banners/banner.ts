@@ -2,10 +2,13 @@
  * Per-connection banner decoding. What goes first is chosen per port by
  * the hello table: a client-first probe (Redis, memcached, MQTT,
  * PostgreSQL, MongoDB, DNS, RDP, SMB2: `decoders/service_registry.ts`), an
- * HTTP request, a TLS 1.3-capable ClientHello (`Tls13Client`), a STARTTLS
+ * HTTP request, a TLS 1.3-capable ClientHello (`TlsTunnel`: the handshake
+ * is finished and the port's hello — HTTP, a probe, or nothing for a
+ * server-first protocol — goes inside; a nested decoder reads the
+ * decrypted bytes and names the service, `tunnel: "ssl"`), a STARTTLS
  * dialogue (SMTP, POP3, IMAP, FTP, PostgreSQL: `StarttlsMachine`, then the
- * ClientHello on the same connection), or nothing (the server speaks
- * first). Server bytes that are not the probe's protocol — and the bytes
+ * ClientHello on the same connection; PostgreSQL's StartupMessage goes
+ * inside that tunnel too), or nothing (the server speaks first). Server bytes that are not the probe's protocol — and the bytes
  * of a server that spoke first — are recognised from their start: one
  * Aho-Corasick automaton of start-anchored text signatures (HTTP, TLS,
  * SSH/FTP/SMTP/POP3/IMAP greetings), then a sniff of binary starts
@@ -477,15 +480,21 @@ export class BannerDecoder {
     return this.#tunnel.hello;
   }
 
-  /** Direct TLS: done once the tunnel failed or closed, or the inner decoder is. */
+  /**
+   * Direct TLS: done once the inner decoder is, or the tunnel closed, or
+   * it failed and the handshake has shown what it will (the certificates
+   * of a TLS 1.2 suite the tunnel does not complete still arrive).
+   */
   #tunnelDone(): boolean {
     switch (this.#tunnel!.state) {
       case "open":
         return this.#innerStarted && this.#inner!.done;
       case "handshake":
         return false;
-      default:
+      case "closed":
         return true;
+      default:
+        return this.#client!.done;
     }
   }
 
