@@ -3,7 +3,9 @@
 // §3 (the client Finished record, the application traffic keys proven by
 // the trace's application-data and close_notify records, byte for byte),
 // and live `openssl s_server -tls1_3` / `-tls1_2 -rev` in a namespace for
-// every suite (tests/helpers/tls_tunnel_probe.ts drives one connection).
+// every suite (tests/helpers/tls_tunnel_probe.ts drives one connection,
+// then replays the server's recorded bytes whole, byte at a time and at
+// random splits).
 
 import assert from "node:assert/strict";
 import { Tls13Client } from "../decoders/tls13_client.ts";
@@ -437,6 +439,29 @@ Deno.test("live openssl s_server -tls1_3 / -tls1_2: every suite, X25519 and P-25
     }
     for (const [port] of expected) {
       assert.equal(r(port).certificates, 1, `${port}: the certificate`);
+      if (port === 4444) {
+        assert.equal(
+          r(port).replays,
+          null,
+          "a P-256 TLS 1.3 share is not replayed",
+        );
+        continue;
+      }
+      // The recorded server stream, replayed whole, byte at a time and at
+      // random splits into tunnels with the same ClientHello and shares.
+      const replays = r(port).replays;
+      assert.equal(
+        replays.agree,
+        true,
+        `${port}: splits agree ${replays.shapes}`,
+      );
+      assert.equal(
+        replays.sameAsLive,
+        true,
+        `${port}: same client bytes as live`,
+      );
+      const plan = plans.find((p) => p[0] === port)!;
+      assert.ok(replays.answer.includes(plan[4]), `${port}: replayed answer`);
     }
     // Plain-RSA key exchange is not completed: a typed error, no throw,
     // and the certificate is still read.

@@ -3,9 +3,15 @@
 // server's decrypted answer read until it contains EXPECT (or the server
 // closes), printed as JSON. The server's bytes reach the tunnel in 1–97
 // byte pieces (seeded by the port) so fragment boundaries are exercised.
+// Then the recorded server stream is replayed offline into fresh tunnels
+// with the same ClientHello and (shared) key shares — whole, byte at a
+// time and at random splits: they must send the same bytes and decrypt the
+// same answer (`replays`). Not for a TLS 1.3 server that chose P-256
+// (the replay takes an X25519 key): `replays` is then null.
 // Usage: deno run --allow-net tls_tunnel_probe.ts HOST PORT MESSAGE EXPECT
 
 import { TlsTunnel } from "../../decoders/tls_tunnel.ts";
+import { sharedKeyPair, Tls13Client } from "../../decoders/tls13_client.ts";
 
 const [host, port, message, expect] = Deno.args;
 const tunnel = new TlsTunnel();
@@ -16,26 +22,32 @@ let x = Number(port) || 1;
 let sent = false;
 let answer = "";
 const decoder = new TextDecoder();
+const received: number[] = [];
+const clientSent: number[] = [];
+const request = new TextEncoder().encode(
+  message.replaceAll("\\n", "\n").replaceAll("\\r", "\r"),
+);
 const timer = setTimeout(() => connection.close(), 5000);
 try {
   while (
     tunnel.state === "handshake" || tunnel.state === "open" ||
     !tunnel.client.done
   ) {
-    if (tunnel.state === "open" && !sent) {
-      tunnel.write(
-        new TextEncoder().encode(
-          message.replaceAll("\\n", "\n").replaceAll("\\r", "\r"),
-        ),
-      );
-      sent = true;
-    }
     for (let s = tunnel.takeSend(); s; s = tunnel.takeSend()) {
+      clientSent.push(...s); // the client's handshake flight
       await connection.write(s);
+    }
+    if (tunnel.state === "open" && !sent) {
+      tunnel.write(request);
+      sent = true;
+      for (let s = tunnel.takeSend(); s; s = tunnel.takeSend()) {
+        await connection.write(s);
+      }
     }
     if (answer.includes(expect)) break;
     const n = await connection.read(buffer);
     if (n === null) break;
+    received.push(...buffer.subarray(0, n));
     for (let at = 0; at < n;) {
       x ^= x << 13;
       x ^= x >>> 17;
@@ -54,6 +66,57 @@ clearTimeout(timer);
 try {
   connection.close();
 } catch { /* closed by the timer */ }
+/** The recorded server bytes into a fresh tunnel, in pieces of `sizes`. */
+function replay(sizes: (left: number) => number) {
+  const again = new TlsTunnel({
+    client: Tls13Client.replay(tunnel.hello, sharedKeyPair(0x001d).privateKey),
+  });
+  const stream = Uint8Array.from(received);
+  const out: number[] = [];
+  let data = "";
+  let wrote = false;
+  for (let at = 0; at < stream.length;) {
+    const size = Math.min(sizes(stream.length - at), stream.length - at);
+    again.push(stream, at, at + size);
+    at += size;
+    for (let s = again.takeSend(); s; s = again.takeSend()) {
+      if (!wrote) out.push(...s); // the handshake flight, as recorded live
+    }
+    // (Pushed whole, the stream may open and close the tunnel at once.)
+    if (again.state === "open" && !wrote) {
+      again.write(request);
+      wrote = true;
+    }
+    const piece = again.takeData();
+    if (piece) data += decoder.decode(piece);
+  }
+  return { state: again.state, data, sent: out.length, same: out.join() };
+}
+const handshake = tunnel.result().handshake;
+let replays: Record<string, unknown> | null = null;
+if (handshake.tls12 || handshake.group === "x25519") {
+  const whole = replay((left) => left);
+  const bytewise = replay(() => 1);
+  let y = 0x9e3779b9 ^ Number(port);
+  const split = replay(() => {
+    y ^= y << 13;
+    y ^= y >>> 17;
+    y ^= y << 5;
+    return 1 + ((y >>> 0) % 300);
+  });
+  const live = clientSent.join();
+  replays = {
+    agree: [bytewise, split].every((r) =>
+      r.state === whole.state && r.data === whole.data && r.same === whole.same
+    ),
+    // Offline, the same client flight as the live connection sent.
+    sameAsLive: whole.same === live,
+    answer: whole.data,
+    shapes: [whole, bytewise, split].map((r) =>
+      `${r.state} ${r.data.length} ${r.sent}`
+    ),
+  };
+}
 const result = tunnel.result();
 const tls12 = result.handshake.tls12?.serverHello;
 console.log(JSON.stringify({
@@ -63,6 +126,7 @@ console.log(JSON.stringify({
   cipher: tls12?.cipherSuiteName ?? result.handshake.cipherSuiteName,
   answer,
   bytesSent: result.bytesSent,
+  replays,
   certificates: (result.handshake.tls12?.certificates ??
     result.handshake.certificates).length,
 }));
