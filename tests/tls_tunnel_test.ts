@@ -462,6 +462,12 @@ Deno.test("live openssl s_server -tls1_3 / -tls1_2: every suite, X25519 and P-25
       );
       const plan = plans.find((p) => p[0] === port)!;
       assert.ok(replays.answer.includes(plan[4]), `${port}: replayed answer`);
+      // A flipped bit in the server's Finished record: a typed error.
+      assert.equal(
+        replays.forged,
+        port >= 4445 ? "DECRYPT_FAILED" : "HANDSHAKE_FAILED",
+        `${port}: forged Finished`,
+      );
     }
     // Plain-RSA key exchange is not completed: a typed error, no throw,
     // and the certificate is still read.

@@ -67,11 +67,13 @@ try {
   connection.close();
 } catch { /* closed by the timer */ }
 /** The recorded server bytes into a fresh tunnel, in pieces of `sizes`. */
-function replay(sizes: (left: number) => number) {
+function replay(
+  sizes: (left: number) => number,
+  stream: Uint8Array = Uint8Array.from(received),
+) {
   const again = new TlsTunnel({
     client: Tls13Client.replay(tunnel.hello, sharedKeyPair(0x001d).privateKey),
   });
-  const stream = Uint8Array.from(received);
   const out: number[] = [];
   let data = "";
   let wrote = false;
@@ -90,7 +92,39 @@ function replay(sizes: (left: number) => number) {
     const piece = again.takeData();
     if (piece) data += decoder.decode(piece);
   }
-  return { state: again.state, data, sent: out.length, same: out.join() };
+  return {
+    state: again.state,
+    error: again.result().error?.code,
+    data,
+    sent: out.length,
+    same: out.join(),
+  };
+}
+
+/**
+ * The recorded stream with one bit flipped: TLS 1.2, in the tag of the
+ * server's Finished record (the record after its ChangeCipherSpec); TLS
+ * 1.3, in the tag of the first encrypted handshake record (the forged
+ * verify_data case is the RFC 8448 unit test's).
+ */
+function forgedFinished(tls12: boolean): Uint8Array {
+  const stream = Uint8Array.from(received);
+  let at = 0, firstEncrypted = -1, afterCcs = -1;
+  while (at + 5 <= stream.length) {
+    const type = stream[at];
+    const length = stream[at + 3] << 8 | stream[at + 4];
+    if (type === 20) afterCcs = at + 5 + length;
+    else if (type === 23 && firstEncrypted < 0) firstEncrypted = at;
+    if (tls12 && afterCcs === at) {
+      stream[at + 5 + length - 1] ^= 1;
+      return stream;
+    }
+    at += 5 + length;
+  }
+  const record = firstEncrypted;
+  const length = stream[record + 3] << 8 | stream[record + 4];
+  stream[record + 5 + length - 1] ^= 1;
+  return stream;
 }
 const handshake = tunnel.result().handshake;
 let replays: Record<string, unknown> | null = null;
@@ -112,6 +146,7 @@ if (handshake.tls12 || handshake.group === "x25519") {
     // Offline, the same client flight as the live connection sent.
     sameAsLive: whole.same === live,
     answer: whole.data,
+    forged: replay((left) => left, forgedFinished(!!handshake.tls12)).error,
     shapes: [whole, bytewise, split].map((r) =>
       `${r.state} ${r.data.length} ${r.sent}`
     ),
