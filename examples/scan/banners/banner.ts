@@ -54,8 +54,8 @@ import {
   type StarttlsStep,
 } from "../../../decoders/starttls.ts";
 import { Tls13Client } from "../../../decoders/tls13_client.ts";
-import { TlsTunnel } from "../../../decoders/tls_tunnel.ts";
 import type { TunnelHello } from "./hellos.ts";
+import { TunnelSession } from "./tunnel.ts";
 import { PostgresDecoder } from "../../../decoders/postgres_banner.ts";
 import {
   summarizeTls13,
@@ -198,12 +198,12 @@ export class BannerDecoder {
   #probe: ServiceProbe | null = null;
   #starttls: StarttlsMachine | null = null;
   #client: Tls13Client | null = null;
-  /** Direct TLS: the client that finishes the handshake and opens the tunnel. */
-  #tunnel: TlsTunnel | null = null;
-  #tunnelHello: TunnelHello | null = null;
+  /** Direct TLS (and PostgreSQL's STARTTLS): the tunnel and what runs inside. */
+  #tunnel: TunnelSession | null = null;
   /** The plaintext decoder inside the tunnel (made once, reused). */
   #inner: BannerDecoder | null = null;
-  #innerStarted = false;
+  readonly #makeInner = (): BannerDecoder =>
+    this.#inner ??= new BannerDecoder();
   #sends: Uint8Array[] = [];
   /** The plaintext decoder's state when TLS took over (STARTTLS). */
   #plainState: DecodeState = DecodeState.RECOGNIZING;
@@ -222,8 +222,6 @@ export class BannerDecoder {
     this.#starttls = null;
     this.#client = null;
     this.#tunnel = null;
-    this.#tunnelHello = null;
-    this.#innerStarted = false;
     this.#sends = [];
   }
 
@@ -277,7 +275,7 @@ export class BannerDecoder {
       case DecodeState.TLS:
         return this.#tls!.done;
       case DecodeState.TLS_CLIENT:
-        return this.#tunnel ? this.#tunnelDone() : this.#client!.done;
+        return this.#tunnel ? this.#tunnel.done : this.#client!.done;
       case DecodeState.GREETING:
         return this.#greeting.done;
       case DecodeState.SERVICE:
@@ -472,30 +470,11 @@ export class BannerDecoder {
   }
 
   #startTunnel(hello: TunnelHello | null): Uint8Array {
-    this.#tunnel = new TlsTunnel();
-    this.#tunnelHello = hello;
-    this.#client = this.#tunnel.client;
+    this.#tunnel = new TunnelSession(this.#port, hello, this.#makeInner);
+    this.#client = this.#tunnel.tunnel.client;
     this.#plainState = this.#state;
     this.#state = DecodeState.TLS_CLIENT;
-    return this.#tunnel.hello;
-  }
-
-  /**
-   * Direct TLS: done once the inner decoder is, or the tunnel closed, or
-   * it failed and the handshake has shown what it will (the certificates
-   * of a TLS 1.2 suite the tunnel does not complete still arrive).
-   */
-  #tunnelDone(): boolean {
-    switch (this.#tunnel!.state) {
-      case "open":
-        return this.#innerStarted && this.#inner!.done;
-      case "handshake":
-        return false;
-      case "closed":
-        return true;
-      default:
-        return this.#client!.done;
-    }
+    return this.#tunnel.tunnel.hello;
   }
 
   #pushClient(bytes: Uint8Array, start: number, end: number): void {
@@ -505,8 +484,10 @@ export class BannerDecoder {
       this.#head.set(bytes.subarray(start, start + keep), this.#headFill);
       this.#headFill += keep;
     }
-    if (this.#tunnel) this.#pushTunnel(bytes, start, end);
-    else {
+    if (this.#tunnel) {
+      const send = this.#tunnel.push(bytes, start, end);
+      if (send) this.#sends.push(send);
+    } else {
       client.push(bytes, start, end);
       const again = client.takeSend();
       if (again) this.#sends.push(again);
@@ -520,40 +501,6 @@ export class BannerDecoder {
       this.#tunnel = null;
       this.#recognizeHead();
     }
-  }
-
-  /**
-   * The tunnel's bytes: once open, the inner decoder starts (the port's
-   * probe or HTTP hello inside, or nothing for a server-first protocol)
-   * and gets the decrypted bytes; what it sends goes back sealed. All
-   * records to send after one push leave as one write.
-   */
-  #pushTunnel(bytes: Uint8Array, start: number, end: number): void {
-    const tunnel = this.#tunnel!;
-    tunnel.push(bytes, start, end);
-    if (tunnel.state === "open" && !this.#innerStarted) {
-      this.#innerStarted = true;
-      const inner = this.#inner ??= new BannerDecoder();
-      const hello = this.#tunnelHello;
-      const first = inner.start(this.#port, hello?.plan ?? LISTEN);
-      if (first) tunnel.write(first);
-      if (hello?.bytes) tunnel.write(hello.bytes);
-    }
-    if (this.#innerStarted) {
-      const inner = this.#inner!;
-      for (let data = tunnel.takeData(); data; data = tunnel.takeData()) {
-        if (!inner.done) inner.push(data, 0, data.length);
-      }
-      for (let send = inner.takeSend(); send; send = inner.takeSend()) {
-        tunnel.write(send);
-      }
-    }
-    const records: Uint8Array[] = [];
-    for (let send = tunnel.takeSend(); send; send = tunnel.takeSend()) {
-      records.push(send);
-    }
-    if (records.length === 1) this.#sends.push(records[0]);
-    else if (records.length > 1) this.#sends.push(joinBytes(records));
   }
 
   /**
@@ -578,7 +525,7 @@ export class BannerDecoder {
       banner.tls = tls;
       banner.banner += ` [STARTTLS: ${tlsText(tls)}]`;
       // PostgreSQL: the same service answered inside, with more to say.
-      const inner = this.#innerStarted ? this.#inner!.finish(ip, port) : null;
+      const inner = this.#tunnel?.innerBanner(ip, port) ?? null;
       if (inner && inner.service.name === banner.service.name) {
         banner.service = inner.service;
         banner.banner += ` [inside: ${inner.banner}]`;
@@ -593,7 +540,7 @@ export class BannerDecoder {
    * either way, the TLS summary and certificates as always.
    */
   #tunnelBanner(ip: number, port: number, tls: TlsSummary): Banner {
-    const inner = this.#innerStarted ? this.#inner!.finish(ip, port) : null;
+    const inner = this.#tunnel?.innerBanner(ip, port) ?? null;
     if (!inner || inner.service.name === "unknown") {
       const banner = this.#banner(ip, port, "tls", {
         name: "ssl",
@@ -691,18 +638,6 @@ export class BannerDecoder {
     banner.banner = greeting.text;
     return banner;
   }
-}
-
-function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 /**
