@@ -10,6 +10,11 @@
  * `write` seals records and `takeData` gives the server's decrypted
  * bytes.
  *
+ * The server is not authenticated (a scanner reports who answered): the
+ * TLS 1.3 CertificateVerify and the TLS 1.2 ServerKeyExchange signature
+ * are not checked, nor the chain; the server's Finished is, so both sides
+ * hold the same keys over the same transcript.
+ *
  * Synchronous like the clients it wraps (the receive loop cannot await).
  * A tunnel that cannot be opened (alert, unsupported suite, Finished or
  * record that does not verify) ends in state `failed` with a typed error;
