@@ -30,6 +30,7 @@ import {
   type Tls13ClientOptions,
   type Tls13KeySchedule,
   type Tls13Result,
+  TLS_GROUPS,
 } from "./tls13_client.ts";
 import { Tls12Client, Tls12State } from "./tls12_client.ts";
 import {
@@ -150,6 +151,8 @@ export interface TlsTunnelResult {
   bytesDropped: number;
   /** Application bytes sent. */
   bytesSent: number;
+  /** A TLS 1.2 handshake's key exchange: the ECDHE group, extended master secret. */
+  tls12?: { group: string; extendedMasterSecret: boolean };
 }
 
 const CONTENT_ALERT = 21;
@@ -513,6 +516,13 @@ export class TlsTunnel {
       bytesDropped: this.#dropped,
       bytesSent: this.#sent,
     };
+    const p = this.#tls12?.parameters();
+    if (p && p.group !== 0) {
+      result.tls12 = {
+        group: TLS_GROUPS.get(p.group) ?? `0x${p.group.toString(16)}`,
+        extendedMasterSecret: p.extendedMasterSecret,
+      };
+    }
     if (this.#error) result.error = { ...this.#error };
     return result;
   }

@@ -366,7 +366,20 @@ Deno.test("live openssl s_server -tls1_3 / -tls1_2: every suite, X25519 and P-25
         "hello zon\\n",
         "noz olleh",
       ],
+      // Without extended master secret (OPENSSL_CONF below): RFC 5246's
+      // master secret from the randoms.
+      [
+        4451,
+        "rsa",
+        ["-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256", ...REV],
+        "hello zon\\n",
+        "noz olleh",
+      ],
     ];
+    await Deno.writeTextFile(
+      `${dir}/no_ems.cnf`,
+      "openssl_conf = conf\n[conf]\nssl_conf = ssl\n[ssl]\nsystem_default = tls\n[tls]\nOptions = -ExtendedMasterSecret\n",
+    );
     for (const [port, cert, args] of plans) {
       servers.push(
         new Deno.Command("ip", {
@@ -388,6 +401,7 @@ Deno.test("live openssl s_server -tls1_3 / -tls1_2: every suite, X25519 and P-25
           stdin: "null",
           stdout: "null",
           stderr: "null",
+          env: port === 4451 ? { OPENSSL_CONF: `${dir}/no_ems.cnf` } : {},
         }).spawn(),
       );
     }
@@ -422,6 +436,7 @@ Deno.test("live openssl s_server -tls1_3 / -tls1_2: every suite, X25519 and P-25
       [4447, "TLS 1.2", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"],
       [4448, "TLS 1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"],
       [4449, "TLS 1.2", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"],
+      [4451, "TLS 1.2", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"],
     ];
     for (const [port, version, cipher] of expected) {
       const plan = plans.find((p) => p[0] === port)!;
@@ -463,11 +478,35 @@ Deno.test("live openssl s_server -tls1_3 / -tls1_2: every suite, X25519 and P-25
       const plan = plans.find((p) => p[0] === port)!;
       assert.ok(replays.answer.includes(plan[4]), `${port}: replayed answer`);
       // A flipped bit in the server's Finished record: a typed error.
+      const tls12 = port >= 4445;
       assert.equal(
         replays.forged,
-        port >= 4445 ? "DECRYPT_FAILED" : "HANDSHAKE_FAILED",
+        tls12 ? "DECRYPT_FAILED" : "HANDSHAKE_FAILED",
         `${port}: forged Finished`,
       );
+      // A transcript the server never saw: with the same keys (no extended
+      // master secret), the server's Finished verifies no more.
+      assert.equal(
+        replays.otherTranscript,
+        port === 4451
+          ? "BAD_FINISHED"
+          : tls12
+          ? "DECRYPT_FAILED"
+          : "HANDSHAKE_FAILED",
+        `${port}: other transcript`,
+      );
+      if (tls12) {
+        assert.equal(
+          r(port).tls12.extendedMasterSecret,
+          port !== 4451,
+          `${port}: extended master secret`,
+        );
+        assert.equal(
+          r(port).tls12.group,
+          port === 4446 ? "secp256r1" : "x25519",
+          `${port}: ECDHE group`,
+        );
+      }
     }
     // Plain-RSA key exchange is not completed: a typed error, no throw,
     // and the certificate is still read.

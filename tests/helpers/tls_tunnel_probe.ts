@@ -70,9 +70,10 @@ try {
 function replay(
   sizes: (left: number) => number,
   stream: Uint8Array = Uint8Array.from(received),
+  hello: Uint8Array = tunnel.hello,
 ) {
   const again = new TlsTunnel({
-    client: Tls13Client.replay(tunnel.hello, sharedKeyPair(0x001d).privateKey),
+    client: Tls13Client.replay(hello, sharedKeyPair(0x001d).privateKey),
   });
   const out: number[] = [];
   let data = "";
@@ -147,6 +148,14 @@ if (handshake.tls12 || handshake.group === "x25519") {
     sameAsLive: whole.same === live,
     answer: whole.data,
     forged: replay((left) => left, forgedFinished(!!handshake.tls12)).error,
+    // Our ClientHello with one session-id byte changed: a transcript the
+    // server never saw. TLS 1.2 without extended master secret keeps the
+    // keys, so the server's Finished decrypts and its verify_data is wrong.
+    otherTranscript: replay(
+      (left) => left,
+      undefined,
+      tunnel.hello.map((b, i) => i === 5 + 4 + 2 + 32 + 1 ? b ^ 1 : b),
+    ).error,
     shapes: [whole, bytewise, split].map((r) =>
       `${r.state} ${r.data.length} ${r.sent}`
     ),
@@ -162,6 +171,7 @@ console.log(JSON.stringify({
   answer,
   bytesSent: result.bytesSent,
   replays,
+  tls12: result.tls12,
   certificates: (result.handshake.tls12?.certificates ??
     result.handshake.certificates).length,
 }));
