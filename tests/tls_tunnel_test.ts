@@ -366,6 +366,14 @@ Deno.test("live openssl s_server -tls1_3 / -tls1_2: every suite, X25519 and P-25
         "hello zon\\n",
         "noz olleh",
       ],
+      // P-384 only: a HelloRetryRequest, then the tunnel.
+      [
+        4452,
+        "ec",
+        ["-tls1_3", "-groups", "P-384", ...REV],
+        "hello zon\\n",
+        "noz olleh",
+      ],
       // Without extended master secret (OPENSSL_CONF below): RFC 5246's
       // master secret from the randoms.
       [
@@ -431,6 +439,7 @@ Deno.test("live openssl s_server -tls1_3 / -tls1_2: every suite, X25519 and P-25
       [4442, "TLS 1.3", "TLS_AES_256_GCM_SHA384"],
       [4443, "TLS 1.3", "TLS_CHACHA20_POLY1305_SHA256"],
       [4444, "TLS 1.3", "TLS_AES_128_GCM_SHA256"],
+      [4452, "TLS 1.3", "TLS_AES_128_GCM_SHA256"],
       [4445, "TLS 1.2", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"],
       [4446, "TLS 1.2", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"],
       [4447, "TLS 1.2", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"],
@@ -452,13 +461,16 @@ Deno.test("live openssl s_server -tls1_3 / -tls1_2: every suite, X25519 and P-25
         `${port}: the answer inside the tunnel: ${JSON.stringify(r(port))}`,
       );
     }
+    assert.equal(r(4452).helloRetryRequest?.retried, true, "4452: HRR");
+    assert.equal(r(4452).group, "secp384r1");
+    assert.equal(r(4444).group, "secp256r1");
     for (const [port] of expected) {
       assert.equal(r(port).certificates, 1, `${port}: the certificate`);
-      if (port === 4444) {
+      if (port === 4444 || port === 4452) {
         assert.equal(
           r(port).replays,
           null,
-          "a P-256 TLS 1.3 share is not replayed",
+          "a P-256 or P-384 TLS 1.3 share is not replayed",
         );
         continue;
       }

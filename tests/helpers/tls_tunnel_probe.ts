@@ -172,6 +172,8 @@ console.log(JSON.stringify({
   bytesSent: result.bytesSent,
   replays,
   tls12: result.tls12,
+  group: result.handshake.group,
+  helloRetryRequest: result.handshake.helloRetryRequest,
   certificates: (result.handshake.tls12?.certificates ??
     result.handshake.certificates).length,
 }));
