@@ -8,7 +8,8 @@
  * the application traffic keys (RFC 8446 §7.1); for a TLS 1.2 server a
  * {@linkcode Tls12Client} runs next to it on the same bytes. Then
  * `write` seals records and `takeData` gives the server's decrypted
- * bytes.
+ * bytes. A TLS 1.3 KeyUpdate from the server renews its traffic key, and
+ * ours when it asks (RFC 8446 §4.6.3); NewSessionTickets are skipped.
  *
  * The server is not authenticated (a scanner reports who answered): the
  * TLS 1.3 CertificateVerify and the TLS 1.2 ServerKeyExchange signature
@@ -159,8 +160,30 @@ const CONTENT_ALERT = 21;
 const CONTENT_HANDSHAKE = 22;
 const CONTENT_APPLICATION_DATA = 23;
 const HS_CERTIFICATE_REQUEST = 13;
+const HS_KEY_UPDATE = 24;
+const MAX_POST_HANDSHAKE = 1 << 16;
 const CHANGE_CIPHER_SPEC_RECORD = Uint8Array.of(20, 3, 3, 0, 1, 1);
 const MAX_RECORD_PLAINTEXT = 16384;
+
+/** TLS 1.3 application traffic secrets of both directions. */
+interface Tls13Traffic {
+  schedule: Tls13KeySchedule;
+  client: Uint8Array;
+  server: Uint8Array;
+}
+
+/** Record protection keyed from a TLS 1.3 traffic secret (RFC 8446 §7.3). */
+function trafficProtection(
+  k: Tls13KeySchedule,
+  secret: Uint8Array,
+): Tls13Protection {
+  const none = new Uint8Array(0);
+  return new Tls13Protection(
+    k.aead,
+    hkdfExpandLabel(k.hash, secret, "key", none, AEAD_KEY_BYTES[k.aead]),
+    hkdfExpandLabel(k.hash, secret, "iv", none, 12),
+  );
+}
 
 /**
  * One connection's TLS client, through the handshake and into
@@ -205,6 +228,10 @@ export class TlsTunnel {
   #received = 0;
   #dropped = 0;
   #sent = 0;
+  /** TLS 1.3: the application traffic secrets, for KeyUpdate. */
+  #traffic: Tls13Traffic | undefined;
+  /** Post-handshake messages cut across records (TLS 1.3). */
+  #postHandshake: Uint8Array = new Uint8Array(0);
 
   /**
    * A tunnel whose ClientHello offers TLS 1.3 and 1.2 (see {@linkcode Tls13Client}).
@@ -325,14 +352,8 @@ export class TlsTunnel {
   /** RFC 8446 §4.4: the client's second flight and the application keys. */
   #finish13(k: Tls13KeySchedule): void {
     const hash = k.hash;
-    const keyBytes = AEAD_KEY_BYTES[k.aead];
     const none = new Uint8Array(0);
-    const protection = (secret: Uint8Array) =>
-      new Tls13Protection(
-        k.aead,
-        hkdfExpandLabel(hash, secret, "key", none, keyBytes),
-        hkdfExpandLabel(hash, secret, "iv", none, 12),
-      );
+    const protection = (secret: Uint8Array) => trafficProtection(k, secret);
     const derived = deriveSecret(hash, k.handshakeSecret, "derived", []);
     const master = hkdfExtract(hash, derived, new Uint8Array(hash.outputBytes));
     const clientAp = deriveSecret(hash, master, "c ap traffic", k.transcript);
@@ -367,6 +388,7 @@ export class TlsTunnel {
     const handshake = protection(k.clientHandshakeSecret);
     this.#sends.push(CHANGE_CIPHER_SPEC_RECORD.slice());
     this.#sends.push(handshake.seal(CONTENT_HANDSHAKE, concatBytes(messages)));
+    this.#traffic = { schedule: k, client: clientAp, server: serverAp };
     this.#open(protection(clientAp), protection(serverAp));
   }
 
@@ -410,7 +432,9 @@ export class TlsTunnel {
         return;
       }
       case CONTENT_HANDSHAKE:
-        // NewSessionTicket (1.3), HelloRequest (1.2): not needed by a scanner.
+        // NewSessionTicket (1.3), HelloRequest (1.2): not needed by a
+        // scanner; a TLS 1.3 KeyUpdate changes the keys.
+        if (this.#traffic) this.#postHandshakeBytes(opened.content);
         return;
       default:
         return this.#fail(
@@ -418,6 +442,58 @@ export class TlsTunnel {
           `inner content type ${opened.type}`,
         );
     }
+  }
+
+  /** TLS 1.3 post-handshake messages: KeyUpdate is acted on, the rest skipped. */
+  #postHandshakeBytes(bytes: Uint8Array): void {
+    const joined = concatBytes([this.#postHandshake, bytes]);
+    if (joined.length > MAX_POST_HANDSHAKE) {
+      return this.#fail(
+        "MALFORMED_RECORD",
+        "post-handshake message over 64 KiB",
+      );
+    }
+    let at = 0;
+    while (at + 4 <= joined.length) {
+      const length = joined[at + 1] << 16 | joined[at + 2] << 8 |
+        joined[at + 3];
+      if (at + 4 + length > joined.length) break;
+      if (joined[at] === HS_KEY_UPDATE) {
+        if (length !== 1 || joined[at + 4] > 1) {
+          return this.#fail("MALFORMED_RECORD", "malformed KeyUpdate");
+        }
+        this.#keyUpdate(joined[at + 4] === 1);
+      }
+      at += 4 + length;
+    }
+    this.#postHandshake = joined.slice(at);
+  }
+
+  /**
+   * RFC 8446 §4.6.3: the server's next traffic secret; when it asks, our
+   * own KeyUpdate (sealed with the old key), then our next secret.
+   */
+  #keyUpdate(requested: boolean): void {
+    const t = this.#traffic!;
+    const next = (secret: Uint8Array) =>
+      hkdfExpandLabel(
+        t.schedule.hash,
+        secret,
+        "traffic upd",
+        new Uint8Array(0),
+        t.schedule.hash.outputBytes,
+      );
+    t.server = next(t.server);
+    this.#receive = trafficProtection(t.schedule, t.server);
+    if (!requested) return;
+    this.#sends.push(
+      this.#send!.seal(
+        CONTENT_HANDSHAKE,
+        Uint8Array.of(HS_KEY_UPDATE, 0, 0, 1, 0),
+      ),
+    );
+    t.client = next(t.client);
+    this.#send = trafficProtection(t.schedule, t.client);
   }
 
   #keep(content: Uint8Array): void {

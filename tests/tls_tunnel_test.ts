@@ -536,3 +536,115 @@ Deno.test("live openssl s_server -tls1_3 / -tls1_2: every suite, X25519 and P-25
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("live openssl s_server -tls1_3: a KeyUpdate that asks for ours (s_server's K command): new keys both ways", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "h16t-keyupdate-" });
+  const ns = `${NS}-ku`;
+  const host = "198.18.61.2";
+  await sh(["ip", "netns", "add", ns]);
+  let server: Deno.ChildProcess | undefined;
+  try {
+    await sh(["ip", "-n", ns, "link", "set", "lo", "up"]);
+    await sh(["ip", "-n", ns, "addr", "add", `${host}/32`, "dev", "lo"]);
+    await sh([
+      "openssl",
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-days",
+      "2",
+      "-subj",
+      "/CN=keyupdate.zon.test",
+      "-keyout",
+      `${dir}/key.pem`,
+      "-out",
+      `${dir}/cert.pem`,
+    ]);
+    // Not -quiet: s_server takes commands (K: KeyUpdate, update_requested)
+    // and text to send from stdin, and prints what the client sent.
+    server = new Deno.Command("ip", {
+      args: [
+        "netns",
+        "exec",
+        ns,
+        "openssl",
+        "s_server",
+        "-tls1_3",
+        "-accept",
+        `${host}:4460`,
+        "-cert",
+        `${dir}/cert.pem`,
+        "-key",
+        `${dir}/key.pem`,
+      ],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    let printed = "";
+    const reading = (async () => {
+      for await (const chunk of server.stdout) {
+        printed += new TextDecoder().decode(chunk);
+      }
+    })();
+    const waitFor = async (text: string) => {
+      for (let i = 0; i < 100 && !printed.includes(text); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(printed.includes(text), `s_server never printed ${text}`);
+    };
+    await waitFor("ACCEPT");
+    const probe = new Deno.Command("ip", {
+      args: [
+        "netns",
+        "exec",
+        ns,
+        Deno.execPath(),
+        "run",
+        "--allow-net",
+        PROBE,
+        host,
+        "4460",
+        "before update\\n",
+        "after update",
+        "client after update\\n",
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    // The tunnel is open and our first record arrived: now the KeyUpdate.
+    await waitFor("before update");
+    const stdin = server.stdin.getWriter();
+    await stdin.write(new TextEncoder().encode("K\n"));
+    await new Promise((r) => setTimeout(r, 200));
+    await stdin.write(new TextEncoder().encode("after update\n"));
+    const out = await probe;
+    const result = JSON.parse(new TextDecoder().decode(out.stdout));
+    assert.equal(result.error, undefined, JSON.stringify(result));
+    assert.ok(
+      result.answer.includes("after update"),
+      "read under the server's new key",
+    );
+    // Our KeyUpdate went out, then this record under our new key: the
+    // server decrypted it.
+    await waitFor("client after update");
+    await stdin.close();
+    server.kill("SIGTERM");
+    await server.status;
+    await reading;
+    server = undefined;
+  } finally {
+    if (server) {
+      try {
+        server.kill("SIGKILL");
+      } catch { /* gone */ }
+      await server.status;
+    }
+    await sh(["ip", "netns", "del", ns], false);
+    await Deno.remove(dir, { recursive: true });
+  }
+});

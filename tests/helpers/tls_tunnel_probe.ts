@@ -8,12 +8,14 @@
 // time and at random splits: they must send the same bytes and decrypt the
 // same answer (`replays`). Not for a TLS 1.3 server that chose P-256
 // (the replay takes an X25519 key): `replays` is then null.
-// Usage: deno run --allow-net tls_tunnel_probe.ts HOST PORT MESSAGE EXPECT
+// With AFTER, that text is sent inside once EXPECT came (the test then
+// looks for it on the server's side).
+// Usage: deno run --allow-net tls_tunnel_probe.ts HOST PORT MESSAGE EXPECT [AFTER]
 
 import { TlsTunnel } from "../../decoders/tls_tunnel.ts";
 import { sharedKeyPair, Tls13Client } from "../../decoders/tls13_client.ts";
 
-const [host, port, message, expect] = Deno.args;
+const [host, port, message, expect, after] = Deno.args;
 const tunnel = new TlsTunnel();
 const connection = await Deno.connect({ hostname: host, port: Number(port) });
 await connection.write(tunnel.hello);
@@ -44,7 +46,16 @@ try {
         await connection.write(s);
       }
     }
-    if (answer.includes(expect)) break;
+    if (answer.includes(expect)) {
+      if (after) {
+        tunnel.write(new TextEncoder().encode(after.replaceAll("\\n", "\n")));
+        for (let s = tunnel.takeSend(); s; s = tunnel.takeSend()) {
+          await connection.write(s);
+        }
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      break;
+    }
     const n = await connection.read(buffer);
     if (n === null) break;
     received.push(...buffer.subarray(0, n));
