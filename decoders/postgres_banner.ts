@@ -71,8 +71,13 @@ export const POSTGRES_SSL_REQUEST: Uint8Array = Uint8Array.of(
  * ```
  */
 export interface PostgresErrorFields {
-  /** `S`: severity (`FATAL`). */
+  /** `S`: severity (`FATAL`), possibly localized. */
   severity?: string;
+  /**
+   * `V`: the severity never localized; only PostgreSQL 9.6 and later send
+   * it (the protocol documentation's ErrorResponse fields).
+   */
+  severityNonLocalized?: string;
   /** `C`: SQLSTATE (`28000`). */
   code?: string;
   /** `M`: the message. */
@@ -138,6 +143,7 @@ const MAX_MESSAGE = 1 << 16;
 const MAX_PARAMETERS = 32;
 const ERROR_FIELDS: Record<string, keyof PostgresErrorFields> = {
   S: "severity",
+  V: "severityNonLocalized",
   C: "code",
   M: "message",
   F: "file",
@@ -350,6 +356,10 @@ export class PostgresDecoder implements ServiceDecoder<PostgresReply> {
       result.service.version = space < 0
         ? serverVersion
         : serverVersion.slice(0, space);
+    } else if (reply.errorResponse?.severityNonLocalized !== undefined) {
+      // The V field appeared in 9.6: nmap's "9.6.0 or later" (its softmatch
+      // on `VFATAL`) from the same byte.
+      result.service.version = "9.6.0 or later";
     }
     if (this.#error) {
       result.error = this.#error;

@@ -4,10 +4,18 @@
  * Confirm with its Negotiation Response (the protocol the server selected:
  * standard RDP security, TLS, CredSSP) or Negotiation Failure.
  *
+ * After the Confirm the decoder asks (`takeReply`) for a second Connection
+ * Request on the same connection, out of turn: xrdp answers anything
+ * unexpected with an MCS Disconnect Provider Ultimatum (`03 00 00 09 02 f0
+ * 80 21 80`, the bytes of nmap's `p/xrdp/` match line, which nmap gets
+ * with its TLSSessionReq probe), where Windows closes the connection. That
+ * answer is the product `xrdp`; the Confirm alone names `ms-wbt-server`.
+ *
  * @module
  */
 
 import { FramedDecoder, type Parsed } from "./length_prefixed.ts";
+import type { ServiceDecoder, ServiceResult } from "./service_types.ts";
 
 /** requestedProtocols: TLS | CredSSP | CredSSP with early user auth. */
 const REQUESTED = 0x01 | 0x02 | 0x08;
@@ -80,7 +88,56 @@ export interface RdpReply {
   flags?: number;
   /** Negotiation Failure code (1 SSL required, 2 SSL not allowed, 5 HYBRID required, ...). */
   failureCode?: number;
+  /** The answer to the out-of-turn request was xrdp's Disconnect Provider Ultimatum. */
+  disconnectUltimatum?: boolean;
 }
+
+/**
+ * The out-of-turn second X.224 Connection Request sent after the Confirm
+ * (nmap's TerminalServer probe bytes).
+ *
+ * @example
+ * ```ts
+ * import { RDP_FOLLOW_UP } from "./rdp_banner.ts";
+ * RDP_FOLLOW_UP.length; // 11
+ * ```
+ */
+export const RDP_FOLLOW_UP: Uint8Array = Uint8Array.of(
+  0x03,
+  0x00,
+  0x00,
+  0x0b,
+  0x06,
+  0xe0,
+  0x00,
+  0x00,
+  0x00,
+  0x00,
+  0x00,
+);
+
+/** TPKT, X.224 Data, MCS Disconnect Provider Ultimatum (rn-user-requested). */
+const DISCONNECT_ULTIMATUM = [
+  0x03,
+  0x00,
+  0x00,
+  0x09,
+  0x02,
+  0xf0,
+  0x80,
+  0x21,
+  0x80,
+];
+
+const RdpStage = {
+  /** Reading the Connection Confirm. */
+  CONFIRM: "confirm",
+  /** The follow-up went out: reading what comes back. */
+  FOLLOW_UP: "follow-up",
+  /** Both read, or the Confirm failed. */
+  DONE: "done",
+} as const;
+type RdpStage = typeof RdpStage[keyof typeof RdpStage];
 
 function parseRdp(m: Uint8Array): Parsed<RdpReply> {
   if (m.length < 11 || m[5] !== 0xd0) {
@@ -116,9 +173,15 @@ function parseRdp(m: Uint8Array): Parsed<RdpReply> {
  * d.result().selectedProtocolName; // "TLS"
  * ```
  */
-export class RdpDecoder extends FramedDecoder<RdpReply> {
+export class RdpDecoder implements ServiceDecoder<RdpReply> {
+  #confirm = confirmDecoder();
+  #stage: RdpStage = RdpStage.CONFIRM;
+  #reply: Uint8Array | null = null;
+  readonly #answer = new Uint8Array(DISCONNECT_ULTIMATUM.length);
+  #answerFill = 0;
+
   /**
-   * A decoder for one answer.
+   * True once the Confirm failed, or the follow-up's answer was read.
    *
    * @example
    * ```ts
@@ -126,19 +189,108 @@ export class RdpDecoder extends FramedDecoder<RdpReply> {
    * new RdpDecoder().done; // false
    * ```
    */
-  constructor() {
-    super(
-      {
-        headerBytes: 4,
-        totalLength: (h) =>
-          h[0] === 3 && h[1] === 0
-            ? h[2] << 8 | h[3]
-            : "expected a TPKT header (version 3)",
-        maxBytes: 1024,
-      },
-      parseRdp,
-      {},
-      "ms-wbt-server",
-    );
+  get done(): boolean {
+    return this.#stage === RdpStage.DONE;
   }
+
+  /**
+   * Feeds server bytes `chunk[start, end)`.
+   *
+   * @example
+   * ```ts
+   * import { RdpDecoder } from "./rdp_banner.ts";
+   * new RdpDecoder().push(Uint8Array.of(3, 0));
+   * ```
+   */
+  push(chunk: Uint8Array, start: number = 0, end: number = chunk.length): void {
+    // The Confirm byte by byte (at most 1 KiB, once): what follows it in
+    // the same chunk is the follow-up's answer.
+    while (this.#stage === RdpStage.CONFIRM && start < end) {
+      this.#confirm.push(chunk, start, start + 1);
+      start++;
+      if (!this.#confirm.done) continue;
+      if (this.#confirm.result().error) {
+        this.#stage = RdpStage.DONE;
+        return;
+      }
+      this.#stage = RdpStage.FOLLOW_UP;
+      this.#reply = RDP_FOLLOW_UP;
+    }
+    for (let i = start; i < end && this.#stage === RdpStage.FOLLOW_UP; i++) {
+      this.#answer[this.#answerFill++] = chunk[i];
+      if (
+        this.#answer[this.#answerFill - 1] !==
+          DISCONNECT_ULTIMATUM[this.#answerFill - 1] ||
+        this.#answerFill === DISCONNECT_ULTIMATUM.length
+      ) this.#stage = RdpStage.DONE;
+    }
+  }
+
+  /**
+   * The out-of-turn request to send after the Confirm, once; else null.
+   *
+   * @example
+   * ```ts
+   * import { RdpDecoder } from "./rdp_banner.ts";
+   * new RdpDecoder().takeReply(); // null
+   * ```
+   */
+  takeReply(): Uint8Array | null {
+    const reply = this.#reply;
+    this.#reply = null;
+    return reply;
+  }
+
+  /**
+   * The Confirm's fields; product `xrdp` when the follow-up was answered
+   * with the Disconnect Provider Ultimatum.
+   *
+   * @example
+   * ```ts
+   * import { RdpDecoder } from "./rdp_banner.ts";
+   * new RdpDecoder().result().service.name; // "ms-wbt-server"
+   * ```
+   */
+  result(): ServiceResult<RdpReply> {
+    const result = this.#confirm.result();
+    // Complete: the Confirm and the follow-up's answer were both read.
+    result.complete &&= this.#stage === RdpStage.DONE;
+    if (this.#answerFill === DISCONNECT_ULTIMATUM.length) {
+      result.disconnectUltimatum = true;
+      result.service = { ...result.service, product: "xrdp" };
+    }
+    return result;
+  }
+
+  /**
+   * Starts over for a new connection.
+   *
+   * @example
+   * ```ts
+   * import { RdpDecoder } from "./rdp_banner.ts";
+   * new RdpDecoder().reset();
+   * ```
+   */
+  reset(): void {
+    this.#confirm = confirmDecoder();
+    this.#stage = RdpStage.CONFIRM;
+    this.#reply = null;
+    this.#answerFill = 0;
+  }
+}
+
+function confirmDecoder(): FramedDecoder<RdpReply> {
+  return new FramedDecoder(
+    {
+      headerBytes: 4,
+      totalLength: (h) =>
+        h[0] === 3 && h[1] === 0
+          ? h[2] << 8 | h[3]
+          : "expected a TPKT header (version 3)",
+      maxBytes: 1024,
+    },
+    parseRdp,
+    {},
+    "ms-wbt-server",
+  );
 }

@@ -27,6 +27,8 @@ export interface ServiceInfo {
   version?: string;
   /** nmap's `extrainfo`. */
   extra?: string;
+  /** nmap's `tunnel`: `ssl` when the service was reached inside TLS. */
+  tunnel?: "ssl";
 }
 
 /**

@@ -3,7 +3,9 @@
  * 2.0.2 to 3.0.2 over direct TCP (port 445), and a decoder of the
  * server's response: the dialect chosen, the server GUID, whether signing
  * is enabled or required, capabilities, maximum sizes and the server's
- * clock.
+ * clock; and whether the server is Samba (its ServerGuid is its NetBIOS
+ * name: {@linkcode sambaGuidName}), which nmap names `netbios-ssn` /
+ * `Samba smbd`, or another implementation (`microsoft-ds`).
  *
  * @module
  */
@@ -67,6 +69,37 @@ export interface Smb2Negotiate {
   systemTime?: string;
   /** True when the server answered with an SMB1 header (`\xffSMB`). */
   smb1?: boolean;
+  /**
+   * The NetBIOS name in a Samba ServerGuid (see {@linkcode sambaGuidName}),
+   * lower case as Samba writes it.
+   */
+  sambaName?: string;
+}
+
+/**
+ * The NetBIOS name when a ServerGuid is Samba's: smbd fills the GUID of
+ * its SMB2 NEGOTIATE response with its NetBIOS name in lower case,
+ * zero-padded (1–15 printable bytes without capitals, then only zeros),
+ * where Windows sends a random GUID (a random one passes this test with
+ * probability below 2^-120). Null when the GUID is not of that form.
+ *
+ * @example
+ * ```ts
+ * import { sambaGuidName } from "./smb2_banner.ts";
+ * const guid = new Uint8Array(16);
+ * guid.set([0x76, 0x6d]); // "vm"
+ * sambaGuidName(guid); // "vm"
+ * ```
+ */
+export function sambaGuidName(guid: Uint8Array): string | null {
+  let length = 0;
+  while (
+    length < guid.length && guid[length] > 0x20 && guid[length] < 0x7f &&
+    !(guid[length] >= 0x41 && guid[length] <= 0x5a)
+  ) length++;
+  if (length === 0 || length > 15) return null;
+  for (let i = length; i < guid.length; i++) if (guid[i] !== 0) return null;
+  return String.fromCharCode(...guid.subarray(0, length));
 }
 
 function dialectName(d: number): string {
@@ -107,10 +140,12 @@ function parseSmb2(m: Uint8Array): Parsed<Smb2Negotiate> {
   const view = new DataView(m.buffer, m.byteOffset, m.byteLength);
   const body = 68;
   const security = view.getUint16(body + 2, true);
+  const guidBytes = m.subarray(body + 8, body + 24);
   const guid = Array.from(
-    m.subarray(body + 8, body + 24),
+    guidBytes,
     (b) => b.toString(16).padStart(2, "0"),
   ).join("");
+  const sambaName = sambaGuidName(guidBytes);
   const fields: Smb2Negotiate = {
     status: view.getUint32(12, true),
     dialect: dialectName(view.getUint16(body + 4, true)),
@@ -125,9 +160,16 @@ function parseSmb2(m: Uint8Array): Parsed<Smb2Negotiate> {
     ],
     systemTime: filetime(view, body + 40),
   };
+  const extra = `SMB ${fields.dialect}`;
+  if (sambaName === null) {
+    return { fields, service: { name: "microsoft-ds", extra } };
+  }
+  // nmap names Samba's SMB service netbios-ssn, Windows' microsoft-ds. The
+  // NEGOTIATE response carries no Samba version.
+  fields.sambaName = sambaName;
   return {
     fields,
-    service: { name: "microsoft-ds", extra: `SMB ${fields.dialect}` },
+    service: { name: "netbios-ssn", product: "Samba smbd", extra },
   };
 }
 

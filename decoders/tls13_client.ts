@@ -186,11 +186,11 @@ export interface Tls13ClientOptions {
   random?: Uint8Array;
   /**
    * The X25519 key pair. Default: a module-wide pair, replaced after
-   * {@linkcode SHARED_KEY_USES} handshakes. Reusing it is safe here: this
-   * client never sends its Finished nor protects any data with the keys,
-   * it only reads the server's certificate; and it saves one scalar
-   * multiplication per connection (servers can link the connections by
-   * the share, as they can by the source address).
+   * {@linkcode SHARED_KEY_USES} handshakes. It saves one scalar
+   * multiplication per connection. When `tls_tunnel.ts` finishes the
+   * handshake, what it protects is a scanner's hello (`GET /`), which
+   * needs no forward secrecy; servers can link the connections by the
+   * share, as they can by the source address.
    */
   keyPair?: { privateKey: Uint8Array; publicKey: Uint8Array };
   /** The P-256 key pair (65-byte uncompressed public key); same default and note. */
@@ -278,8 +278,19 @@ export const SHARED_KEY_USES = 1024;
 type KeyPair = { privateKey: Uint8Array; publicKey: Uint8Array };
 const sharedPairs = new Map<number, { pair: KeyPair; uses: number }>();
 
-/** The module-wide key pair of `group`, renewed every SHARED_KEY_USES uses. */
-function sharedKeyPair(group: number): KeyPair {
+/**
+ * The module-wide key pair of `group` (0x001d x25519, 0x0017 secp256r1),
+ * renewed every {@linkcode SHARED_KEY_USES} uses.
+ *
+ * @example
+ * ```ts
+ * import { sharedKeyPair } from "./tls13_client.ts";
+ * sharedKeyPair(0x001d).publicKey.length; // 32
+ * ```
+ */
+export function sharedKeyPair(
+  group: number,
+): { privateKey: Uint8Array; publicKey: Uint8Array } {
   let entry = sharedPairs.get(group);
   if (!entry || entry.uses >= SHARED_KEY_USES) {
     const pair = group === GROUP_X25519 ? x25519KeyPair() : p256KeyPair();
@@ -336,6 +347,8 @@ export class Tls13Client {
   #iv: Uint8Array = new Uint8Array(12);
   #sequence = 0;
   #serverSecret: Uint8Array = new Uint8Array(0);
+  #handshakeSecret: Uint8Array = new Uint8Array(0);
+  #clientSecret: Uint8Array = new Uint8Array(0);
   readonly #result: Tls13Result = {
     certificates: [],
     alerts: [],
@@ -571,7 +584,7 @@ export class Tls13Client {
       this.#transcript.push(message);
       return this.#serverHello(body);
     }
-    if (type === HS_FINISHED) return this.#finished(body);
+    if (type === HS_FINISHED) return this.#finished(body, message);
     this.#transcript.push(message);
     if (type === HS_ENCRYPTED_EXTENSIONS) this.#encryptedExtensions(body);
     else if (type === HS_CERTIFICATE) this.#certificate(body);
@@ -693,6 +706,13 @@ export class Tls13Client {
       "s hs traffic",
       this.#transcript,
     );
+    this.#handshakeSecret = handshakeSecret;
+    this.#clientSecret = deriveSecret(
+      hash,
+      handshakeSecret,
+      "c hs traffic",
+      this.#transcript,
+    );
     const keyBytes = suite.aead === "AES-128-GCM" ? 16 : 32;
     const key = hkdfExpandLabel(
       hash,
@@ -748,7 +768,7 @@ export class Tls13Client {
     }
   }
 
-  #finished(body: Uint8Array): void {
+  #finished(body: Uint8Array, message: Uint8Array): void {
     const hash = this.#suite!.hash;
     const finishedKey = hkdfExpandLabel(
       hash,
@@ -760,8 +780,47 @@ export class Tls13Client {
     const expected = hmac(hash, finishedKey, hash.digest(this.#transcript));
     this.#result.finishedVerified = expected.length === body.length &&
       expected.every((b, i) => b === body[i]);
+    // The application secrets hash the transcript through this Finished.
+    this.#transcript.push(message.slice());
     this.#result.handshakeComplete = true;
     this.#mode = Mode.DONE;
+  }
+
+  /**
+   * Server bytes consumed so far: after a verified Finished, the bytes
+   * beyond this offset are the first application-phase records.
+   *
+   * @example
+   * ```ts
+   * import { Tls13Client } from "./tls13_client.ts";
+   * new Tls13Client().consumed; // 0
+   * ```
+   */
+  get consumed(): number {
+    return this.#offset;
+  }
+
+  /**
+   * What finishing the handshake needs (`tls_tunnel.ts`): the suite, the
+   * handshake secret, the client handshake traffic secret and the
+   * transcript through the server's Finished; null unless a TLS 1.3
+   * handshake reached a Finished that verified.
+   *
+   * @example
+   * ```ts
+   * import { Tls13Client } from "./tls13_client.ts";
+   * new Tls13Client().keySchedule(); // null
+   * ```
+   */
+  keySchedule(): Tls13KeySchedule | null {
+    if (!this.#result.finishedVerified || !this.#suite) return null;
+    return {
+      aead: this.#suite.aead,
+      hash: this.#suite.hash,
+      handshakeSecret: this.#handshakeSecret,
+      clientHandshakeSecret: this.#clientSecret,
+      transcript: this.#transcript.slice(),
+    };
   }
 
   #fail(code: Tls13ErrorCode, message: string): void {
@@ -787,6 +846,29 @@ export class Tls13Client {
     if (this.#mode === Mode.TLS12) result.tls12 = this.#tls12.result();
     return result;
   }
+}
+
+/**
+ * The secrets and transcript a verified TLS 1.3 handshake leaves for the
+ * client's own Finished and the application traffic keys.
+ *
+ * @example
+ * ```ts
+ * import type { Tls13KeySchedule } from "./tls13_client.ts";
+ * const suiteOf = (k: Tls13KeySchedule) => `${k.aead} ${k.hash.name}`;
+ * ```
+ */
+export interface Tls13KeySchedule {
+  /** The suite's AEAD. */
+  aead: AeadName;
+  /** The suite's hash. */
+  hash: HashFunction;
+  /** HKDF-Extract(Derive-Secret(early, "derived"), shared secret). */
+  handshakeSecret: Uint8Array;
+  /** client_handshake_traffic_secret. */
+  clientHandshakeSecret: Uint8Array;
+  /** Handshake messages ClientHello … server Finished, in order. */
+  transcript: Uint8Array[];
 }
 
 interface ParsedServerHello {

@@ -293,10 +293,21 @@ Deno.test("postgresql: ErrorResponse fields, a login's ParameterStatus, the SSLR
     /^no pg_hba\.conf entry for host "198\.18\.0\.1"/,
   );
   assert.equal(refused.complete, true);
+  // The non-localized severity (V, PostgreSQL 9.6+) is nmap's "9.6.0 or later".
+  assert.equal(refused.errorResponse?.severityNonLocalized, "FATAL");
   assertLikeNmap("postgres_startup_no_hba", refused.service, [
     "name",
     "product",
+    "version",
   ]);
+  // An ErrorResponse without V (a server before 9.6): no version claimed.
+  const fields = new TextEncoder().encode("SFATAL\0C28000\0Mno\0\0");
+  const old = new Uint8Array(5 + fields.length);
+  old.set([0x45, 0, 0, 0, 4 + fields.length]);
+  old.set(fields, 5);
+  const before96 = agree(() => new PostgresDecoder(), old);
+  assert.equal(before96.errorResponse?.code, "28000");
+  assert.equal(before96.service.version, undefined);
 
   const noRole = agree(
     () => new PostgresDecoder(),

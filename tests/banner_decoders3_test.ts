@@ -13,8 +13,16 @@ import {
   DnsTcpDecoder,
 } from "../decoders/dns_tcp_banner.ts";
 import { MONGODB_HELLO, MongodbDecoder } from "../decoders/mongodb_banner.ts";
-import { RDP_HELLO, RdpDecoder } from "../decoders/rdp_banner.ts";
-import { SMB2_HELLO, Smb2Decoder } from "../decoders/smb2_banner.ts";
+import {
+  RDP_FOLLOW_UP,
+  RDP_HELLO,
+  RdpDecoder,
+} from "../decoders/rdp_banner.ts";
+import {
+  sambaGuidName,
+  SMB2_HELLO,
+  Smb2Decoder,
+} from "../decoders/smb2_banner.ts";
 import { TelnetDecoder } from "../decoders/telnet_banner.ts";
 import { VncDecoder } from "../decoders/vnc_banner.ts";
 import {
@@ -125,6 +133,25 @@ Deno.test("rdp: xrdp's Connection Confirm with the negotiated protocol", () => {
   assert.equal(result.tpdu, 0xd0);
   assert.equal(result.selectedProtocolName, "TLS");
   assert.equal(result.service.name, nmap.get(3389)!.name);
+  // The out-of-turn second request was answered with the Disconnect
+  // Provider Ultimatum: nmap's product (its p/xrdp/ line, same bytes).
+  assert.equal(result.disconnectUltimatum, true);
+  assert.equal(result.service.product, nmap.get(3389)!.product);
+  const decoder = new RdpDecoder();
+  const recorded = fixture("rdp_xrdp");
+  decoder.push(recorded, 0, 19);
+  assert.deepEqual(decoder.takeReply(), RDP_FOLLOW_UP);
+  assert.equal(decoder.takeReply(), null, "sent once");
+  assert.equal(decoder.done, false, "waits for the answer");
+  // A server that answers otherwise (or closes: no bytes) is not xrdp.
+  const windows = new RdpDecoder();
+  windows.push(recorded, 0, 19);
+  windows.push(
+    Uint8Array.of(0x03, 0x00, 0x00, 0x0b, 0x06, 0xd0, 0, 0, 0x12, 0x34, 0),
+  );
+  assert.equal(windows.done, true);
+  assert.equal(windows.result().service.product, undefined);
+  assert.equal(windows.result().service.name, "ms-wbt-server");
 });
 
 Deno.test("smb2: Samba's NEGOTIATE response: dialect, GUID, signing, clock", () => {
@@ -144,10 +171,38 @@ Deno.test("smb2: Samba's NEGOTIATE response: dialect, GUID, signing, clock", () 
     Math.abs(Date.parse(result.systemTime!) / 1000 - nmapStart) < 600,
     result.systemTime,
   );
-  // nmap 7.93 says `netbios-ssn` / `Samba smbd` / `4.6.2` from an SMB1 probe
-  // (a fixed version guess); SMB2 alone does not name the product.
-  assert.equal(nmap.get(445)!.product, "Samba smbd");
-  assert.equal(result.service.name, "microsoft-ds");
+  // Samba's ServerGuid is its NetBIOS name (the recording host's, lower
+  // case): nmap's name and product. nmap's version 4.6.2 is a fixed guess
+  // from an SMB1 probe's answer; the SMB2 bytes carry no version.
+  // (The recording's smbd ran on a host named `vm`, its default NetBIOS name.)
+  assert.equal(result.sambaName, "vm");
+  assert.equal(result.service.name, nmap.get(445)!.name);
+  assert.equal(result.service.product, nmap.get(445)!.product);
+  assert.equal(result.service.version, undefined);
+  // The same response with a random GUID (a Windows server's) stays microsoft-ds.
+  const windows = fixture("smb2_samba").slice();
+  windows.set(crypto.getRandomValues(new Uint8Array(16)), 4 + 64 + 8);
+  windows[4 + 64 + 8] |= 0x80; // not a printable first byte
+  const other = agree(() => new Smb2Decoder(), windows);
+  assert.equal(other.service.name, "microsoft-ds");
+  assert.equal(other.service.product, undefined);
+  assert.equal(other.sambaName, undefined);
+});
+
+Deno.test("smb2: sambaGuidName takes 1-15 lower-case printable bytes then zeros, nothing else", () => {
+  const guid = (text: string, fill = 0) => {
+    const g = new Uint8Array(16).fill(fill);
+    g.set(new TextEncoder().encode(text));
+    return g;
+  };
+  assert.equal(sambaGuidName(guid("vm")), "vm");
+  assert.equal(sambaGuidName(guid("file-server01")), "file-server01");
+  assert.equal(sambaGuidName(guid("fifteen-chars15")), "fifteen-chars15");
+  assert.equal(sambaGuidName(guid("sixteen-chars-16")), null);
+  assert.equal(sambaGuidName(guid("VM")), null, "Samba writes it lower case");
+  assert.equal(sambaGuidName(guid("")), null);
+  assert.equal(sambaGuidName(guid("vm", 1).fill(0, 2, 15)), null);
+  assert.equal(sambaGuidName(guid("a b")), null);
 });
 
 Deno.test("telnet: inetutils-telnetd's negotiation is answered and the login banner read", () => {

@@ -26,7 +26,7 @@ const AGREE: Record<string, string[]> = {
   redis_noauth: ["name", "product", "version"],
   memcached_stats: ["name", "product", "version"],
   mysql_greeting: ["name", "product", "version"],
-  postgres_startup_no_hba: ["name", "product"],
+  postgres_startup_no_hba: ["name", "product", "version"],
   ssh_greeting: ["name", "product", "version", "extrainfo"],
   http_nginx: ["name", "product", "version"],
   ftp_vsftpd: ["name", "product", "version"],
@@ -36,9 +36,11 @@ const AGREE: Record<string, string[]> = {
   dns_dnsmasq: ["name", "product", "version"],
   vnc_tigervnc: ["name", "product", "version", "extrainfo"],
   telnet_inetutils: ["name", "product"],
-  rdp_xrdp: ["name"],
-  // smb2_samba: nmap's `netbios-ssn` / `Samba smbd 4.6.2` comes from an SMB1
-  // probe (a fixed version guess); zon's SMB2 NEGOTIATE says microsoft-ds.
+  rdp_xrdp: ["name", "product"],
+  // Samba's ServerGuid is its NetBIOS name: nmap's netbios-ssn / Samba
+  // smbd; nmap's version 4.6.2 is a fixed guess from an SMB1 probe's answer,
+  // the SMB2 bytes carry no version.
+  smb2_samba: ["name", "product"],
 };
 
 Deno.test("real-daemon lab: decoders agree with nmap -sV, every certificate is the generated one", async () => {

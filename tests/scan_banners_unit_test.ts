@@ -30,6 +30,8 @@ import { ndjsonBannerRecord } from "../examples/scan/output/ndjson.ts";
 import { listBannerRecord } from "../examples/scan/output/list.ts";
 import { grepableBannerRecord } from "../examples/scan/output/grepable.ts";
 import { xmlBannerRecord } from "../examples/scan/output/xml.ts";
+import { HelloTable } from "../examples/scan/banners/hellos.ts";
+import { probeForPort } from "../decoders/service_registry.ts";
 
 const ME = new Uint8Array([2, 0, 0, 0, 0, 1]);
 const ROUTER4 = new Uint8Array([2, 0, 0, 0, 0, 4]);
@@ -195,4 +197,56 @@ Deno.test("the default source port is random per scan, in masscan's 40000-59999"
     seen.add(port);
   }
   assert.ok(seen.size > 150, `only ${seen.size} distinct ports`);
+});
+
+Deno.test("hello table: what goes inside a direct-TLS port's tunnel (nothing, a probe, or the HTTP hello with the target as Host)", () => {
+  const table = new HelloTable();
+  for (const port of [465, 990, 993, 995]) {
+    assert.deepEqual(table.tunnel(port, 0xc6120001), {
+      plan: { kind: "listen" },
+      bytes: null,
+    }, `${port}: the server speaks first inside`);
+  }
+  assert.deepEqual(table.tunnel(853, 0xc6120001).plan, {
+    kind: "probe",
+    probe: probeForPort(53),
+  });
+  assert.deepEqual(table.tunnel(8883, 0xc6120001).plan, {
+    kind: "probe",
+    probe: probeForPort(1883),
+  });
+  const text = (bytes: Uint8Array | null) => new TextDecoder().decode(bytes!);
+  assert.match(
+    text(table.tunnel(443, 0xc6120001).bytes),
+    /^GET \/ HTTP\/1\.0\r\nHost: 198\.18\.0\.1:443\r\nUser-Agent: zon\//,
+  );
+  const ip6 = new Uint8Array(32);
+  ip6.set([0x20, 0x01, 0, 2], 16);
+  ip6[31] = 1;
+  assert.match(
+    text(table.tunnel(8443, 0, ip6, 16).bytes),
+    /^GET \/ HTTP\/1\.0\r\nHost: \[2001:2::1\]:8443\r\n/,
+  );
+});
+
+Deno.test("output: a banner from inside a TLS tunnel carries tunnel ssl in JSON, NDJSON and -oX", () => {
+  const banner: FoundBanner = {
+    ...SAMPLE,
+    port: 443,
+    protocol: "http",
+    service: {
+      name: "http",
+      product: "nginx",
+      version: "1.22.1",
+      tunnel: "ssl",
+    },
+  };
+  const json = JSON.parse(jsonBannerRecord(banner));
+  assert.equal(json.ports[0].service.tunnel, "ssl");
+  assert.equal(json.ports[0].service.name, "http");
+  assert.equal(JSON.parse(ndjsonBannerRecord(banner)).data.tunnel, "ssl");
+  assert.match(
+    xmlBannerRecord(banner),
+    /<service name="http" product="nginx" version="1\.22\.1" tunnel="ssl" method="probed" conf="10"\/>/,
+  );
 });

@@ -37,11 +37,25 @@ export interface PortFacts {
   version?: string;
   extrainfo?: string;
   tunnel?: string;
+  /** zon's banner text. */
+  banner?: string;
   /** SHA-256 fingerprints of leaf certificates seen. */
   certificates: string[];
   /** How zon got to TLS (`direct`, `smtp`, ...). */
   via?: string;
   tlsVersion?: string;
+}
+
+/**
+ * nmap's name and tunnel as zon's: equal, or nmap's `imaps`/`pop3s` (its
+ * names for IMAP/POP3 over TLS when it names the port, not the inner
+ * protocol) against zon's `imap`/`pop3` with tunnel ssl. Nothing looser.
+ */
+export function sameName(ours: PortFacts, theirs: PortFacts): boolean {
+  if (ours.name === theirs.name && ours.tunnel === theirs.tunnel) return true;
+  return ours.tunnel === "ssl" && theirs.tunnel === undefined &&
+    ["imap", "pop3"].includes(ours.name ?? "") &&
+    theirs.name === `${ours.name}s`;
 }
 
 /** One scanner's run. */
@@ -152,6 +166,7 @@ interface BannerRecord {
   rec_type: string;
   data: {
     service_name: string;
+    tunnel?: string;
     product?: string;
     version?: string;
     extrainfo?: string;
@@ -201,10 +216,11 @@ export async function runZon(
     facts.product = b.data.product;
     facts.version = b.data.version;
     facts.extrainfo = b.data.extrainfo;
+    facts.tunnel = b.data.tunnel;
+    facts.banner = b.data.banner;
     if (b.data.tls) {
       facts.via = b.data.tls.via;
       facts.tlsVersion = b.data.tls.version;
-      if (b.data.tls.via === "direct") facts.tunnel = "ssl";
       const leaf = b.data.tls.certificates[0]?.fingerprintSha256;
       if (leaf) facts.certificates.push(leaf);
     }

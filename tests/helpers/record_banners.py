@@ -170,6 +170,8 @@ while time.time() < end and len(data) < 65536:
             else:
                 i += 1
         if reply: s.sendall(reply)
+    if port == 3389 and chunk[5:6] == b"\xd0":  # decoders/rdp_banner.ts's out-of-turn request
+        s.sendall(b"\x03\x00\x00\x0b\x06\xe0\x00\x00\x00\x00\x00")
 sys.stdout.buffer.write(data)
 """
 
@@ -348,6 +350,7 @@ userdb {{
         os.makedirs(f"{tmp}/samba/{sub}")
     write(f"{tmp}/samba/smb.conf", f"""[global]
 server role = standalone server
+netbios name = zonsamba
 interfaces = {SERVER}
 bind interfaces only = yes
 smb ports = 445

@@ -2,10 +2,13 @@
  * Per-connection banner decoding. What goes first is chosen per port by
  * the hello table: a client-first probe (Redis, memcached, MQTT,
  * PostgreSQL, MongoDB, DNS, RDP, SMB2: `decoders/service_registry.ts`), an
- * HTTP request, a TLS 1.3-capable ClientHello (`Tls13Client`), a STARTTLS
+ * HTTP request, a TLS 1.3-capable ClientHello (`TlsTunnel`: the handshake
+ * is finished and the port's hello — HTTP, a probe, or nothing for a
+ * server-first protocol — goes inside; a nested decoder reads the
+ * decrypted bytes and names the service, `tunnel: "ssl"`), a STARTTLS
  * dialogue (SMTP, POP3, IMAP, FTP, PostgreSQL: `StarttlsMachine`, then the
- * ClientHello on the same connection), or nothing (the server speaks
- * first). Server bytes that are not the probe's protocol — and the bytes
+ * ClientHello on the same connection; PostgreSQL's StartupMessage goes
+ * inside that tunnel too), or nothing (the server speaks first). Server bytes that are not the probe's protocol — and the bytes
  * of a server that spoke first — are recognised from their start: one
  * Aho-Corasick automaton of start-anchored text signatures (HTTP, TLS,
  * SSH/FTP/SMTP/POP3/IMAP greetings), then a sniff of binary starts
@@ -36,6 +39,7 @@ import {
 } from "../../../decoders/greeting_banner.ts";
 import {
   classifyErrorLine,
+  probeForPort,
   type ServiceProbe,
   sniffServerFirst,
 } from "../../../decoders/service_registry.ts";
@@ -50,7 +54,8 @@ import {
   type StarttlsStep,
 } from "../../../decoders/starttls.ts";
 import { Tls13Client } from "../../../decoders/tls13_client.ts";
-import { TelnetDecoder } from "../../../decoders/telnet_banner.ts";
+import type { TunnelHello } from "./hellos.ts";
+import { TunnelSession } from "./tunnel.ts";
 import { PostgresDecoder } from "../../../decoders/postgres_banner.ts";
 import {
   summarizeTls13,
@@ -159,10 +164,19 @@ export const HEAD_BYTES = 512;
 export type ConnectionPlan =
   | { kind: "listen" }
   | { kind: "probe"; probe: ServiceProbe }
-  | { kind: "tls" }
+  | { kind: "tls"; tunnel?: TunnelHello }
   | { kind: "starttls"; protocol: StarttlsProtocol };
 
 const LISTEN: ConnectionPlan = { kind: "listen" };
+/**
+ * PostgreSQL after its SSLRequest: the StartupMessage goes inside the
+ * tunnel, and the ErrorResponse (or login) that comes back carries what
+ * the SSL answer alone does not (the V field: nmap's "9.6.0 or later").
+ */
+const POSTGRES_INSIDE: TunnelHello = {
+  plan: { kind: "probe", probe: probeForPort(5432)! },
+  bytes: null,
+};
 
 /**
  * Decodes one server stream; reusable for the next connection with
@@ -184,6 +198,12 @@ export class BannerDecoder {
   #probe: ServiceProbe | null = null;
   #starttls: StarttlsMachine | null = null;
   #client: Tls13Client | null = null;
+  /** Direct TLS (and PostgreSQL's STARTTLS): the tunnel and what runs inside. */
+  #tunnel: TunnelSession | null = null;
+  /** The plaintext decoder inside the tunnel (made once, reused). */
+  #inner: BannerDecoder | null = null;
+  readonly #makeInner = (): BannerDecoder =>
+    this.#inner ??= new BannerDecoder();
   #sends: Uint8Array[] = [];
   /** The plaintext decoder's state when TLS took over (STARTTLS). */
   #plainState: DecodeState = DecodeState.RECOGNIZING;
@@ -201,6 +221,7 @@ export class BannerDecoder {
     this.#probe = null;
     this.#starttls = null;
     this.#client = null;
+    this.#tunnel = null;
     this.#sends = [];
   }
 
@@ -216,7 +237,7 @@ export class BannerDecoder {
         this.#useService(plan.probe.create(), plan.probe.protocol);
         return plan.probe.hello;
       case "tls":
-        return this.#startTls();
+        return this.#startTunnel(plan.tunnel ?? null);
       case "starttls": {
         this.#starttls = new StarttlsMachine(plan.protocol);
         const step = this.#starttls.start();
@@ -254,7 +275,7 @@ export class BannerDecoder {
       case DecodeState.TLS:
         return this.#tls!.done;
       case DecodeState.TLS_CLIENT:
-        return this.#client!.done;
+        return this.#tunnel ? this.#tunnel.done : this.#client!.done;
       case DecodeState.GREETING:
         return this.#greeting.done;
       case DecodeState.SERVICE:
@@ -343,10 +364,10 @@ export class BannerDecoder {
   /** After a service decoder's push: answers to send, or a fallback. */
   #afterService(): void {
     const service = this.#service!;
-    if (service instanceof TelnetDecoder) {
-      const reply = service.takeReply();
-      if (reply) this.#sends.push(reply);
-    }
+    // Telnet's option answers, RDP's out-of-turn request: same connection.
+    const reply = (service as { takeReply?: () => Uint8Array | null })
+      .takeReply?.();
+    if (reply) this.#sends.push(reply);
     if (service.done && this.#probe && this.#notTheProbes(service)) {
       // Not the probe's protocol: recognise the bytes from their start.
       this.#probe = null;
@@ -430,7 +451,11 @@ export class BannerDecoder {
       else if (step.action === "tls") {
         // Decode what came before, then switch the connection to TLS.
         if (!greetingRead) this.#route(bytes, start, end, kept);
-        this.#sends.push(this.#startTls());
+        this.#sends.push(
+          machine.protocol === "postgresql"
+            ? this.#startTunnel(POSTGRES_INSIDE)
+            : this.#startTls(),
+        );
         return false;
       }
     }
@@ -444,6 +469,14 @@ export class BannerDecoder {
     return this.#client.hello;
   }
 
+  #startTunnel(hello: TunnelHello | null): Uint8Array {
+    this.#tunnel = new TunnelSession(this.#port, hello, this.#makeInner);
+    this.#client = this.#tunnel.tunnel.client;
+    this.#plainState = this.#state;
+    this.#state = DecodeState.TLS_CLIENT;
+    return this.#tunnel.tunnel.hello;
+  }
+
   #pushClient(bytes: Uint8Array, start: number, end: number): void {
     const client = this.#client!;
     if (!this.#starttls) {
@@ -451,15 +484,21 @@ export class BannerDecoder {
       this.#head.set(bytes.subarray(start, start + keep), this.#headFill);
       this.#headFill += keep;
     }
-    client.push(bytes, start, end);
-    const again = client.takeSend();
-    if (again) this.#sends.push(again);
+    if (this.#tunnel) {
+      const send = this.#tunnel.push(bytes, start, end);
+      if (send) this.#sends.push(send);
+    } else {
+      client.push(bytes, start, end);
+      const again = client.takeSend();
+      if (again) this.#sends.push(again);
+    }
     if (
       client.done && !this.#starttls &&
       client.result().error?.code === "NOT_TLS"
     ) {
       // A plaintext answer to our ClientHello (HTTP on 8443, say).
       this.#client = null;
+      this.#tunnel = null;
       this.#recognizeHead();
     }
   }
@@ -475,12 +514,7 @@ export class BannerDecoder {
       tls = summarizeTls13(this.#client!.result());
       tls.via = this.#starttls ? this.#starttls.protocol : "direct";
       this.#state = this.#plainState;
-      if (!this.#starttls) {
-        const banner = this.#banner(ip, port, "tls", { name: "ssl" });
-        banner.tls = tls;
-        banner.banner = tlsText(tls);
-        return banner;
-      }
+      if (!this.#starttls) return this.#tunnelBanner(ip, port, tls);
     }
     if (this.#state === DecodeState.RECOGNIZING) {
       // Ended before a signature could be told apart: whatever came is raw.
@@ -490,8 +524,38 @@ export class BannerDecoder {
     if (tls) {
       banner.tls = tls;
       banner.banner += ` [STARTTLS: ${tlsText(tls)}]`;
+      // PostgreSQL: the same service answered inside, with more to say.
+      const inner = this.#tunnel?.innerBanner(ip, port) ?? null;
+      if (inner && inner.service.name === banner.service.name) {
+        banner.service = inner.service;
+        banner.banner += ` [inside: ${inner.banner}]`;
+      }
     }
     return banner;
+  }
+
+  /**
+   * A direct-TLS banner: the service inside the tunnel when the inner
+   * decoder named one (nmap's `ssl/http`), else `ssl`; `tunnel: "ssl"`
+   * either way, the TLS summary and certificates as always.
+   */
+  #tunnelBanner(ip: number, port: number, tls: TlsSummary): Banner {
+    const inner = this.#tunnel?.innerBanner(ip, port) ?? null;
+    if (!inner || inner.service.name === "unknown") {
+      const banner = this.#banner(ip, port, "tls", {
+        name: "ssl",
+        tunnel: "ssl",
+      });
+      banner.tls = tls;
+      banner.banner = tlsText(tls);
+      if (inner) banner.banner += ` [inside: ${inner.banner}]`;
+      return banner;
+    }
+    inner.service.tunnel = "ssl";
+    inner.tls = tls;
+    inner.bytes = this.#bytes;
+    inner.banner = `${tlsText(tls)} [inside: ${inner.banner}]`;
+    return inner;
   }
 
   #banner(

@@ -61,6 +61,38 @@ export const DEFAULT_TLS_PORTS: readonly number[] = [
   9443,
 ];
 
+/**
+ * Direct-TLS ports whose protocol inside the tunnel speaks first (SMTP,
+ * NNTP, FTP, Telnet, IMAP, IRC, POP3 over TLS): nothing is sent inside.
+ */
+export const TUNNEL_LISTEN_PORTS: readonly number[] = [
+  465,
+  563,
+  990,
+  992,
+  993,
+  994,
+  995,
+];
+
+/**
+ * Direct-TLS ports whose inner protocol has a client-first probe: the
+ * plaintext port whose probe goes inside (DNS over TLS, MQTT over TLS).
+ * Every other TLS port gets the HTTP hello inside the tunnel.
+ */
+export const TUNNEL_PROBE_PORTS: ReadonlyMap<number, number> = new Map([
+  [853, 53],
+  [8883, 1883],
+]);
+
+/** What a direct-TLS connection sends once its tunnel is open. */
+export interface TunnelHello {
+  /** How the inner connection starts (a probe, or listen). */
+  plan: ConnectionPlan;
+  /** Bytes to send inside first when the plan sends none (the HTTP hello). */
+  bytes: Uint8Array | null;
+}
+
 /** What a port gets. */
 export type HelloKind =
   | "http"
@@ -191,6 +223,33 @@ export class HelloTable {
     }
   }
 
+  /**
+   * What goes inside the tunnel of direct-TLS `port` once it is open
+   * (`TUNNEL_LISTEN_PORTS`: nothing; `TUNNEL_PROBE_PORTS`: the inner
+   * protocol's probe; else the HTTP hello with `remoteIp` as Host, or the
+   * IPv6 address at `ip6[ip6Offset]` when `ip6` is given).
+   */
+  tunnel(
+    port: number,
+    remoteIp: number,
+    ip6?: Uint8Array,
+    ip6Offset: number = 0,
+  ): TunnelHello {
+    if (TUNNEL_LISTEN_PORTS.includes(port)) {
+      return { plan: PLAN_LISTEN, bytes: null };
+    }
+    const inner = TUNNEL_PROBE_PORTS.get(port);
+    const probe = inner === undefined ? undefined : probeForPort(inner);
+    if (probe) return { plan: { kind: "probe", probe }, bytes: null };
+    const out = new Uint8Array(
+      this.#httpHead.length + 47 + this.#httpTail.length,
+    );
+    const length = ip6
+      ? this.#writeHttp6(port, ip6, ip6Offset, out, 0, out.length)
+      : this.#writeHttp(port, remoteIp, out, 0, out.length);
+    return { plan: PLAN_LISTEN, bytes: out.subarray(0, length) };
+  }
+
   /** The client-first probe sent to `port`, if any. */
   probe(port: number): ServiceProbe | undefined {
     const plan = this.#plans.get(port);
@@ -261,6 +320,17 @@ export class HelloTable {
     if (this.#kind[port] !== KIND_HTTP) {
       return this.write(port, 0, out, offset, capacity);
     }
+    return this.#writeHttp6(port, ip6, ip6Offset, out, offset, capacity);
+  }
+
+  #writeHttp6(
+    port: number,
+    ip6: Uint8Array,
+    ip6Offset: number,
+    out: Uint8Array,
+    offset: number,
+    capacity: number,
+  ): number {
     const head = this.#httpHead;
     const tail = this.#httpTail;
     if (head.length + 47 + tail.length > capacity) return 0;

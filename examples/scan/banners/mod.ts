@@ -37,7 +37,7 @@ import {
   type TcpStackOptions,
   type TcpStackStats,
 } from "../../../tcp/mod.ts";
-import { type Banner, BannerDecoder } from "./banner.ts";
+import { type Banner, BannerDecoder, type ConnectionPlan } from "./banner.ts";
 import { HelloTable } from "./hellos.ts";
 
 export * from "./banner.ts";
@@ -115,7 +115,7 @@ export class BannerScanner {
       app: {
         open: (slot, remoteIp, remotePort, _li, _lp, out, offset, room) => {
           const decoder = this.#decoders[slot] ??= new BannerDecoder();
-          const first = decoder.start(remotePort, hellos.plan(remotePort));
+          const first = decoder.start(remotePort, this.#plan(slot, remotePort));
           if (first) {
             if (first.length > room) return 0;
             out.set(first, offset);
@@ -161,6 +161,17 @@ export class BannerScanner {
         },
       },
     });
+  }
+
+  /** The hello table's plan; a direct-TLS one with what goes inside its tunnel. */
+  #plan(slot: number, port: number): ConnectionPlan {
+    const plan = this.#hellos.plan(port);
+    if (plan.kind !== "tls") return plan;
+    const table = this.stack.table;
+    const tunnel = table.ip6[slot] === 1
+      ? this.#hellos.tunnel(port, 0, table.remoteIp6, slot * 16)
+      : this.#hellos.tunnel(port, table.remoteIp[slot]);
+    return { kind: "tls", tunnel };
   }
 
   /**

@@ -180,8 +180,8 @@ export function bannerFields(b: FoundBanner): Array<[string, string]> {
 }
 
 /**
- * nmap's `product`, `version` and `extrainfo` of a banner's service as
- * JSON members (`,"product":"OpenSSH",...`), only those known.
+ * nmap's `product`, `version`, `extrainfo` and `tunnel` of a banner's
+ * service as JSON members (`,"product":"OpenSSH",...`), only those known.
  */
 export function serviceFields(b: FoundBanner): string {
   let text = "";
@@ -189,6 +189,7 @@ export function serviceFields(b: FoundBanner): string {
   if (s.product) text += `,"product":${JSON.stringify(s.product)}`;
   if (s.version) text += `,"version":${JSON.stringify(s.version)}`;
   if (s.extra) text += `,"extrainfo":${JSON.stringify(s.extra)}`;
+  if (s.tunnel) text += `,"tunnel":${JSON.stringify(s.tunnel)}`;
   return text;
 }
 

@@ -47,7 +47,7 @@ export function jsonRecord(r: ScanResult): string {
 /**
  * One banner in masscan's `-oJ` banner layout, `"service": {"name",
  * "banner"}` (the name as `nmap -sV` gives it), then nmap's `product`,
- * `version` and `extrainfo` when known, and the decoded fields (`http`,
+ * `version`, `extrainfo` and `tunnel` when known, and the decoded fields (`http`,
  * `tls`, `greeting`) inside `service`.
  */
 export function jsonBannerRecord(b: FoundBanner): string {

@@ -145,7 +145,7 @@ export function xmlBannerRecord(b: FoundBanner): string {
   if (s.product) attributes += ` product="${xmlAttribute(s.product)}"`;
   if (s.version) attributes += ` version="${xmlAttribute(s.version)}"`;
   if (s.extra) attributes += ` extrainfo="${xmlAttribute(s.extra)}"`;
-  if (b.tls?.via === "direct") attributes += ` tunnel="ssl"`;
+  if (s.tunnel ?? (b.tls?.via === "direct")) attributes += ` tunnel="ssl"`;
   let elems = "";
   for (const [key, value] of bannerFields(b)) {
     elems += `<elem key="${xmlAttribute(key)}">${xmlAttribute(value)}</elem>`;
