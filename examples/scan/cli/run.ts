@@ -63,7 +63,7 @@ function describe(r: ScanResult): string {
 
 /** masscan's console line for a banner. */
 function describeBanner(b: FoundBanner): string {
-  return `Banner on port ${b.port}/tcp on ${
+  return `Banner on port ${b.port}/${b.transport ?? "tcp"} on ${
     bannerAddress(b)
   }: [${b.service.name}] ${bannerLine(b.banner)}`;
 }

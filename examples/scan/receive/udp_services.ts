@@ -325,3 +325,38 @@ export function udpReplyService(
 ): ServiceInfo | undefined {
   return DECODER_BY_PORT.get(port)?.(reply);
 }
+
+/**
+ * Which of `udpPayloads(port)` (../transmit/udp_payloads.ts) `reply`
+ * answers: 0 for a port with one payload; on 161, 1 for an SNMPv3
+ * message (the discovery probe's Report), 0 for v1/v2c; on 443, 1 for a
+ * DTLS record (content type 20..25, major version 0xfe), 0 for QUIC. The
+ * receive Worker reports one service per (target, port, answered payload),
+ * so the SNMPv3 engine ID is reported beside the v1 sysDescr while the
+ * retries' duplicates are not.
+ *
+ * @example
+ * ```ts
+ * import { udpReplyPayloadIndex } from "./udp_services.ts";
+ * const alert = new Uint8Array([21, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 40]);
+ * console.log(udpReplyPayloadIndex(443, alert), udpReplyPayloadIndex(53, alert)); // 1 0
+ * ```
+ */
+export function udpReplyPayloadIndex(port: number, reply: Uint8Array): number {
+  if (port === 161) {
+    // SEQUENCE, short or 1/2-byte long length, then INTEGER 1 byte: version.
+    const lengthBytes = reply[1] === 0x81 ? 1 : reply[1] === 0x82 ? 2 : 0;
+    const at = 2 + lengthBytes;
+    return reply[0] === 0x30 && reply[at] === 0x02 && reply[at + 1] === 1 &&
+        reply[at + 2] === 3
+      ? 1
+      : 0;
+  }
+  if (port === 443) {
+    return reply.length >= 13 && reply[0] >= 20 && reply[0] <= 25 &&
+        reply[1] === 0xfe
+      ? 1
+      : 0;
+  }
+  return 0;
+}
