@@ -293,7 +293,7 @@ const BINARY: typeof CRAFTED = [
       0x01, // unit ID (MAC): the first 6 bytes of STATISTICS
       ...new Array(40).fill(0), // the other 40 bytes of STATISTICS (counters)
     ]),
-    { name: "netbios-ns", extra: "WORKSTATION1 MAC 02:00:5a:00:00:01" },
+    { name: "netbios-ns", extra: "workgroup: WORKGROUP" },
   ],
   [
     "portmap dump",
@@ -343,7 +343,7 @@ const BINARY: typeof CRAFTED = [
       ]
         .flatMap((w) => [w >>> 24, (w >> 16) & 255, (w >> 8) & 255, w & 255]),
     ]),
-    { name: "rpcbind", version: "2", extra: "programs 100000,100003" },
+    { name: "rpcbind", version: "2", extra: "RPC #100000" },
   ],
   [
     "coap links",

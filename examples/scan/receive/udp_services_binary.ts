@@ -103,8 +103,11 @@ function snmpV3Report(reply: Uint8Array): ServiceInfo | undefined {
 }
 
 /**
- * NetBIOS (RFC 1002 §4.2.18) NODE STATUS RESPONSE: the first name in the
- * table (the computer name) and the unit ID (MAC address).
+ * NetBIOS (RFC 1002 §4.2.18) NODE STATUS RESPONSE, named as `nmap -sV`
+ * names it: the workgroup (the first group name, flags bit 0x80, of
+ * suffix 0x00) as `workgroup: NAME`, and Samba's nmbd as the product when
+ * the unit ID (MAC address) is all zeros — Samba sends zeros, Windows its
+ * MAC. Without a group name: the first name (the computer) and the MAC.
  *
  * @example
  * ```ts
@@ -126,11 +129,24 @@ export function netbiosReplyService(
   if (at + rdlength > reply.length) return undefined; // a cut datagram
   const count = reply[at++];
   if (count === 0 || at + count * 18 + 6 > reply.length) return undefined;
-  const name = latin1(reply.subarray(at, at + 15)).trimEnd();
-  const mac = [...reply.subarray(at + count * 18, at + count * 18 + 6)]
-    .map((x) => x.toString(16).padStart(2, "0")).join(":");
-  return { name: "netbios-ns", extra: `${name} MAC ${mac}` };
+  const nameAt = (i: number) =>
+    latin1(reply.subarray(at + 18 * i, at + 18 * i + 15)).trimEnd();
+  let group: string | undefined;
+  for (let i = 0; i < count && group === undefined; i++) {
+    const suffix = reply[at + 18 * i + 15], flags = reply[at + 18 * i + 16];
+    if (suffix === 0 && (flags & 0x80) !== 0) group = nameAt(i);
+  }
+  const unit = reply.subarray(at + count * 18, at + count * 18 + 6);
+  const samba = unit.every((x) => x === 0);
+  const product = samba ? { product: "Samba nmbd netbios-ns" } : {};
+  if (group !== undefined) {
+    return { name: "netbios-ns", ...product, extra: `workgroup: ${group}` };
+  }
+  const mac = [...unit].map((x) => x.toString(16).padStart(2, "0")).join(":");
+  return { name: "netbios-ns", ...product, extra: `${nameAt(0)} MAC ${mac}` };
 }
+
+const PORTMAP_PROGRAM = 100000;
 
 /** The 4-byte big-endian word at `at`. */
 function word(b: Uint8Array, at: number): number {
@@ -141,6 +157,8 @@ function word(b: Uint8Array, at: number): number {
 /**
  * SunRPC portmapper (RFC 1833) DUMP reply: an accepted RPC reply, then the
  * list of mappings (value-follows, program, version, protocol, port).
+ * Named as `nmap -sV` names it: the portmapper's own versions in the list
+ * (program 100000) as `2-4`, and `RPC #100000`.
  *
  * @example
  * ```ts
@@ -157,19 +175,22 @@ export function portmapReplyService(
   let at = 20 + ((word(reply, 16) + 3) & ~3);
   if (at + 4 > reply.length || word(reply, at) !== 0) return undefined;
   at += 4; // accept_stat SUCCESS
-  const programs = new Set<number>();
+  let low = Infinity, high = -Infinity;
   while (at + 4 <= reply.length && word(reply, at) === 1) {
     if (at + 20 > reply.length) return undefined;
-    programs.add(word(reply, at + 4));
+    if (word(reply, at + 4) === PORTMAP_PROGRAM) {
+      low = Math.min(low, word(reply, at + 8));
+      high = Math.max(high, word(reply, at + 8));
+    }
     at += 20;
   }
   // The list ends with value-follows FALSE; without it the reply was cut.
   if (at + 4 > reply.length || word(reply, at) !== 0) return undefined;
-  return {
-    name: "rpcbind",
-    version: "2",
-    extra: `programs ${[...programs].join(",")}`,
-  };
+  // The reply itself is portmapper version 2 (the version our DUMP called).
+  const version = low === Infinity || low === high
+    ? String(low === Infinity ? 2 : low)
+    : `${low}-${high}`;
+  return { name: "rpcbind", version, extra: `RPC #${PORTMAP_PROGRAM}` };
 }
 
 /**
