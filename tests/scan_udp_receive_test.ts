@@ -35,6 +35,7 @@ import { listBannerRecord } from "../examples/scan/output/list.ts";
 import { jsonBannerRecord } from "../examples/scan/output/json.ts";
 import { ndjsonBannerRecord } from "../examples/scan/output/ndjson.ts";
 import { grepableBannerRecord } from "../examples/scan/output/grepable.ts";
+import { parseShardLine } from "../examples/scan/cluster/shard_lines.ts";
 import { testRandom } from "./helpers/random.ts";
 
 const random = testRandom("scan_udp_receive_test.ts");
@@ -246,6 +247,9 @@ Deno.test("outputs: a UDP banner is written as UDP in -oL, -oJ, -oD, -oG and -oX
   assert.equal(nd.data.service_name, "snmp");
   assert.equal(nd.data.extrainfo, "engineID 80001f8804");
   assert.match(grepableBannerRecord(b), /\tPort: 161\tService: snmp\t/);
+  // --merge reads -oD shards back: still UDP.
+  const line = parseShardLine(ndjsonBannerRecord(b).trim());
+  assert.equal(line.kind === "banner" && line.banner.transport, "udp");
   const host = xmlBannerRecord(b);
   assert.match(
     host,
