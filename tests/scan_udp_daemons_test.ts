@@ -1,10 +1,10 @@
 // zon --banners against real Debian UDP daemons (h16u): the lab of
 // tests/helpers/udp_daemons_lab.py — dnsmasq, tftpd-hpa, rpcbind, chrony,
 // nmbd, snmpd (v1 and v3), strongSwan charon, minissdpd, openssl s_server
-// -dtls, Kamailio, memcached -U — each started from a generated config in
-// a namespace of its own. zon scans all 11 ports once; a capture on the
-// daemons' side goes through tshark; `nmap -sU -sV` scans the ports it
-// names by a probe (53, 111, 123, 137, 161, 5060: on the others it falls
+// -dtls, Kamailio, avahi-daemon, coap-server, memcached -U — each started
+// from a generated config in a namespace of its own. zon scans all 13
+// ports once; a capture on the daemons' side goes through tshark; `nmap
+// -sU -sV` scans the ports it names by a probe (on the others it falls
 // back to its port table or, for TFTP, sees nothing — see NMAP_PORTS).
 //
 // Checks: every port has a UDP service banner, named as nmap names it
@@ -12,7 +12,8 @@
 // where nmap gives them (AGREE); the decoded fields are the ones tshark
 // reads from the same replies (DNS TXT, NTP version/stratum, SNMP sysDescr
 // and v3 engine ID — also the one configured —, NetBIOS workgroup, SIP
-// Server, SSDP SERVER, TFTP error, IKE version, DTLS HelloVerifyRequest);
+// Server, SSDP SERVER, TFTP error, IKE version, DTLS HelloVerifyRequest,
+// mDNS service types, CoAP response code);
 // memcached's version is `memcached -V`'s; -oX validates against nmap.dtd.
 // Needs root, the daemons' packages (udp_daemons_lab.py PACKAGES), nmap,
 // tcpdump, tshark, xmllint.
@@ -30,7 +31,7 @@ import {
 import { run } from "./helpers/command.ts";
 
 /** Ports nmap names from a reply, fast (the others cost it ~90 s more). */
-const NMAP_PORTS = [53, 111, 123, 137, 161, 5060];
+const NMAP_PORTS = [53, 111, 123, 137, 161, 5060, 5353, 5683];
 
 /** Port -> nmap fields zon must give the same (beyond the name). */
 const AGREE: Record<number, Array<keyof UdpService>> = {
@@ -39,6 +40,7 @@ const AGREE: Record<number, Array<keyof UdpService>> = {
   123: ["product", "version"],
   137: ["product", "extrainfo"],
   5060: ["product"],
+  5353: ["product"],
 };
 
 const FIELDS = [
@@ -53,6 +55,8 @@ const FIELDS = [
   "http.server",
   "isakmp.version",
   "dtls.handshake.type",
+  "dns.ptr.domain_name",
+  "coap.code",
 ];
 
 const TFTP_FIELDS = ["tftp.error.code", "tftp.error.message"];
@@ -84,7 +88,9 @@ Deno.test({
       }`
     ).join("\n");
     console.log(
-      `zon ${zon.seconds.toFixed(1)} s (11 ports), nmap -sU -sV ${
+      `zon ${
+        zon.seconds.toFixed(1)
+      } s (${lab.ports.length} ports), nmap -sU -sV ${
         nmap.seconds.toFixed(1)
       } s (${NMAP_PORTS.length} ports)\n${table}`,
     );
@@ -177,6 +183,15 @@ function checkAgainstTshark(
   const ike = Number(field(500, "isakmp.version")); // 0x10: major 1, minor 0
   assert.equal(one(500).version, `${ike >> 4}.${ike & 15}`);
   assert.equal(field(4433, "dtls.handshake.type"), "3"); // HelloVerifyRequest
+  assert.equal(
+    one(5353).extrainfo,
+    `services ${field(5353, "dns.ptr.domain_name")}`,
+  );
+  const code = Number(field(5683, "coap.code")); // class × 32 + detail
+  assert.match(
+    one(5683).extrainfo!,
+    new RegExp(`^${code >> 5}\\.${String(code & 31).padStart(2, "0")} `),
+  );
   assert.equal(one(4433).extrainfo, "hello-verify-request");
 }
 

@@ -535,7 +535,11 @@ CRAFTED.push([
     0xc0,
     12 + 23, // _ssh._tcp + pointer to "local"
   ]),
-  { name: "mdns", extra: "services _http._tcp.local,_ssh._tcp.local" },
+  {
+    name: "mdns",
+    product: "DNS-based service discovery",
+    extra: "services _http._tcp.local,_ssh._tcp.local",
+  },
 ]);
 
 for (const [label, port, reply, expected] of CRAFTED) {

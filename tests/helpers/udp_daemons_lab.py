@@ -10,7 +10,9 @@ config generated into a temp folder: dnsmasq (DNS 53), tftpd-hpa (69),
 rpcbind (111), chrony (NTP 123), nmbd from Samba (NetBIOS 137), snmpd
 (161: v1 `public` and SNMPv3, engine ID from `engineID zonlab`), strongSwan
 charon (IKE 500), minissdpd (SSDP 1900, with one service submitted through
-its socket), `openssl s_server -dtls` (DTLS 4433, `-listen`: a HelloVerifyRequest to every ClientHello), Kamailio (SIP 5060) and
+its socket), `openssl s_server -dtls` (DTLS 4433, `-listen`: a
+HelloVerifyRequest to every ClientHello), Kamailio (SIP 5060), avahi-daemon
+(mDNS 5353, one _http._tcp service), libcoap's coap-server (CoAP 5683) and
 memcached -U (11211). Every daemon runs in a mount namespace of its own with
 a private tmpfs on /run, so no pid file or socket reaches the host's /run.
 
@@ -52,6 +54,8 @@ PACKAGES = {
     1900: "minissdpd",
     4433: "openssl",
     5060: "kamailio",
+    5353: "avahi-daemon",
+    5683: "libcoap3-bin",
     11211: "memcached",
 }
 
@@ -68,6 +72,16 @@ def configs(d):
     os.makedirs(f"{d}/tftp")
     os.makedirs(f"{d}/snmp")
     os.makedirs(f"{d}/samba")
+    os.makedirs(f"{d}/avahi-services")
+    with open(f"{d}/avahi.conf", "w") as f:
+        f.write("[server]\nhost-name=zonlab\ndomain-name=local\nuse-ipv4=yes\n"
+                "use-ipv6=no\nallow-interfaces=vd\nenable-dbus=no\n"
+                "[publish]\npublish-workstation=yes\n")
+    with open(f"{d}/avahi-services/http.service", "w") as f:
+        f.write("<?xml version=\"1.0\" standalone='no'?>\n"
+                "<!DOCTYPE service-group SYSTEM \"avahi-service.dtd\">\n"
+                "<service-group><name>zon lab web</name><service>"
+                "<type>_http._tcp</type><port>80</port></service></service-group>\n")
     with open(f"{d}/chrony.conf", "w") as f:
         f.write(f"allow all\nlocal stratum 8\nbindaddress {SERVER}\n"
                 f"cmdport 0\nbindcmdaddress /\npidfile {d}/chronyd.pid\n")
@@ -112,6 +126,12 @@ def configs(d):
                "-cert", f"{d}/cert.pem", "-key", f"{d}/key.pem", "-quiet"],
         5060: ["kamailio", "-DD", "-E", "-f", f"{d}/kamailio.cfg", "-Y", d,
                "-P", f"{d}/kamailio.pid"],
+        # avahi reads /etc/avahi/services: the lab's, bind-mounted in its
+        # own mount namespace.
+        5353: ["sh", "-c", f"mount --bind {d}/avahi-services /etc/avahi/services"
+               f" && exec avahi-daemon -f {d}/avahi.conf --no-drop-root"
+               " --no-chroot --no-rlimits"],
+        5683: ["coap-server-notls", "-A", SERVER, "-p", "5683"],
         11211: ["memcached", "-u", "root", "-U", "11211", "-p", "0", "-l",
                 SERVER],
     }
@@ -150,6 +170,18 @@ def listening(ports, timeout=25.0):
         if time.time() > end:
             raise RuntimeError(f"UDP ports {missing} did not open")
         time.sleep(0.2)
+
+
+def wait_log(path, text, timeout=20.0):
+    """Waits until a daemon's log says `text` (avahi answers only after it
+    has probed its host name, a second or two after binding 5353)."""
+    end = time.time() + timeout
+    while time.time() < end:
+        with open(path, "rb") as f:
+            if text.encode() in f.read():
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"{path}: no {text!r}")
 
 
 def submit_ssdp_service(path):
@@ -191,6 +223,7 @@ def main():
                 stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True))
         listening(list(PACKAGES))
+        wait_log(f"{d}/5353.log", "Server startup complete")
         submit_ssdp_service(f"{d}/minissdpd.sock")
         print(json.dumps({
             "daemonNs": NS_D, "scanNs": NS_S, "server": SERVER,

@@ -84,7 +84,9 @@ function readName(bytes: Uint8Array, at: number): string | undefined {
 
 /**
  * mDNS (RFC 6762) answer to the `_services._dns-sd._udp.local` PTR query:
- * the service types the host advertises (`_http._tcp.local`, ...).
+ * the service types the host advertises (`_http._tcp.local`, ...); with
+ * at least one, the product is nmap's `DNS-based service discovery`
+ * (RFC 6763).
  *
  * @example
  * ```ts
@@ -110,7 +112,11 @@ export function mdnsReplyService(reply: Uint8Array): ServiceInfo | undefined {
     at += 10 + rdlength;
   }
   if (types.length === 0) return { name: "mdns" };
-  return { name: "mdns", extra: `services ${types.join(",")}` };
+  return {
+    name: "mdns",
+    product: "DNS-based service discovery",
+    extra: `services ${types.join(",")}`,
+  };
 }
 
 /**
