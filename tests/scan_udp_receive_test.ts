@@ -287,3 +287,30 @@ Deno.test("outputs: a UDP banner is written as UDP in -oL, -oJ, -oD, -oG and -oX
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("udp service reporter: a duplicate reply allocates nothing (GC count)", async () => {
+  const { gcCountDuring, ROOT } = await import("./helpers/alloc_probe.ts");
+  const { gcs } = await gcCountDuring(
+    `
+import { DedupTable } from "${ROOT}examples/scan/receive/dedup.ts";
+import { UdpServiceReporter } from "${ROOT}examples/scan/receive/udp_service_report.ts";
+import { ParsedFrame, parseFrame, emitPacket } from "${ROOT}packet/mod.ts";
+const frame = new Uint8Array(200);
+const n = emitPacket({
+  ethernet: { destination: new Uint8Array(6), source: new Uint8Array(6) },
+  ip: { version: 4, source: 0xc6120902, destination: 0xc6120901 },
+  transport: { protocol: "udp", sourcePort: 161, destinationPort: 40000,
+    payload: Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x03) },
+  checksums: "compute",
+}, frame);
+const parsed = new ParsedFrame();
+parseFrame(frame, parsed, 0, n);
+const reporter = new UdpServiceReporter({ send: () => true }, new DedupTable(1024));
+reporter.report(frame, parsed, 161); // the first: a banner
+function step(i) { reporter.report(frame, parsed, 161); return reporter.duplicates & 1; }
+`,
+    3_000_000,
+    200_000,
+  );
+  assert.equal(gcs, 0, `${gcs} GCs while reporting duplicates`);
+});

@@ -13,8 +13,10 @@
  * the open-port result and the banner are each reported once.
  *
  * Work per reply: one decoder call and one JSON text, only for replies
- * that are new (the duplicates cost one table lookup); UDP answers are
- * far rarer than probes, and the TCP banners allocate likewise.
+ * that are new; a duplicate costs one table lookup and allocates nothing
+ * (a host that answers every retry, or floods, costs no garbage). UDP
+ * answers are far rarer than probes, and the TCP banners allocate
+ * likewise per connection.
  *
  * @module
  */
@@ -90,18 +92,19 @@ export class UdpServiceReporter {
    * unless this (target, port, payload) was reported already.
    */
   report(frame: Uint8Array, parsed: ParsedFrame, port: number): void {
-    const reply = frame.subarray(parsed.payloadOffset, parsed.payloadEnd);
-    const kind = SERVICE_KIND + udpReplyPayloadIndex(port, reply);
+    const at = parsed.payloadOffset, end = parsed.payloadEnd;
+    const kind = SERVICE_KIND + udpReplyPayloadIndex(port, frame, at, end);
     const encoded = 65536 + port;
     const v4 = parsed.ipVersion === 4;
     const seen = v4
-      ? this.dedup.seen4(parsed.ip4Source, encoded, kind)
+      ? this.dedup.seen4(parsed.ip4Source | 0, encoded, kind)
       : this.dedup.seen6(frame, parsed.ip6SourceOffset, encoded, kind);
     if (seen) {
       this.duplicates++;
       return;
     }
     const ipv6 = v4 ? undefined : formatIpv6(frame, parsed.ip6SourceOffset);
+    const reply = frame.subarray(at, end);
     const banner = udpBanner(parsed.ip4Source, ipv6, port, reply);
     if (this.out.send(banner, Date.now() / 1000)) this.reported++;
   }

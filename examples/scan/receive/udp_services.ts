@@ -339,7 +339,9 @@ export function udpReplyService(
  * DTLS record (content type 20..25, major version 0xfe), 0 for QUIC. The
  * receive Worker reports one service per (target, port, answered payload),
  * so the SNMPv3 engine ID is reported beside the v1 sysDescr while the
- * retries' duplicates are not.
+ * retries' duplicates are not. `reply[at, end)` is the datagram (the
+ * receive Worker passes the frame and its payload offsets: no view per
+ * reply).
  *
  * @example
  * ```ts
@@ -348,19 +350,24 @@ export function udpReplyService(
  * console.log(udpReplyPayloadIndex(443, alert), udpReplyPayloadIndex(53, alert)); // 1 0
  * ```
  */
-export function udpReplyPayloadIndex(port: number, reply: Uint8Array): number {
+export function udpReplyPayloadIndex(
+  port: number,
+  reply: Uint8Array,
+  at: number = 0,
+  end: number = reply.length,
+): number {
   if (port === 161) {
     // SEQUENCE, short or 1/2-byte long length, then INTEGER 1 byte: version.
-    const lengthBytes = reply[1] === 0x81 ? 1 : reply[1] === 0x82 ? 2 : 0;
-    const at = 2 + lengthBytes;
-    return reply[0] === 0x30 && reply[at] === 0x02 && reply[at + 1] === 1 &&
-        reply[at + 2] === 3
+    const long = reply[at + 1] === 0x81 ? 1 : reply[at + 1] === 0x82 ? 2 : 0;
+    const v = at + 2 + long;
+    return v + 2 < end && reply[at] === 0x30 && reply[v] === 0x02 &&
+        reply[v + 1] === 1 && reply[v + 2] === 3
       ? 1
       : 0;
   }
   if (port === 443) {
-    return reply.length >= 13 && reply[0] >= 20 && reply[0] <= 25 &&
-        reply[1] === 0xfe
+    return end - at >= 13 && reply[at] >= 20 && reply[at] <= 25 &&
+        reply[at + 1] === 0xfe
       ? 1
       : 0;
   }
