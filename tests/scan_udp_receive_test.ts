@@ -314,3 +314,69 @@ function step(i) { reporter.report(frame, parsed, 161); return reporter.duplicat
   );
   assert.equal(gcs, 0, `${gcs} GCs while reporting duplicates`);
 });
+
+Deno.test("udp service reporter: IPv6 replies; 443's QUIC and DTLS answers are two payloads", () => {
+  const sent: Banner[] = [];
+  const reporter = new UdpServiceReporter(
+    { send: (b) => (sent.push(b), true) },
+    new DedupTable(1024),
+  );
+  const parsed = new ParsedFrame();
+  const v6 = (payload: Uint8Array) => {
+    const buf = new Uint8Array(400);
+    const n = emitPacket({
+      ethernet: { destination: OUR_MAC, source: THEIR_MAC },
+      ip: {
+        version: 6,
+        source: new Uint8Array([0x20, 1, 0, 2, ...new Array(11).fill(0), 7]),
+        destination: new Uint8Array([
+          0x20,
+          1,
+          0,
+          2,
+          ...new Array(11).fill(0),
+          1,
+        ]),
+      },
+      transport: {
+        protocol: "udp",
+        sourcePort: 443,
+        destinationPort: FIRST,
+        payload,
+      },
+      checksums: "compute",
+    }, buf);
+    const f = buf.slice(0, n);
+    parseFrame(f, parsed);
+    reporter.report(f, parsed, 443);
+  };
+  const quic = bytes([0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+  const dtlsAlert = bytes([
+    21,
+    0xfe,
+    0xfd,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    2,
+    2,
+    40,
+  ]);
+  v6(quic);
+  v6(dtlsAlert);
+  v6(quic);
+  v6(dtlsAlert);
+  assert.deepEqual(sent.map((b) => [b.ipv6, b.ip, b.service.name]), [
+    ["2001:2::7", 0, "quic"],
+    ["2001:2::7", 0, "dtls"],
+  ]);
+  assert.equal(reporter.duplicates, 2);
+  const xml = xmlBannerRecord({ ...sent[0], timestamp: 1 });
+  assert.match(xml, /<address addr="2001:2::7" addrtype="ipv6"\/>/);
+});
