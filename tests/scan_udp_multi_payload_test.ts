@@ -134,3 +134,69 @@ Deno.test("udp payloads: interrupt at a random moment, resume: each payload's pr
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/** Runs the CLI; exit code and stderr. */
+async function zon(args: string[]): Promise<{ code: number; stderr: string }> {
+  const scan = new URL("../examples/scan.ts", import.meta.url).pathname;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", scan, ...args],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+}
+
+/** Two offline shards of `args`, then --merge: the completion records. */
+async function shardsThenMerge(
+  dir: string,
+  args: string[],
+): Promise<{ records: Array<Record<string, number>>; merge: string }> {
+  for (const n of [1, 2]) {
+    const out = await zon([
+      ...args,
+      "--offline",
+      "--shard",
+      `${n}/2`,
+      "--seed",
+      "11",
+      "-oD",
+      `${dir}/shard${n}.ndjson`,
+    ]);
+    assert.equal(out.code, 0, out.stderr);
+  }
+  const records = [1, 2].map((n) =>
+    JSON.parse(
+      Deno.readTextFileSync(`${dir}/shard${n}.ndjson`).trim().split("\n")
+        .at(-1)!,
+    )
+  );
+  const merged = await zon(["--merge", dir, "-oD", `${dir}/all.out`]);
+  assert.equal(merged.code, 0, merged.stderr);
+  return { records, merge: merged.stderr };
+}
+
+Deno.test("udp payloads: shards of a scan with two-payload ports merge (completion records count the extra probes; --ping's too)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "h16u-multi-merge-" });
+  try {
+    await Deno.mkdir(`${dir}/udp`);
+    const udp = await shardsThenMerge(`${dir}/udp`, [
+      "198.18.7.0/28",
+      "-p",
+      "80,U:53,161,443",
+    ]);
+    // 16 addresses × (80, U:53, U:161 ×2, U:443 ×2).
+    assert.equal(udp.records[0].targets, 16 * 6);
+    assert.equal(udp.records[0].total + udp.records[1].total, 16 * 6);
+    assert.match(udp.merge, /covered: 2\/2 shards, 96 probes, exactly/);
+    // --ping scans port 0 and the ICMP echo column: 16 × 2.
+    await Deno.mkdir(`${dir}/ping`);
+    const ping = await shardsThenMerge(`${dir}/ping`, [
+      "198.18.7.0/28",
+      "--ping",
+    ]);
+    assert.equal(ping.records[0].targets, 16 * 2);
+    assert.match(ping.merge, /covered: 2\/2 shards, 32 probes, exactly/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -188,6 +188,19 @@ function extraPayloadPorts(
   return extra;
 }
 
+/**
+ * How many targets the scan index enumerates for `targets`: address ×
+ * port pairs plus the `--ping` column and the extra UDP payload columns
+ * ({@link UDP_EXTRA_PAYLOAD_BASE}) — what the probe count is made of
+ * (× (retries + 1)), for the completion record and the status line.
+ */
+export function indexedTargetCount(
+  targets: TargetSet,
+  addPing = false,
+): number {
+  return rebuildTargets(targetSpec(targets, addPing)).count;
+}
+
 /** The TargetSet a {@link TargetSpec} describes. */
 export function rebuildTargets(spec: TargetSpec): TargetSet {
   const list = new NumberRangeList();
