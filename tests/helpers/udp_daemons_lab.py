@@ -115,7 +115,10 @@ def configs(d):
         111: ["rpcbind", "-f", "-h", SERVER],
         123: ["chronyd", "-d", "-x", "-4", "-u", "root", "-f",
               f"{d}/chrony.conf"],
-        137: ["nmbd", "-F", "--no-process-group", "-s", f"{d}/smb.conf"],
+        # -l: nmbd logs its start (and makes cores/) before it reads the
+        # config's `log file`: into the lab's folder, not /var/log/samba.
+        137: ["nmbd", "-F", "--no-process-group", "-s", f"{d}/smb.conf",
+              "-l", f"{d}/samba"],
         161: ["env", f"SNMP_PERSISTENT_DIR={d}/snmp", "MIBS=", "snmpd", "-f",
               "-Lf", f"{d}/snmpd.log", "-C", "-c", f"{d}/snmpd.conf", "-p",
               f"{d}/snmpd.pid", f"udp:{SERVER}:161"],
