@@ -1,9 +1,9 @@
 // zon --banners against real Debian UDP daemons (h16u): the lab of
 // tests/helpers/udp_daemons_lab.py — dnsmasq, tftpd-hpa, rpcbind, chrony,
 // nmbd, snmpd (v1 and v3), strongSwan charon, minissdpd, openssl s_server
-// -dtls, Kamailio, avahi-daemon, coap-server, memcached -U — each started
-// from a generated config in a namespace of its own. zon scans all 13
-// ports once; a capture on the daemons' side goes through tshark; `nmap
+// -dtls, Kamailio, avahi-daemon, coap-server, ngtcp2's QUIC server,
+// memcached -U — each started from a generated config in a namespace of
+// its own. zon scans all 14 ports once; a capture on the daemons' side goes through tshark; `nmap
 // -sU -sV` scans the ports it names by a probe (on the others it falls
 // back to its port table or, for TFTP, sees nothing — see NMAP_PORTS).
 //
@@ -13,7 +13,7 @@
 // reads from the same replies (DNS TXT, NTP version/stratum, SNMP sysDescr
 // and v3 engine ID — also the one configured —, NetBIOS workgroup, SIP
 // Server, SSDP SERVER, TFTP error, IKE version, DTLS HelloVerifyRequest,
-// mDNS service types, CoAP response code);
+// mDNS service types, CoAP response code, QUIC supported versions);
 // memcached's version is `memcached -V`'s; -oX validates against nmap.dtd.
 // Needs root, the daemons' packages (udp_daemons_lab.py PACKAGES), nmap,
 // tcpdump, tshark, xmllint.
@@ -57,6 +57,7 @@ const FIELDS = [
   "dtls.handshake.type",
   "dns.ptr.domain_name",
   "coap.code",
+  "quic.supported_version",
 ];
 
 const TFTP_FIELDS = ["tftp.error.code", "tftp.error.message"];
@@ -187,6 +188,9 @@ function checkAgainstTshark(
     one(5353).extrainfo,
     `services ${field(5353, "dns.ptr.domain_name")}`,
   );
+  const versions = field(443, "quic.supported_version").split(",")
+    .map((v) => `0x${Number(v).toString(16).padStart(8, "0")}`);
+  assert.equal(one(443).extrainfo, `versions ${versions.join(",")}`);
   const code = Number(field(5683, "coap.code")); // class × 32 + detail
   assert.match(
     one(5683).extrainfo!,

@@ -8,7 +8,8 @@ Creates two network namespaces of its own, h16u-udpd-<pid> (the daemons,
 veth `vs`), no route out. Starts inside the daemons' namespace, each from a
 config generated into a temp folder: dnsmasq (DNS 53), tftpd-hpa (69),
 rpcbind (111), chrony (NTP 123), nmbd from Samba (NetBIOS 137), snmpd
-(161: v1 `public` and SNMPv3, engine ID from `engineID zonlab`), strongSwan
+(161: v1 `public` and SNMPv3, engine ID from `engineID zonlab`), ngtcp2's
+gtlsserver (QUIC 443: Version Negotiation), strongSwan
 charon (IKE 500), minissdpd (SSDP 1900, with one service submitted through
 its socket), `openssl s_server -dtls` (DTLS 4433, `-listen`: a
 HelloVerifyRequest to every ClientHello), Kamailio (SIP 5060), avahi-daemon
@@ -50,6 +51,7 @@ PACKAGES = {
     123: "chrony",
     137: "samba",
     161: "snmpd",
+    443: "ngtcp2-server",
     500: "strongswan-charon",
     1900: "minissdpd",
     4433: "openssl",
@@ -122,6 +124,9 @@ def configs(d):
         161: ["env", f"SNMP_PERSISTENT_DIR={d}/snmp", "MIBS=", "snmpd", "-f",
               "-Lf", f"{d}/snmpd.log", "-C", "-c", f"{d}/snmpd.conf", "-p",
               f"{d}/snmpd.pid", f"udp:{SERVER}:161"],
+        # ngtcp2's example QUIC server: Version Negotiation to our probe.
+        443: ["gtlsserver", "-q", SERVER, "443", f"{d}/key.pem",
+              f"{d}/cert.pem"],
         500: ["env", f"STRONGSWAN_CONF={d}/strongswan.conf",
               "/usr/lib/ipsec/charon"],
         1900: ["minissdpd", "-d", "-i", "vd", "-s", f"{d}/minissdpd.sock"],
