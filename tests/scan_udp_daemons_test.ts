@@ -1,9 +1,9 @@
 // zon --banners against real Debian UDP daemons (h16u): the lab of
 // tests/helpers/udp_daemons_lab.py — dnsmasq, tftpd-hpa, rpcbind, chrony,
 // nmbd, snmpd (v1 and v3), strongSwan charon, minissdpd, openssl s_server
-// -dtls, Kamailio, avahi-daemon, coap-server, ngtcp2's QUIC server,
-// memcached -U — each started from a generated config in a namespace of
-// its own. zon scans all 14 ports once; a capture on the daemons' side goes through tshark; `nmap
+// -dtls, Kamailio, miniupnpd, avahi-daemon, coap-server, ngtcp2's QUIC
+// server, memcached -U — each started from a generated config in a
+// namespace of its own. zon scans all 15 ports once; a capture on the daemons' side goes through tshark; `nmap
 // -sU -sV` scans the ports it names by a probe (on the others it falls
 // back to its port table or, for TFTP, sees nothing — see NMAP_PORTS).
 //
@@ -13,7 +13,8 @@
 // reads from the same replies (DNS TXT, NTP version/stratum, SNMP sysDescr
 // and v3 engine ID — also the one configured —, NetBIOS workgroup, SIP
 // Server, SSDP SERVER, TFTP error, IKE version, DTLS HelloVerifyRequest,
-// mDNS service types, CoAP response code, QUIC supported versions);
+// mDNS service types, CoAP response code, QUIC supported versions, NAT-PMP
+// result code);
 // memcached's version is `memcached -V`'s; -oX validates against nmap.dtd.
 // Needs root, the daemons' packages (udp_daemons_lab.py PACKAGES), nmap,
 // tcpdump, tshark, xmllint.
@@ -57,10 +58,11 @@ const FIELDS = [
   "dtls.handshake.type",
   "dns.ptr.domain_name",
   "coap.code",
-  "quic.supported_version",
+  "nat-pmp.result_code",
 ];
 
 const TFTP_FIELDS = ["tftp.error.code", "tftp.error.message"];
+const QUIC_FIELDS = ["quic.supported_version"];
 
 const latin1Hex = (hex: string) =>
   hex.match(/../g)!.map((h) => String.fromCharCode(parseInt(h, 16))).join("");
@@ -119,10 +121,20 @@ Deno.test({
       }
     }
     const pcap = `${dir}/lab.pcap`;
+    // tshark follows TFTP's and QUIC's first packets as conversations of
+    // our source port, which all of zon's probes share: later replies
+    // would decode as TFTP or QUIC. One pass each, the rest without them.
     const shark = await tsharkFields(pcap, lab.server, FIELDS, [
       "--disable-protocol",
       "tftp",
+      "--disable-protocol",
+      "quic",
     ]);
+    const quic = await tsharkFields(pcap, lab.server, QUIC_FIELDS, [
+      "--disable-protocol",
+      "tftp",
+    ]);
+    shark.set(443, quic.get(443) ?? new Map());
     const tftp = await tsharkFields(pcap, lab.server, TFTP_FIELDS);
     checkAgainstTshark(zon.services, shark, lab.snmpEngineId, table);
     checkTftp(zon.services, tftp);
@@ -191,6 +203,10 @@ function checkAgainstTshark(
   const versions = field(443, "quic.supported_version").split(",")
     .map((v) => `0x${Number(v).toString(16).padStart(8, "0")}`);
   assert.equal(one(443).extrainfo, `versions ${versions.join(",")}`);
+  assert.equal(
+    one(5351).extrainfo,
+    `result ${field(5351, "nat-pmp.result_code")}`,
+  );
   const code = Number(field(5683, "coap.code")); // class × 32 + detail
   assert.match(
     one(5683).extrainfo!,

@@ -12,7 +12,7 @@ rpcbind (111), chrony (NTP 123), nmbd from Samba (NetBIOS 137), snmpd
 gtlsserver (QUIC 443: Version Negotiation), strongSwan
 charon (IKE 500), minissdpd (SSDP 1900, with one service submitted through
 its socket), `openssl s_server -dtls` (DTLS 4433, `-listen`: a
-HelloVerifyRequest to every ClientHello), Kamailio (SIP 5060), avahi-daemon
+HelloVerifyRequest to every ClientHello), Kamailio (SIP 5060), miniupnpd (NAT-PMP 5351), avahi-daemon
 (mDNS 5353, one _http._tcp service), libcoap's coap-server (CoAP 5683) and
 memcached -U (11211). Every daemon runs in a mount namespace of its own with
 a private tmpfs on /run, so no pid file or socket reaches the host's /run.
@@ -56,6 +56,7 @@ PACKAGES = {
     1900: "minissdpd",
     4433: "openssl",
     5060: "kamailio",
+    5351: "miniupnpd-nftables",
     5353: "avahi-daemon",
     5683: "libcoap3-bin",
     11211: "memcached",
@@ -97,6 +98,15 @@ def configs(d):
                     "lock directory", "state directory", "cache directory",
                     "pid directory", "private dir")) +
                 f"log file = {d}/samba/log.%m\n")
+    with open(f"{d}/miniupnpd.conf", "w") as f:
+        # The "WAN" is a veth with a reserved address: miniupnpd answers a
+        # public address request with result 3 (network failure).
+        f.write("ext_ifname=wan\nlistening_ip=vd\nenable_natpmp=yes\n"
+                "enable_upnp=no\nsecure_mode=no\n"
+                "uuid=3d3cec3a-8cf0-11e0-98ee-001a6bd2d07b\n"
+                f"lease_file={d}/miniupnpd.leases\n"
+                "allow 1024-65535 198.18.40.0/24 1024-65535\n"
+                "deny 0-65535 0.0.0.0/0 0-65535\n")
     with open(f"{d}/strongswan.conf", "w") as f:
         f.write("charon {\n  port = 500\n  port_nat_t = 4500\n}\n")
     with open(f"{d}/kamailio.cfg", "w") as f:
@@ -136,6 +146,7 @@ def configs(d):
                "-P", f"{d}/kamailio.pid"],
         # avahi reads /etc/avahi/services: the lab's, bind-mounted in its
         # own mount namespace.
+        5351: ["miniupnpd", "-d", "-f", f"{d}/miniupnpd.conf"],
         5353: ["sh", "-c", f"mount --bind {d}/avahi-services /etc/avahi/services"
                f" && exec avahi-daemon -f {d}/avahi.conf --no-drop-root"
                " --no-chroot --no-rlimits"],
@@ -153,6 +164,12 @@ def link_up():
        "vs", "netns", NS_S)
     sh("ip", "-n", NS_D, "addr", "add", f"{SERVER}/24", "dev", "vd")
     sh("ip", "-n", NS_S, "addr", "add", f"{SCANNER}/24", "dev", "vs")
+    # miniupnpd's external interface: a veth pair inside the daemons' ns.
+    sh("ip", "-n", NS_D, "link", "add", "wan", "type", "veth", "peer", "name",
+       "wan2")
+    sh("ip", "-n", NS_D, "addr", "add", "198.19.0.7/24", "dev", "wan")
+    for dev in ("wan", "wan2"):
+        sh("ip", "-n", NS_D, "link", "set", dev, "up")
     for n, dev in ((NS_D, "vd"), (NS_S, "vs")):
         # No IPv6 on the link: no router solicitations in the captures.
         sh("ip", "netns", "exec", n, "sysctl", "-qw",

@@ -300,10 +300,7 @@ export async function startCapture(
 
 /**
  * tshark's decoding of the server's datagrams: port -> field -> first
- * value. `extra` are more tshark arguments (`--disable-protocol tftp`:
- * tshark follows a TFTP read request's source port as a TFTP
- * conversation, and all of zon's probes share that port, so every later
- * reply would decode as TFTP).
+ * value. `extra` are more tshark arguments (`--disable-protocol`, ...).
  */
 export async function tsharkFields(
   path: string,
