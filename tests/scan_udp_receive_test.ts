@@ -253,7 +253,7 @@ Deno.test("outputs: a UDP banner is written as UDP in -oL, -oJ, -oD, -oG and -oX
   const host = xmlBannerRecord(b);
   assert.match(
     host,
-    /<port protocol="udp" portid="161"><state state="open" reason="udp-response" reason_ttl="0"\/><service name="snmp" version="v3" extrainfo="engineID 80001f8804" method="probed" conf="10"\/>/,
+    /<port protocol="udp" portid="161"><state state="open" reason="udp-response" reason_ttl="0"\/><service name="snmp" product="net-snmp SNMPv3 server" version="v3" extrainfo="engineID 80001f8804" method="probed" conf="10"\/>/,
   );
   const dir = await Deno.makeTempDir({ prefix: "h16u-xml-" });
   try {

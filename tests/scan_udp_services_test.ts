@@ -203,7 +203,12 @@ const BINARY: typeof CRAFTED = [
         ),
       ),
     )),
-    { name: "snmp", version: "v1", extra: SYS_DESCR },
+    {
+      name: "snmp",
+      product: "SNMPv1 server",
+      version: "v1",
+      extra: SYS_DESCR,
+    },
   ],
   [
     "snmp v3 report",
@@ -243,7 +248,12 @@ const BINARY: typeof CRAFTED = [
         ),
       ),
     )),
-    { name: "snmp", version: "v3", extra: "engineID 80001f88805a4f4e31" },
+    {
+      name: "snmp",
+      product: "net-snmp SNMPv3 server", // enterprise 8072 (0x1f88)
+      version: "v3",
+      extra: "engineID 80001f88805a4f4e31",
+    },
   ],
   [
     "netbios node status",

@@ -52,7 +52,9 @@ const OCTET_STRING = 0x04;
 /**
  * SNMP reply: an SNMPv1 GetResponse to the sysDescr.0 probe (the value is
  * the system description), or an SNMPv3 Report to the discovery probe (the
- * authoritative engine ID, in hex).
+ * authoritative engine ID, in hex). Products as `nmap -sV` names them:
+ * `SNMPv1 server`, and `<enterprise> SNMPv3 server` from the engine ID
+ * (nmap joins the two with "; " when both answer).
  *
  * @example
  * ```ts
@@ -83,8 +85,34 @@ export function snmpReplyService(reply: Uint8Array): ServiceInfo | undefined {
     return at < 0 ? undefined : { name: "snmp", version: name };
   }
   const description = latin1(reply.subarray(value.start, value.end));
-  return { name: "snmp", version: name, extra: description };
+  return {
+    name: "snmp",
+    product: `SNMP${name} server`,
+    version: name,
+    extra: description,
+  };
 }
+
+/**
+ * IANA Private Enterprise Numbers of common SNMP agents (the registry's
+ * names, as `nmap -sV`'s snmp-info prints them): the enterprise is the
+ * first 4 bytes of an RFC 3411 engine ID, high bit set.
+ */
+const ENTERPRISES: ReadonlyMap<number, string> = new Map([
+  [9, "ciscoSystems"],
+  [11, "Hewlett-Packard"],
+  [311, "Microsoft"],
+  [674, "Dell Inc."],
+  [1916, "Extreme Networks"],
+  [2011, "HUAWEI Technology Co.,Ltd"],
+  [2636, "Juniper Networks, Inc."],
+  [4526, "Netgear"],
+  [6876, "VMware Inc."],
+  [8072, "net-snmp"],
+  [12356, "Fortinet, Inc."],
+  [14988, "MikroTik"],
+  [25506, "H3C"],
+]);
 
 /** The engine ID of an SNMPv3 message's USM security parameters. */
 function snmpV3Report(reply: Uint8Array): ServiceInfo | undefined {
@@ -97,9 +125,21 @@ function snmpV3Report(reply: Uint8Array): ServiceInfo | undefined {
   ]);
   const engine = at < 0 ? undefined : readTlv(reply, at);
   if (!engine || engine.tag !== OCTET_STRING) return undefined;
-  const hex = [...reply.subarray(engine.start, engine.end)]
-    .map((x) => x.toString(16).padStart(2, "0")).join("");
-  return { name: "snmp", version: "v3", extra: `engineID ${hex}` };
+  const id = reply.subarray(engine.start, engine.end);
+  const hex = [...id].map((x) => x.toString(16).padStart(2, "0")).join("");
+  // nmap's naming: "<enterprise> SNMPv3 server" (the number if unknown).
+  const number = id.length >= 4 && (id[0] & 0x80) !== 0
+    ? word(id, 0) - 0x80000000
+    : undefined;
+  const enterprise = number === undefined
+    ? undefined
+    : ENTERPRISES.get(number) ?? String(number);
+  return {
+    name: "snmp",
+    product: enterprise ? `${enterprise} SNMPv3 server` : "SNMPv3 server",
+    version: "v3",
+    extra: `engineID ${hex}`,
+  };
 }
 
 /**
