@@ -74,7 +74,22 @@ const CRAFTED: [string, number, Uint8Array, Record<string, string>][] = [
       b[0] = 0x24, b[1] = 3; // LI 0, VN 4, mode 4 (server); stratum 3
       return b;
     })(),
-    { name: "ntp", product: "NTP", version: "v4", extra: "stratum 3" },
+    { name: "ntp", product: "NTP", version: "v4", extra: "secondary server" },
+  ],
+  [
+    "ntp primary unsynchronized",
+    123,
+    (() => {
+      const b = new Uint8Array(48);
+      b[0] = 0xe4, b[1] = 1; // LI 3 (alarm), VN 4, mode 4; stratum 1
+      return b;
+    })(),
+    {
+      name: "ntp",
+      product: "NTP",
+      version: "v4",
+      extra: "primary server; unsynchronized",
+    },
   ],
   [
     "memcached",

@@ -120,24 +120,34 @@ export function mdnsReplyService(reply: Uint8Array): ServiceInfo | undefined {
 }
 
 /**
- * NTP (RFC 5905) server reply (mode 4): the version number and stratum.
+ * NTP (RFC 5905) server reply (mode 4): the version, and the clock's
+ * standing as `nmap -sV` words it — stratum 1 `primary server`, 2..15
+ * `secondary server`, 0 or 16 `unsynchronized`, and `; unsynchronized`
+ * after a stratum when the leap indicator is 3 (alarm).
  *
  * @example
  * ```ts
  * import { ntpReplyService } from "./udp_services.ts";
  * const reply = new Uint8Array(48);
- * reply[0] = 0x24, reply[1] = 2; // VN 4, mode 4, stratum 2
- * ntpReplyService(reply); // { name: "ntp", product: "NTP", version: "v4", extra: "stratum 2" }
+ * reply[0] = 0x24, reply[1] = 2; // LI 0, VN 4, mode 4, stratum 2
+ * ntpReplyService(reply); // { name: "ntp", product: "NTP", version: "v4", extra: "secondary server" }
  * ```
  */
 export function ntpReplyService(reply: Uint8Array): ServiceInfo | undefined {
   if (reply.length < 48 || (reply[0] & 7) !== 4) return undefined;
   const version = (reply[0] >> 3) & 7;
+  const stratum = reply[1];
+  const alarm = reply[0] >> 6 === 3;
+  const standing = stratum === 0 || stratum >= 16
+    ? "unsynchronized"
+    : `${stratum === 1 ? "primary" : "secondary"} server${
+      alarm ? "; unsynchronized" : ""
+    }`;
   return {
     name: "ntp",
     product: "NTP",
     version: `v${version}`,
-    extra: `stratum ${reply[1]}`,
+    extra: standing,
   };
 }
 
