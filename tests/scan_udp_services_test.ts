@@ -123,7 +123,11 @@ const CRAFTED: [string, number, Uint8Array, Record<string, string>][] = [
       "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP nm;branch=z9hG4bK-zon1\r\n" +
         "User-Agent: FPBX-16.0.40(18.20.0)\r\nContent-Length: 0\r\n\r\n",
     )),
-    { name: "sip", product: "FPBX-16.0.40(18.20.0)" },
+    {
+      name: "sip",
+      product: "FPBX-16.0.40(18.20.0)",
+      extra: "Status: 200 OK",
+    },
   ],
   [
     "nat-pmp",

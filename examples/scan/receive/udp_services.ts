@@ -208,7 +208,8 @@ export function ssdpReplyService(reply: Uint8Array): ServiceInfo | undefined {
 
 /**
  * SIP (RFC 3261) response to OPTIONS: `SIP/2.0 <code>` and the Server (or
- * User-Agent) header naming the software.
+ * User-Agent) header naming the software; the status line as nmap's
+ * extrainfo words it (`Status: 200 OK`).
  *
  * @example
  * ```ts
@@ -219,9 +220,13 @@ export function ssdpReplyService(reply: Uint8Array): ServiceInfo | undefined {
  */
 export function sipReplyService(reply: Uint8Array): ServiceInfo | undefined {
   const text = latin1(reply);
-  if (!/^SIP\/2\.0 \d{3} /.test(text)) return undefined;
+  const status = /^SIP\/2\.0 (\d{3} [^\r\n]*)\r\n/.exec(text);
+  if (!status) return undefined;
   const server = headerValue(text, "server") ?? headerValue(text, "user-agent");
-  return server ? { name: "sip", product: server } : { name: "sip" };
+  const extra = `Status: ${status[1]}`;
+  return server
+    ? { name: "sip", product: server, extra }
+    : { name: "sip", extra };
 }
 
 /**
