@@ -29,11 +29,10 @@ function named(run: UdpScanRun): Map<number, string> {
       s.method !== "table" && s.name !== "" && s.name !== "unknown"
     );
     if (from.length === 0) continue;
-    const s = from[0];
-    out.set(
-      port,
-      [s.name, s.product, s.version].filter((x) => x).join(" "),
-    );
+    // zon reports one banner per answered payload (161: v1 and v3).
+    const text = (s: UdpService) =>
+      [s.name, s.product, s.version].filter((x) => x).join(" ");
+    out.set(port, [...new Set(from.map(text))].sort().join(" + "));
   }
   return out;
 }
