@@ -200,3 +200,72 @@ Deno.test("udp payloads: shards of a scan with two-payload ports merge (completi
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("udp payloads: the CLI's Ctrl-C, paused.conf and --resume send each payload's probe exactly once", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "h16u-multi-resume-" });
+  const scan = new URL("../examples/scan.ts", import.meta.url).pathname;
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        scan,
+        "198.18.7.0/27",
+        "-p",
+        "80,U:9,53,161,443,4433",
+        "-e",
+        `file:${dir}/a.pcap`,
+        "--adapter-ip",
+        "198.18.1.1",
+        "--adapter-mac",
+        "02:00:5a:00:00:0a",
+        "--router-mac",
+        "02:00:5a:00:00:0b",
+        "--rate",
+        "100",
+        "--wait",
+        "0",
+        "--seed",
+        "7",
+      ],
+      cwd: dir,
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    const stderr = new Response(child.stderr).text();
+    // 256 probes at 100/s: once the capture grows (the Workers started,
+    // whatever the machine's load), interrupt somewhere in the sending.
+    const size = () => Deno.stat(`${dir}/a.pcap`).then((i) => i.size, () => 0);
+    const deadline = Date.now() + 60_000;
+    while (await size() < 2000) {
+      if (Date.now() > deadline) throw new Error(`no probes: ${await stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, random() * 1000));
+    child.kill("SIGINT");
+    await child.status;
+    const conf = await Deno.readTextFile(`${dir}/paused.conf`).catch(
+      async (e) => {
+        throw new Error(`no paused.conf: ${await stderr}`, { cause: e });
+      },
+    );
+    const index = Number(/^resume-index = (\d+)$/m.exec(conf)?.[1]);
+    assert.ok(index > 0 && index < 256, `resume-index ${index}`);
+    await Deno.writeTextFile(
+      `${dir}/paused.conf`,
+      conf.replace(/^adapter = .*$/m, `adapter = file:${dir}/b.pcap`),
+    );
+    const resumed = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", scan, "--resume", `${dir}/paused.conf`],
+      cwd: dir,
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    assert.equal(resumed.code, 0, new TextDecoder().decode(resumed.stderr));
+    const union = await probesIn(`${dir}/a.pcap`, `${dir}/b.pcap`);
+    assert.deepEqual(new Set(union.keys()), expected());
+    for (const [key, n] of union) assert.equal(n, 1, key);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
