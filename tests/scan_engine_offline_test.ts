@@ -147,7 +147,8 @@ Deno.test("engine: shards 1/3, 2/3, 3/3 together probe every target once", async
     let targets: TargetSet | null = null;
     for (let one = 1; one <= 3; one++) {
       const path = `${dir}/shard${one}.pcap`;
-      const o = options(`file:${path}`, ["198.18.1.0/25"], "80,81,U:161", {
+      // U:53 has one payload (U:161 two: tests/scan_udp_multi_payload_test.ts).
+      const o = options(`file:${path}`, ["198.18.1.0/25"], "80,81,U:53", {
         shard: { one, of: 3 },
         seed: 5,
       });

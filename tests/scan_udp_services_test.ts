@@ -74,7 +74,22 @@ const CRAFTED: [string, number, Uint8Array, Record<string, string>][] = [
       b[0] = 0x24, b[1] = 3; // LI 0, VN 4, mode 4 (server); stratum 3
       return b;
     })(),
-    { name: "ntp", product: "NTP", version: "v4", extra: "stratum 3" },
+    { name: "ntp", product: "NTP", version: "v4", extra: "secondary server" },
+  ],
+  [
+    "ntp primary unsynchronized",
+    123,
+    (() => {
+      const b = new Uint8Array(48);
+      b[0] = 0xe4, b[1] = 1; // LI 3 (alarm), VN 4, mode 4; stratum 1
+      return b;
+    })(),
+    {
+      name: "ntp",
+      product: "NTP",
+      version: "v4",
+      extra: "primary server; unsynchronized",
+    },
   ],
   [
     "memcached",
@@ -108,7 +123,11 @@ const CRAFTED: [string, number, Uint8Array, Record<string, string>][] = [
       "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP nm;branch=z9hG4bK-zon1\r\n" +
         "User-Agent: FPBX-16.0.40(18.20.0)\r\nContent-Length: 0\r\n\r\n",
     )),
-    { name: "sip", product: "FPBX-16.0.40(18.20.0)" },
+    {
+      name: "sip",
+      product: "FPBX-16.0.40(18.20.0)",
+      extra: "Status: 200 OK",
+    },
   ],
   [
     "nat-pmp",
@@ -203,7 +222,12 @@ const BINARY: typeof CRAFTED = [
         ),
       ),
     )),
-    { name: "snmp", version: "v1", extra: SYS_DESCR },
+    {
+      name: "snmp",
+      product: "SNMPv1 server",
+      version: "v1",
+      extra: SYS_DESCR,
+    },
   ],
   [
     "snmp v3 report",
@@ -243,7 +267,12 @@ const BINARY: typeof CRAFTED = [
         ),
       ),
     )),
-    { name: "snmp", version: "v3", extra: "engineID 80001f88805a4f4e31" },
+    {
+      name: "snmp",
+      product: "net-snmp SNMPv3 server", // enterprise 8072 (0x1f88)
+      version: "v3",
+      extra: "engineID 80001f88805a4f4e31",
+    },
   ],
   [
     "netbios node status",
@@ -293,7 +322,7 @@ const BINARY: typeof CRAFTED = [
       0x01, // unit ID (MAC): the first 6 bytes of STATISTICS
       ...new Array(40).fill(0), // the other 40 bytes of STATISTICS (counters)
     ]),
-    { name: "netbios-ns", extra: "WORKSTATION1 MAC 02:00:5a:00:00:01" },
+    { name: "netbios-ns", extra: "workgroup: WORKGROUP" },
   ],
   [
     "portmap dump",
@@ -343,7 +372,7 @@ const BINARY: typeof CRAFTED = [
       ]
         .flatMap((w) => [w >>> 24, (w >> 16) & 255, (w >> 8) & 255, w & 255]),
     ]),
-    { name: "rpcbind", version: "2", extra: "programs 100000,100003" },
+    { name: "rpcbind", version: "2", extra: "RPC #100000" },
   ],
   [
     "coap links",
@@ -535,7 +564,11 @@ CRAFTED.push([
     0xc0,
     12 + 23, // _ssh._tcp + pointer to "local"
   ]),
-  { name: "mdns", extra: "services _http._tcp.local,_ssh._tcp.local" },
+  {
+    name: "mdns",
+    product: "DNS-based service discovery",
+    extra: "services _http._tcp.local,_ssh._tcp.local",
+  },
 ]);
 
 for (const [label, port, reply, expected] of CRAFTED) {

@@ -88,6 +88,8 @@ export interface Banner {
   ipv6?: string;
   /** Server port. */
   port: number;
+  /** `udp` for a UDP reply's banner (receive/udp_service_report.ts); absent: TCP. */
+  transport?: "udp";
   /** The decoder that read it (`http`, `tls`, `ssh`, `redis`, ..., `unknown`). */
   protocol: ServiceName;
   /** The service as `nmap -sV` names it: name, product, version, extra. */

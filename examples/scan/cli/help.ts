@@ -41,7 +41,8 @@ how
       --adapter-ip IP     source address (one the kernel does not own avoids kernel RSTs:
                           zon answers ARP for it)
       --adapter-mac MAC, --router-mac MAC, --router-mac-ipv6 MAC, --router-ip IP
-      --banners           grab banners with zon's user-mode TCP stack
+      --banners           grab banners with zon's user-mode TCP stack; name the
+                          service of each UDP reply (DNS, NTP, SNMP, TFTP, ...)
       --connection-timeout N, --hello-file PORT:FILE, --http-user-agent S, --http-header H
 
 output

@@ -28,6 +28,7 @@ import type { ScanMeta } from "../output/mod.ts";
 import { openOutputs, OutputError, type ScanOutputs } from "./outputs.ts";
 import { say } from "./messages.ts";
 import type { ScanResult } from "../engine/result.ts";
+import { indexedTargetCount } from "../engine/shared.ts";
 import type { FoundBanner } from "../banners/channel.ts";
 import { loadHelloFiles } from "../banners/hellos.ts";
 import { bannerAddress, bannerLine } from "../output/common.ts";
@@ -63,7 +64,7 @@ function describe(r: ScanResult): string {
 
 /** masscan's console line for a banner. */
 function describeBanner(b: FoundBanner): string {
-  return `Banner on port ${b.port}/tcp on ${
+  return `Banner on port ${b.port}/${b.transport ?? "tcp"} on ${
     bannerAddress(b)
   }: [${b.service.name}] ${bannerLine(b.banner)}`;
 }
@@ -330,7 +331,7 @@ function statusUpdater(
   status: StatusPrinter,
 ): (s: ScanStatus) => void {
   const shardTargets = shardLength(
-    targets.count,
+    indexedTargetCount(targets, config.ping),
     config.shard.one,
     config.shard.of,
   );

@@ -160,7 +160,10 @@ function mergeLine(
     else out.results++, outputs.write(r);
   } else if (line.kind === "banner") {
     const b = line.banner;
-    if (!seen.addText(`b|${b.ipv6 ?? b.ip}|${b.port}|${b.service}`)) {
+    const key = `b|${b.ipv6 ?? b.ip}|${b.transport ?? "tcp"}|${b.port}|${
+      JSON.stringify(b.service)
+    }`;
+    if (!seen.addText(key)) {
       out.duplicates++;
     } else out.banners++, outputs.writeBanner(b);
   }

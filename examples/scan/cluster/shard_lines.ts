@@ -55,6 +55,7 @@ export function parseShardLine(text: string): ShardLine {
         ip: v6 ? 0 : parseIpv4(r.ip),
         ...(v6 ? { ipv6: r.ip } : {}),
         port: r.port,
+        ...(r.proto === "udp" ? { transport: "udp" as const } : {}),
         // -oD does not keep which decoder read it; nmap's name stands in.
         protocol: d.service_name,
         service: {

@@ -9,6 +9,7 @@
 import type { TargetSet } from "../../../blackrock/mod.ts";
 import { formatScanConfig, type ScanConfig } from "../cli/config.ts";
 import type { EngineSummary } from "../engine/types.ts";
+import { indexedTargetCount } from "../engine/shared.ts";
 import { completionRecord, formatCompletion } from "./completion.ts";
 import { targetFingerprint } from "./fingerprint.ts";
 
@@ -67,7 +68,9 @@ export async function shardCompletionLine(run: ShardRun): Promise<string> {
     seed: config.seed,
     shard: config.shard,
     fingerprint: await targetFingerprint(run.targets),
-    targets: run.targets.count,
+    // The scan index's targets (with the ping and extra UDP payload
+    // columns): `total` is counted from them, and --merge checks it so.
+    targets: indexedTargetCount(run.targets, config.ping),
     retries: config.retries,
     total: summary.totalProbes,
     first: Math.min(config.resumeIndex, run.resumeAt),

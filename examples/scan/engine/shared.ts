@@ -17,12 +17,32 @@ import {
 } from "../../../blackrock/mod.ts";
 import type { AddressRange } from "../../../blackrock/mod.ts";
 import type { XdpShareHandle } from "../../../drivers/mod.ts";
+import { udpPayloadPorts, udpPayloads } from "../transmit/udp_payloads.ts";
 
 /**
  * The encoded "port" of an ICMP echo probe in a target set: masscan's
  * `Templ_ICMP_echo` (3 × 65536), after TCP, UDP and SCTP.
  */
 export const ICMP_ECHO_PORT: number = PORT_PROTOCOL_BASE.sctp + 65536;
+
+/**
+ * Encoded "ports" of the second and later UDP payloads of a port (161:
+ * SNMPv3 discovery after v2c; 443: DTLS after QUIC): payload `k` (k ≥ 1)
+ * of UDP port `n` is `UDP_EXTRA_PAYLOAD_BASE + (k - 1) × 65536 + n`, a
+ * column of the target set after ICMP echo.
+ *
+ * Why a column of the port dimension: the scan index (blackrock, the probe
+ * schedule, `--resume`'s paused.conf, the transmit stripes) enumerates
+ * (target, port) pairs, so one more "port" per extra payload makes each
+ * payload one more probe of that index space — sent once per round like
+ * any probe, `--retries` times more, and resumed exactly where it stopped,
+ * with no change to the schedule. The alternative (one round per payload)
+ * would multiply every other probe too. The columns depend only on the
+ * port list, so a resumed run rebuilds the same index space. The transmit
+ * Worker maps a column back to UDP port `n` (same cookie, so the same
+ * source port, as payload 0) and writes payload `k`.
+ */
+export const UDP_EXTRA_PAYLOAD_BASE: number = ICMP_ECHO_PORT + 65536;
 
 /** Int32 flag words of the control block (Atomics). */
 export const Flag = {
@@ -127,7 +147,8 @@ export interface TargetSpec {
 
 /**
  * The plain-data form of `targets`, optionally with the ICMP echo "port"
- * added (for `--ping`). Rebuilt by {@link rebuildTargets} with the same
+ * added (for `--ping`), and a column per extra UDP payload (see
+ * {@link UDP_EXTRA_PAYLOAD_BASE}). Rebuilt by {@link rebuildTargets} with the same
  * indexing.
  */
 export function targetSpec(targets: TargetSet, addPing = false): TargetSpec {
@@ -145,7 +166,39 @@ export function targetSpec(targets: TargetSet, addPing = false): TargetSpec {
   ) {
     ports.push([ICMP_ECHO_PORT, ICMP_ECHO_PORT]);
   }
-  return { include, ports };
+  return { include, ports: [...ports, ...extraPayloadPorts(ports)] };
+}
+
+/**
+ * The {@link UDP_EXTRA_PAYLOAD_BASE} columns for the UDP ports of `ports`
+ * (encoded port ranges) that have more than one payload.
+ */
+function extraPayloadPorts(
+  ports: Array<[number, number]>,
+): Array<[number, number]> {
+  const udp = PORT_PROTOCOL_BASE.udp;
+  const extra: Array<[number, number]> = [];
+  for (const n of udpPayloadPorts()) {
+    if (!ports.some(([b, e]) => b <= udp + n && udp + n <= e)) continue;
+    for (let k = 1; k < udpPayloads(n).length; k++) {
+      const column = UDP_EXTRA_PAYLOAD_BASE + (k - 1) * 65536 + n;
+      extra.push([column, column]);
+    }
+  }
+  return extra;
+}
+
+/**
+ * How many targets the scan index enumerates for `targets`: address ×
+ * port pairs plus the `--ping` column and the extra UDP payload columns
+ * ({@link UDP_EXTRA_PAYLOAD_BASE}) — what the probe count is made of
+ * (× (retries + 1)), for the completion record and the status line.
+ */
+export function indexedTargetCount(
+  targets: TargetSet,
+  addPing = false,
+): number {
+  return rebuildTargets(targetSpec(targets, addPing)).count;
 }
 
 /** The TargetSet a {@link TargetSpec} describes. */

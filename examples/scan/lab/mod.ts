@@ -299,7 +299,11 @@ export async function runLab(
           0,
           100,
         );
-        print(`  banner tcp/${b.port} ${b.ip} [${data.service_name}] ${text}`);
+        print(
+          `  banner ${
+            b.proto ?? "tcp"
+          }/${b.port} ${b.ip} [${data.service_name}] ${text}`,
+        );
       }
     }
     print(

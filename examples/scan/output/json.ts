@@ -53,11 +53,11 @@ export function jsonRecord(r: ScanResult): string {
 export function jsonBannerRecord(b: FoundBanner): string {
   return `{   "ip": "${bannerAddress(b)}",   "timestamp": "${
     wholeSeconds(b.timestamp)
-  }", "ports": [ {"port": ${b.port}, "proto": "tcp", "service": {"name": ${
-    JSON.stringify(b.service.name)
-  }, "banner": ${JSON.stringify(b.banner)}${serviceFields(b)}${
-    bannerDetails(b)
-  }} } ] }\n`;
+  }", "ports": [ {"port": ${b.port}, "proto": "${
+    b.transport ?? "tcp"
+  }", "service": {"name": ${JSON.stringify(b.service.name)}, "banner": ${
+    JSON.stringify(b.banner)
+  }${serviceFields(b)}${bannerDetails(b)}} } ] }\n`;
 }
 
 /** The `-oJ` writer (see the module documentation for its guarantees). */

@@ -37,7 +37,7 @@ export function listRecord(r: ScanResult): string {
  * 1700000000 http HTTP/1.0 200 OK\x0d\x0a...`.
  */
 export function listBannerRecord(b: FoundBanner): string {
-  return `banner tcp ${b.port} ${bannerAddress(b)} ${
+  return `banner ${b.transport ?? "tcp"} ${b.port} ${bannerAddress(b)} ${
     wholeSeconds(b.timestamp)
   } ${b.service.name} ${bannerLine(b.banner)}\n`;
 }

@@ -50,7 +50,9 @@ export function ndjsonRecord(r: ScanResult): string {
 export function ndjsonBannerRecord(b: FoundBanner): string {
   return `{"ip":"${bannerAddress(b)}","timestamp":"${
     wholeSeconds(b.timestamp)
-  }","port":${b.port},"proto":"tcp","rec_type":"banner","data":{"service_name":${
+  }","port":${b.port},"proto":"${
+    b.transport ?? "tcp"
+  }","rec_type":"banner","data":{"service_name":${
     JSON.stringify(b.service.name)
   },"banner":${JSON.stringify(b.banner)}${serviceFields(b)}${
     bannerDetails(b)

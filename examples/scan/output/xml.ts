@@ -137,6 +137,8 @@ export function xmlRecord(r: ScanResult): string {
  * text goes in the script's `output` and the decoded fields (server,
  * title, certificate subject, SANs, fingerprint, ...) in its `<elem>`s.
  * The banner record does not carry the SYN-ACK's TTL: `reason_ttl` is 0.
+ * A UDP reply's banner (`transport: "udp"`) is a `udp` port, reason
+ * `udp-response`.
  */
 export function xmlBannerRecord(b: FoundBanner): string {
   // nmap's attribute order: name product version extrainfo tunnel method conf.
@@ -150,11 +152,15 @@ export function xmlBannerRecord(b: FoundBanner): string {
   for (const [key, value] of bannerFields(b)) {
     elems += `<elem key="${xmlAttribute(key)}">${xmlAttribute(value)}</elem>`;
   }
+  const protocol = b.transport ?? "tcp";
+  const reason = protocol === "udp" ? "udp-response" : "syn-ack";
   return `<host endtime="${
     wholeSeconds(b.timestamp)
-  }"><status state="up" reason="syn-ack" reason_ttl="0"/><address addr="${
+  }"><status state="up" reason="${reason}" reason_ttl="0"/><address addr="${
     bannerAddress(b)
-  }" addrtype="ipv4"/><ports><port protocol="tcp" portid="${b.port}"><state state="open" reason="syn-ack" reason_ttl="0"/><service name="${
+  }" addrtype="${
+    b.ipv6 === undefined ? "ipv4" : "ipv6"
+  }"/><ports><port protocol="${protocol}" portid="${b.port}"><state state="open" reason="${reason}" reason_ttl="0"/><service name="${
     xmlAttribute(s.name)
   }"${attributes} method="probed" conf="10"/><script id="banner" output="${
     xmlAttribute(b.banner)

@@ -10,7 +10,11 @@
  *   RST-ACK must acknowledge cookie + 1, and arrive at the source port the
  *   cookie selected (`first + cookie mod count`).
  * - UDP: no sequence number, so the reply must come from a probed address
- *   and port, to the source port the cookie selected.
+ *   and port, to the source port the cookie selected. TFTP is the one
+ *   exception: a server answers a read request from a new port of its own
+ *   (RFC 1350 §4, the server's TID), so a TFTP DATA or ERROR from any
+ *   port is taken as the answer to our probe of port 69 (see
+ *   {@link isTftpAnswer} for why that still rejects junk).
  * - ICMP port unreachable: the quoted datagram must be one of our UDP
  *   probes (our address, a probed target, the cookie's source port).
  * - ICMP echo reply: identifier and sequence are the cookie, as the echo
@@ -48,6 +52,7 @@ import {
 } from "../engine/result.ts";
 
 const UDP_BASE = PORT_PROTOCOL_BASE.udp;
+const TFTP_PORT = 69;
 const SYN = 0x02, RST = 0x04, ACK = 0x10;
 
 /**
@@ -198,18 +203,30 @@ export class ReplyChecker implements ResultFields {
   #udp(frame: Uint8Array, parsed: ParsedFrame): number {
     const dst = parsed.destinationPort;
     if (dst < this.#first || dst >= this.#first + this.#count) return IGNORE;
-    const port = parsed.sourcePort;
-    if (
-      this.#probedPort[UDP_BASE + port] === 0 ||
-      (parsed.ipVersion === 4 && !this.#isTarget4(parsed.ip4Source))
-    ) return BAD_COOKIE;
-    const cookie = this.#cookie(frame, parsed, UDP_BASE + port);
-    if (dst !== this.#expectedPort(cookie)) return BAD_COOKIE;
+    if (parsed.ipVersion === 4 && !this.#isTarget4(parsed.ip4Source)) {
+      return BAD_COOKIE;
+    }
+    let port = parsed.sourcePort;
+    if (!this.#udpCookieOk(frame, parsed, port)) {
+      // Not from a probed port with our cookie: TFTP's new-TID answer?
+      if (
+        !this.#udpCookieOk(frame, parsed, TFTP_PORT) ||
+        !isTftpAnswer(frame, parsed.payloadOffset, parsed.payloadEnd)
+      ) return BAD_COOKIE;
+      port = TFTP_PORT;
+    }
     this.#setTarget(parsed, port, UDP_BASE + port);
     this.protocol = Proto.UDP;
     this.open = true;
     this.reason = Reason.UDP_RESPONSE;
     return RESULT;
+  }
+
+  /** Was UDP `port` probed, and does the reply reach its cookie's source port? */
+  #udpCookieOk(frame: Uint8Array, parsed: ParsedFrame, port: number): boolean {
+    if (this.#probedPort[UDP_BASE + port] === 0) return false;
+    const cookie = this.#cookie(frame, parsed, UDP_BASE + port);
+    return parsed.destinationPort === this.#expectedPort(cookie);
   }
 
   #icmp(frame: Uint8Array, parsed: ParsedFrame): number {
@@ -289,4 +306,42 @@ export class ReplyChecker implements ResultFields {
     this.reason = Reason.ICMP_PORT_UNREACHABLE;
     return RESULT;
   }
+}
+
+/**
+ * Is `frame[at, end)` the first answer a TFTP server sends to a read
+ * request (RFC 1350 §5): DATA of block 1 (at most 512 data bytes), or an
+ * ERROR with a code of 0..8 (RFC 1350, RFC 2347) and a NUL-terminated
+ * message that ends the datagram?
+ *
+ * Why this suffices for a reply from an unprobed port: the checker has
+ * already required a probed target address and (`#udpCookieOk` with port
+ * 69) the destination port the cookie of (that address, U:69) selects —
+ * the same proof a reply from port 69 itself gives, as strong as the
+ * source port range is wide. The grammar adds what a port cannot: random
+ * or spoofed datagrams to our port are not a block-1 DATA or a
+ * well-formed ERROR (and a DATA block other than 1, which only a
+ * transfer we never ACKed could produce, is refused too).
+ *
+ * @example
+ * ```ts
+ * import { isTftpAnswer } from "./reply_check.ts";
+ * const error = new Uint8Array([0, 5, 0, 1, 0x78, 0]); // ERROR 1 "x"
+ * console.log(isTftpAnswer(error, 0, error.length)); // true
+ * ```
+ */
+export function isTftpAnswer(
+  frame: Uint8Array,
+  at: number,
+  end: number,
+): boolean {
+  if (end - at < 4 || frame[at] !== 0) return false;
+  const opcode = frame[at + 1];
+  const field = (frame[at + 2] << 8) | frame[at + 3];
+  if (opcode === 3) return field === 1 && end - at <= 4 + 512;
+  if (opcode !== 5 || field > 8 || end - at < 5) return false;
+  for (let i = at + 4; i < end - 1; i++) {
+    if (frame[i] === 0) return false; // the message ends at the last byte
+  }
+  return frame[end - 1] === 0;
 }

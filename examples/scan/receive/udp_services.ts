@@ -84,7 +84,9 @@ function readName(bytes: Uint8Array, at: number): string | undefined {
 
 /**
  * mDNS (RFC 6762) answer to the `_services._dns-sd._udp.local` PTR query:
- * the service types the host advertises (`_http._tcp.local`, ...).
+ * the service types the host advertises (`_http._tcp.local`, ...); with
+ * at least one, the product is nmap's `DNS-based service discovery`
+ * (RFC 6763).
  *
  * @example
  * ```ts
@@ -110,28 +112,42 @@ export function mdnsReplyService(reply: Uint8Array): ServiceInfo | undefined {
     at += 10 + rdlength;
   }
   if (types.length === 0) return { name: "mdns" };
-  return { name: "mdns", extra: `services ${types.join(",")}` };
+  return {
+    name: "mdns",
+    product: "DNS-based service discovery",
+    extra: `services ${types.join(",")}`,
+  };
 }
 
 /**
- * NTP (RFC 5905) server reply (mode 4): the version number and stratum.
+ * NTP (RFC 5905) server reply (mode 4): the version, and the clock's
+ * standing as `nmap -sV` words it — stratum 1 `primary server`, 2..15
+ * `secondary server`, 0 or 16 `unsynchronized`, and `; unsynchronized`
+ * after a stratum when the leap indicator is 3 (alarm).
  *
  * @example
  * ```ts
  * import { ntpReplyService } from "./udp_services.ts";
  * const reply = new Uint8Array(48);
- * reply[0] = 0x24, reply[1] = 2; // VN 4, mode 4, stratum 2
- * ntpReplyService(reply); // { name: "ntp", product: "NTP", version: "v4", extra: "stratum 2" }
+ * reply[0] = 0x24, reply[1] = 2; // LI 0, VN 4, mode 4, stratum 2
+ * ntpReplyService(reply); // { name: "ntp", product: "NTP", version: "v4", extra: "secondary server" }
  * ```
  */
 export function ntpReplyService(reply: Uint8Array): ServiceInfo | undefined {
   if (reply.length < 48 || (reply[0] & 7) !== 4) return undefined;
   const version = (reply[0] >> 3) & 7;
+  const stratum = reply[1];
+  const alarm = reply[0] >> 6 === 3;
+  const standing = stratum === 0 || stratum >= 16
+    ? "unsynchronized"
+    : `${stratum === 1 ? "primary" : "secondary"} server${
+      alarm ? "; unsynchronized" : ""
+    }`;
   return {
     name: "ntp",
     product: "NTP",
     version: `v${version}`,
-    extra: `stratum ${reply[1]}`,
+    extra: standing,
   };
 }
 
@@ -192,7 +208,8 @@ export function ssdpReplyService(reply: Uint8Array): ServiceInfo | undefined {
 
 /**
  * SIP (RFC 3261) response to OPTIONS: `SIP/2.0 <code>` and the Server (or
- * User-Agent) header naming the software.
+ * User-Agent) header naming the software; the status line as nmap's
+ * extrainfo words it (`Status: 200 OK`).
  *
  * @example
  * ```ts
@@ -203,9 +220,13 @@ export function ssdpReplyService(reply: Uint8Array): ServiceInfo | undefined {
  */
 export function sipReplyService(reply: Uint8Array): ServiceInfo | undefined {
   const text = latin1(reply);
-  if (!/^SIP\/2\.0 \d{3} /.test(text)) return undefined;
+  const status = /^SIP\/2\.0 (\d{3} [^\r\n]*)\r\n/.exec(text);
+  if (!status) return undefined;
   const server = headerValue(text, "server") ?? headerValue(text, "user-agent");
-  return server ? { name: "sip", product: server } : { name: "sip" };
+  const extra = `Status: ${status[1]}`;
+  return server
+    ? { name: "sip", product: server, extra }
+    : { name: "sip", extra };
 }
 
 /**
@@ -324,4 +345,46 @@ export function udpReplyService(
   reply: Uint8Array,
 ): ServiceInfo | undefined {
   return DECODER_BY_PORT.get(port)?.(reply);
+}
+
+/**
+ * Which of `udpPayloads(port)` (../transmit/udp_payloads.ts) `reply`
+ * answers: 0 for a port with one payload; on 161, 1 for an SNMPv3
+ * message (the discovery probe's Report), 0 for v1/v2c; on 443, 1 for a
+ * DTLS record (content type 20..25, major version 0xfe), 0 for QUIC. The
+ * receive Worker reports one service per (target, port, answered payload),
+ * so the SNMPv3 engine ID is reported beside the v1 sysDescr while the
+ * retries' duplicates are not. `reply[at, end)` is the datagram (the
+ * receive Worker passes the frame and its payload offsets: no view per
+ * reply).
+ *
+ * @example
+ * ```ts
+ * import { udpReplyPayloadIndex } from "./udp_services.ts";
+ * const alert = new Uint8Array([21, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 40]);
+ * console.log(udpReplyPayloadIndex(443, alert), udpReplyPayloadIndex(53, alert)); // 1 0
+ * ```
+ */
+export function udpReplyPayloadIndex(
+  port: number,
+  reply: Uint8Array,
+  at: number = 0,
+  end: number = reply.length,
+): number {
+  if (port === 161) {
+    // SEQUENCE, short or 1/2-byte long length, then INTEGER 1 byte: version.
+    const long = reply[at + 1] === 0x81 ? 1 : reply[at + 1] === 0x82 ? 2 : 0;
+    const v = at + 2 + long;
+    return v + 2 < end && reply[at] === 0x30 && reply[v] === 0x02 &&
+        reply[v + 1] === 1 && reply[v + 2] === 3
+      ? 1
+      : 0;
+  }
+  if (port === 443) {
+    return end - at >= 13 && reply[at] >= 20 && reply[at] <= 25 &&
+        reply[at + 1] === 0xfe
+      ? 1
+      : 0;
+  }
+  return 0;
 }

@@ -52,7 +52,9 @@ const OCTET_STRING = 0x04;
 /**
  * SNMP reply: an SNMPv1 GetResponse to the sysDescr.0 probe (the value is
  * the system description), or an SNMPv3 Report to the discovery probe (the
- * authoritative engine ID, in hex).
+ * authoritative engine ID, in hex). Products as `nmap -sV` names them:
+ * `SNMPv1 server`, and `<enterprise> SNMPv3 server` from the engine ID
+ * (nmap joins the two with "; " when both answer).
  *
  * @example
  * ```ts
@@ -83,8 +85,34 @@ export function snmpReplyService(reply: Uint8Array): ServiceInfo | undefined {
     return at < 0 ? undefined : { name: "snmp", version: name };
   }
   const description = latin1(reply.subarray(value.start, value.end));
-  return { name: "snmp", version: name, extra: description };
+  return {
+    name: "snmp",
+    product: `SNMP${name} server`,
+    version: name,
+    extra: description,
+  };
 }
+
+/**
+ * IANA Private Enterprise Numbers of common SNMP agents (the registry's
+ * names, as `nmap -sV`'s snmp-info prints them): the enterprise is the
+ * first 4 bytes of an RFC 3411 engine ID, high bit set.
+ */
+const ENTERPRISES: ReadonlyMap<number, string> = new Map([
+  [9, "ciscoSystems"],
+  [11, "Hewlett-Packard"],
+  [311, "Microsoft"],
+  [674, "Dell Inc."],
+  [1916, "Extreme Networks"],
+  [2011, "HUAWEI Technology Co.,Ltd"],
+  [2636, "Juniper Networks, Inc."],
+  [4526, "Netgear"],
+  [6876, "VMware Inc."],
+  [8072, "net-snmp"],
+  [12356, "Fortinet, Inc."],
+  [14988, "MikroTik"],
+  [25506, "H3C"],
+]);
 
 /** The engine ID of an SNMPv3 message's USM security parameters. */
 function snmpV3Report(reply: Uint8Array): ServiceInfo | undefined {
@@ -97,14 +125,29 @@ function snmpV3Report(reply: Uint8Array): ServiceInfo | undefined {
   ]);
   const engine = at < 0 ? undefined : readTlv(reply, at);
   if (!engine || engine.tag !== OCTET_STRING) return undefined;
-  const hex = [...reply.subarray(engine.start, engine.end)]
-    .map((x) => x.toString(16).padStart(2, "0")).join("");
-  return { name: "snmp", version: "v3", extra: `engineID ${hex}` };
+  const id = reply.subarray(engine.start, engine.end);
+  const hex = [...id].map((x) => x.toString(16).padStart(2, "0")).join("");
+  // nmap's naming: "<enterprise> SNMPv3 server" (the number if unknown).
+  const number = id.length >= 4 && (id[0] & 0x80) !== 0
+    ? word(id, 0) - 0x80000000
+    : undefined;
+  const enterprise = number === undefined
+    ? undefined
+    : ENTERPRISES.get(number) ?? String(number);
+  return {
+    name: "snmp",
+    product: enterprise ? `${enterprise} SNMPv3 server` : "SNMPv3 server",
+    version: "v3",
+    extra: `engineID ${hex}`,
+  };
 }
 
 /**
- * NetBIOS (RFC 1002 §4.2.18) NODE STATUS RESPONSE: the first name in the
- * table (the computer name) and the unit ID (MAC address).
+ * NetBIOS (RFC 1002 §4.2.18) NODE STATUS RESPONSE, named as `nmap -sV`
+ * names it: the workgroup (the first group name, flags bit 0x80, of
+ * suffix 0x00) as `workgroup: NAME`, and Samba's nmbd as the product when
+ * the unit ID (MAC address) is all zeros — Samba sends zeros, Windows its
+ * MAC. Without a group name: the first name (the computer) and the MAC.
  *
  * @example
  * ```ts
@@ -126,11 +169,24 @@ export function netbiosReplyService(
   if (at + rdlength > reply.length) return undefined; // a cut datagram
   const count = reply[at++];
   if (count === 0 || at + count * 18 + 6 > reply.length) return undefined;
-  const name = latin1(reply.subarray(at, at + 15)).trimEnd();
-  const mac = [...reply.subarray(at + count * 18, at + count * 18 + 6)]
-    .map((x) => x.toString(16).padStart(2, "0")).join(":");
-  return { name: "netbios-ns", extra: `${name} MAC ${mac}` };
+  const nameAt = (i: number) =>
+    latin1(reply.subarray(at + 18 * i, at + 18 * i + 15)).trimEnd();
+  let group: string | undefined;
+  for (let i = 0; i < count && group === undefined; i++) {
+    const suffix = reply[at + 18 * i + 15], flags = reply[at + 18 * i + 16];
+    if (suffix === 0 && (flags & 0x80) !== 0) group = nameAt(i);
+  }
+  const unit = reply.subarray(at + count * 18, at + count * 18 + 6);
+  const samba = unit.every((x) => x === 0);
+  const product = samba ? { product: "Samba nmbd netbios-ns" } : {};
+  if (group !== undefined) {
+    return { name: "netbios-ns", ...product, extra: `workgroup: ${group}` };
+  }
+  const mac = [...unit].map((x) => x.toString(16).padStart(2, "0")).join(":");
+  return { name: "netbios-ns", ...product, extra: `${nameAt(0)} MAC ${mac}` };
 }
+
+const PORTMAP_PROGRAM = 100000;
 
 /** The 4-byte big-endian word at `at`. */
 function word(b: Uint8Array, at: number): number {
@@ -141,6 +197,8 @@ function word(b: Uint8Array, at: number): number {
 /**
  * SunRPC portmapper (RFC 1833) DUMP reply: an accepted RPC reply, then the
  * list of mappings (value-follows, program, version, protocol, port).
+ * Named as `nmap -sV` names it: the portmapper's own versions in the list
+ * (program 100000) as `2-4`, and `RPC #100000`.
  *
  * @example
  * ```ts
@@ -157,19 +215,22 @@ export function portmapReplyService(
   let at = 20 + ((word(reply, 16) + 3) & ~3);
   if (at + 4 > reply.length || word(reply, at) !== 0) return undefined;
   at += 4; // accept_stat SUCCESS
-  const programs = new Set<number>();
+  let low = Infinity, high = -Infinity;
   while (at + 4 <= reply.length && word(reply, at) === 1) {
     if (at + 20 > reply.length) return undefined;
-    programs.add(word(reply, at + 4));
+    if (word(reply, at + 4) === PORTMAP_PROGRAM) {
+      low = Math.min(low, word(reply, at + 8));
+      high = Math.max(high, word(reply, at + 8));
+    }
     at += 20;
   }
   // The list ends with value-follows FALSE; without it the reply was cut.
   if (at + 4 > reply.length || word(reply, at) !== 0) return undefined;
-  return {
-    name: "rpcbind",
-    version: "2",
-    extra: `programs ${[...programs].join(",")}`,
-  };
+  // The reply itself is portmapper version 2 (the version our DUMP called).
+  const version = low === Infinity || low === high
+    ? String(low === Infinity ? 2 : low)
+    : `${low}-${high}`;
+  return { name: "rpcbind", version, extra: `RPC #${PORTMAP_PROGRAM}` };
 }
 
 /**

@@ -5,7 +5,8 @@
  * valid SYN-ACK is answered through the same driver handle: with an RST
  * (syn_ack_reset.ts), or with `--banners` by the user-mode TCP stack
  * (banners/), whose banners go to the main thread through a second ring
- * (banners/channel.ts). Started
+ * (banners/channel.ts); with `--banners`, each new UDP reply also becomes
+ * a banner there, its service named by udp_service_report.ts. Started
  * by engine.ts with a {@link ReceiveJob}; posts `{type: "ready"}` once the
  * driver is open (so no reply to the first probe is missed) and
  * `{type: "done"}` after RX_STOP, when it has drained the driver and closed
@@ -42,7 +43,8 @@ import {
   type ReceiveJob,
 } from "../engine/shared.ts";
 import { serveWorker } from "../engine/workers.ts";
-import { BAD_COOKIE, ReplyChecker, RESULT } from "./reply_check.ts";
+import { BAD_COOKIE, Reason, ReplyChecker, RESULT } from "./reply_check.ts";
+import { UdpServiceReporter } from "./udp_service_report.ts";
 import { encodeResultRecord, RESULT_RECORD_SIZE } from "../engine/result.ts";
 import { SynAckReset } from "./syn_ack_reset.ts";
 import { BannerScanner, HelloTable, TcpInput } from "../banners/mod.ts";
@@ -73,6 +75,7 @@ class Receiver {
   readonly #reset: SynAckReset;
   readonly #ring: SpscRing;
   readonly #out: DataView;
+  readonly #udpServices: UdpServiceReporter | null;
 
   constructor(
     readonly job: ReceiveJob,
@@ -80,10 +83,14 @@ class Receiver {
     readonly send: (write: FrameWriter) => boolean,
     readonly banners: BannerScanner | null,
     readonly pcap: CaptureWriter | null,
+    bannerOut: BannerSender | null = null,
   ) {
     const link = job.link;
     this.#checker = new ReplyChecker(link, job.key, job.targets);
     this.#dedup = new DedupTable(job.dedupCapacity);
+    this.#udpServices = bannerOut === null
+      ? null
+      : new UdpServiceReporter(bannerOut, this.#dedup);
     this.#neighbors = job.answerNeighbors
       ? new NeighborResponder({
         mac: link.sourceMac,
@@ -189,6 +196,10 @@ class Receiver {
         checker.reason,
       );
     if (tcp && checker.open) this.#answerSynAck(buf, dup);
+    if (checker.reason === Reason.UDP_RESPONSE && this.#udpServices !== null) {
+      // Each answered payload's service, also when the port is a dup.
+      this.#udpServices.report(buf, this.#parsed, checker.port);
+    }
     if (dup) {
       this.duplicates++;
       return;
@@ -395,7 +406,7 @@ export async function receive(
   const pcap = pcapFile === null || job.pcapPath === null
     ? null
     : createCaptureWriter(pcapFile, { format: captureFormatFor(job.pcapPath) });
-  const receiver = new Receiver(job, driver, send, banners, pcap);
+  const receiver = new Receiver(job, driver, send, banners, pcap, bannerOut);
   ready(share);
   try {
     receiveUntilStop(

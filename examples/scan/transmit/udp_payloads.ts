@@ -654,9 +654,9 @@ const EMPTY = new Uint8Array(0);
  * first: one payload for most ports, two where a service speaks two
  * dialects on one port (161: SNMPv1 `public` then the SNMPv3 discovery —
  * v1 names the system, v3 answers even without a community; 443: the QUIC
- * version-negotiation probe then the DTLS ClientHello). An engine that sends
- * one datagram per port sends the first; retries may send the next ones.
- * Empty list for ports no service here listens on.
+ * version-negotiation probe then the DTLS ClientHello). The scan engine
+ * sends every one of them, each as a probe of its own
+ * (`engine/shared.ts`, `UDP_EXTRA_PAYLOAD_BASE`). Empty list for ports no service here listens on.
  *
  * @example
  * ```ts
@@ -689,6 +689,19 @@ const PAYLOADS_BY_PORT: ReadonlyMap<number, readonly Uint8Array[]> = new Map<
   [11211, [MEMCACHED_VERSION]],
   [47808, [BACNET_WHO_IS]],
 ]);
+
+/**
+ * The UDP ports that have a payload here, ascending.
+ *
+ * @example
+ * ```ts
+ * import { udpPayloadPorts } from "./udp_payloads.ts";
+ * console.log(udpPayloadPorts().includes(53)); // true
+ * ```
+ */
+export function udpPayloadPorts(): number[] {
+  return [...PAYLOADS_BY_PORT.keys()].sort((a, b) => a - b);
+}
 
 /**
  * The probe payload for UDP destination port `port`: the first of

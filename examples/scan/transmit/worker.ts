@@ -44,12 +44,13 @@ import {
   type StageBudget,
   type TransmitDone,
   type TransmitJob,
+  UDP_EXTRA_PAYLOAD_BASE,
 } from "../engine/shared.ts";
 import { serveWorker } from "../engine/workers.ts";
 import { ProbeSchedule } from "./probe_schedule.ts";
 import { firstOwned, nextAfter, STRIPE } from "./stripes.ts";
 import { TokenBucket } from "./token_bucket.ts";
-import { udpPayload } from "./udp_payloads.ts";
+import { udpPayloadPorts, udpPayloads } from "./udp_payloads.ts";
 
 // A batch is one stripe (stripes.ts): it never straddles two Workers' stripes.
 const BATCH = STRIPE;
@@ -58,7 +59,18 @@ const SLOT_MEMO = 1 << 16;
 // Probe kinds: which template writes the frame.
 const TCP4 = 0, UDP4 = 1, ICMP4 = 2, TCP6 = 3, UDP6 = 4, ICMP6 = 5;
 
-/** The six probe templates of a scan, built once from its link. */
+/** Most payloads any UDP port has: one UDP template per payload index. */
+const UDP_PAYLOAD_SLOTS = Math.max(
+  1,
+  ...udpPayloadPorts().map((n) => udpPayloads(n).length),
+);
+const EMPTY = new Uint8Array(0);
+
+/**
+ * The probe templates of a scan, built once from its link: TCP, ICMP, and
+ * one UDP template per payload index (`udp4[k]` writes each port's
+ * payload `k`, see `UDP_EXTRA_PAYLOAD_BASE`).
+ */
 function probeTemplates(job: TransmitJob) {
   const link = job.link;
   const first = link.sourcePortFirst;
@@ -79,13 +91,16 @@ function probeTemplates(job: TransmitJob) {
     sourcePort,
     ttl: job.ttl,
   };
-  const payload = (port: number) => udpPayload(port);
+  const payloads = Array.from(
+    { length: UDP_PAYLOAD_SLOTS },
+    (_, k) => (port: number) => udpPayloads(port)[k] ?? EMPTY,
+  );
   return {
     tcp4: new TcpSynTemplate(common4),
-    udp4: new UdpTemplate({ ...common4, payload }),
+    udp4: payloads.map((payload) => new UdpTemplate({ ...common4, payload })),
     icmp4: new IcmpEchoTemplate(common4),
     tcp6: new TcpSynTemplate6(common6),
-    udp6: new UdpTemplate6({ ...common6, payload }),
+    udp6: payloads.map((payload) => new UdpTemplate6({ ...common6, payload })),
     icmp6: new IcmpEchoTemplate6(common6),
   };
 }
@@ -102,6 +117,8 @@ class ProbeBatch {
   readonly ipv4s = new Int32Array(BATCH);
   readonly ipv6s: Uint8Array[] = [];
   readonly ports = new Int32Array(BATCH);
+  /** UDP probes: which of the port's payloads (0 = the first). */
+  readonly payloadIndices = new Uint8Array(BATCH);
   readonly cookies = new Int32Array(BATCH);
   readonly #target = new Target();
   readonly #templates: ReturnType<typeof probeTemplates>;
@@ -131,12 +148,19 @@ class ProbeBatch {
 
   /** Index → address and port, and which template writes each probe. */
   pick(targets: TargetSet, count: number): void {
-    const { indices, ports, ipv4s, ipv6s, kinds } = this;
+    const { indices, ports, ipv4s, ipv6s, kinds, payloadIndices } = this;
     const target = this.#target;
     for (let k = 0; k < count; k++) {
       targets.pick(indices[k], target);
-      const port = target.port;
+      let port = target.port, payload = 0;
+      if (port >= UDP_EXTRA_PAYLOAD_BASE) {
+        // An extra payload's column: UDP port n, payload 1 + column / 65536.
+        const column = port - UDP_EXTRA_PAYLOAD_BASE;
+        port = UDP_BASE + (column & 0xffff);
+        payload = 1 + (column >>> 16);
+      }
       ports[k] = port;
+      payloadIndices[k] = payload;
       const proto = port < UDP_BASE ? 0 : port < SCTP_BASE ? 1 : 2;
       if (target.version === 4) {
         ipv4s[k] = target.ipv4 | 0;
@@ -196,13 +220,25 @@ class ProbeBatch {
     this.#memoOffset[memo] = -1;
     switch (kinds[k]) {
       case UDP4:
-        return t.udp4.write(buf, at, ipv4s[k], ports[k] & 0xffff, cookies[k]);
+        return t.udp4[this.payloadIndices[k]].write(
+          buf,
+          at,
+          ipv4s[k],
+          ports[k] & 0xffff,
+          cookies[k],
+        );
       case ICMP4:
         return t.icmp4.write(buf, at, ipv4s[k], 0, cookies[k]);
       case TCP6:
         return t.tcp6.write(buf, at, ipv6s[k], ports[k], cookies[k]);
       case UDP6:
-        return t.udp6.write(buf, at, ipv6s[k], ports[k] & 0xffff, cookies[k]);
+        return t.udp6[this.payloadIndices[k]].write(
+          buf,
+          at,
+          ipv6s[k],
+          ports[k] & 0xffff,
+          cookies[k],
+        );
       default:
         return t.icmp6.write(buf, at, ipv6s[k], 0, cookies[k]);
     }
