@@ -130,21 +130,33 @@ Deno.test({
     // tshark follows TFTP's and QUIC's first packets as conversations of
     // our source port, which all of zon's probes share: later replies
     // would decode as TFTP or QUIC. One pass each, the rest without them.
-    const shark = await tsharkFields(pcap, lab.server, FIELDS, [
+    const shark = await tsharkFields(pcap, lab.server, lab.adapterIp, FIELDS, [
       "--disable-protocol",
       "tftp",
       "--disable-protocol",
       "quic",
     ]);
-    const quic = await tsharkFields(pcap, lab.server, QUIC_FIELDS, [
-      "--disable-protocol",
-      "tftp",
-    ]);
+    const quic = await tsharkFields(
+      pcap,
+      lab.server,
+      lab.adapterIp,
+      QUIC_FIELDS,
+      [
+        "--disable-protocol",
+        "tftp",
+      ],
+    );
     shark.set(443, quic.get(443) ?? new Map());
-    const tftp = await tsharkFields(pcap, lab.server, TFTP_FIELDS, [
-      "--disable-protocol",
-      "quic",
-    ]);
+    const tftp = await tsharkFields(
+      pcap,
+      lab.server,
+      lab.adapterIp,
+      TFTP_FIELDS,
+      [
+        "--disable-protocol",
+        "quic",
+      ],
+    );
     checkAgainstTshark(zon.services, shark, lab.snmpEngineId, table);
     checkTftp(zon.services, tftp);
     const memcached = await run(["memcached", "-V"]);

@@ -299,12 +299,14 @@ export async function startCapture(
 }
 
 /**
- * tshark's decoding of the server's datagrams: port -> field -> first
- * value. `extra` are more tshark arguments (`--disable-protocol`, ...).
+ * tshark's decoding of the server's datagrams to `to` (the scanner's
+ * address): port -> field -> first value. `extra` are more tshark arguments
+ * (`--disable-protocol`, ...).
  */
 export async function tsharkFields(
   path: string,
   server: string,
+  to: string,
   fields: string[],
   extra: string[] = [],
 ): Promise<Map<number, Map<string, string>>> {
@@ -314,7 +316,9 @@ export async function tsharkFields(
       "-r",
       path,
       "-Y",
-      `ip.src==${server}`,
+      // Replies to the scanner only: avahi's multicast announcements come
+      // from the same port and would be taken for the reply.
+      `ip.src==${server} && ip.dst==${to}`,
       "-T",
       "fields",
       "-E",
