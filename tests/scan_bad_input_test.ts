@@ -221,6 +221,13 @@ function pausedCases(dir: string): Case[] {
     "no-seed": [good.replace(/seed.*\n/, ""), /seed/],
     "no-range": [good.replace(/range.*\n/, ""), /range/],
     "no-ports": [good.replace(/ports.*\n/, ""), /ports/],
+    // 4 addresses × 1 port = 4 probes: a file written for another index
+    // space (5 probes) would resume at the wrong place.
+    "total-mismatch": [
+      good + "resume-total = 5\n",
+      /had 5 probes \(resume-total\) and this one has 4/,
+    ],
+    "bad-total": [good + "resume-total = five\n", /resume-total five/],
     "index-too-big": [
       good.replace("resume-index = 2", "resume-index = 99"),
       /start index 99|outside/,

@@ -251,6 +251,9 @@ Deno.test("udp payloads: the CLI's Ctrl-C, paused.conf and --resume send each pa
     );
     const index = Number(/^resume-index = (\d+)$/m.exec(conf)?.[1]);
     assert.ok(index > 0 && index < 256, `resume-index ${index}`);
+    // The index space's size goes with it (every payload counted), so a
+    // resume into another index space is refused rather than misplaced.
+    assert.match(conf, /^resume-total = 256$/m);
     await Deno.writeTextFile(
       `${dir}/paused.conf`,
       conf.replace(/^adapter = .*$/m, `adapter = file:${dir}/b.pcap`),

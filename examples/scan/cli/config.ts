@@ -83,6 +83,13 @@ export interface ScanConfig {
   routerIp?: string;
   /** Scan index to start from (`resume-index` of a paused.conf). */
   resumeIndex: number;
+  /**
+   * `resume-total` of a paused.conf: how many probes the paused scan had.
+   * A resumed scan with another count has another index space (other
+   * targets, ports, shard, retries or UDP payloads), so its resume-index
+   * would skip or repeat probes: the engine refuses it.
+   */
+  resumeTotal?: number;
   /** `--offline`: transmit into the null driver. */
   offline: boolean;
   /** `--stats`: with --offline, print the per-stage budget as JSON. */
@@ -183,6 +190,7 @@ const OPTIONS: Record<string, OptionSpec> = {
   "router-ip": { type: "string" },
   resume: { type: "string" },
   "resume-index": { type: "string" },
+  "resume-total": { type: "string" },
   conf: { type: "string", short: "c", multiple: true },
   echo: { type: "boolean" },
   offline: { type: "boolean" },
@@ -634,6 +642,13 @@ export function parseScanArgs(argv: string[]): ScanConfig {
       count,
       "a whole number ≥ 0",
     ),
+    resumeTotal: str("resume-total") === undefined ? undefined : numberOption(
+      str("resume-total"),
+      "resume-total",
+      0,
+      count,
+      "a whole number ≥ 0",
+    ),
     offline: v.offline === true,
     stats: v.stats === true,
     pcap: str("pcap"),
@@ -756,6 +771,7 @@ export function formatScanConfig(
   c: ScanConfig,
   resumeIndex?: number,
   workerProgress?: readonly number[],
+  resumeTotal?: number,
 ): string {
   const e: Array<[string, string]> = [];
   const push = (k: string, value: string | number | undefined): void => {
@@ -806,6 +822,7 @@ export function formatScanConfig(
   }
   const index = resumeIndex ?? (c.resumeIndex > 0 ? c.resumeIndex : undefined);
   push("resume-index", index);
+  push("resume-total", resumeTotal ?? c.resumeTotal);
   const progress = workerProgress ?? c.txWorkerProgress;
   if (progress !== undefined && progress.length > 1) {
     push("tx-worker-progress", progress.join(","));

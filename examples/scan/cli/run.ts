@@ -127,9 +127,15 @@ export async function runScanCommand(
     outputs.end(summary);
     status.finish(summary);
     if (outputs.failure !== null) {
-      return outputFailed(config, summary, failedAt, outputs.failure);
+      return outputFailed(
+        config,
+        summary,
+        failedAt,
+        outputs.failure,
+        pausedTotal(targets, summary),
+      );
     }
-    finish(config, summary);
+    finish(config, summary, pausedTotal(targets, summary));
     return 0;
   } catch (e) {
     if (e instanceof UsageError || e instanceof AdapterError) {
@@ -157,9 +163,10 @@ function outputFailed(
   summary: EngineSummary,
   failedAt: number,
   failure: OutputError,
+  recordTotal: number | undefined,
 ): number {
   const index = failedResumeIndex(config, summary, failedAt);
-  writePausedConf(config, index, summary.totalProbes);
+  writePausedConf(config, index, summary.totalProbes, undefined, recordTotal);
   say(`${failure.message} (the file keeps the results written before)`);
   return 1;
 }
@@ -177,18 +184,40 @@ function failedResumeIndex(
   );
 }
 
+/**
+ * The `resume-total` for paused.conf, only when the scan index has columns
+ * masscan's does not (the extra UDP payloads): then a resume into another
+ * index space (the same file read by a zon that indexes them differently)
+ * is refused. Otherwise the file stays masscan's own format, which has no
+ * such line (masscan refuses a line it does not know).
+ */
+function pausedTotal(
+  targets: TargetSet,
+  summary: EngineSummary,
+): number | undefined {
+  return indexedTargetCount(targets) > targets.count
+    ? summary.totalProbes
+    : undefined;
+}
+
 /** Writes paused.conf for `--resume`; an unwritable cwd is reported, not thrown. */
 function writePausedConf(
   config: ScanConfig,
   index: number,
   total: number,
   workerProgress?: readonly number[],
+  recordTotal?: number,
 ): boolean {
   try {
     Deno.writeTextFileSync(
       PAUSED_CONF,
       `# zon scan resume file: deno run -A examples/scan.ts --resume ${PAUSED_CONF}\n` +
-        formatScanConfig(config, index, workerProgress ?? [index]),
+        formatScanConfig(
+          config,
+          index,
+          workerProgress ?? [index],
+          recordTotal,
+        ),
     );
   } catch (e) {
     if (!isIoError(e) && !(e instanceof Error && /os error/.test(e.message))) {
@@ -301,6 +330,7 @@ function engineOptions(
     startIndex: config.resumeIndex,
     txWorkers: config.txWorkers,
     workerProgress: config.txWorkerProgress,
+    expectedTotal: config.resumeTotal,
     rate: config.rate,
     maxRate: config.maxRate,
     retries: config.retries,
@@ -374,7 +404,11 @@ async function untilDone(
 }
 
 /** After the summary: the engine's own counters, paused.conf, --stats. */
-function finish(config: ScanConfig, summary: EngineSummary): void {
+function finish(
+  config: ScanConfig,
+  summary: EngineSummary,
+  recordTotal: number | undefined,
+): void {
   if (!config.offline) {
     console.error(`      ${engineCounters(config, summary).join(", ")}`);
   }
@@ -384,6 +418,7 @@ function finish(config: ScanConfig, summary: EngineSummary): void {
       summary.resumeIndex,
       summary.totalProbes,
       summary.workerProgress,
+      recordTotal,
     );
   }
   if (config.stats) {

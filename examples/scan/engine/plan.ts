@@ -373,6 +373,12 @@ function probeSchedule(
       `start index ${startIndex} is outside this scan's 0..${schedule.total} probes (same targets, ports, shard and retries as the paused scan?)`,
     );
   }
+  const expected = options.expectedTotal;
+  if (expected !== undefined && expected !== schedule.total) {
+    throw new ScanEngineError(
+      `the paused scan had ${expected} probes (resume-total) and this one has ${schedule.total}: other targets, ports, shard, retries or UDP payloads, or a zon that indexes them differently; resuming at ${startIndex} would skip or repeat probes, so run the scan again instead`,
+    );
+  }
   return {
     schedule,
     retries: schedule.retries,

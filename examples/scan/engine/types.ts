@@ -54,6 +54,12 @@ export interface EngineOptions {
   startIndex?: number;
   /** Transmit Workers, 1..8 (`--tx-workers`); each sends its stripes of the probe range at rate / N (see transmit/stripes.ts). Default 1. */
   txWorkers?: number;
+  /**
+   * The paused scan's probe count (`resume-total` of paused.conf). When
+   * given, a scan whose own count differs is refused: its index space is
+   * another one, and resuming at `startIndex` would skip or repeat probes.
+   */
+  expectedTotal?: number;
   /** Resume with several Workers: each Worker's progress (a previous run's `workerProgress`); overrides `startIndex`. */
   workerProgress?: number[];
   /** Packets per second; `Infinity` for as fast as the driver goes. */
