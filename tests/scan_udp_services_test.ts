@@ -2,6 +2,7 @@
 // prefix of each (must not throw), and real answers from dnsmasq and
 // memcached started in a network namespace of this test.
 import assert from "node:assert/strict";
+import { testRandom } from "./helpers/random.ts";
 import {
   dnsReplyService,
   mdnsReplyService,
@@ -582,6 +583,43 @@ for (const [label, port, reply, expected] of CRAFTED) {
     }
   });
 }
+
+Deno.test("udp services: hostile replies (seeded mutants of every crafted one) never throw, never grow past a bound", () => {
+  const random = testRandom("scan_udp_services_test mutants");
+  const byte = (): number => Math.floor(random() * 256);
+  // Bytes a decoder treats specially: DNS compression pointers (0xc0 xx,
+  // loops included), length fields at their maximum, BER long lengths.
+  const special = [0xc0, 0xff, 0x00, 0x80, 0x81, 0x82, 0x84, 0x0c];
+  for (const [label, port, reply] of CRAFTED) {
+    for (let i = 0; i < 2000; i++) {
+      const mutant = Uint8Array.from(reply);
+      for (let k = Math.floor(random() * 4); k >= 0; k--) {
+        const at = Math.floor(random() * mutant.length);
+        mutant[at] = random() < 0.5
+          ? special[Math.floor(random() * special.length)]
+          : byte();
+        if (mutant[at] === 0xc0 && at + 1 < mutant.length) {
+          mutant[at + 1] = Math.floor(random() * mutant.length); // a pointer
+        }
+      }
+      const extra = Math.floor(random() * 3) === 0
+        ? Uint8Array.from({ length: Math.floor(random() * 64) }, byte)
+        : new Uint8Array(0);
+      const datagram = new Uint8Array([...mutant, ...extra]);
+      const found = udpReplyService(port, datagram);
+      if (found === undefined) continue;
+      const where = `${label} mutant ${i}`;
+      assert.equal(typeof found.name, "string", where);
+      for (const field of [found.product, found.version, found.extra]) {
+        if (field === undefined) continue;
+        assert.equal(typeof field, "string", where);
+        // A value is read from the datagram: it cannot outgrow it by much
+        // (a pointer loop followed forever would).
+        assert.ok(field.length <= 4 * datagram.length + 64, where);
+      }
+    }
+  }
+});
 
 Deno.test("udp services: each decoder rejects another protocol's reply", () => {
   const decoders = [

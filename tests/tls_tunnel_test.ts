@@ -489,6 +489,11 @@ Deno.test("live openssl s_server -tls1_3 / -tls1_2: every suite, X25519 and P-25
       );
       const plan = plans.find((p) => p[0] === port)!;
       assert.ok(replays.answer.includes(plan[4]), `${port}: replayed answer`);
+      // 300 hostile variants of this server's stream: never a throw.
+      const m = replays.mutants;
+      console.error(`${port}: ${m.count} mutants, seed ${m.seed}: ${m.states}`);
+      assert.deepEqual(m.threw, [], `${port}: seed ${m.seed}`);
+      assert.ok(m.states.includes("failed"), `${port}: mutants rejected`);
       // A flipped bit in the server's Finished record: a typed error.
       const tls12 = port >= 4445;
       assert.equal(

@@ -138,6 +138,47 @@ function forgedFinished(tls12: boolean): Uint8Array {
   stream[record + 5 + length - 1] ^= 1;
   return stream;
 }
+/**
+ * Hostile servers: `count` mutants of the recorded stream (bytes flipped,
+ * a record length rewritten, cut short), each replayed at seeded random
+ * splits. A mutant may fail or even open the tunnel; it must never throw.
+ */
+function mutants(seed: number, count: number) {
+  let z = seed >>> 0 || 1;
+  const next = (): number => {
+    z ^= z << 13;
+    z ^= z >>> 17;
+    z ^= z << 5;
+    return z >>> 0;
+  };
+  const threw: string[] = [];
+  const states = new Set<string>();
+  for (let i = 0; i < count; i++) {
+    const stream = Uint8Array.from(received);
+    const at = next() % stream.length;
+    switch (i % 3) {
+      case 0: // a few random bytes
+        for (let k = 0; k <= next() % 4; k++) {
+          stream[(at + k * 7) % stream.length] = next() & 0xff;
+        }
+        break;
+      case 1: // a length field (records, handshake messages, vectors)
+        stream[at] = 0xff;
+        stream[(at + 1) % stream.length] = next() & 0xff;
+        break;
+      case 2: // cut short
+        break;
+    }
+    const cut = i % 3 === 2 ? stream.subarray(0, at) : stream;
+    try {
+      states.add(replay(() => 1 + (next() % 300), cut).state);
+    } catch (error) {
+      threw.push(`mutant ${i}: ${(error as Error).stack ?? error}`);
+    }
+  }
+  return { seed, count, threw, states: [...states].sort() };
+}
+
 const handshake = tunnel.result().handshake;
 let replays: Record<string, unknown> | null = null;
 if (handshake.tls12 || handshake.group === "x25519") {
@@ -167,6 +208,7 @@ if (handshake.tls12 || handshake.group === "x25519") {
       undefined,
       tunnel.hello.map((b, i) => i === 5 + 4 + 2 + 32 + 1 ? b ^ 1 : b),
     ).error,
+    mutants: mutants(0x5eed ^ Number(port), 300),
     shapes: [whole, bytewise, split].map((r) =>
       `${r.state} ${r.data.length} ${r.sent}`
     ),
