@@ -10,6 +10,7 @@
 // generated.
 
 import assert from "node:assert/strict";
+import { run, waitForTcp } from "./helpers/command.ts";
 import {
   type CipherGCM,
   createCipheriv,
@@ -549,48 +550,14 @@ const NS = `h16d-t13-${Deno.pid}`;
 const HOST = "198.18.13.1";
 const PROBE = new URL("./helpers/tls13_probe.ts", import.meta.url).pathname;
 
-async function sh(args: string[], check = true): Promise<string> {
-  const out = await new Deno.Command(args[0], {
-    args: args.slice(1),
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (check && !out.success) {
-    throw new Error(
-      `${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`,
-    );
-  }
-  return new TextDecoder().decode(out.stdout);
-}
-
-async function waitPort(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const out = await new Deno.Command("ip", {
-      args: [
-        "netns",
-        "exec",
-        NS,
-        "python3",
-        "-c",
-        `import socket;socket.create_connection(('${HOST}',${port}),1).close()`,
-      ],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    if (out.success) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`openssl s_server on ${port} did not start`);
-}
-
 Deno.test("live openssl s_server: TLS 1.3 with each suite, TLS 1.2 fallback, ALPN, P-256 share, HelloRetryRequest", async () => {
   const dir = await Deno.makeTempDir({ prefix: "h16d-tls13-" });
   const servers: Deno.ChildProcess[] = [];
-  await sh(["ip", "netns", "add", NS]);
+  await run(["ip", "netns", "add", NS]);
   try {
-    await sh(["ip", "-n", NS, "link", "set", "lo", "up"]);
-    await sh(["ip", "-n", NS, "addr", "add", `${HOST}/32`, "dev", "lo"]);
-    await sh([
+    await run(["ip", "-n", NS, "link", "set", "lo", "up"]);
+    await run(["ip", "-n", NS, "addr", "add", `${HOST}/32`, "dev", "lo"]);
+    await run([
       "openssl",
       "req",
       "-x509",
@@ -608,7 +575,7 @@ Deno.test("live openssl s_server: TLS 1.3 with each suite, TLS 1.2 fallback, ALP
       "-out",
       `${dir}/cert.pem`,
     ]);
-    const fingerprint = (await sh([
+    const fingerprint = (await run([
       "openssl",
       "x509",
       "-in",
@@ -657,8 +624,8 @@ Deno.test("live openssl s_server: TLS 1.3 with each suite, TLS 1.2 fallback, ALP
     }
     const results = new Map<number, Record<string, unknown>>();
     for (const [port] of plans) {
-      await waitPort(port);
-      const out = await sh([
+      await waitForTcp(NS, HOST, port);
+      const out = await run([
         "ip",
         "netns",
         "exec",
@@ -732,7 +699,7 @@ Deno.test("live openssl s_server: TLS 1.3 with each suite, TLS 1.2 fallback, ALP
       } catch { /* already gone */ }
       await server.status;
     }
-    await sh(["ip", "netns", "del", NS], false);
+    await run(["ip", "netns", "del", NS], { check: false });
     await Deno.remove(dir, { recursive: true });
   }
 });

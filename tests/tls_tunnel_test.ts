@@ -8,6 +8,7 @@
 // random splits).
 
 import assert from "node:assert/strict";
+import { run, waitForTcp } from "./helpers/command.ts";
 import { Tls13Client } from "../decoders/tls13_client.ts";
 import { TlsTunnel } from "../decoders/tls_tunnel.ts";
 import { Tls13Protection } from "../decoders/tls_record.ts";
@@ -201,47 +202,13 @@ const HOST = "198.18.61.1";
 const PROBE = new URL("./helpers/tls_tunnel_probe.ts", import.meta.url)
   .pathname;
 
-async function sh(args: string[], check = true): Promise<string> {
-  const out = await new Deno.Command(args[0], {
-    args: args.slice(1),
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (check && !out.success) {
-    throw new Error(
-      `${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`,
-    );
-  }
-  return new TextDecoder().decode(out.stdout);
-}
-
-async function waitPort(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const out = await new Deno.Command("ip", {
-      args: [
-        "netns",
-        "exec",
-        NS,
-        "python3",
-        "-c",
-        `import socket;socket.create_connection(('${HOST}',${port}),1).close()`,
-      ],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    if (out.success) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`openssl s_server on ${port} did not start`);
-}
-
 Deno.test("live openssl s_server -tls1_3 / -tls1_2: every suite, X25519 and P-256, a certificate request; data round trips both ways (-rev, -www)", async () => {
   const dir = await Deno.makeTempDir({ prefix: "h16t-tunnel-" });
   const servers: Deno.ChildProcess[] = [];
-  await sh(["ip", "netns", "add", NS]);
+  await run(["ip", "netns", "add", NS]);
   try {
-    await sh(["ip", "-n", NS, "link", "set", "lo", "up"]);
-    await sh(["ip", "-n", NS, "addr", "add", `${HOST}/32`, "dev", "lo"]);
+    await run(["ip", "-n", NS, "link", "set", "lo", "up"]);
+    await run(["ip", "-n", NS, "addr", "add", `${HOST}/32`, "dev", "lo"]);
     for (
       const [name, key] of [["rsa", ["rsa:2048"]], ["ec", [
         "ec",
@@ -249,7 +216,7 @@ Deno.test("live openssl s_server -tls1_3 / -tls1_2: every suite, X25519 and P-25
         "ec_paramgen_curve:P-256",
       ]]] as const
     ) {
-      await sh([
+      await run([
         "openssl",
         "req",
         "-x509",
@@ -415,8 +382,8 @@ Deno.test("live openssl s_server -tls1_3 / -tls1_2: every suite, X25519 and P-25
     }
     const results = new Map<number, Record<string, unknown>>();
     for (const [port, , , message, expect] of plans) {
-      await waitPort(port);
-      const out = await sh([
+      await waitForTcp(NS, HOST, port);
+      const out = await run([
         "ip",
         "netns",
         "exec",
@@ -537,7 +504,7 @@ Deno.test("live openssl s_server -tls1_3 / -tls1_2: every suite, X25519 and P-25
       } catch { /* already gone */ }
       await server.status;
     }
-    await sh(["ip", "netns", "del", NS], false);
+    await run(["ip", "netns", "del", NS], { check: false });
     await Deno.remove(dir, { recursive: true });
   }
 });
@@ -546,12 +513,12 @@ Deno.test("live openssl s_server -tls1_3: a KeyUpdate that asks for ours (s_serv
   const dir = await Deno.makeTempDir({ prefix: "h16t-keyupdate-" });
   const ns = `${NS}-ku`;
   const host = "198.18.61.2";
-  await sh(["ip", "netns", "add", ns]);
+  await run(["ip", "netns", "add", ns]);
   let server: Deno.ChildProcess | undefined;
   try {
-    await sh(["ip", "-n", ns, "link", "set", "lo", "up"]);
-    await sh(["ip", "-n", ns, "addr", "add", `${host}/32`, "dev", "lo"]);
-    await sh([
+    await run(["ip", "-n", ns, "link", "set", "lo", "up"]);
+    await run(["ip", "-n", ns, "addr", "add", `${host}/32`, "dev", "lo"]);
+    await run([
       "openssl",
       "req",
       "-x509",
@@ -649,7 +616,7 @@ Deno.test("live openssl s_server -tls1_3: a KeyUpdate that asks for ours (s_serv
       } catch { /* gone */ }
       await server.status;
     }
-    await sh(["ip", "netns", "del", ns], false);
+    await run(["ip", "netns", "del", ns], { check: false });
     await Deno.remove(dir, { recursive: true });
   }
 });

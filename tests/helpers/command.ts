@@ -42,6 +42,29 @@ export function sh(script: string, cwd?: string): Promise<string> {
 }
 
 /**
+ * Waits until a TCP connection from namespace `ns` to `host:port` succeeds
+ * (a server started in the background is listening); throws after ~10 s.
+ */
+export async function waitForTcp(
+  ns: string,
+  host: string,
+  port: number,
+): Promise<void> {
+  const connect =
+    `import socket;socket.create_connection(('${host}',${port}),1).close()`;
+  for (let i = 0; i < 100; i++) {
+    const out = await new Deno.Command("ip", {
+      args: ["netns", "exec", ns, "python3", "-c", connect],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    if (out.success) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listens on ${host}:${port} in ${ns}`);
+}
+
+/**
  * Reads `stream` (a child's stdout or stderr) until its text contains
  * `marker` — a capture's "listening on", a server's "ready" — then
  * releases it; throws, with what it said, when `what` ends first.
