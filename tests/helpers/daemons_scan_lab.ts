@@ -4,6 +4,7 @@
 // masscan `--banners` — each giving per-port service facts.
 
 import { readNmapXml } from "./banner_identify.ts";
+import { startStdinLab } from "./stdin_lab.ts";
 
 const SERVE = new URL("./record_banners.py", import.meta.url).pathname;
 const SCAN = new URL("../../examples/scan.ts", import.meta.url).pathname;
@@ -69,36 +70,8 @@ export interface ScanRun {
 }
 
 /** Starts the daemons and the scanner namespace (root only). */
-export async function startDaemonLab(): Promise<DaemonLab> {
-  const child = new Deno.Command("python3", {
-    args: [SERVE, "--serve"],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const stderr = new Response(child.stderr).text();
-  const reader = child.stdout.getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) {
-      await child.stdin.close().catch(() => {});
-      await child.status;
-      throw new Error(`record_banners.py --serve failed: ${await stderr}`);
-    }
-    text += DEC.decode(value);
-  }
-  reader.releaseLock();
-  const info = JSON.parse(text.slice(0, text.indexOf("\n"))) as DaemonLabInfo;
-  return {
-    ...info,
-    async stop() {
-      await child.stdin.close().catch(() => {});
-      await child.stdout.cancel().catch(() => {});
-      await child.status;
-      await stderr;
-    },
-  };
+export function startDaemonLab(): Promise<DaemonLab> {
+  return startStdinLab<DaemonLabInfo>([SERVE, "--serve"]);
 }
 
 async function inScanNs(

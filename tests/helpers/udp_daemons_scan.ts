@@ -4,6 +4,8 @@
 // masscan (its own UDP payloads) — and tshark on a capture taken on the
 // daemons' side of the link (the oracle for the decoded fields).
 
+import { startStdinLab } from "./stdin_lab.ts";
+
 const LAB = new URL("./udp_daemons_lab.py", import.meta.url).pathname;
 const SCAN = new URL("../../examples/scan.ts", import.meta.url).pathname;
 const DEC = new TextDecoder();
@@ -49,36 +51,8 @@ export interface UdpScanRun {
 }
 
 /** Starts the daemons and both namespaces (root only). */
-export async function startUdpLab(): Promise<UdpLab> {
-  const child = new Deno.Command("python3", {
-    args: [LAB],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const stderr = new Response(child.stderr).text();
-  const reader = child.stdout.getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) {
-      await child.stdin.close().catch(() => {});
-      await child.status;
-      throw new Error(`udp_daemons_lab.py failed: ${await stderr}`);
-    }
-    text += DEC.decode(value);
-  }
-  reader.releaseLock();
-  const info = JSON.parse(text.slice(0, text.indexOf("\n"))) as UdpLabInfo;
-  return {
-    ...info,
-    async stop() {
-      await child.stdin.close().catch(() => {});
-      await child.stdout.cancel().catch(() => {});
-      await child.status;
-      await stderr;
-    },
-  };
+export function startUdpLab(): Promise<UdpLab> {
+  return startStdinLab<UdpLabInfo>([LAB]);
 }
 
 /** `args` in namespace `ns`, ended by SIGINT after `timeoutMs`. */
