@@ -124,9 +124,11 @@ export interface X509DecoderOptions {
    */
   fingerprint?: boolean;
   /**
-   * The SHA-256 compression function for the fingerprints (see
-   * {@linkcode Sha256Options}): `"native"` (the default where the runtime has
-   * it), `"typescript"` (the default elsewhere) or `"wasm"`.
+   * The SHA-256 for the fingerprints (see {@linkcode Sha256Options}):
+   * `"openssl"` (libcrypto through FFI; the default in Deno with
+   * `--allow-ffi`), `"native"` (`node:crypto`; the default elsewhere where
+   * the runtime has it), `"typescript"` (the default in browsers) or
+   * `"wasm"`.
    */
   sha256?: Sha256Options["implementation"];
 }

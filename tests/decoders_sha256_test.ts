@@ -1,13 +1,14 @@
 // The decoders' own SHA-256 against Web Crypto and `openssl dgst`, for every
-// implementation (the runtime's native one, TypeScript and the WebAssembly
-// one from decoders/sha256.wat), and the embedded wasm bytes against the .wat.
+// implementation (libcrypto through FFI, the runtime's native one, TypeScript
+// and the WebAssembly one from decoders/sha256.wat), and the embedded wasm
+// bytes against the .wat.
 import assert from "node:assert/strict";
 import { bytesToHex, Sha256, sha256Hex } from "../decoders/mod.ts";
 import { SHA256_WASM_BASE64 } from "../decoders/sha256_wasm_bytes.ts";
 import { assembleWat, bytesModule } from "../scripts/assemble_sha256_wasm.ts";
 import { seededRandom } from "./helpers/decoders_openssl.ts";
 
-const IMPLEMENTATIONS = ["native", "typescript", "wasm"] as const;
+const IMPLEMENTATIONS = ["openssl", "native", "typescript", "wasm"] as const;
 /** 0..300, and around the 1 KiB input buffer's edges (one and two fills). */
 const LENGTHS = [
   ...Array.from({ length: 301 }, (_, i) => i),
@@ -156,39 +157,75 @@ Deno.test("a bad implementation name is a TypeError naming it", () => {
     () => new Sha256({ implementation: "asm" as any }),
     {
       name: "TypeError",
-      message: /"native", "typescript" or "wasm", got "asm"/,
+      message: /"openssl", "native", "typescript" or "wasm", got "asm"/,
     },
   );
 });
 
-Deno.test("native is the default here; without process (a browser) the default is TypeScript and native an error", async () => {
-  assert.equal(new Sha256().implementation, "native");
+/** What a fresh process reports: its default, "abc", the refusals. */
+async function defaultsIn(
+  permissions: string[],
+  prelude: string,
+): Promise<Record<string, string>> {
   const url = new URL("../decoders/mod.ts", import.meta.url).href;
-  const script = `
-    delete globalThis.process;
+  const script = `${prelude}
     const { Sha256 } = await import(${JSON.stringify(url)});
+    const refusal = (implementation) => {
+      try { new Sha256({ implementation }); return ""; } catch (error) { return error.message; }
+    };
     const hash = new Sha256();
-    let native = "";
-    try { new Sha256({ implementation: "native" }); } catch (error) { native = error.message; }
     console.log(JSON.stringify({
       implementation: hash.implementation,
       abc: hash.update(new TextEncoder().encode("abc")).hexDigest(),
-      native,
+      openssl: refusal("openssl"),
+      native: refusal("native"),
     }));`;
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["eval", "--no-lock", script],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const stderr = new TextDecoder().decode(output.stderr);
-  assert.ok(output.success, stderr);
-  const result = JSON.parse(new TextDecoder().decode(output.stdout));
-  assert.equal(result.implementation, "typescript");
-  assert.equal(
-    result.abc,
-    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+  const dir = await Deno.makeTempDir({ prefix: "zon-sha256-default-" });
+  try {
+    await Deno.writeTextFile(`${dir}/main.js`, script);
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--no-lock",
+        "--no-prompt",
+        ...permissions,
+        `${dir}/main.js`,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(output.stderr);
+    assert.ok(output.success, stderr);
+    return JSON.parse(new TextDecoder().decode(output.stdout));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("the default: libcrypto with --allow-ffi, node:crypto without, TypeScript without either (a browser)", async () => {
+  assert.equal(new Sha256().implementation, "openssl");
+  const abc = FIPS_VECTORS[1][1];
+  const read = "--allow-read";
+  const withFfi = await defaultsIn([read, "--allow-ffi"], "");
+  assert.deepEqual(withFfi, {
+    implementation: "openssl",
+    abc,
+    openssl: "",
+    native: "",
+  });
+  const withoutFfi = await defaultsIn([read], "");
+  assert.equal(withoutFfi.implementation, "native");
+  assert.equal(withoutFfi.abc, abc);
+  assert.match(withoutFfi.openssl, /"openssl" requested, but libcrypto cannot/);
+  assert.match(withoutFfi.openssl, /--allow-ffi/);
+  const browser = await defaultsIn(
+    [read, "--allow-ffi"],
+    "delete globalThis.process; delete globalThis.Deno;",
   );
-  assert.match(result.native, /"native" requested, but this runtime has no/);
+  assert.equal(browser.implementation, "typescript");
+  assert.equal(browser.abc, abc);
+  assert.match(browser.openssl, /"openssl" requested, but libcrypto cannot/);
+  assert.match(browser.native, /"native" requested, but this runtime has no/);
 });
 
 Deno.test("large inputs equal crypto.subtle.digest and openssl dgst", async () => {
