@@ -263,3 +263,30 @@ Deno.test("misuse is reported, not silent", () => {
   assert.throws(() => hash.update(new Uint8Array(1)));
   assert.throws(() => hash.digest());
 });
+
+Deno.test("views of shared and resizable buffers hash like plain ones (FFI takes their pointers)", async () => {
+  const random = seededRandom(11);
+  const plain = new Uint8Array(3000).map(() => random() * 256);
+  const shared = new Uint8Array(new SharedArrayBuffer(plain.length));
+  shared.set(plain);
+  const resizable = new Uint8Array(
+    new ArrayBuffer(plain.length, { maxByteLength: 2 * plain.length }),
+  );
+  resizable.set(plain);
+  const expected = await webCryptoHex(plain);
+  for (const implementation of IMPLEMENTATIONS) {
+    for (const [name, view] of [["shared", shared], ["resizable", resizable]]) {
+      const whole = new Sha256({ implementation }).update(view as Uint8Array);
+      assert.equal(whole.hexDigest(), expected, `${implementation} ${name}`);
+      const pieces = new Sha256({ implementation });
+      for (let i = 0; i < plain.length; i += 700) {
+        pieces.update(view as Uint8Array, i, Math.min(i + 700, plain.length));
+      }
+      assert.equal(
+        pieces.hexDigest(),
+        expected,
+        `${implementation} ${name} ranges`,
+      );
+    }
+  }
+});
