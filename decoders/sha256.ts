@@ -13,11 +13,6 @@ import {
   type NativeHashFactory,
   nativeSha256,
 } from "./sha256_native.ts";
-import {
-  type OpensslSha256,
-  opensslSha256,
-  opensslSha256Available,
-} from "./sha256_openssl.ts";
 import { type Compressor, wasmCompressor } from "./sha256_wasm.ts";
 
 // The state is an Int32Array and all arithmetic is int32 (`| 0`): V8 keeps
@@ -55,11 +50,40 @@ const BYTE_HEX: readonly string[] = Array.from(
  * const portable: Sha256Implementation = "typescript";
  * ```
  */
-export type Sha256Implementation =
-  | "openssl"
-  | "native"
-  | "wasm"
-  | "typescript";
+export type Sha256Implementation = "native" | "wasm" | "typescript";
+
+/**
+ * A SHA-256 supplied by the caller, one message at a time: for a faster
+ * binding than the built-in ones, such as libcrypto's through Deno's FFI
+ * (`@zon/net/decoders/openssl`, which stays out of this pure module).
+ *
+ * @example
+ * ```ts
+ * import { Sha256, type Sha256Engine } from "@zon/net/decoders";
+ *
+ * // A stand-in that delegates to zon's own; a real engine wraps a binding.
+ * function engine(): Sha256Engine {
+ *   let hash = new Sha256({ implementation: "typescript" });
+ *   return {
+ *     reset: () => void (hash = new Sha256({ implementation: "typescript" })),
+ *     update: (bytes, start, end) => void hash.update(bytes, start, end),
+ *     digest: () => hash.digest(),
+ *     hexDigest: () => hash.hexDigest(),
+ *   };
+ * }
+ * console.log(new Sha256({ implementation: engine }).implementation); // "engine"
+ * ```
+ */
+export interface Sha256Engine {
+  /** Starts a new message. */
+  reset(): void;
+  /** Absorbs `bytes[start, end)`; keeps no reference to `bytes`. */
+  update(bytes: Uint8Array, start: number, end: number): void;
+  /** Finishes the message: the 32-byte digest. */
+  digest(): Uint8Array;
+  /** Finishes the message: the digest as 64 lowercase hex digits. */
+  hexDigest(): string;
+}
 
 /**
  * Options of {@linkcode Sha256}.
@@ -72,19 +96,19 @@ export type Sha256Implementation =
  */
 export interface Sha256Options {
   /**
-   * `"openssl"` (libcrypto's SHA-256 through Deno's FFI: Deno granted
-   * `--allow-ffi`, with a libcrypto installed; an error elsewhere),
-   * `"native"` (the runtime's `node:crypto` SHA-256: Deno, Node ≥ 22.3,
-   * Bun; an error where there is none), `"typescript"` (the pure-TypeScript
-   * compression function) or `"wasm"` (the WebAssembly one assembled from
-   * `sha256.wat`; an error where WebAssembly cannot run). All give the same
-   * digests. `"openssl"` and `"native"` both use the CPU's SHA instructions;
-   * `"openssl"` has the lower cost per message (~0.1 µs against ~0.3 µs in
-   * Deno); TypeScript and WebAssembly run at about the same speed on V8, a
-   * fraction of either (see BENCHMARKS.md). Default: the first of
-   * `"openssl"`, `"native"`, `"typescript"` the runtime has.
+   * `"native"` (the runtime's `node:crypto` SHA-256, which uses the CPU's
+   * SHA instructions: Deno, Node ≥ 22.3, Bun; an error where there is
+   * none), `"typescript"` (the pure-TypeScript compression function),
+   * `"wasm"` (the WebAssembly one assembled from `sha256.wat`; an error
+   * where WebAssembly cannot run), or a function returning a
+   * {@linkcode Sha256Engine} (called once, for this hash), such as
+   * `libcryptoSha256()` of `@zon/net/decoders/openssl`. All give the same
+   * digests; TypeScript and WebAssembly run at about the same speed on V8,
+   * native several times faster, and libcrypto through FFI faster still for
+   * short messages (see BENCHMARKS.md). Default: `"native"` where the
+   * runtime has it, else `"typescript"`.
    */
-  implementation?: Sha256Implementation;
+  implementation?: Sha256Implementation | (() => Sha256Engine);
 }
 
 /**
@@ -108,8 +132,8 @@ export interface Sha256Options {
  * ```
  */
 export class Sha256 {
-  /** libcrypto's hash, for implementation "openssl". */
-  readonly #openssl: OpensslSha256 | undefined;
+  /** The caller's engine, when `implementation` was a function. */
+  readonly #engine: Sha256Engine | undefined;
   /** The compression function (unused by a native hash). */
   readonly #compress: Compressor = hashBlocks;
   /** Creates the runtime's hash, for implementation "native". */
@@ -136,15 +160,11 @@ export class Sha256 {
    * @param options Which compression function to use.
    */
   constructor(options: Sha256Options = {}) {
-    const implementation = options.implementation ?? defaultImplementation();
+    const implementation = options.implementation ??
+      (nativeSha256() ? "native" : "typescript");
     if (implementation === "typescript") return;
-    if (implementation === "openssl") {
-      this.#openssl = opensslSha256();
-      if (this.#openssl === undefined) {
-        throw new Error(
-          'Sha256: implementation "openssl" requested, but libcrypto cannot be loaded here (it needs Deno with --allow-ffi and a libcrypto)',
-        );
-      }
+    if (typeof implementation === "function") {
+      this.#engine = implementation();
       return;
     }
     if (implementation === "native") {
@@ -158,7 +178,7 @@ export class Sha256 {
     }
     if (implementation !== "wasm") {
       throw new TypeError(
-        `Sha256: implementation must be "openssl", "native", "typescript" or "wasm", got ${
+        `Sha256: implementation must be "native", "typescript", "wasm" or an engine factory, got ${
           JSON.stringify(implementation)
         }`,
       );
@@ -181,8 +201,8 @@ export class Sha256 {
    * console.log(new Sha256({ implementation: "typescript" }).implementation); // "typescript"
    * ```
    */
-  get implementation(): Sha256Implementation {
-    if (this.#openssl) return "openssl";
+  get implementation(): Sha256Implementation | "engine" {
+    if (this.#engine) return "engine";
     if (this.#createNative) return "native";
     return this.#compress === hashBlocks ? "typescript" : "wasm";
   }
@@ -200,8 +220,8 @@ export class Sha256 {
    */
   reset(): void {
     this.#finished = false;
-    if (this.#openssl) {
-      this.#openssl.reset();
+    if (this.#engine) {
+      this.#engine.reset();
       return;
     }
     this.#state.set(INITIAL_STATE);
@@ -228,8 +248,8 @@ export class Sha256 {
    */
   update(bytes: Uint8Array, start = 0, end: number = bytes.length): this {
     if (this.#finished) throw new Error("Sha256: update() after digest()");
-    if (this.#openssl) {
-      this.#openssl.update(bytes, start, end);
+    if (this.#engine) {
+      this.#engine.update(bytes, start, end);
       return this;
     }
     this.#length += end - start;
@@ -335,9 +355,9 @@ export class Sha256 {
    * @returns The digest.
    */
   digest(): Uint8Array {
-    if (this.#openssl) {
+    if (this.#engine) {
       this.#markFinished();
-      return this.#openssl.digest();
+      return this.#engine.digest();
     }
     if (this.#createNative) {
       // A plain Uint8Array, not the runtime's Buffer subclass.
@@ -371,9 +391,9 @@ export class Sha256 {
    * @returns The digest in hex.
    */
   hexDigest(): string {
-    if (this.#openssl) {
+    if (this.#engine) {
       this.#markFinished();
-      return this.#openssl.hexDigest();
+      return this.#engine.hexDigest();
     }
     if (this.#createNative) return this.#finishNative().digest("hex");
     const state = this.#finish();
@@ -1432,10 +1452,4 @@ function hashBlocks(
  */
 export function sha256Hex(bytes: Uint8Array): string {
   return new Sha256().update(bytes).hexDigest();
-}
-
-/** The first implementation of "openssl", "native", "typescript" here. */
-function defaultImplementation(): Sha256Implementation {
-  if (opensslSha256Available()) return "openssl";
-  return nativeSha256() ? "native" : "typescript";
 }

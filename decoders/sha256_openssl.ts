@@ -1,19 +1,31 @@
 /**
  * libcrypto's incremental SHA-256 (`SHA256_Init` / `SHA256_Update` /
- * `SHA256_Final`) called through Deno's FFI, where Deno may load it: the
- * same SHA-NI code as `node:crypto`, without its per-message costs. In Deno
- * a `node:crypto` hash costs ~0.3 µs per message on top of the data (a
- * JavaScript Hash object, its stream machinery, the hex conversion); each
- * FFI call here costs ~15 ns, and the context is a 256-byte buffer owned by
- * JavaScript, so nothing is allocated per message and nothing needs
- * freeing.
+ * `SHA256_Final`) through Deno's FFI, as a {@linkcode Sha256Engine} for
+ * `Sha256` and `X509Decoder`: the same SHA-NI code as `node:crypto`,
+ * without its per-message costs. In Deno a `node:crypto` hash costs ~0.3 µs
+ * per message on top of the data (a JavaScript Hash object, its stream
+ * machinery, the hex conversion); each FFI call here costs ~20 ns, and the
+ * context is a 256-byte buffer owned by JavaScript, so nothing is allocated
+ * per message and nothing needs freeing.
  *
- * Used only when the process was granted `--allow-ffi` (checked, never
- * prompted for) and a libcrypto is found; everywhere else the lookup finds
- * nothing and {@linkcode Sha256} uses the next implementation.
+ * Deno only, and only with `--allow-ffi` (checked, never prompted for):
+ * this entry point is kept out of the pure `@zon/net/decoders` (and out of
+ * the npm package), which runs in Node and browsers.
+ *
+ * @example Decode certificates with libcrypto's SHA-256 where it loads
+ * ```ts
+ * import { X509Decoder } from "@zon/net/decoders";
+ * import { libcryptoSha256 } from "@zon/net/decoders/openssl";
+ *
+ * const decoder = new X509Decoder({ sha256: libcryptoSha256() ?? "native" });
+ * ```
  *
  * @module
  */
+
+import type { Sha256Engine } from "./sha256.ts";
+
+export type { Sha256Engine } from "./sha256.ts";
 
 /** `SHA256_CTX` is 112 bytes in OpenSSL, LibreSSL and BoringSSL; kept roomy. */
 const CONTEXT_BYTES = 256;
@@ -50,20 +62,8 @@ interface Library {
   SHA256_Final(digest: Uint8Array, context: Uint8Array): number;
 }
 
-/**
- * One message's libcrypto SHA-256 state, reusable for the next message.
- *
- * @example
- * ```ts
- * import { opensslSha256 } from "./sha256_openssl.ts";
- * const hash = opensslSha256();
- * if (hash) {
- *   hash.update(new TextEncoder().encode("abc"), 0, 3);
- *   console.log(hash.hexDigest()); // "ba7816bf…"
- * }
- * ```
- */
-export class OpensslSha256 {
+/** One message's libcrypto SHA-256 state, reusable for the next message. */
+class LibcryptoSha256 implements Sha256Engine {
   readonly #library: Library;
   readonly #context = new Uint8Array(CONTEXT_BYTES);
   readonly #digest = new Uint8Array(32);
@@ -124,36 +124,26 @@ export class OpensslSha256 {
 let shared: Library | null | undefined;
 
 /**
- * A fresh libcrypto SHA-256, or `undefined` where Deno may not or cannot
- * load libcrypto (no `--allow-ffi`, no library, not Deno).
+ * A factory of libcrypto SHA-256 engines, or `undefined` where Deno may not
+ * or cannot load libcrypto (no `--allow-ffi`, no libcrypto, not Deno).
+ * Pass it as `Sha256`'s `implementation` or `X509Decoder`'s `sha256`.
  *
  * @example
  * ```ts
- * import { opensslSha256 } from "./sha256_openssl.ts";
- * console.log(opensslSha256() === undefined ? "fallback" : "libcrypto");
+ * import { Sha256 } from "@zon/net/decoders";
+ * import { libcryptoSha256 } from "@zon/net/decoders/openssl";
+ *
+ * const hash = new Sha256({ implementation: libcryptoSha256() ?? "native" });
+ * hash.update(new TextEncoder().encode("abc"));
+ * console.log(hash.hexDigest()); // "ba7816bf…"
  * ```
  *
- * @returns The hash, or undefined.
+ * @returns The factory, or undefined.
  */
-export function opensslSha256(): OpensslSha256 | undefined {
+export function libcryptoSha256(): (() => Sha256Engine) | undefined {
   if (shared === undefined) shared = lookUp();
-  return shared ? new OpensslSha256(shared) : undefined;
-}
-
-/**
- * Whether {@linkcode opensslSha256} finds libcrypto here.
- *
- * @example
- * ```ts
- * import { opensslSha256Available } from "./sha256_openssl.ts";
- * console.log(opensslSha256Available());
- * ```
- *
- * @returns True where libcrypto's SHA-256 can be used.
- */
-export function opensslSha256Available(): boolean {
-  if (shared === undefined) shared = lookUp();
-  return shared !== null;
+  const library = shared;
+  return library ? () => new LibcryptoSha256(library) : undefined;
 }
 
 interface DenoFfi {
@@ -188,7 +178,7 @@ function open(dlopen: NonNullable<DenoFfi["dlopen"]>, name: string) {
 }
 
 function works(library: Library): boolean {
-  const hash = new OpensslSha256(library);
+  const hash = new LibcryptoSha256(library);
   hash.update(ABC, 0, 3);
   return hash.hexDigest() === ABC_SHA256;
 }

@@ -125,10 +125,10 @@ export interface X509DecoderOptions {
   fingerprint?: boolean;
   /**
    * The SHA-256 for the fingerprints (see {@linkcode Sha256Options}):
-   * `"openssl"` (libcrypto through FFI; the default in Deno with
-   * `--allow-ffi`), `"native"` (`node:crypto`; the default elsewhere where
-   * the runtime has it), `"typescript"` (the default in browsers) or
-   * `"wasm"`.
+   * `"native"` (the default where the runtime has it), `"typescript"` (the
+   * default elsewhere), `"wasm"`, or an engine factory such as
+   * `libcryptoSha256()` of `@zon/net/decoders/openssl` (Deno with
+   * `--allow-ffi`; the fastest, see BENCHMARKS.md).
    */
   sha256?: Sha256Options["implementation"];
 }

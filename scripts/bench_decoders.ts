@@ -22,10 +22,11 @@
 //   fingerprints' share of the decoder's time, in MB/s, for each
 //   implementation.
 // - The decoder rows come with four SHA-256s: libcrypto's through Deno's
-//   FFI (the default with --allow-ffi; SHA-NI, ~15 ns a call), the
-//   runtime's `node:crypto` one (process.getBuiltinModule; the default
-//   without FFI; the same SHA-NI code behind ~0.3 µs of JavaScript per
-//   message), and the portable TypeScript and WebAssembly ones (browsers).
+//   FFI (`libcryptoSha256()` of decoders/sha256_openssl.ts, passed as the
+//   `sha256` option; SHA-NI, ~20 ns a call), the runtime's `node:crypto` one
+//   (process.getBuiltinModule; the default; the same SHA-NI code behind
+//   ~0.3 µs of JavaScript per message), and the portable TypeScript and
+//   WebAssembly ones (browsers).
 //
 // "Fingerprint" is both SHA-256s the decoder computes: of the certificate
 // and of its SubjectPublicKeyInfo.
@@ -41,7 +42,13 @@
 // the same run, are the figure to quote.
 import { createHash, X509Certificate as NodeX509 } from "node:crypto";
 import { createRequire } from "node:module";
-import { pemToDer, Sha256, X509Decoder } from "../decoders/mod.ts";
+import {
+  pemToDer,
+  Sha256,
+  type Sha256Options,
+  X509Decoder,
+} from "../decoders/mod.ts";
+import { libcryptoSha256 } from "../decoders/sha256_openssl.ts";
 
 const args = new Set(Deno.args);
 const QUICK = args.has("--quick");
@@ -128,12 +135,22 @@ async function measureIsolated(count: number): Promise<number[]> {
   return best;
 }
 
-type Implementation = "openssl" | "native" | "typescript" | "wasm";
+type Implementation = "libcrypto" | "native" | "typescript" | "wasm";
+
+const LIBCRYPTO = libcryptoSha256();
+if (!LIBCRYPTO) {
+  throw new Error("libcrypto's SHA-256 does not load: run with -A on Linux");
+}
+
+/** The option for Sha256 and X509Decoder: libcrypto is an engine factory. */
+function option(name: Implementation): Sha256Options["implementation"] {
+  return name === "libcrypto" ? LIBCRYPTO : name;
+}
 
 /** Every certificate in one push, one decoder reused with reset(). */
 function decodeWhole(sha256: Implementation | "off"): () => void {
   const decoder = new X509Decoder(
-    sha256 === "off" ? { fingerprint: false } : { sha256 },
+    sha256 === "off" ? { fingerprint: false } : { sha256: option(sha256) },
   );
   return () => {
     for (const der of ders) {
@@ -147,7 +164,7 @@ function decodeWhole(sha256: Implementation | "off"): () => void {
 
 /** Every certificate in FRAGMENT-byte pushes (the banner-grabber case). */
 function decodeFragments(sha256: Implementation): () => void {
-  const decoder = new X509Decoder({ sha256 });
+  const decoder = new X509Decoder({ sha256: option(sha256) });
   return () => {
     for (const der of ders) {
       decoder.reset();
@@ -162,7 +179,7 @@ function decodeFragments(sha256: Implementation): () => void {
 
 /** zon's Sha256 alone, one message per certificate. */
 function hashAlone(implementation: Implementation): () => void {
-  const hash = new Sha256({ implementation });
+  const hash = new Sha256({ implementation: option(implementation) });
   return () => {
     for (const der of ders) {
       hash.reset();
@@ -253,7 +270,7 @@ function peculiarX509(): void {
 }
 
 const IMPLEMENTATIONS: Implementation[] = [
-  "openssl",
+  "libcrypto",
   "native",
   "typescript",
   "wasm",

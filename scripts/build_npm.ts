@@ -40,6 +40,8 @@ const EXCLUDED: Record<string, string> = {
     "packet I/O through Deno's FFI (libpcap, AF_PACKET, PF_RING, netmap)",
   "./ring":
     "its AF_PACKET ring views exist for the FFI `ring:` driver of drivers/",
+  "./decoders/openssl":
+    "libcrypto's SHA-256 through Deno's FFI (the pure decoders take it as an option)",
 };
 
 /** Options of {@linkcode buildNpm}. */

@@ -1,14 +1,31 @@
 // The decoders' own SHA-256 against Web Crypto and `openssl dgst`, for every
-// implementation (libcrypto through FFI, the runtime's native one, TypeScript
-// and the WebAssembly one from decoders/sha256.wat), and the embedded wasm
-// bytes against the .wat.
+// implementation (the runtime's native one, TypeScript, the WebAssembly one
+// from decoders/sha256.wat, and libcrypto's through FFI as an engine), and
+// the embedded wasm bytes against the .wat.
 import assert from "node:assert/strict";
-import { bytesToHex, Sha256, sha256Hex } from "../decoders/mod.ts";
+import {
+  bytesToHex,
+  Sha256,
+  sha256Hex,
+  type Sha256Options,
+} from "../decoders/mod.ts";
+import { libcryptoSha256 } from "../decoders/sha256_openssl.ts";
 import { SHA256_WASM_BASE64 } from "../decoders/sha256_wasm_bytes.ts";
 import { assembleWat, bytesModule } from "../scripts/assemble_sha256_wasm.ts";
 import { seededRandom } from "./helpers/decoders_openssl.ts";
 
-const IMPLEMENTATIONS = ["openssl", "native", "typescript", "wasm"] as const;
+const IMPLEMENTATIONS = ["libcrypto", "native", "typescript", "wasm"] as const;
+type Name = typeof IMPLEMENTATIONS[number];
+
+/** The libcrypto engine factory; the suite runs with --allow-ffi. */
+const LIBCRYPTO = libcryptoSha256();
+
+/** Sha256's option for a name: libcrypto is an engine factory. */
+function option(name: Name): Sha256Options["implementation"] {
+  if (name !== "libcrypto") return name;
+  assert.ok(LIBCRYPTO, "libcrypto loads here (the suite has --allow-ffi)");
+  return LIBCRYPTO;
+}
 /** 0..300, and around the 1 KiB input buffer's edges (one and two fills). */
 const LENGTHS = [
   ...Array.from({ length: 301 }, (_, i) => i),
@@ -17,10 +34,11 @@ const LENGTHS = [
 ];
 
 function hexOf(
-  implementation: typeof IMPLEMENTATIONS[number],
+  implementation: Name,
   bytes: Uint8Array,
 ): string {
-  return new Sha256({ implementation }).update(bytes).hexDigest();
+  return new Sha256({ implementation: option(implementation) }).update(bytes)
+    .hexDigest();
 }
 
 async function webCryptoHex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
@@ -49,7 +67,7 @@ for (const implementation of IMPLEMENTATIONS) {
     for (const [message, expected] of FIPS_VECTORS) {
       assert.equal(hexOf(implementation, text(message)), expected, message);
     }
-    const million = new Sha256({ implementation });
+    const million = new Sha256({ implementation: option(implementation) });
     const block = text("a".repeat(1000));
     for (let i = 0; i < 1000; i++) million.update(block);
     assert.equal(
@@ -70,8 +88,11 @@ for (const implementation of IMPLEMENTATIONS) {
   Deno.test(`${implementation}: lengths 0..300 and at the buffer's edges, random splits and ranges equal crypto.subtle.digest`, async () => {
     const seed = 256;
     const random = seededRandom(seed);
-    const hash = new Sha256({ implementation });
-    assert.equal(hash.implementation, implementation);
+    const hash = new Sha256({ implementation: option(implementation) });
+    assert.equal(
+      hash.implementation,
+      implementation === "libcrypto" ? "engine" : implementation,
+    );
     for (const length of LENGTHS) {
       const bytes = new Uint8Array(length).map(() => random() * 256);
       const expected = await webCryptoHex(bytes);
@@ -110,7 +131,7 @@ Deno.test("the implementations agree on 2,000 random messages and splits", () =>
   console.log(`seed ${seed}`);
   const random = seededRandom(seed);
   const hashes = IMPLEMENTATIONS.map((implementation) =>
-    new Sha256({ implementation })
+    new Sha256({ implementation: option(implementation) })
   );
   for (let round = 0; round < 2000; round++) {
     const bytes = new Uint8Array(Math.floor(random() * 5000)).map(() =>
@@ -157,28 +178,34 @@ Deno.test("a bad implementation name is a TypeError naming it", () => {
     () => new Sha256({ implementation: "asm" as any }),
     {
       name: "TypeError",
-      message: /"openssl", "native", "typescript" or "wasm", got "asm"/,
+      message: /"native", "typescript", "wasm" or an engine factory, got "asm"/,
     },
   );
 });
 
-/** What a fresh process reports: its default, "abc", the refusals. */
+/** What a fresh process reports: its default, "abc", libcrypto, native. */
 async function defaultsIn(
   permissions: string[],
   prelude: string,
-): Promise<Record<string, string>> {
-  const url = new URL("../decoders/mod.ts", import.meta.url).href;
+): Promise<Record<string, string | boolean>> {
+  const url = (path: string) =>
+    JSON.stringify(new URL(path, import.meta.url).href);
   const script = `${prelude}
-    const { Sha256 } = await import(${JSON.stringify(url)});
-    const refusal = (implementation) => {
-      try { new Sha256({ implementation }); return ""; } catch (error) { return error.message; }
-    };
+    const { Sha256 } = await import(${url("../decoders/mod.ts")});
+    const { libcryptoSha256 } = await import(${
+    url("../decoders/sha256_openssl.ts")
+  });
+    let native = "";
+    try { new Sha256({ implementation: "native" }); } catch (error) { native = error.message; }
     const hash = new Sha256();
+    const factory = libcryptoSha256();
+    const engine = factory && new Sha256({ implementation: factory });
     console.log(JSON.stringify({
       implementation: hash.implementation,
       abc: hash.update(new TextEncoder().encode("abc")).hexDigest(),
-      openssl: refusal("openssl"),
-      native: refusal("native"),
+      libcrypto: factory !== undefined,
+      libcryptoAbc: engine ? engine.update(new TextEncoder().encode("abc")).hexDigest() : "",
+      native,
     }));`;
   const dir = await Deno.makeTempDir({ prefix: "zon-sha256-default-" });
   try {
@@ -202,30 +229,36 @@ async function defaultsIn(
   }
 }
 
-Deno.test("the default: libcrypto with --allow-ffi, node:crypto without, TypeScript without either (a browser)", async () => {
-  assert.equal(new Sha256().implementation, "openssl");
+Deno.test("native is the default; libcrypto loads only with --allow-ffi; without process (a browser) TypeScript", async () => {
+  assert.equal(new Sha256().implementation, "native");
   const abc = FIPS_VECTORS[1][1];
   const read = "--allow-read";
-  const withFfi = await defaultsIn([read, "--allow-ffi"], "");
-  assert.deepEqual(withFfi, {
-    implementation: "openssl",
+  assert.deepEqual(await defaultsIn([read, "--allow-ffi"], ""), {
+    implementation: "native",
     abc,
-    openssl: "",
+    libcrypto: true,
+    libcryptoAbc: abc,
     native: "",
   });
-  const withoutFfi = await defaultsIn([read], "");
-  assert.equal(withoutFfi.implementation, "native");
-  assert.equal(withoutFfi.abc, abc);
-  assert.match(withoutFfi.openssl, /"openssl" requested, but libcrypto cannot/);
-  assert.match(withoutFfi.openssl, /--allow-ffi/);
+  // Without the permission: no prompt, no error, simply not there.
+  assert.deepEqual(await defaultsIn([read], ""), {
+    implementation: "native",
+    abc,
+    libcrypto: false,
+    libcryptoAbc: "",
+    native: "",
+  });
   const browser = await defaultsIn(
     [read, "--allow-ffi"],
     "delete globalThis.process; delete globalThis.Deno;",
   );
   assert.equal(browser.implementation, "typescript");
   assert.equal(browser.abc, abc);
-  assert.match(browser.openssl, /"openssl" requested, but libcrypto cannot/);
-  assert.match(browser.native, /"native" requested, but this runtime has no/);
+  assert.equal(browser.libcrypto, false);
+  assert.match(
+    String(browser.native),
+    /"native" requested, but this runtime has no/,
+  );
 });
 
 Deno.test("large inputs equal crypto.subtle.digest and openssl dgst", async () => {
@@ -258,10 +291,18 @@ Deno.test("large inputs equal crypto.subtle.digest and openssl dgst", async () =
 });
 
 Deno.test("misuse is reported, not silent", () => {
-  const hash = new Sha256();
-  hash.digest();
-  assert.throws(() => hash.update(new Uint8Array(1)));
-  assert.throws(() => hash.digest());
+  for (const implementation of IMPLEMENTATIONS) {
+    const hash = new Sha256({ implementation: option(implementation) });
+    hash.digest();
+    assert.throws(() => hash.update(new Uint8Array(1)), implementation);
+    assert.throws(() => hash.digest(), implementation);
+    assert.throws(() => hash.hexDigest(), implementation);
+    hash.reset();
+    assert.equal(
+      hash.update(new Uint8Array(0)).hexDigest(),
+      FIPS_VECTORS[0][1],
+    );
+  }
 });
 
 Deno.test("views of shared and resizable buffers hash like plain ones (FFI takes their pointers)", async () => {
@@ -276,9 +317,10 @@ Deno.test("views of shared and resizable buffers hash like plain ones (FFI takes
   const expected = await webCryptoHex(plain);
   for (const implementation of IMPLEMENTATIONS) {
     for (const [name, view] of [["shared", shared], ["resizable", resizable]]) {
-      const whole = new Sha256({ implementation }).update(view as Uint8Array);
+      const whole = new Sha256({ implementation: option(implementation) })
+        .update(view as Uint8Array);
       assert.equal(whole.hexDigest(), expected, `${implementation} ${name}`);
-      const pieces = new Sha256({ implementation });
+      const pieces = new Sha256({ implementation: option(implementation) });
       for (let i = 0; i < plain.length; i += 700) {
         pieces.update(view as Uint8Array, i, Math.min(i + 700, plain.length));
       }
