@@ -90,6 +90,28 @@ const LENGTH_LONG_FORM = 0x80;
 const MAX_LENGTH_BYTES = 4;
 
 const TAG_SEQUENCE = 0x30;
+/** `#walk`'s answer when the fast path gives up. */
+const WALK_FAILED = -1;
+
+/**
+ * Where the outer element of `chunk` ends, when its header reads in the
+ * fast path's forms and it lies wholly inside `chunk`; else -1.
+ */
+function outerEnd(chunk: Uint8Array): number {
+  if (chunk.length < 2 || chunk[0] !== TAG_SEQUENCE) return -1;
+  const first = chunk[1];
+  if (first < LENGTH_LONG_FORM) {
+    return 2 + first <= chunk.length ? 2 + first : -1;
+  }
+  const count = first - LENGTH_LONG_FORM;
+  if (count < 1 || count > MAX_LENGTH_BYTES || 2 + count > chunk.length) {
+    return -1;
+  }
+  let length = 0;
+  for (let k = 0; k < count; k++) length = length * 256 + chunk[2 + k];
+  const end = 2 + count + length;
+  return end <= chunk.length ? end : -1;
+}
 const RSASSA_PSS = "1.2.840.113549.1.1.10";
 
 /** Capture cap of each role: maxCapturedBytes for the large ones. */
@@ -210,6 +232,8 @@ export class X509Decoder {
   /** Absolute range of the SubjectPublicKeyInfo's content, for its hash. */
   #spkiContentStart = -1;
   #spkiEnd = -1;
+  /** Where the SPKI element starts (its header), for the whole-chunk path. */
+  #spkiElementStart = -1;
   #header = new Uint8Array(1 + 1 + 4);
   /** Header bytes in `#header` not yet hashed. */
   #spkiHeaderBytes = 0;
@@ -284,6 +308,7 @@ export class X509Decoder {
     }
     this.#spkiContentStart = -1;
     this.#spkiEnd = -1;
+    this.#spkiElementStart = -1;
     this.#spkiHeaderBytes = 0;
     this.#error = undefined;
     this.#result = undefined;
@@ -364,6 +389,7 @@ export class X509Decoder {
       );
       return;
     }
+    if (this.#position === 0 && this.#decodeWhole(chunk)) return;
     let consumed: number;
     try {
       consumed = this.#run(chunk);
@@ -456,6 +482,161 @@ export class X509Decoder {
     }
     this.#result = certificate;
     return certificate;
+  }
+
+  /**
+   * The fast path for a certificate that arrives whole in its first chunk:
+   * the same grammar, roles and value decoders as the state machine, walked
+   * recursively over the chunk without saving state between elements.
+   * Anything out of the ordinary (a high tag number, an unusual length form,
+   * any error) abandons it: the decoder is reset and the state machine
+   * decodes the chunk from the start, so every error and its offset comes
+   * from one place. True when the certificate was decoded here.
+   */
+  #decodeWhole(chunk: Uint8Array): boolean {
+    const end = outerEnd(chunk);
+    if (end < 0 || end > this.#maxCertificateBytes) return false;
+    let last: number;
+    try {
+      last = this.#walk(chunk, 0, end, Role.NONE, 0);
+    } catch {
+      // Defence in depth, as in push(): the state machine then decodes the
+      // chunk and turns the same bug into an error result.
+      last = WALK_FAILED;
+    }
+    if (last !== Role.CERTIFICATE || this.#error) {
+      this.reset();
+      return false;
+    }
+    this.#state = TokenizerState.COMPLETE;
+    if (this.#fingerprint) {
+      this.#hash.update(chunk, 0, end);
+      // The SPKI's own header and content, as they sit in the chunk.
+      this.#spkiHash.update(chunk, this.#spkiElementStart, this.#spkiEnd);
+    }
+    this.#position = end;
+    if (end < chunk.length) {
+      this.#fail("TRAILING_DATA", end, "bytes after the certificate");
+    }
+    return true;
+  }
+
+  /**
+   * Decodes the elements of `chunk[start, end)`, children of a `parent`
+   * element at `depth`, as `#beginElement`, the CONTENT state and
+   * `#closeFinishedElements` would. Returns the last child's role (NONE when
+   * there are none), or WALK_FAILED to abandon the fast path.
+   */
+  #walk(
+    chunk: Uint8Array,
+    start: number,
+    end: number,
+    parent: Role,
+    depth: number,
+  ): number {
+    let previous: Role = Role.NONE;
+    let i = start;
+    while (i < end) {
+      const tag = chunk[i];
+      if ((tag & HIGH_TAG_NUMBER) === HIGH_TAG_NUMBER || i + 2 > end) {
+        return WALK_FAILED;
+      }
+      let length = chunk[i + 1];
+      let contentStart = i + 2;
+      if (length >= LENGTH_LONG_FORM) {
+        const count = length - LENGTH_LONG_FORM;
+        if (count < 1 || count > MAX_LENGTH_BYTES || i + 2 + count > end) {
+          return WALK_FAILED;
+        }
+        length = 0;
+        for (let k = 0; k < count; k++) {
+          length = length * 256 + chunk[i + 2 + k];
+        }
+        contentStart += count;
+      }
+      const contentEnd = contentStart + length;
+      if (contentEnd > end) return WALK_FAILED;
+      const role = nextRole(
+        parent,
+        previous,
+        tag,
+        this.#keyIsRsa,
+        this.#extension,
+      );
+      if (role === Role.UNEXPECTED) return WALK_FAILED;
+      previous = role;
+      this.#elementStart = i;
+      this.#tag = tag;
+      this.#length = length;
+      this.#enterRole(role);
+      if (role === Role.SUBJECT_PUBLIC_KEY_INFO) {
+        this.#spkiElementStart = i;
+        this.#spkiEnd = contentEnd;
+      }
+      const handling = ROLE_HANDLING[role] as Handling;
+      if (
+        handling === Handling.DESCEND ||
+        handling === Handling.DESCEND_OCTET_STRING ||
+        handling === Handling.DESCEND_BIT_STRING
+      ) {
+        if (depth === MAX_DEPTH) return WALK_FAILED;
+        let childrenStart = contentStart;
+        if (handling === Handling.DESCEND_BIT_STRING) {
+          if (length === 0 || chunk[contentStart] !== 0) return WALK_FAILED;
+          childrenStart++;
+        }
+        const last = this.#walk(
+          chunk,
+          childrenStart,
+          contentEnd,
+          role,
+          depth + 1,
+        );
+        if (last === WALK_FAILED || !isCompleteAfter(role, last as Role)) {
+          return WALK_FAILED;
+        }
+        if (role === Role.EXTENSION) {
+          this.#finishExtension();
+          this.#extension = ExtensionKind.UNPARSED;
+        }
+      } else {
+        this.#wholePrimitive(chunk, role, handling, contentStart, length);
+        if (this.#error) return WALK_FAILED;
+      }
+      i = contentEnd;
+    }
+    return previous;
+  }
+
+  /** A primitive of the fast path: its content decoded in place. */
+  #wholePrimitive(
+    chunk: Uint8Array,
+    role: Role,
+    handling: Handling,
+    contentStart: number,
+    length: number,
+  ): void {
+    this.#role = role;
+    this.#scratchOverflow = false;
+    this.#integerBits = -1;
+    // An empty value is decoded from the scratch buffer, as the state
+    // machine does, so that both read the same bytes.
+    if (handling === Handling.CAPTURE && length > 0) {
+      const cap = CAPTURE_CAP[role];
+      this.#value = chunk;
+      this.#valueStart = contentStart;
+      this.#scratchFill = length < cap ? length : cap;
+      if (length > cap) this.#scratchOverflow = true;
+    } else {
+      this.#scratchFill = 0;
+      if (handling === Handling.MEASURE_INTEGER) {
+        this.#remaining = length;
+        this.#measureInteger(chunk, contentStart, length);
+      }
+    }
+    this.#finishPrimitive(contentStart + length);
+    this.#value = this.#scratch;
+    this.#valueStart = 0;
   }
 
   /** Feeds the certificate hash, and the SPKI hash with its overlap. */
