@@ -24,6 +24,7 @@
  */
 
 import type { Sha256Engine } from "./sha256.ts";
+import { bytesToHex } from "./x509_values.ts";
 
 export type { Sha256Engine } from "./sha256.ts";
 
@@ -117,7 +118,7 @@ class LibcryptoSha256 implements Sha256Engine {
    */
   hexDigest(): string {
     this.#library.SHA256_Final(this.#digest, this.#context);
-    return toHex(this.#digest);
+    return bytesToHex(this.#digest);
   }
 }
 
@@ -168,7 +169,10 @@ function lookUp(): Library | null {
   return null;
 }
 
-function open(dlopen: NonNullable<DenoFfi["dlopen"]>, name: string) {
+function open(
+  dlopen: NonNullable<DenoFfi["dlopen"]>,
+  name: string,
+): Library | undefined {
   try {
     return dlopen(name, SYMBOLS).symbols as Library;
   } catch {
@@ -186,18 +190,3 @@ function works(library: Library): boolean {
 const ABC = new Uint8Array([0x61, 0x62, 0x63]);
 const ABC_SHA256 =
   "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
-
-const BYTE_HEX: readonly string[] = Array.from(
-  { length: 256 },
-  (_, byte) => byte.toString(16).padStart(2, "0"),
-);
-
-/** `Uint8Array.prototype.toHex` (V8 ≥ 13.5) where there, else a table. */
-const toHex: (bytes: Uint8Array) => string =
-  typeof (Uint8Array.prototype as { toHex?: unknown }).toHex === "function"
-    ? (bytes) => (bytes as Uint8Array & { toHex(): string }).toHex()
-    : (bytes) => {
-      let hex = "";
-      for (let i = 0; i < bytes.length; i++) hex += BYTE_HEX[bytes[i]];
-      return hex;
-    };

@@ -3,6 +3,7 @@
 // memcached started in a network namespace of this test.
 import assert from "node:assert/strict";
 import { testRandom } from "./helpers/random.ts";
+import { loopbackAddress, selfSignedCertificate } from "./helpers/tls_lab.ts";
 import {
   dnsReplyService,
   mdnsReplyService,
@@ -685,31 +686,6 @@ sys.exit(1)
   return new Uint8Array(text.match(/../g)!.map((h) => parseInt(h, 16)));
 }
 
-/** An EC P-256 key and self-signed certificate in `dir`, for s_server. */
-async function selfSignedCertificate(dir: string): Promise<void> {
-  const out = await new Deno.Command("openssl", {
-    args: [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-subj",
-      "/CN=zon-lab",
-      "-days",
-      "1",
-      "-keyout",
-      `${dir}/key.pem`,
-      "-out",
-      `${dir}/cert.pem`,
-    ],
-    stderr: "piped",
-  }).output();
-  assert.ok(out.success, new TextDecoder().decode(out.stderr));
-}
-
 /** Ends a daemon this test started (it may have exited already). */
 async function stop(daemon: Deno.ChildProcess): Promise<void> {
   try {
@@ -730,10 +706,14 @@ Deno.test("udp services: real dnsmasq, memcached and openssl DTLS answers name t
   const daemons: Deno.ChildProcess[] = [];
   await ip("netns", "add", ns);
   try {
-    await selfSignedCertificate(dir);
-    await ip("-n", ns, "link", "set", "lo", "up");
+    await selfSignedCertificate({
+      key: `${dir}/key.pem`,
+      cert: `${dir}/cert.pem`,
+      subject: "/CN=zon-lab",
+      days: 1,
+    });
     // The daemons and the client share the namespace's loopback.
-    await ip("-n", ns, "addr", "add", `${ADDRESS}/32`, "dev", "lo");
+    await loopbackAddress(ns, ADDRESS);
     const run = (args: string[]) =>
       daemons.push(new Deno.Command("ip", {
         args: ["netns", "exec", ns, ...args],

@@ -11,6 +11,7 @@
 
 import assert from "node:assert/strict";
 import { run, waitForTcp } from "./helpers/command.ts";
+import { loopbackAddress, selfSignedCertificate } from "./helpers/tls_lab.ts";
 import {
   type CipherGCM,
   createCipheriv,
@@ -555,26 +556,12 @@ Deno.test("live openssl s_server: TLS 1.3 with each suite, TLS 1.2 fallback, ALP
   const servers: Deno.ChildProcess[] = [];
   await run(["ip", "netns", "add", NS]);
   try {
-    await run(["ip", "-n", NS, "link", "set", "lo", "up"]);
-    await run(["ip", "-n", NS, "addr", "add", `${HOST}/32`, "dev", "lo"]);
-    await run([
-      "openssl",
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-days",
-      "2",
-      "-subj",
-      "/CN=tls13.zon.test",
-      "-keyout",
-      `${dir}/key.pem`,
-      "-out",
-      `${dir}/cert.pem`,
-    ]);
+    await loopbackAddress(NS, HOST);
+    await selfSignedCertificate({
+      key: `${dir}/key.pem`,
+      cert: `${dir}/cert.pem`,
+      subject: "/CN=tls13.zon.test",
+    });
     const fingerprint = (await run([
       "openssl",
       "x509",

@@ -9,6 +9,12 @@
 
 import assert from "node:assert/strict";
 import { run, waitForTcp } from "./helpers/command.ts";
+import {
+  EC_P256,
+  loopbackAddress,
+  RSA_2048,
+  selfSignedCertificate,
+} from "./helpers/tls_lab.ts";
 import { Tls13Client } from "../decoders/tls13_client.ts";
 import { TlsTunnel } from "../decoders/tls_tunnel.ts";
 import { Tls13Protection } from "../decoders/tls_record.ts";
@@ -207,31 +213,18 @@ Deno.test("live openssl s_server -tls1_3 / -tls1_2: every suite, X25519 and P-25
   const servers: Deno.ChildProcess[] = [];
   await run(["ip", "netns", "add", NS]);
   try {
-    await run(["ip", "-n", NS, "link", "set", "lo", "up"]);
-    await run(["ip", "-n", NS, "addr", "add", `${HOST}/32`, "dev", "lo"]);
-    for (
-      const [name, key] of [["rsa", ["rsa:2048"]], ["ec", [
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-      ]]] as const
-    ) {
-      await run([
-        "openssl",
-        "req",
-        "-x509",
-        "-newkey",
-        ...key,
-        "-nodes",
-        "-days",
-        "2",
-        "-subj",
-        `/CN=${name}.tunnel.zon.test`,
-        "-keyout",
-        `${dir}/${name}.key`,
-        "-out",
-        `${dir}/${name}.pem`,
-      ]);
+    await loopbackAddress(NS, HOST);
+    const keys: Array<[string, readonly string[]]> = [
+      ["rsa", RSA_2048],
+      ["ec", EC_P256],
+    ];
+    for (const [name, newKey] of keys) {
+      await selfSignedCertificate({
+        key: `${dir}/${name}.key`,
+        cert: `${dir}/${name}.pem`,
+        subject: `/CN=${name}.tunnel.zon.test`,
+        newKey,
+      });
     }
     const REV = ["-rev"];
     // port, certificate, s_server options, what to send, what must come back.
@@ -516,26 +509,12 @@ Deno.test("live openssl s_server -tls1_3: a KeyUpdate that asks for ours (s_serv
   await run(["ip", "netns", "add", ns]);
   let server: Deno.ChildProcess | undefined;
   try {
-    await run(["ip", "-n", ns, "link", "set", "lo", "up"]);
-    await run(["ip", "-n", ns, "addr", "add", `${host}/32`, "dev", "lo"]);
-    await run([
-      "openssl",
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-days",
-      "2",
-      "-subj",
-      "/CN=keyupdate.zon.test",
-      "-keyout",
-      `${dir}/key.pem`,
-      "-out",
-      `${dir}/cert.pem`,
-    ]);
+    await loopbackAddress(ns, host);
+    await selfSignedCertificate({
+      key: `${dir}/key.pem`,
+      cert: `${dir}/cert.pem`,
+      subject: "/CN=keyupdate.zon.test",
+    });
     // Not -quiet: s_server takes commands (K: KeyUpdate, update_requested)
     // and text to send from stdin, and prints what the client sent.
     server = new Deno.Command("ip", {

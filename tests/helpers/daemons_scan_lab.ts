@@ -4,11 +4,14 @@
 // masscan `--banners` — each giving per-port service facts.
 
 import { readNmapXml } from "./banner_identify.ts";
-import { startStdinLab } from "./stdin_lab.ts";
+import {
+  type NamespaceRun,
+  runInNamespace,
+  startStdinLab,
+} from "./stdin_lab.ts";
 
 const SERVE = new URL("./record_banners.py", import.meta.url).pathname;
 const SCAN = new URL("../../examples/scan.ts", import.meta.url).pathname;
-const DEC = new TextDecoder();
 
 /** What `record_banners.py --serve` printed. */
 export interface DaemonLabInfo {
@@ -74,26 +77,12 @@ export function startDaemonLab(): Promise<DaemonLab> {
   return startStdinLab<DaemonLabInfo>([SERVE, "--serve"]);
 }
 
-async function inScanNs(
+function inScanNs(
   lab: DaemonLabInfo,
   args: string[],
   timeoutMs = 300_000,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = new Deno.Command("ip", {
-    args: ["netns", "exec", lab.scanNs, ...args],
-    stdout: "piped",
-    stderr: "piped",
-    env: { DENO_NO_UPDATE_CHECK: "1" },
-  }).spawn();
-  // masscan 1.3.2 can hang after its wait: SIGINT still writes output.
-  const timer = setTimeout(() => child.kill("SIGINT"), timeoutMs);
-  const out = await child.output();
-  clearTimeout(timer);
-  return {
-    code: out.code,
-    stdout: DEC.decode(out.stdout),
-    stderr: DEC.decode(out.stderr),
-  };
+): Promise<NamespaceRun> {
+  return runInNamespace(lab.scanNs, args, timeoutMs);
 }
 
 /** The scanner kernel's TCP OutRsts counter. */

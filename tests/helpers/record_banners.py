@@ -34,13 +34,15 @@ saved as OUTDIR/starttls.json.
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import glob
 import tempfile
 import time
+
+sys.dont_write_bytecode = True  # no __pycache__ left in the checkout
+from lab_processes import stop_process_groups  # noqa: E402
 
 NS = f"h16d-rec-{os.getpid()}"
 SERVER = "198.18.0.1"
@@ -448,16 +450,7 @@ def record(out, with_nmap, deno):
             sh(*ns("nmap", "-n", "-Pn", "-sV", "-p", ports, "-oX", f"{out}/nmap.xml", SERVER),
                stdout=subprocess.DEVNULL)
     finally:
-        for p in procs:
-            try:
-                os.killpg(p.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-        for p in procs:
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
+        stop_process_groups(procs, 10)
         subprocess.run(["ip", "netns", "del", NS])
         for cleanup in procs_cleanup:
             cleanup()
@@ -523,16 +516,7 @@ def serve():
         print(json.dumps(info), flush=True)
         sys.stdin.read()
     finally:
-        for p in procs:
-            try:
-                os.killpg(p.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-        for p in procs:
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
+        stop_process_groups(procs, 10)
         subprocess.run(["ip", "netns", "del", SCAN_NS])
         subprocess.run(["ip", "netns", "del", NS])
         for cleanup in procs_cleanup:

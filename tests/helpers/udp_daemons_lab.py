@@ -26,12 +26,14 @@ temp folder. Needs root and the packages in PACKAGES.
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.dont_write_bytecode = True  # no __pycache__ left in the checkout
+from lab_processes import stop_process_groups  # noqa: E402
 
 PID = os.getpid()
 NS_D = f"h16u-udpd-{PID}"
@@ -261,17 +263,7 @@ def main():
         }), flush=True)
         sys.stdin.read()
     finally:
-        for p in procs:
-            try:
-                os.killpg(p.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-        for p in procs:
-            try:
-                p.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
-                p.wait()
+        stop_process_groups(procs, 5)
         for n in (NS_D, NS_S):
             subprocess.run(["ip", "netns", "del", n], capture_output=True)
         shutil.rmtree(d, ignore_errors=True)

@@ -4,7 +4,7 @@
 // masscan (its own UDP payloads) — and tshark on a capture taken on the
 // daemons' side of the link (the oracle for the decoded fields).
 
-import { startStdinLab } from "./stdin_lab.ts";
+import { runInNamespace, startStdinLab } from "./stdin_lab.ts";
 
 const LAB = new URL("./udp_daemons_lab.py", import.meta.url).pathname;
 const SCAN = new URL("../../examples/scan.ts", import.meta.url).pathname;
@@ -55,30 +55,32 @@ export function startUdpLab(): Promise<UdpLab> {
   return startStdinLab<UdpLabInfo>([LAB]);
 }
 
-/** `args` in namespace `ns`, ended by SIGINT after `timeoutMs`. */
-export async function inNs(
-  ns: string,
-  args: string[],
-  timeoutMs = 120_000,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = new Deno.Command("ip", {
-    args: ["netns", "exec", ns, ...args],
-    stdout: "piped",
-    stderr: "piped",
-    env: { DENO_NO_UPDATE_CHECK: "1" },
-  }).spawn();
-  const timer = setTimeout(() => child.kill("SIGINT"), timeoutMs);
-  const out = await child.output();
-  clearTimeout(timer);
-  return {
-    code: out.code,
-    stdout: DEC.decode(out.stdout),
-    stderr: DEC.decode(out.stderr),
-  };
-}
-
-function portList(ports: number[]): string {
-  return "U:" + ports.join(",");
+/** The command line zon and masscan share: target, UDP ports, adapter, `-oD -`. */
+function scanArgs(
+  lab: UdpLabInfo,
+  masscan: boolean,
+  ports: number[],
+): string[] {
+  return [
+    lab.server,
+    "-p",
+    "U:" + ports.join(","),
+    "-e",
+    masscan ? lab.adapter : `ring:${lab.adapter}`,
+    "--adapter-ip",
+    lab.adapterIp,
+    "--adapter-mac",
+    lab.adapterMac,
+    "--router-mac",
+    lab.routerMac,
+    "--rate",
+    "1000",
+    "--banners",
+    "--wait",
+    "2",
+    "-oD",
+    "-",
+  ];
 }
 
 async function timed<T>(
@@ -101,29 +103,12 @@ export async function runZon(
   options: { xmlPath?: string; ports?: number[] } = {},
 ): Promise<UdpScanRun> {
   const { value, seconds } = await timed(() =>
-    inNs(lab.scanNs, [
+    runInNamespace(lab.scanNs, [
       Deno.execPath(),
       "run",
       "-A",
       SCAN,
-      lab.server,
-      "-p",
-      portList(options.ports ?? lab.ports),
-      "-e",
-      `ring:${lab.adapter}`,
-      "--adapter-ip",
-      lab.adapterIp,
-      "--adapter-mac",
-      lab.adapterMac,
-      "--router-mac",
-      lab.routerMac,
-      "--rate",
-      "1000",
-      "--banners",
-      "--wait",
-      "2",
-      "-oD",
-      "-",
+      ...scanArgs(lab, false, options.ports ?? lab.ports),
       ...(options.xmlPath ? ["-oX", options.xmlPath] : []),
     ])
   );
@@ -179,7 +164,7 @@ export async function runNmap(
   ports: number[],
 ): Promise<UdpScanRun> {
   const { value, seconds } = await timed(() =>
-    inNs(lab.scanNs, [
+    runInNamespace(lab.scanNs, [
       "nmap",
       "-n",
       "-Pn",
@@ -200,26 +185,9 @@ export async function runNmap(
 /** masscan over the lab's UDP ports (its payloads; `--banners`, `-oD -`). */
 export async function runMasscan(lab: UdpLabInfo): Promise<UdpScanRun> {
   const { value, seconds } = await timed(() =>
-    inNs(lab.scanNs, [
+    runInNamespace(lab.scanNs, [
       "masscan",
-      lab.server,
-      "-p",
-      portList(lab.ports),
-      "-e",
-      lab.adapter,
-      "--adapter-ip",
-      lab.adapterIp,
-      "--adapter-mac",
-      lab.adapterMac,
-      "--router-mac",
-      lab.routerMac,
-      "--rate",
-      "1000",
-      "--banners",
-      "--wait",
-      "2",
-      "-oD",
-      "-",
+      ...scanArgs(lab, true, lab.ports),
     ], 30_000)
   );
   const services = new Map<number, UdpService[]>();

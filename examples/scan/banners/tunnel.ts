@@ -9,6 +9,7 @@
  * @module
  */
 
+import { concatBytes } from "../../../decoders/tls_record.ts";
 import { TlsTunnel } from "../../../decoders/tls_tunnel.ts";
 import type { Banner, ConnectionPlan } from "./banner.ts";
 import type { TunnelHello } from "./hellos.ts";
@@ -109,14 +110,5 @@ function joinSends(tunnel: TlsTunnel): Uint8Array | null {
   for (let send = tunnel.takeSend(); send; send = tunnel.takeSend()) {
     parts.push(send);
   }
-  if (parts.length === 1) return first;
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return parts.length === 1 ? first : concatBytes(parts);
 }

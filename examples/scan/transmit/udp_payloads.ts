@@ -11,6 +11,8 @@
  * @module
  */
 
+import { concatBytes } from "../../../decoders/tls_record.ts";
+
 /**
  * DNS (RFC 1035) query for `version.bind`, type TXT, class CHAOS — the
  * question masscan and nmap ask: every DNS server answers it (with the
@@ -120,14 +122,6 @@ export const SNMP_GET_SYSDESCR: Uint8Array = new Uint8Array([
 /** `text` as bytes: the text protocols below are ASCII (no byte above 0x7e). */
 function ascii(text: string): Uint8Array {
   return new TextEncoder().encode(text);
-}
-
-/** The concatenation of `parts`, in order. */
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) out.set(p, at), at += p.length;
-  return out;
 }
 
 /**
@@ -552,7 +546,7 @@ export const QUIC_FORCE_VERSION_NEGOTIATION: Uint8Array = (() => {
  * version) or a ServerHello. ECDHE and RSA AES-128-GCM suites with the
  * extensions ECDHE needs.
  */
-export const DTLS_CLIENT_HELLO: Uint8Array = concat(
+export const DTLS_CLIENT_HELLO: Uint8Array = concatBytes([
   new Uint8Array([
     // DTLS record header (13 bytes)
     0x16, // content type: handshake (22)
@@ -626,7 +620,7 @@ export const DTLS_CLIENT_HELLO: Uint8Array = concat(
     0x04,
     0x01, // rsa_pkcs1_sha256
   ]),
-);
+]);
 
 /**
  * BACnet/IP (ASHRAE 135 Annex J, clauses 6 and 16.10) unconfirmed Who-Is
