@@ -30,6 +30,7 @@ import {
   PARSED_EXTENSIONS,
   Role,
   ROLE_HANDLING,
+  roleName,
 } from "./x509_grammar.ts";
 import {
   attributeTypeName,
@@ -1316,14 +1317,6 @@ function keyUsageNames(
     }
   }
   return names;
-}
-
-/** A role's name for error messages. */
-function roleName(role: Role): string {
-  for (const [name, value] of Object.entries(Role)) {
-    if (value === role) return name;
-  }
-  return String(role);
 }
 
 /**

