@@ -12,7 +12,6 @@ import {
   X509_LIMITS,
   type X509Certificate,
   X509Decoder,
-  type X509DecodeResult,
   type X509DecoderOptions,
   type X509GeneralName,
 } from "../decoders/mod.ts";
@@ -24,6 +23,7 @@ import {
   SHAPES,
   spkiBytes,
 } from "./helpers/x509_corpus.ts";
+import { decodeInPieces } from "./helpers/x509_pieces.ts";
 
 const SEED = Number(Deno.env.get("X509_CORPUS_SEED") ?? Date.now() % 1e9);
 const OPENSSL_SAMPLE = Number(Deno.env.get("X509_OPENSSL_SAMPLE") ?? 200);
@@ -41,15 +41,7 @@ console.log(
     `generated ${SHAPES.length}); seed ${SEED}`,
 );
 
-function decode(der: Uint8Array, cuts: number[] = []): X509DecodeResult {
-  const decoder = new X509Decoder();
-  let start = 0;
-  for (const cut of [...cuts, der.length]) {
-    decoder.push(der.subarray(start, cut));
-    start = cut;
-  }
-  return decoder.end();
-}
+const decode = decodeInPieces;
 
 function randomCuts(length: number): number[] {
   const cuts = new Set<number>();

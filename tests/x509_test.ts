@@ -3,11 +3,7 @@
 // generated here with openssl; plus fragmentation invariance and caps.
 import assert from "node:assert/strict";
 import { X509Certificate as NodeX509 } from "node:crypto";
-import {
-  type X509Certificate,
-  X509Decoder,
-  type X509DecodeResult,
-} from "../decoders/mod.ts";
+import type { X509Certificate } from "../decoders/mod.ts";
 import { derToPem, NAME_ATTRIBUTE_TYPES, pemToDer } from "../decoders/mod.ts";
 import {
   expandIpv6,
@@ -17,6 +13,7 @@ import {
   seededRandom,
   TOO_MANY_SANS,
 } from "./helpers/decoders_openssl.ts";
+import { decodeInPieces } from "./helpers/x509_pieces.ts";
 
 interface CorpusEntry {
   name: string;
@@ -70,16 +67,6 @@ const { generated, corpus } = await (async () => {
   }
 })();
 const caCount = corpus.filter((entry) => entry.name.startsWith("ca:")).length;
-
-function decodeInPieces(der: Uint8Array, cuts: number[]): X509DecodeResult {
-  const decoder = new X509Decoder();
-  let start = 0;
-  for (const cut of [...cuts, der.length]) {
-    decoder.push(der.subarray(start, cut));
-    start = cut;
-  }
-  return decoder.end();
-}
 
 function decodeOk(der: Uint8Array): X509Certificate {
   const result = decodeInPieces(der, []);

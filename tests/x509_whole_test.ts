@@ -16,6 +16,7 @@ import {
   type X509DecodeResult,
 } from "../decoders/mod.ts";
 import { testRandom } from "./helpers/random.ts";
+import { decodeInPieces } from "./helpers/x509_pieces.ts";
 
 const random = testRandom("x509_whole_test");
 
@@ -40,17 +41,6 @@ function bytewise(bytes: Uint8Array): X509DecodeResult {
   return decoder.end();
 }
 
-/** `bytes` pushed in pieces ending at each of `cuts` (then the rest). */
-function pieces(bytes: Uint8Array, cuts: number[]): X509DecodeResult {
-  const decoder = new X509Decoder();
-  let from = 0;
-  for (const cut of [...cuts, bytes.length]) {
-    decoder.push(bytes.subarray(from, cut));
-    from = cut;
-  }
-  return decoder.end();
-}
-
 function every(size: number, length: number): number[] {
   return Array.from({ length: Math.ceil(length / size) }, (_, k) => k * size);
 }
@@ -70,13 +60,13 @@ function assertSame(bytes: Uint8Array, label: string): X509DecodeResult {
   assert.deepEqual(whole(bytes), expected, `${label}, whole`);
   for (const size of [64, 200]) {
     assert.deepEqual(
-      pieces(bytes, every(size, bytes.length)),
+      decodeInPieces(bytes, every(size, bytes.length)),
       expected,
       `${label}, ${size}-byte fragments`,
     );
   }
   assert.deepEqual(
-    pieces(bytes, randomCuts(bytes.length)),
+    decodeInPieces(bytes, randomCuts(bytes.length)),
     expected,
     `${label}, random cuts`,
   );
