@@ -412,6 +412,18 @@ export function rxQueueCount(ifname: string): number {
   return n;
 }
 
+/**
+ * How long a bind waits for a queue that reads busy. The kernel frees a
+ * closed socket's queue only after an RCU grace period and a workqueue run
+ * (`xp_release_deferred`), so binding right after another socket closed
+ * (a second scan started as the first ends) can see EBUSY for a few
+ * milliseconds, longer on a loaded machine; a queue that stays busy this
+ * long is held by a live socket.
+ */
+const BUSY_QUEUE_WAIT_MS = 2000;
+const BUSY_QUEUE_RETRY_MS = 5;
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
 /** Binds zero copy first, copy mode after; returns whether zero copy is in use. */
 export function bindSocket(
   c: Libc,
@@ -421,35 +433,49 @@ export function bindSocket(
   queue: number,
   zeroCopyRequired: boolean,
 ): boolean {
-  const zc = bindXsk(c, fd, ifindex, queue, XDP_ZEROCOPY | XDP_USE_NEED_WAKEUP);
-  if (zc === 0) return true;
-  const noZeroCopy = zc === EOPNOTSUPP || zc === ENOTSUPP || zc === EINVAL;
-  if (noZeroCopy && zeroCopyRequired) {
-    throw new DriverUnavailableError(
-      "xdp",
-      `xdp+zc: ${ifname}'s driver has no AF_XDP zero-copy support (bind with XDP_ZEROCOPY: ${
-        strerror(zc)
-      }); use xdp:${ifname} for copy mode`,
+  const deadline = performance.now() + BUSY_QUEUE_WAIT_MS;
+  for (;;) {
+    const zc = bindXsk(
+      c,
+      fd,
+      ifindex,
+      queue,
+      XDP_ZEROCOPY | XDP_USE_NEED_WAKEUP,
     );
+    if (zc === 0) return true;
+    const noZeroCopy = zc === EOPNOTSUPP || zc === ENOTSUPP || zc === EINVAL;
+    if (noZeroCopy && zeroCopyRequired) {
+      throw new DriverUnavailableError(
+        "xdp",
+        `xdp+zc: ${ifname}'s driver has no AF_XDP zero-copy support (bind with XDP_ZEROCOPY: ${
+          strerror(zc)
+        }); use xdp:${ifname} for copy mode`,
+      );
+    }
+    const code = noZeroCopy
+      ? bindXsk(c, fd, ifindex, queue, XDP_COPY | XDP_USE_NEED_WAKEUP)
+      : zc;
+    if (code === 0) return false;
+    if (code !== EBUSY) {
+      throw new DriverSyscallError(
+        "xdp",
+        `bind(${ifname} queue ${queue})`,
+        code,
+        strerror(code),
+      );
+    }
+    if (performance.now() >= deadline) {
+      throw new DriverSyscallError(
+        "xdp",
+        `bind(${ifname} queue ${queue})`,
+        code,
+        `queue ${queue} of ${ifname} is already bound by another AF_XDP socket (still busy after ${
+          BUSY_QUEUE_WAIT_MS / 1000
+        } s)`,
+      );
+    }
+    Atomics.wait(sleeper, 0, 0, BUSY_QUEUE_RETRY_MS);
   }
-  const code = noZeroCopy
-    ? bindXsk(c, fd, ifindex, queue, XDP_COPY | XDP_USE_NEED_WAKEUP)
-    : zc;
-  if (code === 0) return false;
-  if (code === EBUSY) {
-    throw new DriverSyscallError(
-      "xdp",
-      `bind(${ifname} queue ${queue})`,
-      code,
-      `queue ${queue} of ${ifname} is already bound by another AF_XDP socket`,
-    );
-  }
-  throw new DriverSyscallError(
-    "xdp",
-    `bind(${ifname} queue ${queue})`,
-    code,
-    strerror(code),
-  );
 }
 
 /**

@@ -477,6 +477,48 @@ Deno.test({
 
 Deno.test({
   name:
+    "drivers: xdp: a queue just released by a closed socket can be bound at once; a queue held by a live socket is a clear error",
+  ignore: !isRoot,
+  sanitizeResources: false,
+  fn: () =>
+    withVethPair(async (pair) => {
+      // The kernel frees a closed socket's queue after an RCU grace period
+      // and a workqueue run: binding again at once can meet EBUSY, which
+      // the driver waits out.
+      const match = JSON.stringify(MATCH);
+      const reopen = await runPeer(pair.nsA, [
+        "reopen",
+        `xdp:${pair.ifA}`,
+        match,
+        "40",
+      ]);
+      assert.deepEqual(reopen, { reopened: 40 });
+      const held = await startPeer(pair.nsA, [
+        "hold",
+        `xdp:${pair.ifA}`,
+        match,
+      ]);
+      try {
+        const started = performance.now();
+        const busy = await runPeer(pair.nsA, [
+          "open",
+          `xdp:${pair.ifA}`,
+          "send",
+        ]);
+        assert.equal(busy.name, "DriverSyscallError");
+        assert.match(
+          String(busy.message),
+          /queue 0 of \S+ is already bound by another AF_XDP socket \(still busy after 2 s\)/,
+        );
+        assert.ok(performance.now() - started >= 2000, "it waited first");
+      } finally {
+        assert.equal(await held.finish(), "closed");
+      }
+    }),
+});
+
+Deno.test({
+  name:
     "drivers: xdp: clear errors: interface down, queue out of range, another program attached, no zero copy, privileges, RLIMIT_MEMLOCK",
   ignore: !isRoot,
   sanitizeResources: false,

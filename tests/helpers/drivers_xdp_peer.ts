@@ -13,6 +13,8 @@
 //                                   print "ready {json}", wait for stdin to close
 //   inject ADAPTER DSTMAC CASES     send one crafted frame per case (JSON), print JSON
 //   open ADAPTER MATCH_JSON         try to open; print the error's class and message
+//   reopen ADAPTER MATCH_JSON N     N times: open for both directions, close, open
+//                                   send-only at once, close; print JSON (or the error)
 //   open-without WHAT ADAPTER MATCH first installs a seccomp filter on this thread
 //                                   that makes the kernel look older: WHAT "af_xdp"
 //                                   fails socket(AF_XDP) with EAFNOSUPPORT, "bpf"
@@ -371,6 +373,24 @@ async function main(): Promise<void> {
     d.flush();
     console.log(JSON.stringify({ sent: count }));
     d.close();
+  } else if (cmd === "reopen") {
+    const count = Number(arg2);
+    let reopened = 0;
+    try {
+      for (; reopened < count; reopened++) {
+        const both = await openDriver(adapter, {
+          mode: "both",
+          xdpMatch: JSON.parse(arg),
+        });
+        both.close();
+        (await openDriver(adapter, { mode: "send" })).close();
+      }
+      console.log(JSON.stringify({ reopened }));
+    } catch (e) {
+      console.log(
+        JSON.stringify({ reopened, message: (e as Error).message }),
+      );
+    }
   } else if (cmd === "open" || cmd === "open-without") {
     const without = cmd === "open-without";
     const [name, match] = without ? [arg, arg2] : [adapter, arg];
