@@ -4,6 +4,7 @@
 // reply checker on forged frames.
 
 import assert from "node:assert/strict";
+import { requireTool } from "./helpers/command.ts";
 import { SipKey, synCookie4, synCookie6 } from "../siphash/mod.ts";
 import { TargetSet } from "../blackrock/mod.ts";
 import {
@@ -218,8 +219,7 @@ Deno.test("udp payloads: DNS, NTP, SNMP byte layouts; empty elsewhere", () => {
 });
 
 Deno.test("udp payloads: tshark decodes DNS, NTP and SNMP probes", async () => {
-  const tshark = await new Deno.Command("which", { args: ["tshark"] }).output();
-  if (!tshark.success) return; // optional cross-check
+  await requireTool("tshark");
   const { PcapWriter } = await import("../drivers/mod.ts");
   const path = await Deno.makeTempFile({ suffix: ".pcap" });
   try {

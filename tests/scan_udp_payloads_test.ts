@@ -2,6 +2,7 @@
 // decoded by tshark (the independent oracle) as the protocol it claims, with
 // the fields we set, and with no malformed-packet or warning expert info.
 import assert from "node:assert/strict";
+import { requireTool } from "./helpers/command.ts";
 import { parseIpv4, parseMac, UdpTemplate } from "../packet/mod.ts";
 import { PcapWriter } from "../drivers/mod.ts";
 import {
@@ -145,11 +146,6 @@ const EXPECTATIONS: Expectation[] = [
   },
 ];
 
-async function hasTshark(): Promise<boolean> {
-  const which = await new Deno.Command("which", { args: ["tshark"] }).output();
-  return which.success;
-}
-
 /** A pcap of one frame: the UDP template's probe to `port` with `payload`. */
 async function writeProbe(
   path: string,
@@ -227,7 +223,7 @@ for (const e of EXPECTATIONS) {
   Deno.test(
     `udp payloads: tshark decodes port ${e.port} #${e.index} as ${name}`,
     async () => {
-      if (!(await hasTshark())) return; // optional, as in scan_engine_unit_test
+      await requireTool("tshark");
       const path = await Deno.makeTempFile({
         prefix: "h16u-udp-",
         suffix: ".pcap",

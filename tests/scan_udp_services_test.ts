@@ -2,6 +2,7 @@
 // prefix of each (must not throw), and real answers from dnsmasq and
 // memcached started in a network namespace of this test.
 import assert from "node:assert/strict";
+import { requireTool } from "./helpers/command.ts";
 import { testRandom } from "./helpers/random.ts";
 import { loopbackAddress, selfSignedCertificate } from "./helpers/tls_lab.ts";
 import {
@@ -697,10 +698,7 @@ async function stop(daemon: Deno.ChildProcess): Promise<void> {
 }
 
 Deno.test("udp services: real dnsmasq, memcached and openssl DTLS answers name themselves", async () => {
-  for (const tool of ["dnsmasq", "memcached"]) {
-    const which = await new Deno.Command("which", { args: [tool] }).output();
-    if (!which.success) return; // installed by ./run's DEBS
-  }
+  for (const tool of ["dnsmasq", "memcached"]) await requireTool(tool);
   const ns = `h16u-udp-${Deno.pid}`;
   const dir = await Deno.makeTempDir({ prefix: "h16u-udp-" });
   const daemons: Deno.ChildProcess[] = [];
@@ -763,8 +761,7 @@ Deno.test("udp services: real dnsmasq, memcached and openssl DTLS answers name t
 // The crafted replies are themselves checked by an independent decoder:
 // tshark must decode each, from the service port, with no malformed packet.
 Deno.test("udp services: tshark decodes every crafted reply cleanly", async () => {
-  const which = await new Deno.Command("which", { args: ["tshark"] }).output();
-  if (!which.success) return; // optional cross-check
+  await requireTool("tshark");
   const { PcapWriter } = await import("../drivers/mod.ts");
   const { parseIpv4, parseMac, UdpTemplate } = await import("../packet/mod.ts");
   const path = await Deno.makeTempFile({

@@ -86,3 +86,14 @@ export async function readUntil(
     reader.releaseLock();
   }
 }
+
+/**
+ * Fails, rather than letting a test pass without checking, when `tool` is
+ * not on PATH: `./run test` installs every tool the suite runs.
+ */
+export async function requireTool(tool: string): Promise<void> {
+  const which = await new Deno.Command("which", { args: [tool] }).output();
+  if (!which.success) {
+    throw new Error(`${tool} is not installed: ./run test installs it`);
+  }
+}
