@@ -1,6 +1,6 @@
 // Side-by-side benchmark for decoders/ (X.509), in one run:
 //
-//   node_modules/.bin/deno run -A scripts/bench_decoders.ts [--quick] [--no-npm] [--long-passes] [--in-process]
+//   node_modules/.bin/deno run -A scripts/bench_decoders.ts [--quick] [--no-npm] [--long-passes] [--in-process] [--rounds N]
 //
 // Workload: every certificate of the system CA store (/etc/ssl/certs/*.pem,
 // about 150), decoded in turn; the figure is certificates per second, best
@@ -65,7 +65,21 @@ const IN_PROCESS = args.has("--in-process");
 /** `--row N`: this process is a child measuring workload N only. */
 const ROW_FLAG = Deno.args.indexOf("--row");
 const ROW = ROW_FLAG >= 0 ? Number(Deno.args[ROW_FLAG + 1]) : undefined;
-const ISOLATED_ROUNDS = QUICK ? 1 : 2;
+/** `--rounds N`: more rounds for a noisy machine (each row's best is kept). */
+const ROUNDS_FLAG = Deno.args.indexOf("--rounds");
+const ISOLATED_ROUNDS = ROUNDS_FLAG >= 0
+  ? Number(Deno.args[ROUNDS_FLAG + 1])
+  : QUICK
+  ? 1
+  : 2;
+if (!Number.isInteger(ISOLATED_ROUNDS) || ISOLATED_ROUNDS < 1) {
+  console.error(
+    `--rounds: expected a whole number of rounds ≥ 1, got ${
+      Deno.args[ROUNDS_FLAG + 1]
+    }`,
+  );
+  Deno.exit(2);
+}
 
 const pems: string[] = [];
 for (const entry of Deno.readDirSync("/etc/ssl/certs")) {
