@@ -456,22 +456,17 @@ export function bindSocket(
       ? bindXsk(c, fd, ifindex, queue, XDP_COPY | XDP_USE_NEED_WAKEUP)
       : zc;
     if (code === 0) return false;
-    if (code !== EBUSY) {
+    const busy = code === EBUSY;
+    if (!busy || performance.now() >= deadline) {
       throw new DriverSyscallError(
         "xdp",
         `bind(${ifname} queue ${queue})`,
         code,
-        strerror(code),
-      );
-    }
-    if (performance.now() >= deadline) {
-      throw new DriverSyscallError(
-        "xdp",
-        `bind(${ifname} queue ${queue})`,
-        code,
-        `queue ${queue} of ${ifname} is already bound by another AF_XDP socket (still busy after ${
-          BUSY_QUEUE_WAIT_MS / 1000
-        } s)`,
+        busy
+          ? `queue ${queue} of ${ifname} is already bound by another AF_XDP socket (still busy after ${
+            BUSY_QUEUE_WAIT_MS / 1000
+          } s)`
+          : strerror(code),
       );
     }
     Atomics.wait(sleeper, 0, 0, BUSY_QUEUE_RETRY_MS);
