@@ -43,6 +43,7 @@ interface BannerLine {
   data: {
     service_name: string;
     tunnel?: string;
+    version?: string;
     banner: string;
     http?: { statusCode: number; server?: string; headers: string };
     tls?: {
@@ -248,8 +249,15 @@ async function bannerLabTest(family: 4 | 6): Promise<void> {
       const smtp = banners.get(`${h2}:25`)!;
       assert.equal(smtp.data.service_name, "smtp", ctx);
       assert.equal(smtp.data.banner, "220 zonlab ESMTP", ctx);
-      const pop = banners.get(`${h3}:6379`)!;
-      assert.equal(pop.data.banner, "-ERR zonlab", ctx);
+      // The lab's Redis answers only when asked (INFO server), like Redis.
+      const redis = banners.get(`${h3}:6379`)!;
+      assert.equal(redis.data.service_name, "redis", ctx);
+      assert.equal(redis.data.version, "7.0.15-zonlab", ctx);
+      // The banner escapes CR and LF as masscan does.
+      assert.match(
+        redis.data.banner,
+        /^\$\d+\\r\\n# Server\\r\\nredis_version:/,
+      );
 
       for (const key of [`${h1}:80`, `${h2}:8080`]) {
         const http = banners.get(key)!;

@@ -106,6 +106,29 @@ Deno.test("scan lab: every truth entry answers a real client, nothing else liste
         ]);
         assert.equal(out.code, 0, `banner ${where}:${t.port}: ${out.stderr}`);
         assert.ok(out.stdout.trim().length > 0);
+      } else if (t.kind === "redis") {
+        // Silent until asked, like Redis; then a well-framed INFO reply.
+        out = await lab.exec("python3", [
+          "-c",
+          `import socket; s = socket.create_connection(("${t.ip}", ${t.port}), 5); s.settimeout(0.3)
+try:
+    early = s.recv(100)
+except socket.timeout:
+    early = b""
+s.settimeout(5); s.sendall(b"*2\\r\\n$4\\r\\nINFO\\r\\n$6\\r\\nserver\\r\\n"); r = b""
+while True:
+    d = s.recv(4096)
+    if not d: break
+    r += d
+head, body = r.split(b"\\r\\n", 1)
+print(len(early), head.decode(), len(body) - 2, body.endswith(b"\\r\\n"), b"redis_version:" in body)`,
+        ]);
+        assert.equal(out.code, 0, `redis ${where}:${t.port}: ${out.stderr}`);
+        const [early, head, bodyLength, framed, version] = out.stdout.trim()
+          .split(" ");
+        assert.equal(early, "0", "nothing before the command");
+        assert.equal(head, `$${bodyLength}`, "bulk length = body length");
+        assert.deepEqual([framed, version], ["True", "True"], out.stdout);
       } else {
         out = await lab.exec("python3", [
           "-c",

@@ -1,7 +1,9 @@
 /**
  * Real listeners for the scan lab's hosts: HTTP (`python3 -m http.server`),
  * TLS (`openssl s_server` with a throwaway self-signed certificate), plain
- * TCP services that send a one-line banner, and a DNS-ish UDP responder.
+ * TCP services that send a one-line banner, a Redis-like service that
+ * answers a client's first command with an `INFO server` reply, and a
+ * DNS-ish UDP responder.
  *
  * @module
  */
@@ -10,7 +12,7 @@ import { Daemon, runCommand, sleep } from "./run.ts";
 import { listeningSockets } from "./net.ts";
 
 /** What listens on a port. */
-export type LabServiceKind = "http" | "tls" | "banner" | "dns";
+export type LabServiceKind = "http" | "tls" | "banner" | "redis" | "dns";
 
 /** One listening service of a lab host (on each of the host's addresses). */
 export interface LabService {
@@ -32,7 +34,7 @@ export interface LabService {
  * | ----------- | ------------------------------------------------------ |
  * | 198.18.1.11 | tcp/22 SSH banner, tcp/80 HTTP, tcp/443 TLS            |
  * | 198.18.1.12 | tcp/25 SMTP banner, tcp/8080 HTTP, udp/53 DNS          |
- * | 198.18.1.13 | tcp/6379 banner, tcp/8443 TLS                          |
+ * | 198.18.1.13 | tcp/6379 Redis INFO reply, tcp/8443 TLS                |
  */
 export const LAB_DEFAULT_SERVICES: readonly (readonly LabService[])[] = [
   [
@@ -46,15 +48,34 @@ export const LAB_DEFAULT_SERVICES: readonly (readonly LabService[])[] = [
     { proto: "udp", port: 53, kind: "dns" },
   ],
   [
-    { proto: "tcp", port: 6379, kind: "banner", banner: "-ERR zonlab" },
+    { proto: "tcp", port: 6379, kind: "redis" },
     { proto: "tcp", port: 8443, kind: "tls" },
   ],
 ];
 
-// One process serves every banner and DNS port of a host: cheaper than a
-// process per port when a test opens dozens of random ports. The kernel
-// completes handshakes for a listening socket on its own; accepting only
-// lets real clients see the banner.
+/**
+ * What the lab's Redis port answers to any first command: a RESP bulk
+ * string shaped like a real server's `INFO server` (Redis, like every
+ * client-speaks-first service, sends nothing until asked).
+ */
+const REDIS_INFO =
+  "# Server\r\nredis_version:7.0.15-zonlab\r\nredis_mode:standalone\r\nos:Linux zonlab x86_64\r\n";
+
+/** A service's argument to the listener: `proto:port:reply`. */
+function listenerSpec(service: LabService): string {
+  const { proto, port } = service;
+  if (service.kind === "redis") {
+    // "tcp-reply": the reply waits for the client's first bytes. The
+    // listener adds the final CRLF.
+    return `tcp-reply:${port}:$${REDIS_INFO.length}\r\n${REDIS_INFO}`;
+  }
+  return `${proto}:${port}:${service.banner ?? `zonlab ${proto}/${port}`}`;
+}
+
+// One process serves every banner, Redis and DNS port of a host: cheaper
+// than a process per port when a test opens dozens of random ports. The
+// kernel completes handshakes for a listening socket on its own; accepting
+// only lets real clients see the banner.
 const LISTENER_PY = `
 import selectors, socket, sys
 sel = selectors.DefaultSelector()
@@ -63,11 +84,11 @@ for spec in sys.argv[2:]:
     proto, port, banner = spec.split(":", 2)
     for a in addrs:
         fam = socket.AF_INET6 if ":" in a else socket.AF_INET
-        kind = socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM
+        kind = socket.SOCK_DGRAM if proto == "udp" else socket.SOCK_STREAM
         s = socket.socket(fam, kind)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind((a, int(port)))
-        if proto == "tcp":
+        if proto != "udp":
             s.listen(1024)
         s.setblocking(False)
         sel.register(s, selectors.EVENT_READ, (proto, banner.encode() + b"\\r\\n"))
@@ -88,6 +109,21 @@ while True:
                 c.settimeout(1)
                 try:
                     c.sendall(banner)
+                finally:
+                    c.close()
+            elif proto == "tcp-reply":
+                # Wait for the client's first bytes without blocking the
+                # other ports: the connection joins the selector.
+                c, _ = key.fileobj.accept()
+                c.setblocking(False)
+                sel.register(c, selectors.EVENT_READ, ("client", banner))
+            elif proto == "client":
+                sel.unregister(key.fileobj)
+                c = key.fileobj
+                try:
+                    if c.recv(4096):
+                        c.settimeout(1)
+                        c.sendall(banner)
                 finally:
                     c.close()
             else:
@@ -177,16 +213,14 @@ export async function startHostServices(
     );
   try {
     const simple = services.filter((s) =>
-      s.kind === "banner" || s.kind === "dns"
+      s.kind === "banner" || s.kind === "redis" || s.kind === "dns"
     );
     if (simple.length > 0) {
       exec(`listeners in ${ctx.ns}`, PYTHON, [
         "-c",
         LISTENER_PY,
         ctx.addresses.join(","),
-        ...simple.map((s) =>
-          `${s.proto}:${s.port}:${s.banner ?? `zonlab ${s.proto}/${s.port}`}`
-        ),
+        ...simple.map(listenerSpec),
       ]);
     }
     for (const s of services) {
