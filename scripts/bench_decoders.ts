@@ -21,6 +21,9 @@
 // - zon Sha256 alone over the same certificates (one message each): the
 //   fingerprints' share of the decoder's time, in MB/s, for each
 //   implementation.
+// - The fragment row's floor: the caller's 64-byte views and both hashes fed
+//   fragment by fragment (libcrypto), nothing decoded; printed with the
+//   goal's budgets after the table, added to "whole DER, fingerprint off".
 // - The decoder rows come with four SHA-256s: libcrypto's through Deno's
 //   FFI (`libcryptoSha256()` of decoders/sha256_openssl.ts, passed as the
 //   `sha256` option; SHA-NI, ~20 ns a call), the runtime's `node:crypto` one
@@ -49,6 +52,7 @@ import {
   X509Decoder,
 } from "../decoders/mod.ts";
 import { libcryptoSha256 } from "../decoders/sha256_openssl.ts";
+import { children, readElement } from "../decoders/x509_der.ts";
 
 const args = new Set(Deno.args);
 const QUICK = args.has("--quick");
@@ -191,6 +195,72 @@ function decodeFragments(sha256: Implementation): () => void {
   };
 }
 
+/**
+ * Where each certificate's SubjectPublicKeyInfo element sits (header
+ * included): the range the decoder's second fingerprint covers.
+ */
+const spkiRanges = ders.map((der): [number, number] => {
+  const tbs = children(der, readElement(der, 0, der.length))[0];
+  const fields = children(der, tbs);
+  const index = fields[0].tag === 0xa0 ? 6 : 5; // after [0] version, if any
+  return [fields[index - 1].end, fields[index].end];
+});
+// The floor row is only a floor if it hashes what the decoder hashes.
+ders.forEach((der, k) => {
+  const result = new X509Decoder({ sha256: LIBCRYPTO });
+  result.push(der);
+  const decoded = result.end();
+  const spki = new Sha256({ implementation: LIBCRYPTO })
+    .update(der, ...spkiRanges[k]).hexDigest();
+  if ("error" in decoded || decoded.spkiSha256 !== spki) {
+    throw new Error(`certificate ${k}: SPKI range disagrees with the decoder`);
+  }
+});
+
+/**
+ * The part of the fragment row no decoder can avoid: the caller's 64-byte
+ * views and both hashes fed fragment by fragment, as the decoder feeds them,
+ * with nothing decoded. This plus "whole DER, fingerprint off" (the values
+ * and a walk with no state to save) is a floor for the fragment row.
+ */
+function fragmentHashFloor(): () => void {
+  const hash = new Sha256({ implementation: LIBCRYPTO });
+  const spkiHash = new Sha256({ implementation: LIBCRYPTO });
+  return () => {
+    ders.forEach((der, k) => {
+      const [spkiStart, spkiEnd] = spkiRanges[k];
+      hash.reset();
+      spkiHash.reset();
+      for (let i = 0; i < der.length; i += FRAGMENT) {
+        const piece = der.subarray(i, i + FRAGMENT);
+        hash.update(piece, 0, piece.length);
+        const from = spkiStart > i ? spkiStart : i;
+        const to = spkiEnd < i + piece.length ? spkiEnd : i + piece.length;
+        if (from < to) spkiHash.update(piece, from - i, to - i);
+      }
+      sink += hash.hexDigest().length + spkiHash.hexDigest().length;
+    });
+  };
+}
+
+/**
+ * The whole-DER row's unavoidable hashing: both messages (the certificate
+ * and its SPKI) through libcrypto, one update each, nothing decoded.
+ */
+function wholeHashFloor(): () => void {
+  const hash = new Sha256({ implementation: LIBCRYPTO });
+  const spkiHash = new Sha256({ implementation: LIBCRYPTO });
+  return () => {
+    ders.forEach((der, k) => {
+      hash.reset();
+      spkiHash.reset();
+      hash.update(der, 0, der.length);
+      spkiHash.update(der, ...spkiRanges[k]);
+      sink += hash.hexDigest().length + spkiHash.hexDigest().length;
+    });
+  };
+}
+
 /** zon's Sha256 alone, one message per certificate. */
 function hashAlone(implementation: Implementation): () => void {
   const hash = new Sha256({ implementation: option(implementation) });
@@ -305,12 +375,17 @@ const workloads: Array<[string, () => void]> = [
   ]),
   ["zon X509Decoder, whole DER, fingerprint off", decodeWhole("off")],
 ];
+const WHOLE_FLOOR_NAME = "both hashes of whole DER (libcrypto), no decoding";
+const FLOOR_NAME =
+  `${FRAGMENT}-byte views and both hashes fed by fragment (libcrypto), no decoding`;
 const hashWorkloads: Array<[string, () => void]> = [
   ...IMPLEMENTATIONS.map((implementation): [string, () => void] => [
     `zon Sha256 alone (${implementation})`,
     hashAlone(implementation),
   ]),
   ['node:crypto createHash("sha256") alone', nodeHash],
+  [WHOLE_FLOOR_NAME, wholeHashFloor()],
+  [FLOOR_NAME, fragmentHashFloor()],
 ];
 const PECULIAR_ROW = workloads.length + hashWorkloads.length;
 const peculiar = await loadPeculiar();
@@ -357,9 +432,53 @@ for (const [name, rate] of rows) {
   );
 }
 hashWorkloads.forEach(([name], k) => {
+  if (name === FLOOR_NAME || name === WHOLE_FLOOR_NAME) return;
   const megabytes = (hashRates[k] * totalBytes / ders.length) / 1e6;
   console.log(
     `\n${name}, one message per certificate: ${megabytes.toFixed(1)} MB/s`,
   );
 });
+printBudget();
+
+/**
+ * The goal's budgets in µs per certificate against the same run's
+ * node:crypto, and the fragment row's floor (see fragmentHashFloor).
+ */
+function printBudget(): void {
+  const micros = (rate: number): number => 1e6 / rate;
+  const rowMicros = (name: string): number =>
+    micros(rows.find(([row]) => row === name)?.[1] ?? NaN);
+  const hashMicros = (name: string): number =>
+    micros(hashRates[hashWorkloads.findIndex(([row]) => row === name)]);
+  const node = micros(nodeRate);
+  const decodeAlone = rowMicros("zon X509Decoder, whole DER, fingerprint off");
+  const floor = (
+    goal: number,
+    row: string,
+    hashing: string,
+  ): string => {
+    const total = hashMicros(hashing) + decodeAlone;
+    return `${goal}× = ${(node / goal).toFixed(2)} µs; floor ${
+      total.toFixed(2)
+    } µs (${(node / total).toFixed(2)}×: ${
+      hashMicros(hashing).toFixed(2)
+    } for "${hashing}" + ${decodeAlone.toFixed(2)} for fingerprint off); ` +
+      `the row takes ${rowMicros(row).toFixed(2)} µs`;
+  };
+  console.log(
+    `\nBudgets per certificate against this run's node:crypto ` +
+      `(${node.toFixed(2)} µs):\n- whole DER: ` +
+      floor(
+        5,
+        "zon X509Decoder, whole DER (libcrypto SHA-256)",
+        WHOLE_FLOOR_NAME,
+      ) +
+      `\n- ${FRAGMENT}-byte fragments: ` +
+      floor(
+        4,
+        `zon X509Decoder, ${FRAGMENT}-byte fragments (libcrypto SHA-256)`,
+        FLOOR_NAME,
+      ),
+  );
+}
 if (sink === 0.5) console.log(sink);
