@@ -1,6 +1,6 @@
 // Side-by-side benchmark for decoders/ (X.509), in one run:
 //
-//   node_modules/.bin/deno run -A scripts/bench_decoders.ts [--quick] [--no-npm] [--long-passes] [--in-process] [--rounds N]
+//   node_modules/.bin/deno run -A scripts/bench_decoders.ts [--quick] [--no-npm] [--long-passes] [--in-process] [--rounds N] [--fragment N]
 //
 // Workload: every certificate of the system CA store (/etc/ssl/certs/*.pem,
 // about 150), decoded in turn; the figure is certificates per second, best
@@ -63,7 +63,17 @@ const QUICK = args.has("--quick");
 const LONG_PASSES = Deno.args.includes("--long-passes");
 const PASSES = LONG_PASSES ? 15 : QUICK ? 10 : 60;
 const ROUNDS = LONG_PASSES ? 4 : 1;
-const FRAGMENT = 64;
+/** `--fragment N`: the push size of the fragment rows (default 64). */
+const FRAGMENT_FLAG = Deno.args.indexOf("--fragment");
+const FRAGMENT = FRAGMENT_FLAG >= 0 ? Number(Deno.args[FRAGMENT_FLAG + 1]) : 64;
+if (!Number.isInteger(FRAGMENT) || FRAGMENT < 1) {
+  console.error(
+    `--fragment: expected a push size in bytes ≥ 1, got ${
+      Deno.args[FRAGMENT_FLAG + 1]
+    }`,
+  );
+  Deno.exit(2);
+}
 const WARM_UP_MS = QUICK ? 300 : 1500;
 const IN_PROCESS = args.has("--in-process");
 /** `--row N`: this process is a child measuring workload N only. */
@@ -129,6 +139,7 @@ async function measureIsolated(count: number): Promise<number[]> {
   const passOn = Deno.args.filter((arg) =>
     arg === "--quick" || arg === "--long-passes" || arg === "--no-npm"
   );
+  if (FRAGMENT_FLAG >= 0) passOn.push("--fragment", String(FRAGMENT));
   for (let round = 0; round < ISOLATED_ROUNDS; round++) {
     const order = [...best.keys()];
     if (round % 2 === 1) order.reverse();
