@@ -136,7 +136,7 @@ function measureAll(runs: Array<() => void>): number[] {
  */
 async function measureIsolated(count: number): Promise<number[]> {
   const best = Array.from({ length: count }, () => 0);
-  const passOn = Deno.args.filter((arg) =>
+  const passOn: string[] = Deno.args.filter((arg) =>
     arg === "--quick" || arg === "--long-passes" || arg === "--no-npm"
   );
   if (FRAGMENT_FLAG >= 0) passOn.push("--fragment", String(FRAGMENT));
