@@ -97,6 +97,8 @@ const LENGTH_LONG_FORM = 0x80;
 const MAX_LENGTH_BYTES = 4;
 
 const TAG_SEQUENCE = 0x30;
+const TAG_SET = 0x31;
+const TAG_OID = 0x06;
 /** `#walk`'s answer when the fast path gives up. */
 const WALK_FAILED = -1;
 
@@ -592,13 +594,9 @@ export class X509Decoder {
           if (length === 0 || chunk[contentStart] !== 0) return WALK_FAILED;
           childrenStart++;
         }
-        const last = this.#walk(
-          chunk,
-          childrenStart,
-          contentEnd,
-          role,
-          depth + 1,
-        );
+        const last = role === Role.ISSUER || role === Role.SUBJECT
+          ? this.#walkName(chunk, childrenStart, contentEnd)
+          : this.#walk(chunk, childrenStart, contentEnd, role, depth + 1);
         if (last === WALK_FAILED || !isCompleteAfter(role, last as Role)) {
           return WALK_FAILED;
         }
@@ -613,6 +611,97 @@ export class X509Decoder {
       i = contentEnd;
     }
     return previous;
+  }
+
+  /**
+   * The fast path's issuer or subject: a SEQUENCE OF RDN SETs of {type OID,
+   * value} SEQUENCEs, a third of a certificate's elements. Their grammar is
+   * fixed, so they are read here without `nextRole`, `#enterRole` and a
+   * recursion per element; the checks are #walk's (and the grammar's: an
+   * RDN holds at least one attribute, an attribute exactly a type OID and a
+   * value of any tag), the value decoders the same. Returns
+   * RELATIVE_DISTINGUISHED_NAME, NONE for an empty name, or WALK_FAILED.
+   * Names sit at a fixed depth under the TBS, far from MAX_DEPTH.
+   */
+  #walkName(chunk: Uint8Array, start: number, end: number): number {
+    let last: Role = Role.NONE;
+    let i = start;
+    while (i < end) {
+      const setStart = this.#wholeHeader(chunk, i, end);
+      if (setStart < 0 || chunk[i] !== TAG_SET) return WALK_FAILED;
+      const setEnd = setStart + this.#length;
+      if (setStart === setEnd) return WALK_FAILED;
+      let j = setStart;
+      while (j < setEnd) {
+        const attributeStart = this.#wholeHeader(chunk, j, setEnd);
+        if (attributeStart < 0 || chunk[j] !== TAG_SEQUENCE) {
+          return WALK_FAILED;
+        }
+        const attributeEnd = attributeStart + this.#length;
+        const typeStart = this.#wholeHeader(
+          chunk,
+          attributeStart,
+          attributeEnd,
+        );
+        if (typeStart < 0 || chunk[attributeStart] !== TAG_OID) {
+          return WALK_FAILED;
+        }
+        const typeEnd = typeStart + this.#length;
+        this.#wholePrimitive(
+          chunk,
+          Role.ATTRIBUTE_TYPE,
+          Handling.CAPTURE,
+          typeStart,
+          this.#length,
+        );
+        if (this.#error) return WALK_FAILED;
+        // No value (i + 2 > end) and a third child both fail here.
+        const valueStart = this.#wholeHeader(chunk, typeEnd, attributeEnd);
+        if (valueStart < 0 || valueStart + this.#length !== attributeEnd) {
+          return WALK_FAILED;
+        }
+        this.#wholePrimitive(
+          chunk,
+          Role.ATTRIBUTE_VALUE,
+          Handling.CAPTURE,
+          valueStart,
+          this.#length,
+        );
+        if (this.#error) return WALK_FAILED;
+        j = attributeEnd;
+      }
+      last = Role.RELATIVE_DISTINGUISHED_NAME;
+      i = setEnd;
+    }
+    return last;
+  }
+
+  /**
+   * The header at `i` as #walk reads it (a low tag number, a definite
+   * length of 1–4 bytes, content inside `end`): sets #elementStart, #tag and
+   * #length and returns where the content starts, or -1.
+   */
+  #wholeHeader(chunk: Uint8Array, i: number, end: number): number {
+    const tag = chunk[i];
+    if ((tag & HIGH_TAG_NUMBER) === HIGH_TAG_NUMBER || i + 2 > end) return -1;
+    let length = chunk[i + 1];
+    let contentStart = i + 2;
+    if (length >= LENGTH_LONG_FORM) {
+      const count = length - LENGTH_LONG_FORM;
+      if (count < 1 || count > MAX_LENGTH_BYTES || i + 2 + count > end) {
+        return -1;
+      }
+      length = 0;
+      for (let k = 0; k < count; k++) {
+        length = length * 256 + chunk[i + 2 + k];
+      }
+      contentStart += count;
+    }
+    if (contentStart + length > end) return -1;
+    this.#elementStart = i;
+    this.#tag = tag;
+    this.#length = length;
+    return contentStart;
   }
 
   /** A primitive of the fast path: its content decoded in place. */

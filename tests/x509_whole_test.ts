@@ -219,3 +219,107 @@ Deno.test("whole chunk: every single-byte change of one certificate agrees both 
     }
   }
 });
+
+/** A DER element: tag, definite length (short or long form), content. */
+function tlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
+  const length = parts.reduce((sum, part) => sum + part.length, 0);
+  const lengthBytes: number[] = [];
+  for (let rest = length; rest > 0; rest = Math.floor(rest / 256)) {
+    lengthBytes.unshift(rest & 0xff);
+  }
+  const head = length < 0x80
+    ? [tag, length]
+    : [tag, 0x80 | lengthBytes.length, ...lengthBytes];
+  const out = new Uint8Array(head.length + length);
+  out.set(head);
+  let at = head.length;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+/** The whole element (header and content) at `offset`. */
+function elementAt(bytes: Uint8Array, offset: number): Uint8Array {
+  const [size, length] = header(bytes, offset);
+  return bytes.subarray(offset, offset + size + length);
+}
+
+/** `der` with its issuer's content replaced, every length around it fixed. */
+function withIssuerContent(der: Uint8Array, content: Uint8Array): Uint8Array {
+  const certificate = childrenOf(der, 0);
+  const tbs = certificate[0];
+  const fields = childrenOf(der, tbs);
+  const issuerIndex = der[fields[0]] === 0xa0 ? 3 : 2;
+  const newFields = fields.map((at, k) =>
+    k === issuerIndex ? tlv(0x30, content) : elementAt(der, at)
+  );
+  return tlv(
+    0x30,
+    tlv(der[tbs], ...newFields),
+    ...certificate.slice(1).map((at) => elementAt(der, at)),
+  );
+}
+
+Deno.test("name fast path: every RDN and attribute shape agrees with the state machine", () => {
+  const text = (value: string) => new TextEncoder().encode(value);
+  const cnType = tlv(0x06, new Uint8Array([0x55, 0x04, 0x03]));
+  const oType = tlv(0x06, new Uint8Array([0x55, 0x04, 0x0a]));
+  const cn = tlv(0x30, cnType, tlv(0x0c, text("zon")));
+  const o = tlv(0x30, oType, tlv(0x13, text("Example")));
+  const long = tlv(0x30, cnType, tlv(0x0c, text("x".repeat(200))));
+  const shapes: Array<[string, Uint8Array, boolean]> = [
+    ["an empty name", new Uint8Array(0), true],
+    ["one RDN", tlv(0x31, cn), true],
+    ["a multi-valued RDN", tlv(0x31, cn, o), true],
+    ["a value in long form", tlv(0x31, long), true],
+    [
+      "a constructed value",
+      tlv(0x31, tlv(0x30, cnType, tlv(0x30, tlv(0x0c, text("in"))))),
+      true,
+    ],
+    ["an empty value", tlv(0x31, tlv(0x30, cnType, tlv(0x0c))), true],
+    ["an empty RDN", new Uint8Array([...tlv(0x31, cn), 0x31, 0x00]), false],
+    ["an RDN that is a SEQUENCE", tlv(0x30, cn), false],
+    ["an attribute that is a SET", tlv(0x31, tlv(0x31, cnType, cn)), false],
+    ["an attribute without a value", tlv(0x31, tlv(0x30, cnType)), false],
+    ["an empty attribute", tlv(0x31, tlv(0x30)), false],
+    [
+      "an attribute with a third child",
+      tlv(0x31, tlv(0x30, cnType, tlv(0x0c, text("a")), tlv(0x0c))),
+      false,
+    ],
+    [
+      "a type that is not an OID",
+      tlv(0x31, tlv(0x30, tlv(0x04, text("x")), tlv(0x0c, text("a")))),
+      false,
+    ],
+    [
+      "a malformed type OID",
+      tlv(0x31, tlv(0x30, tlv(0x06, new Uint8Array([0x55, 0x84])), cn)),
+      false,
+    ],
+    ["a primitive in place of an RDN", tlv(0x0c, text("zon")), false],
+  ];
+  for (const der of ders.slice(0, 10)) {
+    for (const [label, content, valid] of shapes) {
+      const variant = withIssuerContent(der, content);
+      const result = assertSame(variant, label);
+      assert.equal(
+        !("error" in result),
+        valid,
+        `${label}: ${
+          JSON.stringify("error" in result ? result.error : result.issuer)
+        }`,
+      );
+    }
+  }
+  // The values themselves, once.
+  const decoded = whole(withIssuerContent(ders[0], tlv(0x31, cn, o)));
+  assert.ok(!("error" in decoded));
+  assert.deepEqual(decoded.issuer, [
+    { type: "CN", value: "zon" },
+    { type: "O", value: "Example" },
+  ]);
+});
