@@ -214,14 +214,6 @@ export class X509Decoder {
   #captureCap = X509_LIMITS.maxValueBytes;
   #scratchFill = 0;
   #scratchOverflow = false;
-  /**
-   * Where the finished primitive's (capped) content is for
-   * `#finishPrimitive`: the scratch buffer, or, when the whole content sat in
-   * the current chunk, that chunk itself (no copy). Points back at the
-   * scratch buffer as soon as the primitive is decoded, so no chunk is kept.
-   */
-  #value: Uint8Array = this.#scratch;
-  #valueStart = 0;
   #integerBits = -1;
 
   // The stack of open constructed elements: role, end offset, last child.
@@ -405,8 +397,6 @@ export class X509Decoder {
     } catch (cause) {
       // Defence in depth: the state machine has no throwing paths, but a
       // bug must surface as an error result, not as an exception.
-      this.#value = this.#scratch;
-      this.#valueStart = 0;
       this.#fail("INVALID_VALUE", this.#position, `internal error: ${cause}`);
       return;
     }
@@ -721,20 +711,20 @@ export class X509Decoder {
     // both measured 4% slower on whole certificates (A/B).
     if (handling === Handling.CAPTURE && length > 0) {
       const cap = CAPTURE_CAP[role];
-      this.#value = chunk;
-      this.#valueStart = contentStart;
-      this.#scratchFill = length < cap ? length : cap;
       if (length > cap) this.#scratchOverflow = true;
-    } else {
-      this.#scratchFill = 0;
-      if (handling === Handling.MEASURE_INTEGER) {
-        this.#remaining = length;
-        this.#measureInteger(chunk, contentStart, length);
-      }
+      this.#finishPrimitive(
+        contentStart + length,
+        chunk,
+        contentStart,
+        length < cap ? length : cap,
+      );
+      return;
     }
-    this.#finishPrimitive(contentStart + length);
-    this.#value = this.#scratch;
-    this.#valueStart = 0;
+    if (handling === Handling.MEASURE_INTEGER) {
+      this.#remaining = length;
+      this.#measureInteger(chunk, contentStart, length);
+    }
+    this.#finishPrimitive(contentStart + length, this.#scratch, 0, 0);
   }
 
   /** Feeds the certificate hash, and the SPKI hash with its overlap. */
@@ -879,15 +869,16 @@ export class X509Decoder {
             if (take === remaining && this.#scratchFill === 0) {
               // The whole content is in this chunk: decode it in place.
               const cap = this.#captureCap;
-              this.#value = chunk;
-              this.#valueStart = i;
-              this.#scratchFill = take < cap ? take : cap;
+              const start = i;
               if (take > cap) this.#scratchOverflow = true;
               i += take;
               this.#remaining = 0;
-              this.#finishPrimitive(base + i);
-              this.#value = this.#scratch;
-              this.#valueStart = 0;
+              this.#finishPrimitive(
+                base + i,
+                chunk,
+                start,
+                take < cap ? take : cap,
+              );
               this.#closeFinishedElements(base + i);
               break;
             }
@@ -900,7 +891,12 @@ export class X509Decoder {
           i += take;
           this.#remaining -= take;
           if (this.#remaining === 0) {
-            this.#finishPrimitive(base + i);
+            this.#finishPrimitive(
+              base + i,
+              this.#scratch,
+              0,
+              this.#scratchFill,
+            );
             this.#closeFinishedElements(base + i);
           }
           break;
@@ -1013,7 +1009,7 @@ export class X509Decoder {
     this.#integerBits = -1;
     this.#state = TokenizerState.CONTENT;
     if (length === 0) {
-      this.#finishPrimitive(contentStart);
+      this.#finishPrimitive(contentStart, this.#scratch, 0, 0);
       this.#closeFinishedElements(contentStart);
     }
   }
@@ -1095,7 +1091,6 @@ export class X509Decoder {
     const larger = new Uint8Array(X509_LIMITS.maxCapturedBytes);
     larger.set(this.#scratch.subarray(0, this.#scratchFill));
     this.#scratch = larger;
-    this.#value = larger;
   }
 
   /** Finds the INTEGER's first non-zero byte and from it the bit length. */
@@ -1110,12 +1105,19 @@ export class X509Decoder {
     }
   }
 
-  /** A captured primitive is complete: decode it into the result. */
-  #finishPrimitive(offset: number): void {
+  /**
+   * A captured primitive is complete: decode `bytes[start, start + fill)`
+   * (the chunk itself when the content sat in it whole, else the scratch
+   * buffer) into the result. Passed, not kept in fields, so the decoder
+   * never holds a caller's chunk past the call.
+   */
+  #finishPrimitive(
+    offset: number,
+    bytes: Uint8Array,
+    start: number,
+    fill: number,
+  ): void {
     const role = this.#role;
-    const bytes = this.#value;
-    const start = this.#valueStart;
-    const fill = this.#scratchFill;
     if (this.#scratchOverflow) this.#truncated = true;
     switch (role) {
       case Role.VERSION:
@@ -1129,7 +1131,7 @@ export class X509Decoder {
         return;
       case Role.SIGNATURE_ALGORITHM_OID:
       case Role.OUTER_SIGNATURE_OID: {
-        const oid = this.#oid(offset);
+        const oid = this.#oid(offset, bytes, start, fill);
         if (oid === undefined) return;
         // A bare digest OID in place of a signature algorithm happens in old
         // certificates; OpenSSL names it by the digest.
@@ -1144,14 +1146,14 @@ export class X509Decoder {
       }
       case Role.SIGNATURE_ALGORITHM_PARAMETERS:
       case Role.OUTER_SIGNATURE_PARAMETERS:
-        this.#algorithmParameters(role);
+        this.#algorithmParameters(role, bytes, start, fill);
         return;
       case Role.CERTIFICATE_SIGNATURE_VALUE:
         if (fill === 0) return this.#invalid(offset, "empty BIT STRING");
         this.#signatureValue = bytesToHex(bytes, start + 1, fill - 1);
         return;
       case Role.KEY_ALGORITHM_PARAMETERS:
-        this.#keyParameters();
+        this.#keyParameters(bytes, start, fill);
         return;
       case Role.EXTENSION_CRITICAL:
         if (fill !== 1) return this.#invalid(offset, "BOOLEAN of wrong size");
@@ -1179,7 +1181,7 @@ export class X509Decoder {
         return;
       }
       case Role.ATTRIBUTE_TYPE: {
-        const oid = this.#oid(offset);
+        const oid = this.#oid(offset, bytes, start, fill);
         if (oid === undefined) return;
         this.#attributeType = attributeTypeName(oid, bytes, start, fill);
         return;
@@ -1206,7 +1208,7 @@ export class X509Decoder {
         return;
       }
       case Role.KEY_ALGORITHM_OID: {
-        const oid = this.#oid(offset);
+        const oid = this.#oid(offset, bytes, start, fill);
         if (oid === undefined) return;
         const algorithm = PUBLIC_KEY_ALGORITHMS.get(oid) ?? oid;
         this.#publicKey.algorithm = algorithm;
@@ -1217,7 +1219,7 @@ export class X509Decoder {
       }
       case Role.KEY_CURVE_OID: {
         if (this.#publicKey.algorithm !== "ec") return;
-        const oid = this.#oid(offset);
+        const oid = this.#oid(offset, bytes, start, fill);
         if (oid === undefined) return;
         const curve = NAMED_CURVES.get(oid);
         this.#publicKey.curve = curve?.name ?? oid;
@@ -1228,7 +1230,7 @@ export class X509Decoder {
         if (this.#integerBits > 0) this.#publicKey.bits = this.#integerBits;
         return;
       case Role.EXTENSION_ID: {
-        const oid = this.#oid(offset);
+        const oid = this.#oid(offset, bytes, start, fill);
         if (oid === undefined) return;
         this.#extensionOid = oid;
         this.#extensionName = extensionName(oid, bytes, start, fill);
@@ -1236,7 +1238,7 @@ export class X509Decoder {
         return;
       }
       case Role.GENERAL_NAME:
-        this.#addSubjectAltName();
+        this.#addSubjectAltName(bytes, start, fill);
         return;
       case Role.BASIC_CONSTRAINTS_CA:
         if (fill !== 1) return this.#invalid(offset, "BOOLEAN of wrong size");
@@ -1252,7 +1254,7 @@ export class X509Decoder {
         this.#keyUsage = keyUsageNames(bytes, start, fill);
         return;
       case Role.EXTENDED_KEY_USAGE_OID: {
-        const oid = this.#oid(offset);
+        const oid = this.#oid(offset, bytes, start, fill);
         if (oid === undefined) return;
         const list = this.#extendedKeyUsage!;
         if (list.length >= X509_LIMITS.maxExtendedKeyUsages) {
@@ -1277,10 +1279,12 @@ export class X509Decoder {
   }
 
   /** An AlgorithmIdentifier's parameters: kept for the mismatch check. */
-  #algorithmParameters(role: Role): void {
-    const bytes = this.#value;
-    const start = this.#valueStart;
-    const fill = this.#scratchFill;
+  #algorithmParameters(
+    role: Role,
+    bytes: Uint8Array,
+    start: number,
+    fill: number,
+  ): void {
     const text = this.#tag.toString(16) + ":" + bytesToHex(bytes, start, fill);
     const outer = role === Role.OUTER_SIGNATURE_PARAMETERS;
     if (outer) this.#outerParameters = text;
@@ -1293,16 +1297,11 @@ export class X509Decoder {
   }
 
   /** DSA domain parameters or explicit EC parameters: the key size. */
-  #keyParameters(): void {
+  #keyParameters(bytes: Uint8Array, start: number, fill: number): void {
     const key = this.#publicKey;
     if (this.#tag !== TAG_SEQUENCE) return;
     if (key.algorithm !== "dsa" && key.algorithm !== "ec") return;
-    const sizes = keyParameterBits(
-      key.algorithm,
-      this.#value,
-      this.#valueStart,
-      this.#scratchFill,
-    );
+    const sizes = keyParameterBits(key.algorithm, bytes, start, fill);
     if (key.algorithm === "ec") {
       key.curve = "explicit";
       key.explicitParameters = true;
@@ -1355,25 +1354,25 @@ export class X509Decoder {
     }
   }
 
-  #addSubjectAltName(): void {
+  #addSubjectAltName(bytes: Uint8Array, start: number, fill: number): void {
     const names = this.#subjectAltNames;
     if (names.length >= X509_LIMITS.maxSubjectAltNames) {
       this.#truncated = true;
       return;
     }
     names.push(
-      decodeGeneralName(
-        this.#tag,
-        this.#value,
-        this.#valueStart,
-        this.#scratchFill,
-      ),
+      decodeGeneralName(this.#tag, bytes, start, fill),
     );
   }
 
   /** Decodes the captured OID, failing the decode when it is malformed. */
-  #oid(offset: number): string | undefined {
-    const oid = decodeOid(this.#value, this.#valueStart, this.#scratchFill);
+  #oid(
+    offset: number,
+    bytes: Uint8Array,
+    start: number,
+    fill: number,
+  ): string | undefined {
+    const oid = decodeOid(bytes, start, fill);
     if (oid === undefined) this.#invalid(offset, "malformed OBJECT IDENTIFIER");
     return oid;
   }
