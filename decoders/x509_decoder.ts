@@ -536,37 +536,19 @@ export class X509Decoder {
     let previous: Role = Role.NONE;
     let i = start;
     while (i < end) {
-      const tag = chunk[i];
-      if ((tag & HIGH_TAG_NUMBER) === HIGH_TAG_NUMBER || i + 2 > end) {
-        return WALK_FAILED;
-      }
-      let length = chunk[i + 1];
-      let contentStart = i + 2;
-      if (length >= LENGTH_LONG_FORM) {
-        const count = length - LENGTH_LONG_FORM;
-        if (count < 1 || count > MAX_LENGTH_BYTES || i + 2 + count > end) {
-          return WALK_FAILED;
-        }
-        length = 0;
-        for (let k = 0; k < count; k++) {
-          length = length * 256 + chunk[i + 2 + k];
-        }
-        contentStart += count;
-      }
+      const contentStart = this.#wholeHeader(chunk, i, end);
+      if (contentStart < 0) return WALK_FAILED;
+      const length = this.#length;
       const contentEnd = contentStart + length;
-      if (contentEnd > end) return WALK_FAILED;
       const role = nextRole(
         parent,
         previous,
-        tag,
+        chunk[i],
         this.#keyIsRsa,
         this.#extension,
       );
       if (role === Role.UNEXPECTED) return WALK_FAILED;
       previous = role;
-      this.#elementStart = i;
-      this.#tag = tag;
-      this.#length = length;
       this.#enterRole(role);
       if (role === Role.SUBJECT_PUBLIC_KEY_INFO) {
         this.#spkiElementStart = i;
