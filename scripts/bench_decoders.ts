@@ -63,37 +63,32 @@ const QUICK = args.has("--quick");
 const LONG_PASSES = Deno.args.includes("--long-passes");
 const PASSES = LONG_PASSES ? 15 : QUICK ? 10 : 60;
 const ROUNDS = LONG_PASSES ? 4 : 1;
-/** `--fragment N`: the push size of the fragment rows (default 64). */
-const FRAGMENT_FLAG = Deno.args.indexOf("--fragment");
-const FRAGMENT = FRAGMENT_FLAG >= 0 ? Number(Deno.args[FRAGMENT_FLAG + 1]) : 64;
-if (!Number.isInteger(FRAGMENT) || FRAGMENT < 1) {
-  console.error(
-    `--fragment: expected a push size in bytes ≥ 1, got ${
-      Deno.args[FRAGMENT_FLAG + 1]
-    }`,
-  );
+/**
+ * The whole number ≥ 1 after `flag`, or `fallback` when the flag is absent;
+ * anything else ends the script with a message naming the flag.
+ */
+function countFlag(flag: string, fallback: number, what: string): number {
+  const at = Deno.args.indexOf(flag);
+  if (at < 0) return fallback;
+  const value = Number(Deno.args[at + 1]);
+  if (Number.isInteger(value) && value >= 1) return value;
+  console.error(`${flag}: expected ${what} ≥ 1, got ${Deno.args[at + 1]}`);
   Deno.exit(2);
 }
+/** `--fragment N`: the push size of the fragment rows (default 64). */
+const FRAGMENT = countFlag("--fragment", 64, "a push size in bytes");
+const FRAGMENT_GIVEN = Deno.args.includes("--fragment");
 const WARM_UP_MS = QUICK ? 300 : 1500;
 const IN_PROCESS = args.has("--in-process");
 /** `--row N`: this process is a child measuring workload N only. */
 const ROW_FLAG = Deno.args.indexOf("--row");
 const ROW = ROW_FLAG >= 0 ? Number(Deno.args[ROW_FLAG + 1]) : undefined;
 /** `--rounds N`: more rounds for a noisy machine (each row's best is kept). */
-const ROUNDS_FLAG = Deno.args.indexOf("--rounds");
-const ISOLATED_ROUNDS = ROUNDS_FLAG >= 0
-  ? Number(Deno.args[ROUNDS_FLAG + 1])
-  : QUICK
-  ? 1
-  : 2;
-if (!Number.isInteger(ISOLATED_ROUNDS) || ISOLATED_ROUNDS < 1) {
-  console.error(
-    `--rounds: expected a whole number of rounds ≥ 1, got ${
-      Deno.args[ROUNDS_FLAG + 1]
-    }`,
-  );
-  Deno.exit(2);
-}
+const ISOLATED_ROUNDS = countFlag(
+  "--rounds",
+  QUICK ? 1 : 2,
+  "a whole number of rounds",
+);
 
 const pems: string[] = [];
 for (const entry of Deno.readDirSync("/etc/ssl/certs")) {
@@ -139,7 +134,7 @@ async function measureIsolated(count: number): Promise<number[]> {
   const passOn: string[] = Deno.args.filter((arg) =>
     arg === "--quick" || arg === "--long-passes" || arg === "--no-npm"
   );
-  if (FRAGMENT_FLAG >= 0) passOn.push("--fragment", String(FRAGMENT));
+  if (FRAGMENT_GIVEN) passOn.push("--fragment", String(FRAGMENT));
   for (let round = 0; round < ISOLATED_ROUNDS; round++) {
     const order = [...best.keys()];
     if (round % 2 === 1) order.reverse();
